@@ -1,0 +1,96 @@
+// Package cli is the workbench's one command language: the shell, the app's `:` line
+// and script lines are all parsed and run here. Each command group lives in its own file
+// and registers its constructor with register.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"workbench/instance"
+)
+
+// constructors holds the command constructors registered by each file's init.
+var constructors []func() *cobra.Command
+
+// register adds a top-level command; a fresh one is built for every invocation so no
+// flag value leaks from one command line to the next.
+func register(newCmd func() *cobra.Command) { constructors = append(constructors, newCmd) }
+
+// NewRoot builds the whole command tree.
+func NewRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "workbench",
+		Short:         "A terminal workbench on a real container engine",
+		Long:          "workbench makes containers from raw kernel parts (namespaces, an overlay rootfs,\nbridges, veth pairs, iptables NAT, cgroups) inside a sandboxed lab, and shows every part live.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = false
+	for _, newCmd := range constructors {
+		root.AddCommand(newCmd())
+	}
+	return root
+}
+
+// Run parses args as one command line and runs it with the given streams. It returns
+// the process exit status: 0, the status a command asked for, or 1 after printing a
+// one-line error to stderr. The app and the script runner call it as the shell does.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := NewRoot()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var st ExitStatus
+	if errors.As(err, &st) {
+		return st.Code
+	}
+	fmt.Fprintln(stderr, "workbench: "+oneLine(err.Error()))
+	return 1
+}
+
+// Execute runs the process's own command line.
+func Execute(args []string) int {
+	return Run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr)
+}
+
+// ExitStatus is returned by a command that ends with a status of its own (the exit
+// code of a container's process for `run` or `wait`) and has already said what it had
+// to say.
+type ExitStatus struct{ Code int }
+
+func (e ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// needRoot fails with one line that says what to do when the process is not root.
+func needRoot(cmd *cobra.Command) error {
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("%s needs root (namespaces, mounts and cgroups): run it as root, e.g. with sudo", cmd.CommandPath())
+	}
+	return nil
+}
+
+// currentInstance is the instance selected by $WORKBENCH_INSTANCE.
+func currentInstance() (instance.Instance, error) { return instance.FromEnv() }
+
+// printJSON writes v as indented JSON to the command's output.
+func printJSON(cmd *cobra.Command, v any) error {
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

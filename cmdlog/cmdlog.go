@@ -1,0 +1,126 @@
+// Package cmdlog records every kernel operation the engine makes as the shell command a
+// person would type to do the same, so that a lab can be followed, replayed and exported.
+package cmdlog
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Entry is one recorded operation.
+type Entry struct {
+	// Time is when the operation was made.
+	Time time.Time
+	// Command is the equivalent shell command line.
+	Command string
+}
+
+// Log appends entries to a file shared by every workbench process of an instance.
+// A nil *Log records nothing, so callers never need to check.
+type Log struct {
+	path string
+	mu   sync.Mutex
+}
+
+// Open returns the log kept in the file at path; the file is made on first use.
+func Open(path string) *Log { return &Log{path: path} }
+
+// Path is the file behind the log.
+func (l *Log) Path() string { return l.path }
+
+// Add records one command line. Failing to record never fails the operation: the log
+// is a view of what happened, not part of it.
+func (l *Log) Add(command string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
+		return
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	line := strings.ReplaceAll(command, "\n", " ")
+	fmt.Fprintf(f, "%s\t%s\n", time.Now().Format(time.RFC3339Nano), line)
+}
+
+// Addf records a command line built with fmt.Sprintf.
+func (l *Log) Addf(format string, args ...any) { l.Add(fmt.Sprintf(format, args...)) }
+
+// AddArgs records a command given as its arguments, quoting each as a shell would need.
+func (l *Log) AddArgs(args ...string) { l.Add(Quote(args...)) }
+
+// Entries reads every recorded entry, oldest first. A missing file is an empty log.
+func (l *Log) Entries() ([]Entry, error) {
+	f, err := os.Open(l.path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read command log: %w", err)
+	}
+	defer f.Close()
+	var out []Entry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		ts, cmd, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil {
+			continue
+		}
+		out = append(out, Entry{Time: t, Command: cmd})
+	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("read command log: %w", err)
+	}
+	return out, nil
+}
+
+// Script renders entries as a shell script that repeats the session.
+func Script(entries []Entry) string {
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n# Kernel operations recorded by workbench, oldest first.\nset -e\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "# %s\n%s\n", e.Time.Format("15:04:05.000"), e.Command)
+	}
+	return b.String()
+}
+
+// Quote joins args into one shell command line, quoting any argument that needs it.
+func Quote(args ...string) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = quoteOne(a)
+	}
+	return strings.Join(parts, " ")
+}
+
+func quoteOne(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,+@%^", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

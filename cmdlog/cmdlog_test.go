@@ -1,0 +1,41 @@
+package cmdlog
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAddAndEntries(t *testing.T) {
+	l := Open(filepath.Join(t.TempDir(), "sub", "commands.log"))
+	l.AddArgs("ip", "link", "add", "veth0", "type", "veth")
+	l.Addf("mount -t overlay overlay -o %s /x", "lowerdir=/a")
+	l.AddArgs("sh", "-c", "echo it's")
+	es, err := l.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ip link add veth0 type veth", "mount -t overlay overlay -o lowerdir=/a /x", `sh -c 'echo it'\''s'`}
+	if len(es) != len(want) {
+		t.Fatalf("got %d entries, want %d", len(es), len(want))
+	}
+	for i, e := range es {
+		if e.Command != want[i] {
+			t.Errorf("entry %d = %q, want %q", i, e.Command, want[i])
+		}
+	}
+	if s := Script(es); !strings.HasPrefix(s, "#!/bin/sh") || !strings.Contains(s, want[0]) {
+		t.Fatalf("script wrong:\n%s", s)
+	}
+}
+
+func TestNilLogRecordsNothing(t *testing.T) {
+	var l *Log
+	l.Add("anything")
+}
+
+func TestQuoteEmpty(t *testing.T) {
+	if got := Quote("a", ""); got != "a ''" {
+		t.Fatalf("Quote = %q", got)
+	}
+}

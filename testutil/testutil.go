@@ -1,0 +1,49 @@
+// Package testutil helps kernel tests: it skips without root, gives each test an
+// instance of its own so tests never touch a person's lab or each other's, and takes
+// snapshots of the machine's own state to prove a test left it as it was.
+package testutil
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"workbench/instance"
+)
+
+// RequireRoot skips the test unless it runs as root, the way CI and this machine run.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: namespaces, mounts, cgroups and iptables are real in these tests")
+	}
+}
+
+// NewInstance returns a fresh instance with a random name and selects it through
+// $WORKBENCH_INSTANCE for the test and the processes it starts.
+func NewInstance(t testing.TB) instance.Instance {
+	t.Helper()
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := instance.New("t" + hex.EncodeToString(b[:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(instance.EnvName, inst.Name)
+	return inst
+}
+
+// KeepMachineNetwork fails the test if, when it ends, the machine's own network
+// namespace (links, addresses, routes, iptables, forwarding sysctls) differs from now.
+func KeepMachineNetwork(t testing.TB) {
+	t.Helper()
+	before := MachineNetwork()
+	t.Cleanup(func() {
+		if d := Diff(before, MachineNetwork()); d != "" {
+			t.Errorf("the machine's own network namespace changed:\n%s", d)
+		}
+	})
+}
