@@ -1,0 +1,75 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// ParsePort reads a -p option: "[IP:]HOSTPORT:CTRPORT[/tcp|udp]" or "CTRPORT[/proto]"
+// (a free host port is chosen for the latter).
+func ParsePort(spec string) (PortSpec, error) {
+	orig := spec
+	p := PortSpec{Proto: "tcp"}
+	if body, proto, ok := strings.Cut(spec, "/"); ok {
+		switch proto {
+		case "tcp", "udp":
+			p.Proto = proto
+		default:
+			return PortSpec{}, fmt.Errorf("port %q: protocol %q is not supported: use tcp or udp", orig, proto)
+		}
+		spec = body
+	}
+	parts := strings.Split(spec, ":")
+	var err error
+	switch len(parts) {
+	case 1:
+		p.ContainerPort, err = parsePortNumber(orig, "container", parts[0])
+	case 2:
+		if p.HostPort, err = parsePortNumber(orig, "host", parts[0]); err == nil {
+			p.ContainerPort, err = parsePortNumber(orig, "container", parts[1])
+		}
+	case 3:
+		addr, aerr := netip.ParseAddr(parts[0])
+		if aerr != nil || !addr.Is4() {
+			return PortSpec{}, fmt.Errorf("port %q: host address %q is not an IPv4 address: use e.g. 198.51.100.1:8080:80", orig, parts[0])
+		}
+		p.HostIP = addr.String()
+		if parts[1] != "" {
+			p.HostPort, err = parsePortNumber(orig, "host", parts[1])
+		}
+		if err == nil {
+			p.ContainerPort, err = parsePortNumber(orig, "container", parts[2])
+		}
+	default:
+		return PortSpec{}, fmt.Errorf("port %q is not [IP:]HOSTPORT:CTRPORT[/tcp|udp] or CTRPORT: e.g. -p 8080:80", orig)
+	}
+	if err != nil {
+		return PortSpec{}, err
+	}
+	return p, nil
+}
+
+// String writes the spec back in the form ParsePort reads.
+func (p PortSpec) String() string {
+	s := strconv.Itoa(p.ContainerPort) + "/" + p.Proto
+	if p.HostPort != 0 || p.HostIP != "" {
+		s = strconv.Itoa(p.HostPort) + ":" + s
+		if p.HostIP != "" {
+			s = p.HostIP + ":" + s
+		}
+	}
+	return s
+}
+
+func parsePortNumber(spec, which, s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || s != strconv.Itoa(n) {
+		return 0, fmt.Errorf("port %q: %s port %q is not a number: use 1 to 65535", spec, which, s)
+	}
+	if n < 1 || n > 65535 {
+		return 0, fmt.Errorf("port %q: %s port %d is out of range: use 1 to 65535", spec, which, n)
+	}
+	return n, nil
+}
