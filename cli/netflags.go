@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"workbench/core/network"
+)
+
+// NetRequest is what `run` was asked about a container's network.
+type NetRequest struct {
+	// Mode is "bridge" (the host's default network), "none", "host",
+	// "container:NAME" or the name of a user network.
+	Mode string
+	// Host is the lab host the container's network hangs off ("host1" by default,
+	// "real" for the machine's own namespace).
+	Host string
+	// IP is a static address on the container's network; "" means from the pool.
+	IP string
+	// Ports are the -p/--publish options.
+	Ports []network.PortSpec
+}
+
+// netFlags holds the raw values of the network flags of `run`.
+type netFlags struct {
+	mode, host, ip string
+	publish        []string
+}
+
+// addNetFlags adds --net, --host, --ip and -p/--publish to a command's flags.
+func addNetFlags(fs *pflag.FlagSet) *netFlags {
+	f := &netFlags{}
+	fs.StringVar(&f.mode, "net", "bridge", "network mode: bridge, none, host, container:NAME or a network name")
+	fs.StringVar(&f.host, "host", network.DefaultHost, "lab host the container's network hangs off (\"real\" = the machine's own network)")
+	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network (as pipework does)")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [IP:]HOSTPORT:CTRPORT[/tcp|udp] or CTRPORT")
+	return f
+}
+
+// request checks the flags and returns what they ask for.
+func (f *netFlags) request() (NetRequest, error) {
+	r := NetRequest{Mode: f.mode, Host: f.host, IP: f.ip}
+	if r.Mode == "" {
+		r.Mode = "bridge"
+	}
+	if r.Host == "" {
+		r.Host = network.DefaultHost
+	}
+	if err := network.CheckHostName(r.Host); err != nil && r.Host != network.RealHost {
+		return NetRequest{}, err
+	}
+	if strings.HasPrefix(r.Mode, "container:") && strings.TrimPrefix(r.Mode, "container:") == "" {
+		return NetRequest{}, fmt.Errorf("--net container: needs a container name, e.g. --net container:web")
+	}
+	if r.IP != "" {
+		a, err := netip.ParseAddr(r.IP)
+		if err != nil || !a.Is4() {
+			return NetRequest{}, fmt.Errorf("--ip %q is not an IPv4 address: use e.g. --ip 172.18.0.10", r.IP)
+		}
+		if r.Mode == "none" || r.Mode == "host" || strings.HasPrefix(r.Mode, "container:") {
+			return NetRequest{}, fmt.Errorf("--ip needs a bridge network, not --net %s: drop --ip or use --net bridge or a network name", r.Mode)
+		}
+	}
+	for _, s := range f.publish {
+		p, err := network.ParsePort(s)
+		if err != nil {
+			return NetRequest{}, err
+		}
+		r.Ports = append(r.Ports, p)
+	}
+	if len(r.Ports) > 0 && (r.Mode == "none" || r.Mode == "host" || strings.HasPrefix(r.Mode, "container:")) {
+		return NetRequest{}, fmt.Errorf("-p needs a bridge network, not --net %s: drop -p or use --net bridge or a network name", r.Mode)
+	}
+	return r, nil
+}
