@@ -17,6 +17,9 @@ import (
 	"workbench/instance"
 )
 
+// rootRun, when set (by app.go), is what `workbench` with no command does.
+var rootRun func(cmd *cobra.Command, args []string) error
+
 // constructors holds the command constructors registered by each file's init.
 var constructors []func() *cobra.Command
 
@@ -34,6 +37,10 @@ func NewRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	if rootRun != nil {
+		root.RunE = rootRun
+		root.Args = cobra.NoArgs
+	}
 	for _, newCmd := range constructors {
 		root.AddCommand(newCmd())
 	}

@@ -1,0 +1,247 @@
+// Package tui is the workbench's full-screen app. The root model only lays the panes
+// out, moves the focus, handles the global keys and routes messages; each pane, the `:`
+// line and the dialogs are components of their own.
+package tui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"workbench/tui/cmdline"
+	"workbench/tui/form"
+	"workbench/tui/keys"
+	"workbench/tui/pane"
+	"workbench/tui/styles"
+)
+
+// RefreshEvery is how often the visible panes read the kernel again.
+const RefreshEvery = time.Second
+
+// RunFunc runs one command line of the CLI with the given streams and returns its exit
+// status: cli.Run.
+type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// Options are what the app is made of.
+type Options struct {
+	// Run runs a CLI command line (the `:` line, the form, the pane keys).
+	Run RunFunc
+	// Commands are the CLI's top-level command names, for completion.
+	Commands []string
+	// Executable is the workbench binary, run for commands that need the terminal.
+	Executable string
+	// Panes are the panes in tab order; the first one named "Containers" feeds the
+	// selection and the completion of container names.
+	Panes []pane.Pane
+}
+
+// Model is the root model.
+type Model struct {
+	opts          Options
+	panes         []pane.Pane
+	focus         int
+	zoom          bool
+	mouse         bool
+	showHelp      bool
+	commandOpen   bool
+	cmd           *cmdline.Model
+	form          *form.Model
+	keys          keys.Global
+	help          help.Model
+	spin          spinner.Model
+	busy          int
+	status        string
+	statusErr     bool
+	width, height int
+}
+
+// New returns the app.
+func New(opts Options) *Model {
+	h := help.New()
+	h.Styles.ShortKey, h.Styles.FullKey = styles.Key, styles.Key
+	h.Styles.ShortDesc, h.Styles.FullDesc = styles.Plain, styles.Plain
+	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = styles.Dim, styles.Dim, styles.Dim
+	return &Model{
+		opts:  opts,
+		panes: opts.Panes,
+		mouse: true,
+		cmd:   cmdline.New(opts.Commands),
+		keys:  keys.DefaultGlobal(),
+		help:  h,
+		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+}
+
+// tickMsg asks for the next refresh.
+type tickMsg struct{}
+
+func tick() tea.Cmd { return tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return tickMsg{} }) }
+
+// Init loads every pane once and starts the refresh tick.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tick()}
+	for _, p := range m.panes {
+		cmds = append(cmds, p.Refresh())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes a message: global keys here, other keys to the focused pane or the open
+// dialog, data to every pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tickMsg:
+		return m, tea.Batch(tick(), m.refreshVisible())
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		return m, m.routeInput(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg)
+	case tea.MouseWheelMsg:
+		return m, m.focused().Update(wheelKey(msg))
+	case spinner.TickMsg:
+		if m.busy == 0 {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case cmdline.ClosedMsg:
+		m.commandOpen = false
+		return m, nil
+	case form.ClosedMsg:
+		m.form = nil
+		return m, nil
+	case pane.StatusMsg:
+		m.status, m.statusErr = msg.Text, msg.Err
+		return m, nil
+	case pane.RunMsg:
+		m.commandOpen, m.form = false, nil
+		return m, m.run(msg)
+	case pane.ExecMsg:
+		return m, m.exec(msg)
+	case ranMsg:
+		return m, m.ran(msg)
+	case pane.SelectMsg:
+		return m, m.broadcast(msg)
+	}
+	return m, m.broadcast(msg)
+}
+
+// handleKey gives a key to whoever reads text first, then to the global keys, then to
+// the focused pane.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.commandOpen || m.form != nil || m.focused().Typing() {
+		return m.routeInput(msg)
+	}
+	if m.showHelp {
+		m.showHelp = false
+		return nil
+	}
+	g := m.keys
+	switch {
+	case key.Matches(msg, g.Quit):
+		return tea.Quit
+	case key.Matches(msg, g.Help):
+		m.showHelp = true
+	case key.Matches(msg, g.Next):
+		m.setFocus(m.focus + 1)
+	case key.Matches(msg, g.Prev):
+		m.setFocus(m.focus - 1)
+	case key.Matches(msg, g.Pane):
+		m.setFocus(int(msg.String()[0] - '1'))
+	case key.Matches(msg, g.Zoom):
+		m.zoom = !m.zoom
+		m.layout()
+	case key.Matches(msg, g.Mouse):
+		m.mouse = !m.mouse
+		m.status, m.statusErr = mouseStatus(m.mouse), false
+	case key.Matches(msg, g.Command):
+		m.commandOpen = true
+		m.cmd.SetNames(m.containerNames())
+		m.cmd.Open()
+	case key.Matches(msg, g.Create):
+		m.form = form.NewContainer(m.width)
+	case key.Matches(msg, g.Lab):
+		m.form = form.NewLab(m.width)
+	default:
+		return m.focused().Update(msg)
+	}
+	return nil
+}
+
+// routeInput gives a key or a paste to the open dialog, the `:` line or a typing pane.
+func (m *Model) routeInput(msg tea.Msg) tea.Cmd {
+	switch {
+	case m.form != nil:
+		return m.form.Update(msg)
+	case m.commandOpen:
+		return m.cmd.Update(msg)
+	default:
+		return m.focused().Update(msg)
+	}
+}
+
+// broadcast gives a message to every pane; each takes only its own.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.panes))
+	for _, p := range m.panes {
+		cmds = append(cmds, p.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshVisible reloads the panes on screen only: hidden panes cost nothing.
+func (m *Model) refreshVisible() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, i := range m.visible() {
+		cmds = append(cmds, m.panes[i].Refresh())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) refreshAll() tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.panes))
+	for _, p := range m.panes {
+		cmds = append(cmds, p.Refresh())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) focused() pane.Pane { return m.panes[m.focus] }
+
+func (m *Model) setFocus(i int) {
+	n := len(m.panes)
+	i = (i%n + n) % n
+	if i != m.focus {
+		m.focus = i
+		m.layout()
+	}
+}
+
+// containerNames are the names shown by the containers pane, for completion.
+func (m *Model) containerNames() []string {
+	for _, p := range m.panes {
+		if n, ok := p.(interface{ Names() []string }); ok {
+			return n.Names()
+		}
+	}
+	return nil
+}
+
+func mouseStatus(on bool) string {
+	if on {
+		return "mouse on: click a tab to move, wheel to scroll"
+	}
+	return "mouse off: the terminal selects text again (M turns it back on)"
+}

@@ -1,0 +1,209 @@
+package containers
+
+import (
+	"fmt"
+	"strings"
+
+	"workbench/tui/pane"
+	"workbench/tui/styles"
+)
+
+// column is one column of the list: its title, width and how it reads a container.
+type column struct {
+	title string
+	width int
+	value func(Container) string
+}
+
+// View draws the list above and the selected container's detail below (or beside it
+// when the pane is wide).
+func (m *Model) View() string {
+	if !m.dirty {
+		return m.cache
+	}
+	m.cache, m.dirty = m.render(), false
+	return m.cache
+}
+
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.err != nil {
+		return pane.Fit(styles.Error.Render(pane.Unavailable+": "+m.err.Error()), m.width, m.height)
+	}
+	if !m.loaded {
+		return pane.Fit(styles.Dim.Render("reading containers…"), m.width, m.height)
+	}
+	if len(m.snap.Containers) == 0 {
+		return pane.Fit("no containers yet: press n to create one, or : then run -d busybox sleep 1000", m.width, m.height)
+	}
+	if m.width >= 150 {
+		listW := m.width * 3 / 5
+		list := pane.Fit(m.list(listW, m.height), listW, m.height)
+		detail := pane.Fit(m.detail(m.width-listW-1), m.width-listW-1, m.height)
+		return pane.Beside(list, detail, " ")
+	}
+	listH := len(m.snap.Containers) + 1
+	if max := m.height / 2; listH > max && m.height >= 12 {
+		listH = max
+	}
+	if listH > m.height {
+		listH = m.height
+	}
+	out := m.list(m.width, listH)
+	if rest := m.height - listH; rest > 1 {
+		out = pane.Fit(out, m.width, listH) + "\n" + pane.Fit(m.detail(m.width), m.width, rest)
+	}
+	return pane.Fit(out, m.width, m.height)
+}
+
+// columns chooses the columns that fit width; NETWORKS takes what is left.
+func columns(width int) []column {
+	all := []column{
+		{"NAME", 14, func(c Container) string { return c.Name }},
+		{"IMAGE", 10, func(c Container) string { return c.Image }},
+		{"STATE", 8, func(c Container) string { return c.State }},
+		{"HOST", 7, func(c Container) string { return c.Host }},
+		{"NETWORKS", 0, func(c Container) string { return strings.Join(c.Networks, ", ") }},
+		{"PORTS", 14, func(c Container) string { return strings.Join(c.Ports, ",") }},
+		{"CPU%", 6, cpuText},
+		{"MEMORY", 15, memoryText},
+	}
+	if width < 100 {
+		// At 80 columns drop the image and ports; the detail box shows them.
+		all = []column{all[0], all[2], all[3], all[4], all[6], all[7]}
+	}
+	used := 0
+	for _, c := range all {
+		used += c.width + 1
+	}
+	for i := range all {
+		if all[i].width == 0 {
+			all[i].width = max(8, width-used)
+		}
+	}
+	return all
+}
+
+// list draws the header and the rows around the cursor that fit in height.
+func (m *Model) list(width, height int) string {
+	cols := columns(width)
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(styles.Header.Render(pane.Cell(c.title, c.width)))
+	}
+	rows := height - 1
+	start := 0
+	if m.cursor >= rows {
+		start = m.cursor - rows + 1
+	}
+	for i := start; i < len(m.snap.Containers) && i < start+rows; i++ {
+		b.WriteByte('\n')
+		b.WriteString(m.row(m.snap.Containers[i], cols, i == m.cursor))
+	}
+	return b.String()
+}
+
+func (m *Model) row(c Container, cols []column, selected bool) string {
+	cells := make([]string, len(cols))
+	for i, col := range cols {
+		cells[i] = pane.Cell(col.value(c), col.width)
+	}
+	if selected {
+		return styles.Selected.Render(strings.Join(cells, " "))
+	}
+	for i, col := range cols {
+		if col.title == "STATE" {
+			cells[i] = styles.State(c.State).Render(cells[i])
+		}
+	}
+	return strings.Join(cells, " ")
+}
+
+// detail draws the selected container's inside.
+func (m *Model) detail(width int) string {
+	if m.cursor >= len(m.snap.Containers) {
+		return ""
+	}
+	c := m.snap.Containers[m.cursor]
+	d := c.Detail
+	var b strings.Builder
+	line := func(label, text string) {
+		fmt.Fprintf(&b, "%s %s\n", styles.Title.Render(pane.Cell(label, 10)), text)
+	}
+	b.WriteString(styles.Title.Render(c.Name) + " " + styles.Dim.Render(c.ID) + "\n")
+	state := styles.State(c.State).Render(c.State)
+	if c.State == "exited" {
+		state += fmt.Sprintf(" (code %d)", d.ExitCode)
+		if d.OOMKilled {
+			state += styles.Error.Render(" OOM-killed")
+		}
+	}
+	if d.Error != "" {
+		state += " " + styles.Error.Render(d.Error)
+	}
+	line("state", state)
+	line("image", c.Image)
+	line("command", strings.Join(d.Cmd, " "))
+	if d.Pid > 0 {
+		line("pid", fmt.Sprintf("%d on the machine, 1 inside", d.Pid))
+	}
+	for _, p := range d.PidsInside {
+		line("", p)
+	}
+	if len(d.Namespaces) > 0 {
+		var ns []string
+		for _, n := range d.Namespaces {
+			s := fmt.Sprintf("%s:[%d]", n.Kind, n.Inode)
+			if n.SharedWith != "" {
+				s = styles.Warning.Render(s + " shared with " + n.SharedWith)
+			}
+			ns = append(ns, s)
+		}
+		line("namespaces", strings.Join(ns, "  "))
+	}
+	if d.CgroupPath != "" {
+		line("cgroup", d.CgroupPath)
+	}
+	if len(d.Limits) > 0 {
+		line("limits", strings.Join(d.Limits, ", "))
+	}
+	for i, v := range d.Veths {
+		line(pick(i == 0, "links", ""), v)
+	}
+	for i, p := range c.Ports {
+		line(pick(i == 0, "ports", ""), p)
+	}
+	for i, l := range d.Layers {
+		line(pick(i == 0, "rootfs", ""), l)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func pick(first bool, a, b string) string {
+	if first {
+		return a
+	}
+	return b
+}
+
+func cpuText(c Container) string {
+	if c.CPUPercent < 0 || c.State != "running" {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", c.CPUPercent)
+}
+
+func memoryText(c Container) string {
+	if c.State != "running" {
+		return "-"
+	}
+	if c.MemoryLimit > 0 {
+		return pane.Bytes(c.Memory) + "/" + pane.Bytes(c.MemoryLimit)
+	}
+	return pane.Bytes(c.Memory)
+}

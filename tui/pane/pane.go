@@ -1,0 +1,58 @@
+// Package pane defines what every pane of the app is, and the messages panes send to
+// the app. A pane owns its data, its keys and its drawing; the app only lays panes out,
+// moves the focus and routes messages.
+package pane
+
+import (
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Pane is one component of the app.
+type Pane interface {
+	// Title is the pane's name in the tab bar and its frame.
+	Title() string
+	// Update handles a message and returns the work it starts.
+	Update(msg tea.Msg) tea.Cmd
+	// View draws the pane into exactly the size given to SetSize.
+	View() string
+	// SetSize gives the pane its inner size in cells.
+	SetSize(width, height int)
+	// KeyMap lists the pane's own keys for the help view.
+	KeyMap() help.KeyMap
+	// Refresh returns the work that loads fresh data (nil when there is none); the
+	// result comes back to Update as a message.
+	Refresh() tea.Cmd
+	// Typing reports whether the pane is reading text, so keys go to it first.
+	Typing() bool
+}
+
+// SelectMsg says which container is selected in the containers pane, so the other
+// panes can follow it ("" = none).
+type SelectMsg struct{ Container string }
+
+// RunMsg asks the app to run one command line of the CLI, as the `:` line does.
+type RunMsg struct {
+	// Args is the command line, without the program name.
+	Args []string
+	// Quiet keeps the output out of the status line unless the command fails.
+	Quiet bool
+}
+
+// ExecMsg asks the app to give the terminal to a command (a shell in a container) and
+// to come back when it exits.
+type ExecMsg struct{ Args []string }
+
+// StatusMsg is a line for the status bar.
+type StatusMsg struct {
+	Text string
+	Err  bool
+}
+
+// Status returns a command that puts text in the status bar.
+func Status(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
+}
+
+// Unavailable is what a pane shows while its data cannot be read.
+const Unavailable = "not available"

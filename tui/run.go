@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"workbench/tui/pane"
+)
+
+// ranMsg is the result of one CLI command line.
+type ranMsg struct {
+	args        []string
+	code        int
+	out, errOut string
+	quiet       bool
+}
+
+// run starts a CLI command line in the background with a spinner; its result comes
+// back as a ranMsg, so the keyboard never waits for the engine.
+func (m *Model) run(msg pane.RunMsg) tea.Cmd {
+	if len(msg.Args) == 0 || m.opts.Run == nil {
+		return nil
+	}
+	m.busy++
+	m.status, m.statusErr = "running: "+strings.Join(msg.Args, " "), false
+	run := m.opts.Run
+	job := func() tea.Msg {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), msg.Args, strings.NewReader(""), &out, &errOut)
+		return ranMsg{args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet}
+	}
+	return tea.Batch(job, m.spin.Tick)
+}
+
+// ran shows a command's result in the status line and reloads every pane.
+func (m *Model) ran(msg ranMsg) tea.Cmd {
+	m.busy = max(0, m.busy-1)
+	cmdline := strings.Join(msg.args, " ")
+	switch {
+	case msg.code != 0:
+		text := lastLine(msg.errOut)
+		if text == "" {
+			text = lastLine(msg.out)
+		}
+		if text == "" {
+			text = cmdline + ": exit status " + strconv.Itoa(msg.code)
+		}
+		m.status, m.statusErr = text, true
+	case msg.quiet:
+		m.status, m.statusErr = "", false
+	default:
+		text := lastLine(msg.out)
+		if text == "" {
+			text = "done: " + cmdline
+		}
+		m.status, m.statusErr = text, false
+	}
+	return m.refreshAll()
+}
+
+// exec gives the terminal to the workbench binary with args (a shell in a container)
+// and comes back when it exits.
+func (m *Model) exec(msg pane.ExecMsg) tea.Cmd {
+	if m.opts.Executable == "" {
+		return pane.Status("cannot start a shell: the workbench binary was not found", true)
+	}
+	c := exec.Command(m.opts.Executable, msg.Args...)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		if err != nil {
+			return pane.StatusMsg{Text: "the shell ended with an error: " + err.Error(), Err: true}
+		}
+		return pane.StatusMsg{Text: "back from: workbench " + strings.Join(msg.Args, " ")}
+	})
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if t := strings.TrimSpace(lines[i]); t != "" {
+			return t
+		}
+	}
+	return ""
+}
