@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-		tea "charm.land/bubbletea/v2"
+	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/field"
 	"workbench/tui/pane"
@@ -138,7 +138,7 @@ func (m *Model) browse(step int) {
 	} else {
 		m.input.SetValue(m.history[pos])
 	}
-	}
+}
 
 // complete extends the word before the cursor: a command name for the first word, a
 // container name after it. Several candidates are listed in the hint.
@@ -166,7 +166,7 @@ func (m *Model) complete() {
 		m.input.SetValue(value[:cut] + commonPrefix(found))
 		m.hint = strings.Join(found, "  ")
 	}
-	}
+}
 
 func commonPrefix(words []string) string {
 	p := words[0]
