@@ -33,7 +33,9 @@ func samplePackets(t testing.TB) [][]byte {
 	ip6 := func(src, dst net.IP, p layers.IPProtocol) *layers.IPv6 {
 		return &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: p, SrcIP: src, DstIP: dst}
 	}
-	tcp := func(s, d int) *layers.TCP { return &layers.TCP{SrcPort: layers.TCPPort(s), DstPort: layers.TCPPort(d), SYN: true, Window: 100} }
+	tcp := func(s, d int) *layers.TCP {
+		return &layers.TCP{SrcPort: layers.TCPPort(s), DstPort: layers.TCPPort(d), SYN: true, Window: 100}
+	}
 	udp := func(s, d int) *layers.UDP { return &layers.UDP{SrcPort: layers.UDPPort(s), DstPort: layers.UDPPort(d)} }
 	frag := ip4(a, b, layers.IPProtocolTCP)
 	frag.FragOffset = 100
@@ -142,23 +144,23 @@ func TestCompileMatchesTcpdump(t *testing.T) {
 
 func TestCompileErrorsSayWhere(t *testing.T) {
 	for expr, want := range map[string]string{
-		"host":                 "column 5: expected an IP or MAC address, found the end of the filter",
-		"tcp port eighty":      `column 10: expected a port number (0-65535) or name, found "eighty"`,
-		"host 10.0.0.1 and":    "column 18: expected a primitive",
-		"(icmp or arp":         `column 13: expected ")", found the end of the filter`,
-		"icmp arp":             `column 6: expected "and", "or" or the end of the filter, found "arp"`,
-		"host example.com":     `column 6: expected an IP address (host names are not resolved), found "example.com"`,
-		"net 10.0.0.1/8":       "column 5: 10.0.0.1/8 has host bits set: write 10.0.0.0/8",
-		"port 70000":           "column 6: port: expected a number from 0 to 65535",
-		"80":                   `column 1: "80" needs a qualifier before it`,
-		"foo":                  `column 1: expected a primitive`,
-		"icmp port 80":         `a port cannot follow "icmp"`,
-		"ip6 host 10.0.0.1":    `an IPv4 address cannot follow "ip6"`,
-		"host 10.0.0.1 # x":    `column 15: unexpected character '#'`,
-		"ether host 1.2.3.4":   "expected a MAC address",
-		"tcp and (udp or )":    `column 17: expected a primitive`,
-		"ether":                `expected "host", "src" or "dst" after "ether"`,
-		"vlan 5000":            "vlan ID: expected a number from 0 to 4095",
+		"host":                "column 5: expected an IP or MAC address, found the end of the filter",
+		"tcp port eighty":     `column 10: expected a port number (0-65535) or name, found "eighty"`,
+		"host 10.0.0.1 and":   "column 18: expected a primitive",
+		"(icmp or arp":        `column 13: expected ")", found the end of the filter`,
+		"icmp arp":            `column 6: expected "and", "or" or the end of the filter, found "arp"`,
+		"host example.com":    `column 6: expected an IP address (host names are not resolved), found "example.com"`,
+		"net 10.0.0.1/8":      "column 5: 10.0.0.1/8 has host bits set: write 10.0.0.0/8",
+		"port 70000":          "column 6: port: expected a number from 0 to 65535",
+		"80":                  `column 1: "80" needs a qualifier before it`,
+		"foo":                 `column 1: expected a primitive`,
+		"icmp port 80":        `a port cannot follow "icmp"`,
+		"ip6 host 10.0.0.1":   `an IPv4 address cannot follow "ip6"`,
+		"host 10.0.0.1 # x":   `column 15: unexpected character '#'`,
+		"ether host 1.2.3.4":  "expected a MAC address",
+		"tcp and (udp or )":   `column 17: expected a primitive`,
+		"ether":               `expected "host", "src" or "dst" after "ether"`,
+		"vlan 5000":           "vlan ID: expected a number from 0 to 4095",
 		"src port 80 or dst ": "column 20: expected an IP or MAC address, found the end of the filter",
 	} {
 		_, err := Compile(expr, DefaultSnaplen)
