@@ -1,0 +1,264 @@
+package cgroup
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"workbench/cmdlog"
+	"workbench/instance"
+)
+
+// Group is the cgroup of one container: the same path in every controller's hierarchy
+// (v1) or one directory of the unified tree (v2).
+type Group struct {
+	lo       layout
+	path     string
+	log      *cmdlog.Log
+	files    statFiles
+	warnings []string
+}
+
+// groupPath is the cgroup path of a container of the instance.
+func groupPath(inst instance.Instance, id string) (string, error) {
+	if id == "" || strings.ContainsAny(id, "/\x00") || id == "." || id == ".." {
+		return "", fmt.Errorf("cgroup id %q is invalid: use the container's id", id)
+	}
+	return inst.CgroupParent() + "/" + id, nil
+}
+
+// Create makes the container's cgroup under the instance's parent in every controller,
+// applies the limits and records each step. The limits are checked first; on a failure
+// nothing is left behind. A controller the machine lacks is skipped and named in
+// Warnings.
+func Create(inst instance.Instance, id string, l Limits, log *cmdlog.Log) (*Group, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := groupPath(inst, id)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := machineLayout()
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{lo: lo, path: p, log: log, files: newStatFiles(lo, p), warnings: missingWarnings(lo.present)}
+	for _, dir := range lo.hierarchies(p) {
+		if _, err := os.Stat(dir); err == nil {
+			return nil, fmt.Errorf("cgroup %s already exists: remove the container that owns it, or run reset", dir)
+		}
+	}
+	if err := g.make(); err != nil {
+		g.removeDirs()
+		return nil, err
+	}
+	if err := g.apply(l, Limits{}); err != nil {
+		g.removeDirs()
+		return nil, err
+	}
+	return g, nil
+}
+
+// Open finds the existing cgroup of a container.
+func Open(inst instance.Instance, id string) (*Group, error) {
+	p, err := groupPath(inst, id)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := machineLayout()
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{lo: lo, path: p, files: newStatFiles(lo, p), warnings: missingWarnings(lo.present), log: cmdlog.Open(inst.CommandLogPath())}
+	if !g.exists() {
+		return nil, fmt.Errorf("cgroup %s does not exist: the container was removed or never started", p)
+	}
+	return g, nil
+}
+
+// exists reports whether the group has a directory in any hierarchy.
+func (g *Group) exists() bool {
+	for _, dir := range g.Dirs() {
+		if _, err := os.Stat(dir); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Path is the cgroup path relative to each hierarchy's root, e.g. /workbench/<id>.
+func (g *Group) Path() string { return g.path }
+
+// Mode is the cgroup layout the group lives in.
+func (g *Group) Mode() Mode { return g.lo.mode }
+
+// Dirs lists the group's directories on the machine, one per hierarchy.
+func (g *Group) Dirs() []string { return g.lo.hierarchies(g.path) }
+
+// Warnings names each controller the machine lacks and what does not work without it.
+func (g *Group) Warnings() []string { return append([]string(nil), g.warnings...) }
+
+// AddProcess moves a process (all its threads) into the group in every hierarchy. Call
+// it before the process runs user code, so nothing escapes the limits.
+func (g *Group) AddProcess(pid int) error {
+	if pid <= 0 {
+		return fmt.Errorf("add process %d to cgroup %s: not a process id", pid, g.path)
+	}
+	for _, dir := range g.Dirs() {
+		if err := g.writeFile(filepath.Join(dir, "cgroup.procs"), strconv.Itoa(pid)); err != nil {
+			return fmt.Errorf("add process %d to cgroup %s: %w", pid, g.path, err)
+		}
+	}
+	return nil
+}
+
+// Update changes the limits that are set in l while the group runs; the others stay.
+func (g *Group) Update(l Limits) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	cur, err := g.Limits()
+	if err != nil {
+		return err
+	}
+	if l.MemorySwap == 0 && l.Memory > 0 && cur.MemorySwap == -1 {
+		// memory+swap was left unlimited on purpose: keep it so.
+		l.MemorySwap = -1
+	}
+	if l.MemorySwap > 0 && l.Memory == 0 && cur.Memory > 0 && l.MemorySwap < cur.Memory {
+		return fmt.Errorf("--memory-swap %s is below the memory limit in force (%s): raise --memory too", FormatBytes(uint64(l.MemorySwap)), FormatBytes(uint64(cur.Memory)))
+	}
+	return g.apply(l, cur)
+}
+
+// Pids lists the processes in the group.
+func (g *Group) Pids() ([]int, error) {
+	seen := map[int]bool{}
+	found := false
+	for _, dir := range g.Dirs() {
+		b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list the processes of cgroup %s: %w", g.path, err)
+		}
+		found = true
+		for _, f := range strings.Fields(string(b)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				seen[pid] = true
+			}
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("cgroup %s does not exist: the container was removed", g.path)
+	}
+	out := make([]int, 0, len(seen))
+	for pid := range seen {
+		out = append(out, pid)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// Stats reads the group's figures straight from the kernel.
+func (g *Group) Stats() (Stats, error) {
+	buf := make([]byte, 0, 4096)
+	s, err := g.files.read(buf)
+	if err != nil {
+		return s, fmt.Errorf("read the statistics of cgroup %s: %w", g.path, err)
+	}
+	return s, nil
+}
+
+// OOMKilled reports whether the kernel's OOM killer ended a task of the group.
+func (g *Group) OOMKilled() (bool, error) {
+	if !g.lo.present["memory"] {
+		return false, nil
+	}
+	s, err := g.Stats()
+	if err != nil {
+		return false, err
+	}
+	return s.OOMKills > 0, nil
+}
+
+// Delete kills every process left in the group, then removes it from every hierarchy.
+func (g *Group) Delete() error {
+	if err := g.killAll(); err != nil {
+		return err
+	}
+	return g.removeDirs()
+}
+
+// killAll sends SIGKILL to every process of the group until none is left (a process
+// may fork between the read and the kill, hence the loop).
+func (g *Group) killAll() error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		pids, err := g.Pids()
+		if err != nil || len(pids) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cgroup %s still holds processes %v after SIGKILL: look for a process stuck in the kernel (ps -o pid,stat,wchan -p %d)", g.path, pids, pids[0])
+		}
+		for _, pid := range pids {
+			g.log.Addf("kill -9 %d", pid)
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// removeDirs removes the group's directory in every hierarchy, retrying while the
+// kernel still counts exiting tasks.
+func (g *Group) removeDirs() error {
+	var errs []error
+	for _, dir := range g.Dirs() {
+		if err := removeDir(dir, g.log); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// removeDir removes one cgroup directory (rmdir, the only way a cgroup goes).
+func removeDir(dir string, log *cmdlog.Log) error {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	log.AddArgs("rmdir", dir)
+	var err error
+	for i := 0; i < 100; i++ {
+		err = syscall.Rmdir(dir)
+		if err == nil || errors.Is(err, syscall.ENOENT) {
+			return nil
+		}
+		if !errors.Is(err, syscall.EBUSY) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("remove cgroup %s: %w", dir, err)
+}
+
+// writeFile writes one cgroup file and records the write.
+func (g *Group) writeFile(path, value string) error {
+	g.log.Add("echo " + cmdlog.Quote(value) + " > " + cmdlog.Quote(path))
+	if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("write %q to %s: %w", value, path, err)
+	}
+	return nil
+}
