@@ -1,0 +1,193 @@
+package images
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// LayerProgress is one report on a layer being fetched or unpacked.
+type LayerProgress struct {
+	// Layer is the short digest of the layer (its diffID).
+	Layer string
+	// Status is "exists", "fetching", "done" or "failed".
+	Status string
+	// Done and Total count the bytes read of the layer blob; Total is 0 when unknown.
+	Done, Total int64
+}
+
+// ProgressFunc receives progress reports; it may be called from several goroutines
+// at once, and may be nil.
+type ProgressFunc func(LayerProgress)
+
+// parallelLayers is how many layers are fetched and unpacked at once.
+const parallelLayers = 3
+
+// addImage adds img to the store under refs: each layer not yet present is read,
+// decompressed and unpacked (several at a time), then the config and the record are
+// written. An image already complete in the store costs no layer read at all.
+func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, source string, progress ProgressFunc) (*record, error) {
+	if progress == nil {
+		progress = func(LayerProgress) {}
+	}
+	raw, err := img.RawConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("read the image config: %w", err)
+	}
+	cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the image config is not valid JSON of an image: %w", err)
+	}
+	diffIDs := cfg.RootFS.DiffIDs
+	rec := recordFromConfig(cfg)
+	rec.Layers = make([]LayerInfo, len(diffIDs))
+	var missing []int
+	for i, d := range diffIDs {
+		if info, ok := s.hasLayer(d.String()); ok {
+			rec.Layers[i] = info
+			progress(LayerProgress{Layer: shortID(d.String()), Status: "exists"})
+			continue
+		}
+		missing = append(missing, i)
+	}
+	if len(missing) > 0 {
+		layers, err := img.Layers()
+		if err != nil {
+			return nil, fmt.Errorf("read the image manifest: %w", err)
+		}
+		if len(layers) != len(diffIDs) {
+			return nil, fmt.Errorf("the image is inconsistent: its manifest has %d layers, its config %d", len(layers), len(diffIDs))
+		}
+		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, source, progress); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.putImage(raw, rec, refs); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// fetchLayers unpacks the layers at the missing indexes into the store.
+func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1.Hash, missing []int, rec *record, source string, progress ProgressFunc) error {
+	sem := make(chan struct{}, parallelLayers)
+	var wg sync.WaitGroup
+	errs := make([]error, len(layers))
+	for _, i := range missing {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			want := diffIDs[i].String()
+			info, err := s.fetchLayer(ctx, layers[i], want, source, progress)
+			if err != nil {
+				progress(LayerProgress{Layer: shortID(want), Status: "failed"})
+				errs[i] = fmt.Errorf("layer %d (%s): %w", i+1, shortID(want), err)
+				return
+			}
+			rec.Layers[i] = info
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want, source string, progress ProgressFunc) (LayerInfo, error) {
+	short := shortID(want)
+	total, _ := l.Size()
+	rc, err := l.Compressed()
+	if err != nil {
+		return LayerInfo{}, fmt.Errorf("open the layer blob: %w", err)
+	}
+	defer rc.Close()
+	counted := &countingReader{ctx: ctx, r: rc, report: func(n int64) {
+		progress(LayerProgress{Layer: short, Status: "fetching", Done: n, Total: total})
+	}}
+	br := bufio.NewReaderSize(counted, 1<<20)
+	var tarStream io.Reader = br
+	magic, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return LayerInfo{}, fmt.Errorf("the layer is not valid gzip: %w", err)
+		}
+		defer zr.Close()
+		tarStream = zr
+	case bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		urc, err := l.Uncompressed() // zstd: let the library decompress it
+		if err != nil {
+			return LayerInfo{}, fmt.Errorf("decompress the layer: %w", err)
+		}
+		defer urc.Close()
+		tarStream = &countingReader{ctx: ctx, r: urc, report: counted.report}
+	}
+	info, err := s.addLayer(tarStream, want, source+" layer "+short)
+	if err != nil {
+		return LayerInfo{}, err
+	}
+	progress(LayerProgress{Layer: short, Status: "done", Done: counted.n, Total: total})
+	return info, nil
+}
+
+// countingReader counts bytes read and stops when the context ends.
+type countingReader struct {
+	ctx    context.Context
+	r      io.Reader
+	n      int64
+	report func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if n > 0 {
+		c.report(c.n)
+	}
+	return n, err
+}
+
+// recordFromConfig keeps what the store needs of an image config.
+func recordFromConfig(cfg *v1.ConfigFile) *record {
+	c := cfg.Config
+	rec := &record{
+		Config: Config{
+			Entrypoint: c.Entrypoint,
+			Cmd:        c.Cmd,
+			Env:        c.Env,
+			WorkingDir: c.WorkingDir,
+			User:       c.User,
+		},
+		Created:      cfg.Created.Time,
+		OS:           cfg.OS,
+		Architecture: cfg.Architecture,
+	}
+	for p := range c.ExposedPorts {
+		rec.Config.ExposedPorts = append(rec.Config.ExposedPorts, p)
+	}
+	sort.Strings(rec.Config.ExposedPorts)
+	for _, h := range cfg.History {
+		rec.History = append(rec.History, HistoryEntry{Created: h.Created.Time, CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer})
+	}
+	return rec
+}

@@ -1,0 +1,53 @@
+package images
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// PullOptions tune a pull.
+type PullOptions struct {
+	// Insecure talks plain HTTP to the registry (loopback and private addresses are
+	// plain HTTP already).
+	Insecure bool
+	// Progress receives a report per layer as it is fetched.
+	Progress ProgressFunc
+}
+
+// Pull fetches an image from its registry, with credentials from the Docker config
+// file (~/.docker/config.json) when it has some. Layers already in the store are not
+// downloaded; the image is recorded under the reference and returned.
+func (s *Store) Pull(ctx context.Context, ref string, opts PullOptions) (*Image, error) {
+	r, err := ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	s.sweepTemp()
+	var nameOpts []name.Option
+	if opts.Insecure {
+		nameOpts = append(nameOpts, name.Insecure)
+	}
+	nref, err := name.ParseReference(r.Remote(), nameOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	img, err := remote.Image(nref,
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		remote.WithPlatform(v1.Platform{OS: "linux", Architecture: runtime.GOARCH}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("pull %s from %s: %w (check the name and tag, the registry's address, credentials in ~/.docker/config.json, or --insecure for a plain-HTTP registry)", r, r.Registry, err)
+	}
+	rec, err := s.addImage(ctx, img, []string{r.String()}, r.Remote(), opts.Progress)
+	if err != nil {
+		return nil, fmt.Errorf("pull %s: %w", r, err)
+	}
+	return s.image(rec, r.String()), nil
+}
