@@ -1,0 +1,128 @@
+package script
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Commander runs one CLI command line with the given streams and returns its exit
+// status; cli.Run is the one the workbench uses, so a script line means what it means
+// at the shell.
+type Commander func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// Lab finds the kernel objects behind the names a script uses.
+type Lab interface {
+	// NetnsPath is the network namespace file of a lab host or a container.
+	NetnsPath(ctx context.Context, p Place) (string, error)
+	// CPUTime is the CPU time a container's processes have used so far.
+	CPUTime(ctx context.Context, container string) (time.Duration, error)
+}
+
+// Env is what a check runs against.
+type Env struct {
+	// Run runs CLI command lines.
+	Run Commander
+	// Lab locates hosts and containers.
+	Lab Lab
+}
+
+// Place is where a probe runs: a lab host (written @NAME) or a container.
+type Place struct {
+	// Name is the host or container name.
+	Name string
+	// Host is true for a lab host.
+	Host bool
+}
+
+func (p Place) String() string {
+	if p.Host {
+		return "@" + p.Name
+	}
+	return p.Name
+}
+
+// Verdict is the result of one check.
+type Verdict struct {
+	// Pass is true when the lab is as expected.
+	Pass bool
+	// Detail says what was seen, in one line.
+	Detail string
+	// Output is what the checked command printed or the packets captured, if any.
+	Output string
+}
+
+// Check is one expectation of a script.
+type Check interface {
+	// Verify looks at the lab and says whether it is as expected.
+	Verify(ctx context.Context, env *Env) Verdict
+}
+
+// runCommand runs a command line and returns its status and everything it printed.
+func runCommand(ctx context.Context, env *Env, args []string) (int, string) {
+	var out bytes.Buffer
+	w := &lockedWriter{w: &out}
+	code := env.Run(ctx, args, strings.NewReader(""), w, w)
+	return code, w.String()
+}
+
+// statusCheck is `expect ok|fail CMD`.
+type statusCheck struct {
+	args     []string
+	wantFail bool
+}
+
+func (c *statusCheck) Verify(ctx context.Context, env *Env) Verdict {
+	code, out := runCommand(ctx, env, c.args)
+	v := Verdict{Pass: (code != 0) == c.wantFail, Output: out}
+	v.Detail = fmt.Sprintf("exit status %d", code)
+	return v
+}
+
+// outputCond is one condition on a command's output.
+type outputCond struct {
+	op   string // contains, lacks or matches
+	text string
+	re   *regexp.Regexp
+}
+
+// outputCheck is `expect output CMD contains|lacks|matches ...`.
+type outputCheck struct {
+	args  []string
+	conds []outputCond
+}
+
+func (c *outputCheck) Verify(ctx context.Context, env *Env) Verdict {
+	code, out := runCommand(ctx, env, c.args)
+	v := Verdict{Pass: true, Output: out}
+	var failed []string
+	for _, cond := range c.conds {
+		ok := false
+		switch cond.op {
+		case "contains":
+			ok = strings.Contains(out, cond.text)
+		case "lacks":
+			ok = !strings.Contains(out, cond.text)
+		case "matches":
+			ok = cond.re.MatchString(out)
+		}
+		if !ok {
+			v.Pass = false
+			failed = append(failed, fmt.Sprintf("%s %q", cond.op, cond.text))
+		}
+	}
+	switch {
+	case code != 0:
+		v.Pass = false
+		v.Detail = fmt.Sprintf("the command failed with exit status %d", code)
+	case v.Pass:
+		v.Detail = "the output is as expected"
+	default:
+		v.Detail = "the output does not satisfy: " + strings.Join(failed, ", ")
+	}
+	return v
+}

@@ -1,0 +1,89 @@
+package script
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os/exec"
+	"strings"
+	"time"
+
+	"workbench/nsutil"
+)
+
+// pingCheck is `expect ping|no-ping PLACE ADDR`: busybox ping, run in the place's
+// network namespace, sends echo requests until one is answered or the tries run out.
+type pingCheck struct {
+	from     Place
+	addr     netip.Addr
+	wantFail bool
+}
+
+func (c *pingCheck) Verify(ctx context.Context, env *Env) Verdict {
+	path, err := env.Lab.NetnsPath(ctx, c.from)
+	if err != nil {
+		return Verdict{Detail: err.Error()}
+	}
+	// Three tries of one second: the first echo may wait for ARP on a fresh link.
+	// When no answer is expected one short try is enough and keeps the lab fast.
+	args := []string{"ping", "-c", "1", "-w", "3", "-W", "1", c.addr.String()}
+	if c.wantFail {
+		args = []string{"ping", "-c", "1", "-W", "1", c.addr.String()}
+	}
+	if c.addr.Is6() {
+		args[0] = "ping6"
+	}
+	out, err := nsutil.Output(path, exec.CommandContext(ctx, "busybox", args...))
+	answered := err == nil
+	v := Verdict{Pass: answered != c.wantFail, Output: string(out)}
+	if answered {
+		v.Detail = fmt.Sprintf("%s answered %s", c.addr, c.from)
+	} else {
+		v.Detail = fmt.Sprintf("no answer from %s to %s", c.addr, c.from)
+	}
+	return v
+}
+
+// tcpCheck is `expect tcp|no-tcp PLACE ADDR:PORT`: a TCP connection opened from the
+// place's network namespace.
+type tcpCheck struct {
+	from     Place
+	addr     netip.AddrPort
+	wantFail bool
+}
+
+func (c *tcpCheck) Verify(ctx context.Context, env *Env) Verdict {
+	path, err := env.Lab.NetnsPath(ctx, c.from)
+	if err != nil {
+		return Verdict{Detail: err.Error()}
+	}
+	var connErr error
+	err = nsutil.Do(path, func() error {
+		d := net.Dialer{Timeout: 2 * time.Second}
+		conn, err := d.DialContext(ctx, "tcp", c.addr.String())
+		if err == nil {
+			conn.Close()
+		}
+		connErr = err
+		return nil
+	})
+	if err != nil {
+		return Verdict{Detail: err.Error()}
+	}
+	v := Verdict{Pass: (connErr == nil) != c.wantFail}
+	if connErr == nil {
+		v.Detail = fmt.Sprintf("%s accepted a connection from %s", c.addr, c.from)
+	} else {
+		v.Detail = fmt.Sprintf("%s refused or did not answer %s: %s", c.addr, c.from, lastPart(connErr.Error()))
+	}
+	return v
+}
+
+// lastPart keeps the end of a wrapped network error, the part that says what happened.
+func lastPart(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}

@@ -1,0 +1,245 @@
+package script
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// expectHelp lists the forms of `expect`, for errors that must say what to write.
+const expectHelp = "ok, fail, output, ping, no-ping, tcp, no-tcp, capture, counter or cpu"
+
+// parseExpect reads the words after `expect`; col is where `expect` starts.
+func parseExpect(words []Word, col int) (Check, error) {
+	if len(words) == 0 {
+		return nil, &ParseError{Col: col, Msg: "expect needs what to check: " + expectHelp}
+	}
+	kind, rest := words[0], words[1:]
+	switch kind.Text {
+	case "ok", "fail":
+		if len(rest) == 0 {
+			return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a command after it, e.g. `expect %s ps`", kind.Text, kind.Text)}
+		}
+		return &statusCheck{args: texts(rest), wantFail: kind.Text == "fail"}, nil
+	case "output":
+		return parseOutput(kind, rest)
+	case "ping", "no-ping":
+		return parsePing(kind, rest)
+	case "tcp", "no-tcp":
+		return parseTCP(kind, rest)
+	case "capture":
+		return parseCapture(kind, rest)
+	case "counter":
+		return parseCounter(kind, rest)
+	case "cpu":
+		return parseCPU(kind, rest)
+	}
+	return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("unknown expectation %q: use %s", kind.Text, expectHelp)}
+}
+
+// parseOutput reads `output CMD... (contains TEXT | lacks TEXT | matches RE)...`: the
+// conditions are taken from the end of the line, so a command may use those words too.
+func parseOutput(kind Word, rest []Word) (Check, error) {
+	c := &outputCheck{}
+	for len(rest) >= 2 {
+		op, arg := rest[len(rest)-2], rest[len(rest)-1]
+		cond := outputCond{op: op.Text, text: arg.Text}
+		switch op.Text {
+		case "contains", "lacks":
+		case "matches":
+			re, err := regexp.Compile(trimSlashes(arg.Text))
+			if err != nil {
+				return nil, &ParseError{Col: arg.Col, Msg: fmt.Sprintf("bad regular expression: %v", err)}
+			}
+			cond.re = re
+		default:
+			goto done
+		}
+		c.conds = append([]outputCond{cond}, c.conds...)
+		rest = rest[:len(rest)-2]
+	}
+done:
+	if len(c.conds) == 0 {
+		return nil, &ParseError{Col: kind.Col, Msg: `expect output needs a command and a condition at the end: contains "TEXT", lacks "TEXT" or matches /RE/`}
+	}
+	if len(rest) == 0 {
+		return nil, &ParseError{Col: kind.Col, Msg: "expect output needs a command before its condition, e.g. `expect output ps contains web`"}
+	}
+	c.args = texts(rest)
+	return c, nil
+}
+
+// trimSlashes turns /re/ into re; a pattern without slashes is used as it is.
+func trimSlashes(s string) string {
+	if len(s) >= 2 && s[0] == '/' && s[len(s)-1] == '/' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// parsePlace reads where a probe runs: @HOST is a lab host, anything else a container.
+func parsePlace(w Word) (Place, error) {
+	name := strings.TrimPrefix(w.Text, "@")
+	if name == "" || strings.ContainsAny(name, " \t/:@") {
+		return Place{}, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not a place: write @HOST for a lab host (e.g. @host1) or a container name", w.Text)}
+	}
+	return Place{Name: name, Host: strings.HasPrefix(w.Text, "@")}, nil
+}
+
+func parsePing(kind Word, rest []Word) (Check, error) {
+	if len(rest) != 2 {
+		return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a place and an address, e.g. `expect %s @host1 172.18.0.2`", kind.Text, kind.Text)}
+	}
+	from, err := parsePlace(rest[0])
+	if err != nil {
+		return nil, err
+	}
+	addr, err := netip.ParseAddr(rest[1].Text)
+	if err != nil {
+		return nil, &ParseError{Col: rest[1].Col, Msg: fmt.Sprintf("%q is not an IP address: ping takes an address such as 172.18.0.2", rest[1].Text)}
+	}
+	return &pingCheck{from: from, addr: addr, wantFail: kind.Text == "no-ping"}, nil
+}
+
+func parseTCP(kind Word, rest []Word) (Check, error) {
+	if len(rest) != 2 {
+		return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a place and ADDRESS:PORT, e.g. `expect %s @outside 198.51.100.1:8080`", kind.Text, kind.Text)}
+	}
+	from, err := parsePlace(rest[0])
+	if err != nil {
+		return nil, err
+	}
+	addr, err := netip.ParseAddrPort(rest[1].Text)
+	if err != nil || addr.Port() == 0 {
+		return nil, &ParseError{Col: rest[1].Col, Msg: fmt.Sprintf("%q is not ADDRESS:PORT, e.g. 172.18.0.2:80", rest[1].Text)}
+	}
+	return &tcpCheck{from: from, addr: addr, wantFail: kind.Text == "no-tcp"}, nil
+}
+
+// whileCommand splits `... KEYWORD DUR while CMD...` style tails: it returns the words
+// before `while` and the command after it.
+func whileCommand(kind Word, rest []Word, example string) ([]Word, []string, error) {
+	for i, w := range rest {
+		if w.Text == "while" {
+			if i == len(rest)-1 {
+				return nil, nil, &ParseError{Col: w.Col, Msg: "while needs the command that makes the traffic, e.g. " + example}
+			}
+			return rest[:i], texts(rest[i+1:]), nil
+		}
+	}
+	return nil, nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs `while COMMAND` at the end, e.g. %s", kind.Text, example)}
+}
+
+const captureExample = "`expect capture @host1:br0 icmp within 3s while exec a ping -c 1 172.18.0.3`"
+
+// parseCapture reads `capture WHERE:IFACE FILTER [and WHERE:IFACE FILTER]... within DUR while CMD...`.
+func parseCapture(kind Word, rest []Word) (Check, error) {
+	head, cmd, err := whileCommand(kind, rest, captureExample)
+	if err != nil {
+		return nil, err
+	}
+	if len(head) < 4 || head[len(head)-2].Text != "within" {
+		return nil, &ParseError{Col: kind.Col, Msg: "expect capture needs WHERE:IFACE FILTER within DURATION while COMMAND, e.g. " + captureExample}
+	}
+	within, err := parseDuration(head[len(head)-1])
+	if err != nil {
+		return nil, err
+	}
+	c := &captureCheck{within: within, args: cmd}
+	specs := head[:len(head)-2]
+	for len(specs) > 0 {
+		if len(specs) < 2 {
+			return nil, &ParseError{Col: specs[0].Col, Msg: "each capture needs WHERE:IFACE and a filter (quote a filter with blanks), e.g. @host1:br0 \"icmp or arp\""}
+		}
+		placeText, iface, ok := strings.Cut(specs[0].Text, ":")
+		if !ok || iface == "" {
+			return nil, &ParseError{Col: specs[0].Col, Msg: fmt.Sprintf("%q is not WHERE:IFACE: write e.g. @host1:br0 or web:eth0", specs[0].Text)}
+		}
+		place, err := parsePlace(Word{Text: placeText, Col: specs[0].Col})
+		if err != nil {
+			return nil, err
+		}
+		c.taps = append(c.taps, tap{place: place, iface: iface, filter: specs[1].Text})
+		specs = specs[2:]
+		if len(specs) > 0 {
+			if specs[0].Text != "and" {
+				return nil, &ParseError{Col: specs[0].Col, Msg: "join captures with `and`: @host1:br0 icmp and @host1:eth0 icmp"}
+			}
+			specs = specs[1:]
+			if len(specs) == 0 {
+				return nil, &ParseError{Col: kind.Col, Msg: "a capture is missing after `and`"}
+			}
+		}
+	}
+	return c, nil
+}
+
+const counterExample = "`expect counter @host1 nat PREROUTING DNAT grows while host exec outside wget -qO- 198.51.100.1:8080`"
+
+// parseCounter reads `counter @HOST TABLE CHAIN MATCH [and @HOST TABLE CHAIN MATCH]... grows while CMD...`.
+func parseCounter(kind Word, rest []Word) (Check, error) {
+	head, cmd, err := whileCommand(kind, rest, counterExample)
+	if err != nil {
+		return nil, err
+	}
+	if len(head) < 5 || (head[len(head)-1].Text != "grows" && head[len(head)-1].Text != "grow") {
+		return nil, &ParseError{Col: kind.Col, Msg: "expect counter needs @HOST TABLE CHAIN MATCH grows while COMMAND (MATCH \"\" counts every rule of the chain), e.g. " + counterExample}
+	}
+	c := &counterCheck{args: cmd}
+	specs := head[:len(head)-1]
+	for len(specs) > 0 {
+		if len(specs) < 4 {
+			return nil, &ParseError{Col: specs[0].Col, Msg: "each counter needs @HOST TABLE CHAIN MATCH (MATCH \"\" counts every rule of the chain)"}
+		}
+		place, err := parsePlace(specs[0])
+		if err != nil {
+			return nil, err
+		}
+		if !place.Host {
+			return nil, &ParseError{Col: specs[0].Col, Msg: "iptables counters live on a lab host: write @HOST, e.g. @host1"}
+		}
+		switch specs[1].Text {
+		case "filter", "nat", "mangle", "raw":
+		default:
+			return nil, &ParseError{Col: specs[1].Col, Msg: fmt.Sprintf("%q is not an iptables table: use filter, nat, mangle or raw", specs[1].Text)}
+		}
+		c.rules = append(c.rules, ruleMatch{place: place, table: specs[1].Text, chain: specs[2].Text, match: specs[3].Text})
+		specs = specs[4:]
+		if len(specs) > 0 {
+			if specs[0].Text != "and" || len(specs) == 1 {
+				return nil, &ParseError{Col: specs[0].Col, Msg: "join counters with `and`: @host1 nat SEP-1 \"\" and @host1 nat SEP-2 \"\""}
+			}
+			specs = specs[1:]
+		}
+	}
+	return c, nil
+}
+
+// parseCPU reads `cpu CONTAINER below|above N% for DUR`.
+func parseCPU(kind Word, rest []Word) (Check, error) {
+	const form = "expect cpu needs CONTAINER below|above PERCENT% for DURATION, e.g. `expect cpu busy below 55% for 3s`"
+	if len(rest) != 5 || rest[3].Text != "for" {
+		return nil, &ParseError{Col: kind.Col, Msg: form}
+	}
+	place, err := parsePlace(rest[0])
+	if err != nil {
+		return nil, err
+	}
+	if place.Host {
+		return nil, &ParseError{Col: rest[0].Col, Msg: "cpu is measured for a container: write its name, not @HOST"}
+	}
+	if rest[1].Text != "below" && rest[1].Text != "above" {
+		return nil, &ParseError{Col: rest[1].Col, Msg: form}
+	}
+	pct, err := strconv.ParseFloat(strings.TrimSuffix(rest[2].Text, "%"), 64)
+	if err != nil || !strings.HasSuffix(rest[2].Text, "%") || pct <= 0 || pct > 100*1024 {
+		return nil, &ParseError{Col: rest[2].Col, Msg: fmt.Sprintf("%q is not a percentage of one CPU: write e.g. 55%%", rest[2].Text)}
+	}
+	d, err := parseDuration(rest[4])
+	if err != nil {
+		return nil, err
+	}
+	return &cpuCheck{container: place.Name, above: rest[1].Text == "above", percent: pct, window: d}, nil
+}

@@ -1,0 +1,194 @@
+// Package script reads and runs workbench lab scripts: each line is a CLI command as a
+// person would type it, narration, a pause point for demos, or an expectation that
+// checks the lab (a command's status or output, a ping, a TCP port, packets seen on an
+// interface, an iptables counter, a container's CPU use).
+package script
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind says what a step of a script does.
+type Kind int
+
+const (
+	// Command runs a CLI command line; a failing command stops the script.
+	Command Kind = iota
+	// Say shows narration.
+	Say
+	// Pause marks a point where a demo waits for a key; headless runs go on.
+	Pause
+	// Sleep waits for a while (a server starting, a counter settling).
+	Sleep
+	// Focus names the pane of the app that the next steps are about.
+	Focus
+	// Expect checks the lab and records a verdict; a failed check does not stop the script.
+	Expect
+)
+
+// Step is one line of a script.
+type Step struct {
+	// Line is the 1-based line number in the script file.
+	Line int
+	// Kind says what the step does.
+	Kind Kind
+	// Source is the line as written, without its indentation.
+	Source string
+	// Text is the narration of Say or the pane name of Focus.
+	Text string
+	// Args is the command line of Command.
+	Args []string
+	// Duration is the wait of Sleep.
+	Duration time.Duration
+	// Check is the expectation of Expect.
+	Check Check
+}
+
+// Script is a parsed script.
+type Script struct {
+	// Name is the file name the script was read from, used in messages.
+	Name string
+	// Title is the narration of the first `say` line, a one-line summary of the lab.
+	Title string
+	// Steps are the script's lines that do something, in order.
+	Steps []Step
+}
+
+// ParseError is a script line that cannot be understood; it names the place.
+type ParseError struct {
+	// File, Line and Col locate the error (1-based).
+	File      string
+	Line, Col int
+	// Msg says what is wrong and what to write instead.
+	Msg string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Panes are the names a `focus` line may use.
+var Panes = []string{"topology", "iptables", "capture", "cgroups", "log", "containers"}
+
+// Parse reads a whole script. It either returns every step or the errors of every bad
+// line (joined, each naming file:line:column), so that nothing runs from a script
+// with a mistake in it.
+func Parse(name string, src []byte) (*Script, error) {
+	s := &Script{Name: name}
+	var errs []error
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		step, err := parseLine(text)
+		if err != nil {
+			var pe *ParseError
+			if errors.As(err, &pe) {
+				pe.File, pe.Line = name, line
+			}
+			errs = append(errs, err)
+			continue
+		}
+		if step == nil {
+			continue
+		}
+		step.Line = line
+		if step.Kind == Say && s.Title == "" {
+			s.Title = step.Text
+		}
+		s.Steps = append(s.Steps, *step)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// parseLine turns one line into a step, or nil for a blank or comment line.
+func parseLine(text string) (*Step, error) {
+	trimmed := strings.TrimLeft(text, " \t")
+	indent := len(text) - len(trimmed)
+	trimmed = strings.TrimRight(trimmed, " \t\r")
+	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		return nil, nil
+	}
+	step := &Step{Source: trimmed}
+	if keyword, rest, _ := strings.Cut(trimmed, " "); keyword == "say" {
+		step.Kind, step.Text = Say, strings.TrimSpace(rest)
+		return step, nil
+	}
+	words, err := Split(text)
+	if err != nil {
+		var se *SplitError
+		if errors.As(err, &se) {
+			return nil, &ParseError{Col: se.Col, Msg: se.Msg}
+		}
+		return nil, err
+	}
+	switch words[0].Text {
+	case "pause":
+		if len(words) > 1 {
+			return nil, &ParseError{Col: words[1].Col, Msg: "pause takes nothing after it: write the narration on a `say` line before it"}
+		}
+		step.Kind = Pause
+	case "sleep":
+		if len(words) != 2 {
+			return nil, &ParseError{Col: indent + 1, Msg: "sleep needs one duration, e.g. `sleep 500ms` or `sleep 2s`"}
+		}
+		d, err := parseDuration(words[1])
+		if err != nil {
+			return nil, err
+		}
+		step.Kind, step.Duration = Sleep, d
+	case "focus":
+		if len(words) != 2 || !isPane(words[1].Text) {
+			return nil, &ParseError{Col: indent + 1, Msg: "focus needs one pane name: " + strings.Join(Panes, ", ")}
+		}
+		step.Kind, step.Text = Focus, words[1].Text
+	case "expect":
+		check, err := parseExpect(words[1:], indent+1)
+		if err != nil {
+			return nil, err
+		}
+		step.Kind, step.Check = Expect, check
+	default:
+		step.Kind, step.Args = Command, texts(words)
+	}
+	return step, nil
+}
+
+func isPane(name string) bool {
+	for _, p := range Panes {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+// parseDuration reads a Go duration such as 300ms or 3s, between 1ms and 10 minutes.
+func parseDuration(w Word) (time.Duration, error) {
+	d, err := time.ParseDuration(w.Text)
+	if err != nil || d < time.Millisecond || d > 10*time.Minute {
+		return 0, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not a duration between 1ms and 10m: write e.g. 500ms or 3s", w.Text)}
+	}
+	return d, nil
+}
+
+func texts(words []Word) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w.Text
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package script
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeCommands answers command lines from a table: the output and the exit status.
+type fakeCommands map[string]struct {
+	out  string
+	code int
+}
+
+func (f fakeCommands) run(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) int {
+	r, ok := f[strings.Join(args, " ")]
+	if !ok {
+		fmt.Fprintf(stdout, "unknown command %q\n", args)
+		return 127
+	}
+	fmt.Fprint(stdout, r.out)
+	return r.code
+}
+
+// fakeLab gives a container a CPU time that grows at a fixed rate.
+type fakeLab struct {
+	start time.Time
+	rate  float64 // CPUs used
+}
+
+func (l fakeLab) NetnsPath(_ context.Context, p Place) (string, error) {
+	return "", fmt.Errorf("no namespace for %s in this test", p)
+}
+
+func (l fakeLab) CPUTime(_ context.Context, name string) (time.Duration, error) {
+	if name != "busy" {
+		return 0, fmt.Errorf("no container %s", name)
+	}
+	return time.Duration(float64(time.Since(l.start)) * l.rate), nil
+}
+
+func runScript(t *testing.T, src string, cmds fakeCommands) (*Runner, string, bool) {
+	t.Helper()
+	s, err := Parse("t.lab", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(s, &Env{Run: cmds.run, Lab: fakeLab{start: time.Now(), rate: 0.5}})
+	var out strings.Builder
+	ok := r.Run(context.Background(), &out)
+	return r, out.String(), ok
+}
+
+var commands = fakeCommands{
+	"ps":           {out: "ID NAME\nabc web\n"},
+	"inspect nope": {out: "workbench: no container nope\n", code: 1},
+	"false":        {code: 1},
+}
+
+func TestRunnerPasses(t *testing.T) {
+	r, out, ok := runScript(t, `say A lab.
+ps
+expect ok ps
+expect fail inspect nope
+expect output ps contains web lacks db matches '/abc\s+web/'
+expect cpu busy above 30% for 200ms
+expect cpu busy below 70% for 200ms
+`, commands)
+	if !ok || r.Passed != 5 || r.Failed != 0 {
+		t.Fatalf("want 5 passed, got ok=%v passed=%d failed=%d:\n%s", ok, r.Passed, r.Failed, out)
+	}
+	for _, want := range []string{"== t.lab", "$ ps", "     | abc web", "PASS expect fail inspect nope", "t.lab: 5 expectations, 5 passed, 0 failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunnerReportsBrokenExpectation(t *testing.T) {
+	r, out, ok := runScript(t, `expect output ps contains db
+expect ok inspect nope
+expect cpu busy below 20% for 100ms
+expect ok ps
+`, commands)
+	if ok || r.Passed != 1 || r.Failed != 3 {
+		t.Fatalf("want 1 passed and 3 failed, got ok=%v %d/%d:\n%s", ok, r.Passed, r.Failed, out)
+	}
+	for _, want := range []string{
+		"FAIL expect output ps contains db",
+		`t.lab:1: expect output ps contains db: the output does not satisfy: contains "db"`,
+		"t.lab:2: expect ok inspect nope: exit status 1",
+		"t.lab:3: expect cpu busy below 20% for 100ms: busy used",
+		"t.lab: 4 expectations, 1 passed, 3 failed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunnerStopsAtFailedCommand(t *testing.T) {
+	r, out, ok := runScript(t, "ps\nfalse\nexpect ok ps\n", commands)
+	if ok || r.Stopped() == nil || r.Stopped().Step.Line != 2 || r.Passed != 0 {
+		t.Fatalf("want a stop at line 2 and nothing checked:\n%s", out)
+	}
+	if !strings.Contains(out, "stopped at t.lab:2") || strings.Contains(out, "expect ok ps") {
+		t.Errorf("report:\n%s", out)
+	}
+}
+
+func TestRunnerStepTimeout(t *testing.T) {
+	s, err := Parse("t.lab", []byte("expect cpu busy above 1% for 5s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(s, &Env{Run: commands.run, Lab: fakeLab{start: time.Now(), rate: 1}})
+	r.StepTimeout = 100 * time.Millisecond
+	res := r.Next(context.Background())
+	if !res.Failed || res.Elapsed > 2*time.Second {
+		t.Fatalf("want a failure after the step timeout, got %+v", res)
+	}
+}
+
+func TestPlayerBeats(t *testing.T) {
+	s, err := Parse("t.lab", []byte("say One.\nfocus iptables\nps\nexpect ok ps\nsay Two.\npause\nps\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewPlayer(s, &Env{Run: commands.run})
+	var beats [][]Kind
+	for !p.Done() {
+		var kinds []Kind
+		for _, r := range p.Advance(context.Background()) {
+			kinds = append(kinds, r.Step.Kind)
+		}
+		beats = append(beats, kinds)
+		if len(beats) == 1 && (p.Narration != "One." || p.Focus != "iptables") {
+			t.Errorf("after the first beat: narration %q focus %q", p.Narration, p.Focus)
+		}
+	}
+	want := fmt.Sprint([][]Kind{{Say, Focus, Command}, {Expect}, {Say, Pause}, {Command}})
+	if fmt.Sprint(beats) != want {
+		t.Errorf("beats %v, want %v", beats, want)
+	}
+}

@@ -1,0 +1,102 @@
+package script
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Word is one shell word of a script line and the column (1-based, in bytes) where it
+// starts, so that an error about it can point at it.
+type Word struct {
+	// Text is the word with its quotes and escapes removed.
+	Text string
+	// Col is the column of the word's first character on its line.
+	Col int
+}
+
+// SplitError is a line that cannot be split into words; Col points at the cause.
+type SplitError struct {
+	// Col is the column of the unterminated quote or trailing backslash.
+	Col int
+	// Msg says what is wrong and how to write it instead.
+	Msg string
+}
+
+func (e *SplitError) Error() string { return fmt.Sprintf("column %d: %s", e.Col, e.Msg) }
+
+// Split cuts a line into words the way a POSIX shell does for a simple command:
+// blanks separate words, 'single quotes' keep everything literally, "double quotes"
+// keep blanks and let a backslash escape \ " $ and `, and a backslash outside quotes
+// escapes the next character. Nothing is expanded: no variables, globs or pipes.
+func Split(line string) ([]Word, error) {
+	var words []Word
+	var cur strings.Builder
+	inWord := false
+	start := 0
+	begin := func(i int) {
+		if !inWord {
+			inWord, start = true, i
+		}
+	}
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, Word{Text: cur.String(), Col: start + 1})
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\\':
+			begin(i)
+			if i+1 >= len(line) {
+				return nil, &SplitError{Col: i + 1, Msg: "a backslash ends the line: escape a character after it or write \\\\"}
+			}
+			i++
+			cur.WriteByte(line[i])
+		case c == '\'':
+			begin(i)
+			end := strings.IndexByte(line[i+1:], '\'')
+			if end < 0 {
+				return nil, &SplitError{Col: i + 1, Msg: "this single quote is never closed: add a closing '"}
+			}
+			cur.WriteString(line[i+1 : i+1+end])
+			i += end + 1
+		case c == '"':
+			begin(i)
+			j, err := doubleQuoted(line, i, &cur)
+			if err != nil {
+				return nil, err
+			}
+			i = j
+		default:
+			begin(i)
+			cur.WriteByte(c)
+		}
+	}
+	if inWord {
+		words = append(words, Word{Text: cur.String(), Col: start + 1})
+	}
+	return words, nil
+}
+
+// doubleQuoted copies the double-quoted string opening at line[open] into cur and
+// returns the index of its closing quote.
+func doubleQuoted(line string, open int, cur *strings.Builder) (int, error) {
+	for i := open + 1; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '"':
+			return i, nil
+		case '\\':
+			if i+1 < len(line) && strings.IndexByte("\\\"$`", line[i+1]) >= 0 {
+				i++
+				cur.WriteByte(line[i])
+			} else {
+				cur.WriteByte(c)
+			}
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return 0, &SplitError{Col: open + 1, Msg: `this double quote is never closed: add a closing "`}
+}

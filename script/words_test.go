@@ -1,0 +1,89 @@
+package script
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"workbench/cmdlog"
+)
+
+func TestSplit(t *testing.T) {
+	cases := []struct {
+		line string
+		want []string
+		cols []int
+	}{
+		{"ps -a", []string{"ps", "-a"}, []int{1, 4}},
+		{"  host exec  host1 ip a", []string{"host", "exec", "host1", "ip", "a"}, []int{3, 8, 14, 20, 23}},
+		{`say "a b" 'c d'`, []string{"say", "a b", "c d"}, []int{1, 5, 11}},
+		{`x "a\"b\\c\d"`, []string{"x", `a"b\c\d`}, nil},
+		{`x a\ b ''`, []string{"x", "a b", ""}, nil},
+		{`x pre"mid"'post'`, []string{"x", "premidpost"}, nil},
+		{"", nil, nil},
+		{"   \t ", nil, nil},
+	}
+	for _, c := range cases {
+		words, err := Split(c.line)
+		if err != nil {
+			t.Errorf("Split(%q): %v", c.line, err)
+			continue
+		}
+		if got := texts(words); !reflect.DeepEqual(got, c.want) && !(len(got) == 0 && len(c.want) == 0) {
+			t.Errorf("Split(%q) = %q, want %q", c.line, got, c.want)
+		}
+		for i, col := range c.cols {
+			if words[i].Col != col {
+				t.Errorf("Split(%q) word %d at column %d, want %d", c.line, i, words[i].Col, col)
+			}
+		}
+	}
+}
+
+func TestSplitErrors(t *testing.T) {
+	cases := []struct {
+		line string
+		col  int
+		msg  string
+	}{
+		{`echo "abc`, 6, "double quote"},
+		{`echo 'abc`, 6, "single quote"},
+		{`echo abc\`, 9, "backslash"},
+	}
+	for _, c := range cases {
+		_, err := Split(c.line)
+		se, ok := err.(*SplitError)
+		if !ok || se.Col != c.col || !strings.Contains(se.Msg, c.msg) {
+			t.Errorf("Split(%q) = %v, want column %d about %s", c.line, err, c.col, c.msg)
+		}
+	}
+}
+
+// FuzzSplit checks that Split never panics, that columns point inside the line, and
+// that quoting the words back gives the same words.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"ps -a", `say "a b" 'c'`, `x a\ b`, `"unterminated`, `'`, `\`, "a\tb", `x "\$\"" y`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		words, err := Split(line)
+		if err != nil {
+			return
+		}
+		for _, w := range words {
+			if w.Col < 1 || w.Col > len(line) {
+				t.Fatalf("word %q of %q at column %d, outside the line", w.Text, line, w.Col)
+			}
+		}
+		if strings.ContainsAny(line, "\n\r") {
+			return
+		}
+		again, err := Split(cmdlog.Quote(texts(words)...))
+		if err != nil {
+			t.Fatalf("quoted words of %q do not split: %v", line, err)
+		}
+		if !reflect.DeepEqual(texts(again), texts(words)) {
+			t.Fatalf("round trip of %q: %q became %q", line, texts(words), texts(again))
+		}
+	})
+}
