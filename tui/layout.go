@@ -14,6 +14,9 @@ import (
 // WideWidth is the width from which a second pane is shown beside the focused one.
 const WideWidth = 150
 
+// brand starts the tab bar when there is room for it.
+const brand = "workbench "
+
 // area is where a pane is drawn.
 type area struct{ x, y, w, h int }
 
@@ -127,7 +130,9 @@ func (m *Model) body() string {
 // tabBar names every pane with its number; the focused one is reversed.
 func (m *Model) tabBar() string {
 	var b strings.Builder
-	b.WriteString(styles.Title.Render("workbench "))
+	if m.width >= 100 {
+		b.WriteString(styles.Title.Render(brand))
+	}
 	for i, p := range m.panes {
 		label := fmt.Sprintf("%d %s", i+1, p.Title())
 		if i == m.focus {
@@ -172,7 +177,8 @@ func (m *Model) bottomLine() string {
 // helpView lists every key of the focused pane, then the global ones.
 func (m *Model) helpView(h int) string {
 	m.help.ShowAll = true
-	defer func() { m.help.ShowAll = false }()
+	m.help.SetWidth(0)
+	defer func() { m.help.ShowAll = false; m.help.SetWidth(m.width) }()
 	var b strings.Builder
 	b.WriteString(styles.Title.Render(m.focused().Title()+" keys") + "\n")
 	b.WriteString(m.help.FullHelpView(m.focused().KeyMap().FullHelp()) + "\n\n")
@@ -186,7 +192,10 @@ func (m *Model) helpView(h int) string {
 func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	mouse := msg.Mouse()
 	if mouse.Y == 0 {
-		x := ansi.StringWidth("workbench ")
+		x := 0
+		if m.width >= 100 {
+			x = ansi.StringWidth(brand)
+		}
 		for i, p := range m.panes {
 			w := ansi.StringWidth(fmt.Sprintf("%d %s", i+1, p.Title())) + 2
 			if mouse.X >= x && mouse.X < x+w {

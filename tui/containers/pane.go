@@ -197,3 +197,12 @@ func errorText(err error) string {
 	}
 	return err.Error()
 }
+
+// Names lists the containers' names, for completion.
+func (m *Model) Names() []string {
+	out := make([]string, len(m.snap.Containers))
+	for i, c := range m.snap.Containers {
+		out[i] = c.Name
+	}
+	return out
+}

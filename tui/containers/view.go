@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -164,7 +166,9 @@ func (m *Model) detail(width int) string {
 			}
 			ns = append(ns, s)
 		}
-		line("namespaces", strings.Join(ns, "  "))
+		for i, l := range wrapWords(ns, width-12) {
+			line(pick(i == 0, "namespaces", ""), l)
+		}
 	}
 	if d.CgroupPath != "" {
 		line("cgroup", d.CgroupPath)
@@ -206,4 +210,27 @@ func memoryText(c Container) string {
 		return pane.Bytes(c.Memory) + "/" + pane.Bytes(c.MemoryLimit)
 	}
 	return pane.Bytes(c.Memory)
+}
+
+// wrapWords joins words with two spaces into lines no wider than width.
+func wrapWords(words []string, width int) []string {
+	var lines []string
+	cur, curW := "", 0
+	for _, w := range words {
+		ww := ansi.StringWidth(w)
+		if cur != "" && curW+2+ww > width {
+			lines = append(lines, cur)
+			cur, curW = "", 0
+		}
+		if cur != "" {
+			cur += "  "
+			curW += 2
+		}
+		cur += w
+		curW += ww
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }

@@ -29,7 +29,7 @@ type Global struct {
 // DefaultGlobal is the global key map.
 func DefaultGlobal() Global {
 	return Global{
-		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit (containers keep running)")),
+		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit (containers stay)")),
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),

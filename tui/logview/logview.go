@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/cmdlog"
 	"workbench/tui/pane"
@@ -176,17 +177,30 @@ func (m *Model) render() string {
 	if len(m.entries) == 0 {
 		return styles.Dim.Render("no kernel operations yet: every one the engine makes appears here as a shell command")
 	}
+	// Walk back from the newest entry shown, wrapping each, until the pane is full.
 	end := len(m.entries) - m.back
-	start := max(0, end-m.height)
-	var b strings.Builder
-	for i := start; i < end; i++ {
-		if i > start {
-			b.WriteByte('\n')
-		}
-		e := m.entries[i]
-		b.WriteString(styles.Dim.Render(e.Time.Format("15:04:05")))
-		b.WriteByte(' ')
-		b.WriteString(e.Command)
+	var lines []string
+	for i := end - 1; i >= 0 && len(lines) < m.height; i-- {
+		lines = append(entryLines(m.entries[i], m.width), lines...)
 	}
-	return b.String()
+	if len(lines) > m.height {
+		lines = lines[len(lines)-m.height:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// entryLines draws one entry: its time, then the command wrapped under itself.
+func entryLines(e cmdlog.Entry, width int) []string {
+	const indent = 9 // "15:04:05 "
+	room := max(10, width-indent)
+	wrapped := strings.Split(ansi.Wrap(e.Command, room, " ,"), "\n")
+	out := make([]string, len(wrapped))
+	for i, w := range wrapped {
+		if i == 0 {
+			out[i] = styles.Dim.Render(e.Time.Format("15:04:05")) + " " + w
+		} else {
+			out[i] = strings.Repeat(" ", indent) + w
+		}
+	}
+	return out
 }

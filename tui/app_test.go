@@ -1,0 +1,244 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"workbench/tui/containers"
+	"workbench/tui/fixture"
+	"workbench/tui/golden"
+	"workbench/tui/logview"
+	"workbench/tui/pane"
+)
+
+// fakeRun stands for cli.Run: it records the command lines and answers "ok".
+type fakeRun struct{ got []string }
+
+func (f *fakeRun) run(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) int {
+	f.got = append(f.got, strings.Join(args, " "))
+	if args[0] == "fail" {
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok: "+strings.Join(args, " "))
+	return 0
+}
+
+func testPanes(n int) []pane.Pane {
+	return []pane.Pane{
+		containers.New(fixture.ContainerSource{Snapshot: fixture.Containers(n)}),
+		pane.NewPlaceholder("Topology", "not in this test"),
+		pane.NewPlaceholder("iptables", "not in this test"),
+		pane.NewPlaceholder("cgroups", "not in this test"),
+		pane.NewPlaceholder("Capture", "not in this test"),
+		logview.New(fixture.LogSource{List: fixture.Log()}),
+	}
+}
+
+func newApp(t testing.TB, w, h, n int) (*Model, *fakeRun) {
+	run := &fakeRun{}
+	m := New(Options{Run: run.run, Commands: []string{"ps", "run", "rm", "kill", "exec"}, Executable: "/bin/true", Panes: testPanes(n)})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	drain(m, m.refreshAll())
+	return m, run
+}
+
+// drain runs cmd and feeds what it returns back to the app, the way the program does;
+// work that takes longer than a moment (the refresh tick) is dropped.
+func drain(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(50 * time.Millisecond):
+		return
+	}
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			drain(m, c)
+		}
+	default:
+		_, next := m.Update(msg)
+		drain(m, next)
+	}
+}
+
+func press(m *Model, ks ...string) {
+	for _, k := range ks {
+		drain(m, func() tea.Msg { return keyMsg(k) })
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	return tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		drain(m, func() tea.Msg { return tea.KeyPressMsg{Code: r, Text: string(r)} })
+	}
+}
+
+func TestFrameGolden(t *testing.T) {
+	cases := map[string][]string{
+		"containers": nil,
+		"log":        {"6"},
+		"zoom":       {"z"},
+		"help":       {"?"},
+		"form":       {"n"},
+		"cmdline":    {":", "r", "u"},
+		"topology":   {"tab"},
+	}
+	for name, ks := range cases {
+		for _, size := range [][2]int{{80, 24}, {160, 48}} {
+			t.Run(fmt.Sprintf("%s-%dx%d", name, size[0], size[1]), func(t *testing.T) {
+				m, _ := newApp(t, size[0], size[1], 5)
+				press(m, ks...)
+				got := m.View().Content
+				if lines := strings.Count(got, "\n") + 1; lines != size[1] {
+					t.Errorf("the frame has %d lines, want %d", lines, size[1])
+				}
+				golden.Assert(t, fmt.Sprintf("app-%s-%dx%d", name, size[0], size[1]), got)
+			})
+		}
+	}
+}
+
+func TestFocusKeys(t *testing.T) {
+	m, _ := newApp(t, 80, 24, 3)
+	press(m, "tab")
+	if m.focus != 1 {
+		t.Errorf("tab moved the focus to %d, want 1", m.focus)
+	}
+	press(m, "6")
+	if m.focus != 5 {
+		t.Errorf("6 moved the focus to %d, want 5", m.focus)
+	}
+	press(m, "tab")
+	if m.focus != 0 {
+		t.Errorf("tab from the last pane moved the focus to %d, want 0", m.focus)
+	}
+	press(m, "z")
+	if !m.zoom || len(m.visible()) != 1 {
+		t.Error("z did not zoom the focused pane")
+	}
+	press(m, "M")
+	if m.mouse || m.View().MouseMode != tea.MouseModeNone {
+		t.Error("M did not turn the mouse off")
+	}
+	if _, cmd := m.Update(keyMsg("q")); cmd == nil || cmd() != tea.Quit() {
+		t.Error("q did not quit")
+	}
+}
+
+func TestCommandLineRunsTheCLI(t *testing.T) {
+	m, run := newApp(t, 80, 24, 3)
+	press(m, ":")
+	typeText(m, "ki")
+	press(m, "tab") // completes the command name
+	typeText(m, "w")
+	press(m, "tab", "enter") // completes to web0 / web1 / web2: the common prefix "web"
+	if len(run.got) != 1 || !strings.HasPrefix(run.got[0], "kill web") {
+		t.Fatalf("the : line ran %q, want kill web...", run.got)
+	}
+	if !strings.Contains(m.status, "ok: kill web") || m.statusErr {
+		t.Errorf("the status line says %q, want the command's output", m.status)
+	}
+	press(m, ":")
+	typeText(m, "fail now")
+	press(m, "enter")
+	if !m.statusErr {
+		t.Error("a failing command did not show an error in the status line")
+	}
+	// The history brings the last line back.
+	press(m, ":")
+	drain(m, func() tea.Msg { return tea.KeyPressMsg{Code: tea.KeyUp} })
+	if m.cmd.Value() != "fail now" {
+		t.Errorf("up in the : line gave %q, want the last command", m.cmd.Value())
+	}
+	press(m, "esc")
+	if m.commandOpen {
+		t.Error("esc did not close the : line")
+	}
+}
+
+func TestCreateFormWithDefaults(t *testing.T) {
+	m, run := newApp(t, 80, 24, 0)
+	press(m, "n", "enter")
+	want := "run -d busybox sh -c trap \"exit 0\" TERM; while :; do sleep 1; done"
+	if len(run.got) != 1 || run.got[0] != want {
+		t.Fatalf("the form with its defaults ran %q, want %q", run.got, want)
+	}
+	if m.form != nil {
+		t.Error("the form stayed open after it ran")
+	}
+}
+
+func TestCreateFormWithValues(t *testing.T) {
+	m, run := newApp(t, 80, 24, 0)
+	press(m, "n", "tab")
+	typeText(m, "web")
+	press(m, "tab", "tab", "tab")
+	typeText(m, "8080:80")
+	press(m, "tab")
+	typeText(m, "0.5")
+	press(m, "tab", "tab")
+	typeText(m, "httpd -f -p 80")
+	press(m, "enter")
+	want := "run -d --name web -p 8080:80 --cpus 0.5 busybox httpd -f -p 80"
+	if len(run.got) != 1 || run.got[0] != want {
+		t.Fatalf("the form ran %q, want %q", run.got, want)
+	}
+}
+
+func TestLabDialog(t *testing.T) {
+	m, run := newApp(t, 80, 24, 0)
+	press(m, "L", "enter")
+	if len(run.got) != 0 || m.form == nil {
+		t.Fatal("an empty lab dialog ran something or closed")
+	}
+	press(m, "tab", "tab", "tab")
+	typeText(m, "host2")
+	press(m, "enter")
+	if len(run.got) != 1 || run.got[0] != "host add host2" {
+		t.Fatalf("the lab dialog ran %q, want host add host2", run.got)
+	}
+}
+
+func TestHelpShowsPaneAndGlobalKeys(t *testing.T) {
+	m, _ := newApp(t, 160, 48, 1)
+	press(m, "?")
+	v := golden.Plain(m.View().Content)
+	for _, want := range []string{"Containers keys", "shell in container", "Global keys", "zoom pane", "mouse on/off"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the help does not mention %q", want)
+		}
+	}
+	press(m, "x")
+	if m.showHelp {
+		t.Error("a key did not close the help")
+	}
+}
