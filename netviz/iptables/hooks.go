@@ -1,0 +1,139 @@
+package iptables
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Hooks are the five netfilter hooks in the order a forwarded packet meets them.
+var Hooks = []string{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}
+
+// HookTraffic is the traffic seen at one hook.
+type HookTraffic struct {
+	Hook           string
+	Packets, Bytes uint64
+}
+
+// terminal lists the targets that end a packet's walk through a built-in chain.
+var terminal = map[string]bool{
+	"ACCEPT": true, "DROP": true, "REJECT": true, "DNAT": true, "SNAT": true,
+	"MASQUERADE": true, "REDIRECT": true, "NOTRACK": true,
+}
+
+// Traffic sums the packets through each hook. A built-in chain saw the packets that met
+// its policy plus those a rule ended with a terminal target (ACCEPT, DROP, DNAT...);
+// every table that hooks there sees the same packets (nat only the first of each
+// connection), so the hook's figure is the largest over its tables.
+func Traffic(s Snapshot) []HookTraffic {
+	out := make([]HookTraffic, len(Hooks))
+	for i, h := range Hooks {
+		out[i].Hook = h
+		for _, t := range s.Tables {
+			for _, c := range t.Chains {
+				if c.Name != h || !c.Builtin() {
+					continue
+				}
+				pk, by := c.Packets, c.Bytes
+				for _, r := range c.Rules {
+					if terminal[r.Target] {
+						pk += r.Packets
+						by += r.Bytes
+					}
+				}
+				if pk > out[i].Packets {
+					out[i].Packets, out[i].Bytes = pk, by
+				}
+			}
+		}
+	}
+	return out
+}
+
+// HookDiagram draws the five hooks as in a netfilter figure, each with its packets and,
+// when prev is not nil, its rate since prev. It is 64 columns wide.
+func HookDiagram(cur Snapshot, prev *Snapshot) string {
+	now := Traffic(cur)
+	label := make(map[string]string, len(now))
+	for i, h := range now {
+		l := Human(h.Packets) + " pk"
+		if prev != nil {
+			before := Traffic(*prev)[i]
+			secs := cur.Time.Sub(prev.Time).Seconds()
+			if h.Packets > before.Packets && secs > 0 {
+				l += " " + Rate(float64(h.Packets-before.Packets)/secs)
+			}
+		}
+		label[h.Hook] = l
+	}
+	g := newGrid(5, 64)
+	g.put(0, 0, "in ─▶ PREROUTING ─▶ route ─▶ FORWARD ─────▶ POSTROUTING ─▶ out")
+	g.put(1, 6, label["PREROUTING"])
+	g.put(1, 22, "│")
+	g.put(1, 29, label["FORWARD"])
+	g.put(1, 48, "▲")
+	g.put(1, 50, label["POSTROUTING"])
+	g.put(2, 22, "▼")
+	g.put(2, 48, "│")
+	g.put(3, 20, "INPUT ─▶ local process ─▶ OUTPUT")
+	g.put(4, 20, label["INPUT"])
+	g.put(4, 46, label["OUTPUT"])
+	return g.String()
+}
+
+// grid is a small canvas of runes for drawing.
+type grid [][]rune
+
+func newGrid(rows, cols int) grid {
+	g := make(grid, rows)
+	for i := range g {
+		g[i] = []rune(strings.Repeat(" ", cols))
+	}
+	return g
+}
+
+// put writes s at row r from column c, cutting what falls off the right.
+func (g grid) put(r, c int, s string) {
+	for _, ch := range s {
+		if c >= len(g[r]) {
+			return
+		}
+		g[r][c] = ch
+		c++
+	}
+}
+
+// String returns the rows with trailing blanks removed.
+func (g grid) String() string {
+	var b strings.Builder
+	for _, row := range g {
+		b.WriteString(strings.TrimRight(string(row), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Human writes a counter the way `iptables -L` does without -x: 99999, 100K, 12M.
+func Human(n uint64) string {
+	units := []string{"", "K", "M", "G", "T", "P"}
+	i := 0
+	for n > 99999 && i < len(units)-1 {
+		n /= 1000
+		i++
+	}
+	return strconv.FormatUint(n, 10) + units[i]
+}
+
+// Rate writes packets per second compactly: "12/s", "0.5/s", "1.2K/s".
+func Rate(r float64) string {
+	switch {
+	case r >= 10000:
+		return fmt.Sprintf("%.0fK/s", r/1000)
+	case r >= 1000:
+		return fmt.Sprintf("%.1fK/s", r/1000)
+	case r >= 10:
+		return fmt.Sprintf("%.0f/s", r)
+	default:
+		return fmt.Sprintf("%.1f/s", r)
+	}
+}

@@ -1,0 +1,109 @@
+package iptables
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/cmdlog"
+	"workbench/testutil"
+)
+
+// labNetns makes a network namespace of the test's own with lo up and returns its path.
+func labNetns(t *testing.T) (name, path string) {
+	t.Helper()
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	inst := testutil.NewInstance(t)
+	name = inst.HostNetnsName("ipt")
+	run(t, "ip", "netns", "add", name)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	run(t, "ip", "-n", name, "link", "set", "lo", "up")
+	return name, "/run/netns/" + name
+}
+
+func run(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+func TestReadDiffZeroInNetns(t *testing.T) {
+	name, path := labNetns(t)
+	ipt := func(args ...string) { run(t, append([]string{"ip", "netns", "exec", name, "iptables", "-w"}, args...)...) }
+	ipt("-N", "WB-TEST")
+	ipt("-A", "WB-TEST", "-p", "icmp", "-m", "comment", "--comment", "wb: count pings", "-j", "RETURN")
+	ipt("-A", "OUTPUT", "-j", "WB-TEST")
+	ipt("-t", "nat", "-A", "POSTROUTING", "-s", "172.18.0.0/24", "!", "-o", "br0", "-j", "MASQUERADE")
+
+	ctx := context.Background()
+	before, err := Read(ctx, path, "lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	run(t, "ip", "netns", "exec", name, "busybox", "ping", "-c", "3", "-i", "0.01", "-W", "1", "127.0.0.1")
+	after, err := Read(ctx, path, "lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter, ok := after.Table("filter")
+	if !ok {
+		t.Fatalf("no filter table in %+v", after)
+	}
+	var rule Rule
+	var chain Chain
+	for _, c := range filter.Chains {
+		if c.Name == "WB-TEST" {
+			chain, rule = c, c.Rules[0]
+		}
+	}
+	if !chain.Ours || !rule.Ours || rule.Comment != "wb: count pings" || rule.Packets < 6 {
+		t.Errorf("WB-TEST after 3 pings on lo (6 ICMP packets out): %+v", chain)
+	}
+	d := Diff(before, after)
+	k := Key{Table: "filter", Chain: "WB-TEST", Spec: rule.Spec}
+	if x := d.Rules[k]; x.Packets < 6 || x.Rate <= 0 {
+		t.Errorf("delta of the ping rule = %+v, want >= 6 packets and a rate", x)
+	}
+	text := Render(after, Options{Width: 80, Prev: &before, Hooks: true})
+	if !strings.Contains(text, "◆ WB-TEST") || !strings.Contains(text, "/* wb: count pings */") || !strings.Contains(text, "MASQUERADE") {
+		t.Errorf("render lacks the chain, comment or nat rule:\n%s", text)
+	}
+
+	logPath := t.TempDir() + "/commands.log"
+	if err := Zero(ctx, path, "filter", cmdlog.Open(logPath)); err != nil {
+		t.Fatal(err)
+	}
+	zeroed, err := Read(ctx, path, "lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter, _ = zeroed.Table("filter")
+	for _, c := range filter.Chains {
+		for _, r := range c.Rules {
+			if r.Packets != 0 {
+				t.Errorf("after Zero, rule %q of %s has %d packets", r.Spec, c.Name, r.Packets)
+			}
+		}
+	}
+	logged, _ := os.ReadFile(logPath)
+	if !strings.Contains(string(logged), "ip netns exec "+name+" iptables -w -t filter -Z") {
+		t.Errorf("command log = %q", logged)
+	}
+	if err := Zero(ctx, path, "bogus", nil); err == nil || !strings.Contains(err.Error(), "use one of raw, mangle") {
+		t.Errorf("Zero of a bad table: %v", err)
+	}
+}
+
+func TestReadMissingNamespace(t *testing.T) {
+	testutil.RequireRoot(t)
+	_, err := Read(context.Background(), "/run/netns/no-such-namespace-here", "ghost")
+	if err == nil || !strings.Contains(err.Error(), "host ghost") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Read of a missing namespace: %v", err)
+	}
+}

@@ -1,0 +1,225 @@
+package iptables
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Options shape the text picture of a snapshot.
+type Options struct {
+	// Width is the number of columns; lines longer than it are cut with "…". 0 means 80.
+	Width int
+	// Table limits the picture to one table; "" shows every table.
+	Table string
+	// Color styles the text with ANSI colours; leave it off when the output is not a
+	// terminal.
+	Color bool
+	// Prev, when set, is an earlier snapshot of the same namespace: rules whose counters
+	// moved since are lit up with their rate, and the hook diagram shows rates.
+	Prev *Snapshot
+	// Hooks draws the five-hook diagram above the tables.
+	Hooks bool
+}
+
+// paint is a style reduced to the escape sequences around one line of text, so that
+// thousands of lines are styled without the cost of a full lipgloss render each.
+type paint struct{ pre, post string }
+
+func newPaint(st lipgloss.Style) paint {
+	pre, post, _ := strings.Cut(st.Render("\x00"), "\x00")
+	return paint{pre, post}
+}
+
+var (
+	tablePaint = newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("5")))
+	chainPaint = newPaint(lipgloss.NewStyle().Bold(true))
+	movedPaint = newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("3")))
+	oursMark   = newPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("6"))).pre + "◆" + "\x1b[m"
+	noPaint    = paint{}
+)
+
+// ruleHead is the column header of rule lines; its widths match the rule lines.
+var ruleHead = fmt.Sprintf(" %3s %6s %6s  %-9s %s", "#", "pkts", "bytes", "moved", "rule")
+
+// Render draws the snapshot as text: for each table, each chain with its policy and
+// counters, then its rules with packets, bytes, rate since Prev and text. The
+// workbench's own chains and rules carry a ◆ mark.
+func Render(s Snapshot, o Options) string {
+	if o.Width <= 0 {
+		o.Width = 80
+	}
+	var d Deltas
+	if o.Prev != nil {
+		d = Diff(*o.Prev, s)
+	}
+	var b strings.Builder
+	b.Grow(s.RuleCount() * (o.Width / 2))
+	if o.Hooks {
+		for _, l := range strings.Split(strings.TrimSuffix(HookDiagram(s, o.Prev), "\n"), "\n") {
+			line(&b, o, l, noPaint)
+		}
+		b.WriteByte('\n')
+	}
+	shown := 0
+	for _, t := range s.Tables {
+		if o.Table != "" && t.Name != o.Table {
+			continue
+		}
+		if shown > 0 {
+			b.WriteByte('\n')
+		}
+		shown++
+		line(&b, o, "━━ table "+t.Name+" "+strings.Repeat("━", max(0, o.Width-10-len(t.Name))), tablePaint)
+		for _, c := range t.Chains {
+			renderChain(&b, o, t.Name, c, d)
+		}
+	}
+	if shown == 0 {
+		if o.Table != "" {
+			line(&b, o, "table "+o.Table+" is empty (no rule was ever added to it)", noPaint)
+		} else {
+			line(&b, o, "no tables (no rule was ever added in this namespace)", noPaint)
+		}
+	}
+	return b.String()
+}
+
+func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas) {
+	mark := " "
+	if c.Ours {
+		mark = "◆"
+	}
+	head := mark + " " + c.Name
+	if c.Builtin() {
+		head += fmt.Sprintf("  policy %s  %s pk  %s B", c.Policy, Human(c.Packets), Human(c.Bytes))
+		if x, ok := d.Policies[Key{Table: table, Chain: c.Name}]; ok {
+			head += "  +" + Human(x.Packets) + " " + Rate(x.Rate)
+		}
+	} else {
+		head += "  (user chain)"
+	}
+	line(b, o, head, chainPaint)
+	if len(c.Rules) == 0 {
+		return
+	}
+	line(b, o, ruleHead, noPaint)
+	var keys []Key
+	if d.chains[[2]string{table, c.Name}] {
+		keys = RuleKeys(table, c)
+	}
+	buf := make([]byte, 0, 256)
+	for i, r := range c.Rules {
+		var x Delta
+		moved := false
+		if keys != nil {
+			x, moved = d.Rules[keys[i]]
+		}
+		buf = ruleLine(buf[:0], r, x, moved)
+		switch {
+		case moved:
+			line(b, o, string(buf), movedPaint)
+		case r.Ours && o.Color:
+			l := cut(string(buf), o.Width)
+			b.WriteString(oursMark)
+			b.WriteString(l[len("◆"):])
+			b.WriteByte('\n')
+		default:
+			line(b, o, string(buf), noPaint)
+		}
+	}
+}
+
+// ruleLine appends the text of one rule line: mark, number, packets, bytes, movement,
+// rule text and comment, in the columns of ruleHead.
+func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
+	if r.Ours {
+		buf = append(buf, "◆"...)
+	} else {
+		buf = append(buf, ' ')
+	}
+	buf = padTo(buf, strconv.Itoa(r.Num), 3)
+	buf = append(buf, ' ')
+	buf = padTo(buf, Human(r.Packets), 6)
+	buf = append(buf, ' ')
+	buf = padTo(buf, Human(r.Bytes), 6)
+	buf = append(buf, "  "...)
+	n := len(buf)
+	if moved {
+		buf = append(buf, '+')
+		buf = append(buf, Human(x.Packets)...)
+		buf = append(buf, ' ')
+		buf = append(buf, Rate(x.Rate)...)
+	}
+	for len(buf) < n+9 {
+		buf = append(buf, ' ')
+	}
+	buf = append(buf, ' ')
+	buf = append(buf, stripComment(r.Spec)...)
+	if r.Comment != "" {
+		buf = append(buf, " /* "...)
+		buf = append(buf, r.Comment...)
+		buf = append(buf, " */"...)
+	}
+	return buf
+}
+
+// line writes one line cut to the width, painted when colour is on.
+func line(b *strings.Builder, o Options, s string, p paint) {
+	s = cut(s, o.Width)
+	if o.Color {
+		b.WriteString(p.pre)
+		b.WriteString(s)
+		b.WriteString(p.post)
+	} else {
+		b.WriteString(s)
+	}
+	b.WriteByte('\n')
+}
+
+// padTo appends s right-aligned in n columns.
+func padTo(buf []byte, s string, n int) []byte {
+	for i := len(s); i < n; i++ {
+		buf = append(buf, ' ')
+	}
+	return append(buf, s...)
+}
+
+// cut shortens s to width columns, ending it with "…" when something was cut.
+func cut(s string, width int) string {
+	if len(s) <= width {
+		return s // ASCII fast path; wider runes only make the byte length larger
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// stripComment removes "-m comment --comment X" from a rule's text; the renderer shows
+// the comment apart, as `iptables -L` does.
+func stripComment(spec string) string {
+	i := strings.Index(spec, "-m comment --comment ")
+	if i < 0 {
+		return spec
+	}
+	j := i + len("-m comment --comment ")
+	quoted := false
+	for ; j < len(spec); j++ {
+		ch := spec[j]
+		if ch == '\\' && quoted {
+			j++
+			continue
+		}
+		if ch == '"' {
+			quoted = !quoted
+		}
+		if ch == ' ' && !quoted {
+			break
+		}
+	}
+	return strings.TrimSpace(spec[:i] + strings.TrimLeft(spec[min(j, len(spec)):], " "))
+}
