@@ -34,7 +34,9 @@ func run(t *testing.T, args ...string) {
 
 func TestReadDiffZeroInNetns(t *testing.T) {
 	name, path := labNetns(t)
-	ipt := func(args ...string) { run(t, append([]string{"ip", "netns", "exec", name, "iptables", "-w"}, args...)...) }
+	ipt := func(args ...string) {
+		run(t, append([]string{"ip", "netns", "exec", name, "iptables", "-w"}, args...)...)
+	}
 	ipt("-N", "WB-TEST")
 	ipt("-A", "WB-TEST", "-p", "icmp", "-m", "comment", "--comment", "wb: count pings", "-j", "RETURN")
 	ipt("-A", "OUTPUT", "-j", "WB-TEST")
