@@ -3,7 +3,6 @@ package images
 import (
 	"archive/tar"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"workbench/cmdlog"
 )
 
 // BusyboxPath is the static busybox the built-in image is made from.
@@ -26,17 +27,16 @@ const DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 // makeBusybox adds the built-in busybox image: one layer holding the machine's static
 // busybox with every applet a symlink to it, the files a container's bind mounts need,
 // and a config that starts sh.
-func (s *Store) makeBusybox(ctx context.Context) (*record, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func (s *Store) makeBusybox() (*record, error) {
 	layer, mtime, err := busyboxLayer()
 	if err != nil {
 		return nil, err
 	}
-	s.log.AddArgs("cp", BusyboxPath, "LAYER/bin/busybox")
-	s.log.Add("for a in $(busybox --list-full); do ln -s /bin/busybox LAYER/$a; done")
-	info, err := s.addLayer(bytes.NewReader(layer), digestOf(layer), "layer made from "+BusyboxPath)
+	info, err := s.addLayer(bytes.NewReader(layer), digestOf(layer), func(dir string) {
+		s.log.AddArgs("mkdir", "-p", dir+"/bin", dir+"/etc", dir+"/proc", dir+"/sys", dir+"/dev", dir+"/tmp", dir+"/root")
+		s.log.AddArgs("cp", BusyboxPath, dir+"/bin/busybox")
+		s.log.Add("for a in $(busybox --list-full); do ln -s /bin/busybox " + cmdlog.Quote(dir) + "/$a; done")
+	})
 	if err != nil {
 		return nil, fmt.Errorf("make the built-in busybox image: %w", err)
 	}

@@ -139,7 +139,7 @@ func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want, source string,
 		defer urc.Close()
 		tarStream = &countingReader{ctx: ctx, r: urc, report: counted.report}
 	}
-	info, err := s.addLayer(tarStream, want, source+" layer "+short)
+	info, err := s.addLayer(tarStream, want, s.untar(source+"/"+want))
 	if err != nil {
 		return LayerInfo{}, err
 	}

@@ -77,8 +77,9 @@ func cutDash(name string) (int, string, bool) {
 // addLayer unpacks the uncompressed layer tar read from r into the store, unless a
 // layer with wantDiffID is already there. The tar is unpacked into tmp/ and renamed
 // into layers/ only once complete and its digest checked against wantDiffID (when
-// given); on any failure nothing of it stays. source names the tar in the command log.
-func (s *Store) addLayer(r io.Reader, wantDiffID, source string) (LayerInfo, error) {
+// given); on any failure nothing of it stays. logMake records in the command log how
+// a person would fill the directory.
+func (s *Store) addLayer(r io.Reader, wantDiffID string, logMake func(dir string)) (LayerInfo, error) {
 	if wantDiffID != "" {
 		if info, ok := s.hasLayer(wantDiffID); ok {
 			return info, nil
@@ -94,7 +95,7 @@ func (s *Store) addLayer(r io.Reader, wantDiffID, source string) (LayerInfo, err
 		return LayerInfo{}, fmt.Errorf("make a layer directory: %w", err)
 	}
 	s.log.AddArgs("mkdir", "-p", root)
-	s.log.AddArgs("tar", "-xf", source, "-C", root)
+	logMake(root)
 	h := sha256.New()
 	stats, err := Unpack(io.TeeReader(r, h), root, s.log)
 	if err != nil {
@@ -162,4 +163,9 @@ func (s *Store) writeRefs(index map[string]string) error {
 		return fmt.Errorf("write the image index: %w", err)
 	}
 	return nil
+}
+
+// untar is the logMake of a layer that comes as a tar file.
+func (s *Store) untar(source string) func(string) {
+	return func(dir string) { s.log.AddArgs("tar", "-xf", source, "-C", dir) }
 }

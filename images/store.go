@@ -108,14 +108,12 @@ func (s *Store) Dir() string { return s.dir }
 // Resolve returns the image a reference or an image ID (or a unique prefix of one)
 // names. The built-in "busybox" is made from the machine's /bin/busybox on first use.
 func (s *Store) Resolve(ctx context.Context, ref string) (*Image, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rec, name, err := s.lookup(ref)
 	if err != nil {
 		return nil, err
-	}
-	if rec == nil && name == builtinRef {
-		if rec, err = s.makeBusybox(ctx); err != nil {
-			return nil, err
-		}
 	}
 	if rec == nil {
 		return nil, notFound(ref)
@@ -135,9 +133,19 @@ func (s *Store) image(rec *record, name string) *Image {
 	return img
 }
 
-// lookup finds the record a reference or ID names. A valid reference that is not in
-// the index gives a nil record and the normalised name.
+// lookup finds the record a reference or ID names, making the built-in busybox when
+// it is asked for and missing. A valid reference that is not in the index gives a nil
+// record and the normalised name. The caller must not hold the store's lock.
 func (s *Store) lookup(ref string) (*record, string, error) {
+	rec, name, err := s.find(ref)
+	if err == nil && rec == nil && name == builtinRef {
+		rec, err = s.makeBusybox()
+	}
+	return rec, name, err
+}
+
+// find is lookup without making the built-in image.
+func (s *Store) find(ref string) (*record, string, error) {
 	refs, err := s.readRefs()
 	if err != nil {
 		return nil, "", err
