@@ -41,11 +41,16 @@ func Create(inst instance.Instance, id string, l Limits, log *cmdlog.Log) (*Grou
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := groupPath(inst, id)
+	lo, err := machineLayout()
 	if err != nil {
 		return nil, err
 	}
-	lo, err := machineLayout()
+	return createIn(lo, inst, id, l, log)
+}
+
+// createIn is Create on a given layout.
+func createIn(lo layout, inst instance.Instance, id string, l Limits, log *cmdlog.Log) (*Group, error) {
+	p, err := groupPath(inst, id)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +73,16 @@ func Create(inst instance.Instance, id string, l Limits, log *cmdlog.Log) (*Grou
 
 // Open finds the existing cgroup of a container.
 func Open(inst instance.Instance, id string) (*Group, error) {
-	p, err := groupPath(inst, id)
+	lo, err := machineLayout()
 	if err != nil {
 		return nil, err
 	}
-	lo, err := machineLayout()
+	return openIn(lo, inst, id)
+}
+
+// openIn is Open on a given layout.
+func openIn(lo layout, inst instance.Instance, id string) (*Group, error) {
+	p, err := groupPath(inst, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +138,7 @@ func (g *Group) Update(l Limits) error {
 	if err != nil {
 		return err
 	}
-	if l.MemorySwap == 0 && l.Memory > 0 && cur.MemorySwap == -1 {
+	if l.MemorySwap == 0 && l.Memory > 0 && cur.Memory > 0 && cur.MemorySwap == -1 {
 		// memory+swap was left unlimited on purpose: keep it so.
 		l.MemorySwap = -1
 	}

@@ -57,8 +57,9 @@ func v1Writes(l, cur Limits) []write {
 	}
 	if swap := l.effectiveSwap(); swap != 0 {
 		mem = append(mem, write{"memory", "memory.memsw.limit_in_bytes", strconv.FormatInt(swap, 10)})
-		// memory+swap may never be below memory: raise it first when memory grows.
-		if len(mem) == 2 && (cur.Memory == 0 || l.Memory > cur.Memory) {
+		// memory+swap may never be below memory: raise it first when the new memory
+		// limit passes the memory+swap limit in force.
+		if len(mem) == 2 && cur.MemorySwap > 0 && l.Memory > cur.MemorySwap {
 			mem[0], mem[1] = mem[1], mem[0]
 		}
 	}

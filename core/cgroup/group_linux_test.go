@@ -1,0 +1,196 @@
+package cgroup
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCPUQuotaHoldsBusyLoopAndUpdateMovesIt(t *testing.T) {
+	g, _, log := newGroup(t, Limits{CPUs: 0.2})
+	startInGroup(t, g, busyLoop())
+	time.Sleep(300 * time.Millisecond)
+	pct, first, last := cpuPercent(t, g, 3*time.Second)
+	t.Logf("--cpus 0.2: %.1f%% of a core, nr_throttled %d -> %d", pct, first.NrThrottled, last.NrThrottled)
+	if math.Abs(pct-20) > 5 {
+		t.Errorf("busy loop at --cpus 0.2 used %.1f%% of a core, want 20%% ± 5", pct)
+	}
+	if last.NrThrottled <= first.NrThrottled || last.ThrottledNs <= first.ThrottledNs {
+		t.Errorf("throttling did not grow: %+v -> %+v", first, last)
+	}
+	if last.CPUQuotaUs != 20000 || last.CPUPeriodUs != 100000 {
+		t.Errorf("quota/period = %d/%d, want 20000/100000", last.CPUQuotaUs, last.CPUPeriodUs)
+	}
+
+	if err := g.Update(Limits{CPUs: 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	pct, _, _ = cpuPercent(t, g, 3*time.Second)
+	t.Logf("--cpus 0.5: %.1f%% of a core", pct)
+	if math.Abs(pct-50) > 5 {
+		t.Errorf("busy loop after Update to 0.5 used %.1f%% of a core, want 50%% ± 5", pct)
+	}
+	l, err := g.Limits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.CPUs != 0.5 || l.CPUQuota != 50000 || l.CPUPeriod != 100000 {
+		t.Errorf("Limits() = %+v, want 0.5 CPUs (50000/100000)", l)
+	}
+	requireLogged(t, log, "echo 50000 > "+filepath.Join(g.lo.dir("cpu", g.Path()), "cpu.cfs_quota_us"))
+}
+
+func TestMemoryLimitEndsInOOMKill(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{Memory: 16 << 20})
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=128")
+	startInGroup(t, g, cmd)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != -1 || !strings.Contains(ee.String(), "killed") {
+		t.Fatalf("process allocating 128 MiB under a 16 MiB limit ended with %v, want killed by SIGKILL", err)
+	}
+	oom, err := g.OOMKilled()
+	if err != nil || !oom {
+		t.Fatalf("OOMKilled() = %v, %v; want true", oom, err)
+	}
+	s, err := g.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.MemoryLimit != 16<<20 || s.OOMKills == 0 || s.MemoryFailcnt == 0 {
+		t.Errorf("stats after the OOM kill: %+v", s)
+	}
+}
+
+func TestPidsLimitStopsForkLoop(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{PidsLimit: 10})
+	cmd := exec.Command("sh", "-c", "read x; i=0; while [ $i -lt 40 ]; do sleep 60 & i=$((i+1)); done 2>/dev/null; sleep 60")
+	startInGroup(t, g, cmd)
+	var s Stats
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var err error
+		if s, err = g.Stats(); err != nil {
+			t.Fatal(err)
+		}
+		if s.PidsCurrent == 10 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	s, _ = g.Stats()
+	pids, _ := g.Pids()
+	if s.PidsCurrent != 10 || s.PidsLimit != 10 || len(pids) > 10 {
+		t.Fatalf("fork loop under --pids-limit 10: pids.current %d, limit %d, %d processes; want 10", s.PidsCurrent, s.PidsLimit, len(pids))
+	}
+	events, err := os.ReadFile(filepath.Join(g.lo.dir("pids", g.Path()), "pids.events"))
+	if err != nil || keyValue(events, "max") == 0 {
+		t.Fatalf("pids.events shows no refused fork: %q, %v", events, err)
+	}
+}
+
+func TestCpusetPinsProcess(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{CpusetCpus: "0"})
+	cmd := startInGroup(t, g, busyLoop())
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "Cpus_allowed_list:\t0\n") {
+		t.Fatalf("process in cpuset 0 is not pinned:\n%s", b)
+	}
+}
+
+func TestDeleteKillsAndRemovesEverywhere(t *testing.T) {
+	g, inst, log := newGroup(t, Limits{CPUs: 1, Memory: 64 << 20, PidsLimit: 50, CpusetCpus: "0-1", CPUShares: 512})
+	cmd := startInGroup(t, g, busyLoop())
+	if err := g.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range g.Dirs() {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("%s still exists after Delete", d)
+		}
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Error("the process survived Delete")
+	}
+	if _, err := Open(inst, "c1"); err == nil {
+		t.Error("Open found the deleted group")
+	}
+	requireLogged(t, log, "rmdir "+g.lo.dir("memory", g.Path()))
+}
+
+func TestResetAllRemovesEveryGroupOfTheInstance(t *testing.T) {
+	g, inst, log := newGroup(t, Limits{})
+	g2, err := Create(inst, "c2", Limits{PidsLimit: 20}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startInGroup(t, g, busyLoop())
+	startInGroup(t, g2, busyLoop())
+	if err := ResetAll(inst); err != nil {
+		t.Fatal(err)
+	}
+	requireNoCgroups(t, inst)
+}
+
+func TestCreateRecordsEveryWriteAndReadsBack(t *testing.T) {
+	l := Limits{CPUPeriod: 50000, CPUQuota: 25000, CPUShares: 512, CpusetCpus: "1", Memory: 32 << 20, MemorySwap: 64 << 20, PidsLimit: 30}
+	g, _, log := newGroup(t, l)
+	got, err := g.Limits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := l
+	want.CPUs = 0.5
+	if got != want {
+		t.Errorf("Limits() = %+v, want %+v", got, want)
+	}
+	for _, w := range v1Writes(l, Limits{}) {
+		requireLogged(t, log, "echo "+w.Value+" > "+filepath.Join(g.lo.dir(w.Controller, g.Path()), w.File))
+	}
+	requireLogged(t, log, "mkdir -p "+g.lo.dir("pids", g.Path()))
+	startInGroup(t, g, busyLoop())
+	pids, err := g.Pids()
+	if err != nil || len(pids) != 1 {
+		t.Fatalf("Pids() = %v, %v", pids, err)
+	}
+	requireLogged(t, log, "echo "+strconv.Itoa(pids[0])+" > "+filepath.Join(g.lo.dir("cpu", g.Path()), "cgroup.procs"))
+}
+
+func TestCreateRejectsBadLimitsBeforeMakingAnything(t *testing.T) {
+	g, inst, log := newGroup(t, Limits{})
+	if _, err := Create(inst, "bad", Limits{Memory: 1 << 20}, log); err == nil {
+		t.Fatal("Create accepted a 1 MiB memory limit")
+	}
+	if _, err := Open(inst, "bad"); err == nil {
+		t.Fatal("a rejected Create left a cgroup")
+	}
+	if _, err := Create(inst, "c1", Limits{}, log); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("second Create of c1 = %v, want 'already exists'", err)
+	}
+	if err := g.Update(Limits{CPUs: 1000}); err == nil {
+		t.Fatal("Update accepted 1000 CPUs")
+	}
+}
+
+func requireLogged(t *testing.T, log interface {
+	Path() string
+}, line string) {
+	t.Helper()
+	b, err := os.ReadFile(log.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "\t"+line+"\n") {
+		t.Errorf("command log lacks %q:\n%s", line, b)
+	}
+}

@@ -1,0 +1,147 @@
+package cgroup
+
+import (
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestValidateRejectsBadInput(t *testing.T) {
+	ncpu := runtime.NumCPU()
+	for _, c := range []struct {
+		l    Limits
+		want string
+	}{
+		{Limits{CPUs: -1}, "--cpus"},
+		{Limits{CPUs: float64(ncpu) + 0.5}, "more than the"},
+		{Limits{CPUs: 0.001}, "too small"},
+		{Limits{CPUs: 0.5, CPUQuota: 20000}, "cannot be combined"},
+		{Limits{CPUPeriod: 10}, "--cpu-period"},
+		{Limits{CPUQuota: 5}, "--cpu-quota"},
+		{Limits{CPUShares: 1}, "--cpu-shares"},
+		{Limits{CpusetCpus: strconv.Itoa(ncpu)}, "does not have"},
+		{Limits{CpusetCpus: "0-" + strconv.Itoa(ncpu+3)}, "does not have"},
+		{Limits{CpusetCpus: "a"}, "not a CPU number"},
+		{Limits{CpusetCpus: "1-0"}, "backwards"},
+		{Limits{Memory: 1 << 20}, "below what a process needs"},
+		{Limits{Memory: -5}, "--memory"},
+		{Limits{MemorySwap: 64 << 20}, "needs --memory"},
+		{Limits{Memory: 64 << 20, MemorySwap: 32 << 20}, "below --memory"},
+		{Limits{MemorySwap: -2}, "--memory-swap"},
+		{Limits{PidsLimit: -2}, "--pids-limit"},
+	} {
+		err := c.l.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Validate(%+v) = %v, want an error with %q", c.l, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("Validate(%+v) error spans lines: %q", c.l, err)
+		}
+	}
+}
+
+func TestValidateAccepts(t *testing.T) {
+	for _, l := range []Limits{
+		{},
+		{CPUs: 0.2},
+		{CPUs: float64(runtime.NumCPU())},
+		{CPUPeriod: 50000, CPUQuota: 25000},
+		{CPUQuota: -1},
+		{CPUShares: 512, CpusetCpus: "0"},
+		{Memory: MinMemory, MemorySwap: -1},
+		{Memory: 64 << 20, MemorySwap: 64 << 20},
+		{PidsLimit: -1},
+		{PidsLimit: 10},
+	} {
+		if err := l.Validate(); err != nil {
+			t.Errorf("Validate(%+v) = %v", l, err)
+		}
+	}
+}
+
+func TestParseMemory(t *testing.T) {
+	for in, want := range map[string]int64{
+		"512m": 512 << 20, "1g": 1 << 30, "1G": 1 << 30, "1.5g": 3 << 29, "65536": 65536,
+		"10M": 10 << 20, "64mb": 64 << 20, "64MiB": 64 << 20, "4k": 4096, "100b": 100, "-1": -1, " 2t": 2 << 40,
+	} {
+		got, err := ParseMemory(in)
+		if err != nil || got != want {
+			t.Errorf("ParseMemory(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "m", "12x", "1.2.3m", "-5m", "1e9", "0x10", "+5m", "10 mm", "99999999999t", "NaN", "Inf"} {
+		if v, err := ParseMemory(bad); err == nil {
+			t.Errorf("ParseMemory(%q) = %d, want an error", bad, v)
+		}
+	}
+}
+
+func TestFormatBytes(t *testing.T) {
+	for in, want := range map[uint64]string{0: "0B", 900: "900B", 1024: "1KiB", 512 << 20: "512MiB", 3 << 29: "1.5GiB", 1<<20 + 1<<19 + 1<<10: "1.5MiB"} {
+		if got := FormatBytes(in); got != want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseCpuset(t *testing.T) {
+	for in, want := range map[string]string{"0": "[0]", "0-2,4": "[0 1 2 4]", "3,1,1-2": "[1 2 3]", " 7 ": "[7]"} {
+		got, err := ParseCpuset(in)
+		if err != nil || sprint(got) != want {
+			t.Errorf("ParseCpuset(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", ",", "1-", "-1", "a", "2-1", "0,,1", "1 2", "99999", "0-8192"} {
+		if got, err := ParseCpuset(bad); err == nil {
+			t.Errorf("ParseCpuset(%q) = %v, want an error", bad, got)
+		}
+	}
+}
+
+func sprint(v []int) string {
+	parts := make([]string, len(v))
+	for i, c := range v {
+		parts[i] = strconv.Itoa(c)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func FuzzParseMemory(f *testing.F) {
+	for _, s := range []string{"512m", "1g", "1.5G", "-1", "", "12x", "64MiB", "1e9", "9999999999999999t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseMemory(s)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error spans lines: %q", err)
+			}
+			return
+		}
+		if v < -1 {
+			t.Fatalf("ParseMemory(%q) = %d: negative size accepted", s, v)
+		}
+	})
+}
+
+func FuzzParseCpuset(f *testing.F) {
+	for _, s := range []string{"0", "0-1", "0-2,4", "", "a", "2-1", "0-8191", "1,1,1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cpus, err := ParseCpuset(s)
+		if err != nil {
+			return
+		}
+		if len(cpus) == 0 {
+			t.Fatalf("ParseCpuset(%q) accepted an empty list", s)
+		}
+		for i, c := range cpus {
+			if c < 0 || c >= maxCPU || i > 0 && c <= cpus[i-1] {
+				t.Fatalf("ParseCpuset(%q) = %v: not sorted, unique and in range", s, cpus)
+			}
+		}
+	})
+}
