@@ -6,8 +6,6 @@
 package network
 
 import (
-	"context"
-	"errors"
 
 	"workbench/cmdlog"
 	"workbench/instance"
@@ -32,12 +30,6 @@ func New(inst instance.Instance, log *cmdlog.Log) *Manager {
 	return &Manager{inst: inst, log: log}
 }
 
-var errNotYet = errors.New("not implemented yet")
-
-// EnsureLab makes what is missing of the lab: the LAN, host1, the peer `outside` and
-// host1's default bridge network. It changes nothing that is already there.
-func (m *Manager) EnsureLab(ctx context.Context) error { return errNotYet }
-
 // HostNetnsPath is the network namespace file of a lab host: "" means host1 and "real"
 // the machine's own namespace.
 func (m *Manager) HostNetnsPath(host string) (string, error) {
@@ -50,21 +42,3 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 	return m.inst.HostNetnsPath(host), nil
 }
 
-// Attach makes an endpoint for a container on a network.
-func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, error) {
-	return Attachment{}, errNotYet
-}
-
-// Detach removes an endpoint and releases its address.
-func (m *Manager) Detach(ctx context.Context, a Attachment) error { return errNotYet }
-
-// Publish maps host ports to an endpoint's ports.
-func (m *Manager) Publish(ctx context.Context, a Attachment, ports []PortSpec) ([]PortBinding, error) {
-	return nil, errNotYet
-}
-
-// Unpublish removes port mappings made by Publish.
-func (m *Manager) Unpublish(ctx context.Context, b []PortBinding) error { return errNotYet }
-
-// Reset removes every host, link, rule and namespace of the instance's lab.
-func (m *Manager) Reset(ctx context.Context) error { return errNotYet }

@@ -1,0 +1,255 @@
+package network
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Attach makes an endpoint for a container on a network: a veth pair whose inner end is
+// created straight in the container's namespace (no move) as eth0 (or the next free
+// ethN) with a docker-like MAC, the outer end vethXXXXXXX on the bridge, an address from
+// the pool or the static one asked for, a default route via the bridge on the first
+// network, lo up, and the hosts files of the network's containers brought up to date.
+// A failure removes the pair again.
+func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, error) {
+	if req.ContainerID == "" || req.NetnsPath == "" {
+		return Attachment{}, fmt.Errorf("attach needs a container ID and its network namespace")
+	}
+	host := req.Host
+	if host == "" {
+		host = DefaultHost
+	}
+	if host != RealHost {
+		if err := m.EnsureLab(ctx); err != nil {
+			return Attachment{}, err
+		}
+	}
+	s, err := m.load()
+	if err != nil {
+		return Attachment{}, err
+	}
+	if _, err := m.ensureHost(ctx, s, host); err != nil {
+		return Attachment{}, err
+	}
+	n := s.network(host, req.Network)
+	if n == nil {
+		return Attachment{}, fmt.Errorf("unknown network %q on host %s: see `workbench network ls`, or make it with `workbench network create`", req.Network, host)
+	}
+	for _, e := range n.Endpoints {
+		if e.ContainerID == req.ContainerID {
+			return Attachment{}, fmt.Errorf("container %s is already on network %s", nameOr(e), n.Name)
+		}
+	}
+	ip, err := allocate(n, req.IP)
+	if err != nil {
+		return Attachment{}, err
+	}
+	a, err := m.makeEndpoint(s, n, req, ip)
+	if err != nil {
+		return Attachment{}, err
+	}
+	n.Endpoints = append(n.Endpoints, Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName,
+		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a})
+	if err := m.save(s); err != nil {
+		path, _ := m.HostNetnsPath(host)
+		m.deleteLink(path, a.HostVeth)
+		return Attachment{}, err
+	}
+	if err := writeHostsFiles(s, n); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// dockerMAC is the MAC Docker gives an endpoint: 02:42 and the four bytes of its IPv4.
+func dockerMAC(ip netip.Addr) net.HardwareAddr {
+	b := ip.As4()
+	return net.HardwareAddr{0x02, 0x42, b[0], b[1], b[2], b[3]}
+}
+
+// hostVethName names the outer end of an endpoint: veth and 7 hex digits of a hash of
+// the container and the network, as Docker does.
+func hostVethName(h *nsHandle, containerID, network string) string {
+	for i := 0; ; i++ {
+		sum := sha256.Sum256([]byte(containerID + "/" + network + "/" + strconv.Itoa(i)))
+		name := "veth" + hex.EncodeToString(sum[:])[:7]
+		if _, err := h.LinkByName(name); err != nil {
+			return name
+		}
+	}
+}
+
+// freeIfName is the first ethN the container's namespace does not have yet.
+func freeIfName(c *nsHandle) (string, error) {
+	links, err := c.LinkList()
+	if err != nil {
+		return "", fmt.Errorf("list the container's interfaces: %w", err)
+	}
+	used := map[string]bool{}
+	for _, l := range links {
+		used[l.Attrs().Name] = true
+	}
+	for i := 0; ; i++ {
+		if name := "eth" + strconv.Itoa(i); !used[name] {
+			return name, nil
+		}
+	}
+}
+
+// makeEndpoint makes the veth pair and configures both ends.
+func (m *Manager) makeEndpoint(s *labState, n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
+	path, _ := m.HostNetnsPath(n.Host)
+	h, err := openNs(path)
+	if err != nil {
+		return a, err
+	}
+	defer h.Close()
+	c, err := openNs(req.NetnsPath)
+	if err != nil {
+		return a, err
+	}
+	defer c.Close()
+	ifName := req.IfName
+	if ifName == "" {
+		if ifName, err = freeIfName(c); err != nil {
+			return a, err
+		}
+	} else if _, err := c.LinkByName(ifName); err == nil {
+		return a, fmt.Errorf("the container already has an interface %s: pick another name", ifName)
+	}
+	if len(ifName) > 15 {
+		return a, fmt.Errorf("interface name %q is longer than Linux's 15 characters", ifName)
+	}
+	subnet := netip.MustParsePrefix(n.Subnet)
+	a = Attachment{Host: n.Host, Network: n.Name, IfName: ifName, IP: netip.PrefixFrom(ip, subnet.Bits()).String(),
+		Gateway: n.Gateway, MAC: dockerMAC(ip).String(), HostVeth: hostVethName(h, req.ContainerID, n.Host+"/"+n.Name)}
+	veth := &netlink.Veth{
+		LinkAttrs:        netlink.LinkAttrs{Name: a.HostVeth, MTU: 1500},
+		PeerName:         ifName,
+		PeerNamespace:    netlink.NsFd(c.ns),
+		PeerHardwareAddr: dockerMAC(ip),
+		PeerMTU:          1500,
+	}
+	if err := h.LinkAdd(veth); err != nil {
+		return a, fmt.Errorf("make veth %s for %s: %w", a.HostVeth, nameOr(Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName}), err)
+	}
+	m.logIP(path, "link", "add", a.HostVeth, "mtu", "1500", "type", "veth", "peer", "name", ifName, "address", a.MAC, "netns", req.NetnsPath)
+	defer func() {
+		if err != nil {
+			m.deleteLink(path, a.HostVeth)
+		}
+	}()
+	br, err := h.LinkByName(n.Bridge)
+	if err != nil {
+		return a, fmt.Errorf("find bridge %s on %s: %w", n.Bridge, n.Host, err)
+	}
+	if err := h.LinkSetMaster(veth, br); err != nil {
+		return a, fmt.Errorf("put %s on %s: %w", a.HostVeth, n.Bridge, err)
+	}
+	m.logIP(path, "link", "set", a.HostVeth, "master", n.Bridge)
+	// A container reaching its own published port: the frame comes back out of the
+	// port it came in on once br_netfilter has DNATed it.
+	if err := h.LinkSetHairpin(veth, true); err != nil {
+		return a, fmt.Errorf("hairpin on %s: %w", a.HostVeth, err)
+	}
+	m.log.AddArgs(inNsArgs(path, "bridge", "link", "set", "dev", a.HostVeth, "hairpin", "on")...)
+	if err := h.LinkSetUp(veth); err != nil {
+		return a, fmt.Errorf("set %s up: %w", a.HostVeth, err)
+	}
+	m.logIP(path, "link", "set", a.HostVeth, "up")
+	return a, m.configureInside(c, req.NetnsPath, a)
+}
+
+// configureInside addresses the container's end, sets it and lo up, and adds the
+// default route via the gateway unless the container already has one.
+func (m *Manager) configureInside(c *nsHandle, path string, a Attachment) error {
+	link, err := c.LinkByName(a.IfName)
+	if err != nil {
+		return fmt.Errorf("find %s in the container: %w", a.IfName, err)
+	}
+	addr, err := netlink.ParseAddr(a.IP)
+	if err != nil {
+		return err
+	}
+	if err := c.AddrAdd(link, addr); err != nil {
+		return fmt.Errorf("address %s on %s: %w", a.IP, a.IfName, err)
+	}
+	m.logIP(path, "addr", "add", a.IP, "dev", a.IfName)
+	if err := c.LinkSetUp(link); err != nil {
+		return fmt.Errorf("set %s up: %w", a.IfName, err)
+	}
+	m.logIP(path, "link", "set", a.IfName, "up")
+	if lo, err := c.LinkByName("lo"); err == nil && lo.Attrs().Flags&net.FlagUp == 0 {
+		if err := c.LinkSetUp(lo); err != nil {
+			return fmt.Errorf("set lo up in the container: %w", err)
+		}
+		m.logIP(path, "link", "set", "lo", "up")
+	}
+	routes, err := c.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("read the container's routes: %w", err)
+	}
+	for _, r := range routes {
+		if r.Dst == nil || r.Dst.IP.IsUnspecified() && isZeroMask(r.Dst.Mask) {
+			return nil
+		}
+	}
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Gw: net.ParseIP(a.Gateway)}
+	if err := c.RouteAdd(route); err != nil {
+		return fmt.Errorf("default route via %s: %w", a.Gateway, err)
+	}
+	m.logIP(path, "route", "add", "default", "via", a.Gateway, "dev", a.IfName)
+	return nil
+}
+
+func isZeroMask(m net.IPMask) bool {
+	ones, _ := m.Size()
+	return ones == 0
+}
+
+// Detach removes an endpoint: its veth pair (gone already if the container's namespace
+// is), its address (free again), the port mappings to it, and its name from its peers'
+// hosts files.
+func (m *Manager) Detach(ctx context.Context, a Attachment) error {
+	s, err := m.load()
+	if err != nil {
+		return err
+	}
+	n := s.network(a.Host, a.Network)
+	if n == nil {
+		return fmt.Errorf("unknown network %q on host %s: nothing to detach", a.Network, a.Host)
+	}
+	idx := -1
+	for i, e := range n.Endpoints {
+		if e.Attachment.HostVeth == a.HostVeth {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return fmt.Errorf("no endpoint %s on network %s: nothing to detach", a.HostVeth, a.Network)
+	}
+	cip := netip.MustParsePrefix(a.IP).Addr().String()
+	var mine []PortBinding
+	for _, b := range s.host(a.Host).Ports {
+		if b.ContainerIP == cip {
+			mine = append(mine, b)
+		}
+	}
+	if err := m.unpublish(s, mine); err != nil {
+		return err
+	}
+	path, _ := m.HostNetnsPath(a.Host)
+	m.deleteLink(path, a.HostVeth)
+	n.Endpoints = append(n.Endpoints[:idx], n.Endpoints[idx+1:]...)
+	if err := m.save(s); err != nil {
+		return err
+	}
+	return writeHostsFiles(s, n)
+}

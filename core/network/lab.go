@@ -1,0 +1,180 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/vishvananda/netlink"
+)
+
+// The lab's fixed addresses: the simulated LAN, the peer `outside` on it, and the
+// "outside world" behind that peer. Documentation ranges, so nothing collides with a
+// real network.
+const (
+	lanSubnet    = "198.51.100.0/24"
+	outsideIndex = 100
+	worldAddr    = "203.0.113.1/24"
+	worldSubnet  = "203.0.113.0/24"
+	lanBridge    = "lan0"
+	worldLink    = "world0"
+	// OutsideHost is the LAN peer that plays the remote client and the outside server.
+	OutsideHost = "outside"
+	// lanNetns is the name (after the instance prefix) of the LAN's own namespace.
+	lanNetns = "lan"
+)
+
+func (m *Manager) lanPath() string { return m.inst.HostNetnsPath(lanNetns) }
+
+// lanAddr is the LAN address (CIDR) of the host with that index.
+func lanAddr(index int) string { return fmt.Sprintf("198.51.100.%d/24", index) }
+
+// lanIP is the LAN address of the host with that index, without the prefix length.
+func lanIP(index int) string { return fmt.Sprintf("198.51.100.%d", index) }
+
+// EnsureLab makes what is missing of the lab: the LAN, host1, the peer `outside` and
+// host1's default bridge network. It changes nothing that is already there.
+func (m *Manager) EnsureLab(ctx context.Context) error {
+	s, err := m.load()
+	if err != nil {
+		return err
+	}
+	if err := m.ensureLAN(); err != nil {
+		return err
+	}
+	for _, name := range []string{OutsideHost, DefaultHost} {
+		if h := s.host(name); h != nil && exists(m.inst.HostNetnsPath(name)) {
+			continue
+		}
+		if err := m.addHost(ctx, s, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureLAN makes the LAN's namespace and bridge unless they exist.
+func (m *Manager) ensureLAN() error {
+	path := m.lanPath()
+	if exists(path) {
+		return nil
+	}
+	name := m.inst.HostNetnsName(lanNetns)
+	if err := addNamedNetns(name); err != nil {
+		return err
+	}
+	m.log.AddArgs("ip", "netns", "add", name)
+	err := func() error {
+		h, err := openNs(path)
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: lanBridge}}
+		if err := h.LinkAdd(br); err != nil {
+			return fmt.Errorf("make the LAN bridge %s: %w", lanBridge, err)
+		}
+		m.logIP(path, "link", "add", lanBridge, "type", "bridge")
+		if err := h.LinkSetUp(br); err != nil {
+			return fmt.Errorf("set %s up: %w", lanBridge, err)
+		}
+		m.logIP(path, "link", "set", lanBridge, "up")
+		return nil
+	}()
+	if err != nil {
+		m.dropNetns(name)
+		return err
+	}
+	return nil
+}
+
+// dropNetns removes a named namespace (and so every link inside it) and records it.
+func (m *Manager) dropNetns(name string) {
+	if err := deleteNamedNetns(name); err == nil {
+		m.log.AddArgs("ip", "netns", "delete", name)
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// setupUplink joins a host's namespace to the LAN: a veth pair made in the LAN's
+// namespace with its other end created straight in the host's as eth0.
+func (m *Manager) setupUplink(hostPath, name string, index int) error {
+	lan, err := openNs(m.lanPath())
+	if err != nil {
+		return err
+	}
+	defer lan.Close()
+	host, err := openNs(hostPath)
+	if err != nil {
+		return err
+	}
+	defer host.Close()
+	veth := &netlink.Veth{
+		LinkAttrs:     netlink.LinkAttrs{Name: name, MTU: 1500},
+		PeerName:      "eth0",
+		PeerNamespace: netlink.NsFd(host.ns),
+	}
+	if err := lan.LinkAdd(veth); err != nil {
+		return fmt.Errorf("make the uplink of %s: %w", name, err)
+	}
+	m.logIP(m.lanPath(), "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", m.inst.HostNetnsName(name))
+	br, err := lan.LinkByName(lanBridge)
+	if err != nil {
+		return fmt.Errorf("find the LAN bridge: %w", err)
+	}
+	if err := lan.LinkSetMaster(veth, br); err != nil {
+		return fmt.Errorf("put %s on the LAN bridge: %w", name, err)
+	}
+	m.logIP(m.lanPath(), "link", "set", name, "master", lanBridge)
+	if err := lan.LinkSetUp(veth); err != nil {
+		return fmt.Errorf("set %s up: %w", name, err)
+	}
+	m.logIP(m.lanPath(), "link", "set", name, "up")
+	eth0, err := host.LinkByName("eth0")
+	if err != nil {
+		return fmt.Errorf("find eth0 of %s: %w", name, err)
+	}
+	addr, _ := netlink.ParseAddr(lanAddr(index))
+	if err := host.AddrAdd(eth0, addr); err != nil {
+		return fmt.Errorf("address eth0 of %s: %w", name, err)
+	}
+	m.logIP(hostPath, "addr", "add", lanAddr(index), "dev", "eth0")
+	if err := host.LinkSetUp(eth0); err != nil {
+		return fmt.Errorf("set eth0 of %s up: %w", name, err)
+	}
+	m.logIP(hostPath, "link", "set", "eth0", "up")
+	if index == outsideIndex {
+		return m.setupWorld(host, hostPath)
+	}
+	route := &netlink.Route{LinkIndex: eth0.Attrs().Index, Gw: net.ParseIP(lanIP(outsideIndex))}
+	if err := host.RouteAdd(route); err != nil {
+		return fmt.Errorf("default route of %s: %w", name, err)
+	}
+	m.logIP(hostPath, "route", "add", "default", "via", lanIP(outsideIndex), "dev", "eth0")
+	return nil
+}
+
+// setupWorld gives `outside` the "outside world" address on a link of its own (a bridge
+// without ports: kernels without the dummy driver have bridges).
+func (m *Manager) setupWorld(h *nsHandle, path string) error {
+	d := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: worldLink}}
+	if err := h.LinkAdd(d); err != nil {
+		return fmt.Errorf("make %s on outside: %w", worldLink, err)
+	}
+	m.logIP(path, "link", "add", worldLink, "type", "bridge")
+	addr, _ := netlink.ParseAddr(worldAddr)
+	if err := h.AddrAdd(d, addr); err != nil {
+		return fmt.Errorf("address %s: %w", worldLink, err)
+	}
+	m.logIP(path, "addr", "add", worldAddr, "dev", worldLink)
+	if err := h.LinkSetUp(d); err != nil {
+		return fmt.Errorf("set %s up: %w", worldLink, err)
+	}
+	m.logIP(path, "link", "set", worldLink, "up")
+	return nil
+}

@@ -1,0 +1,202 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// Cross-host modes of `network create --crosshost`.
+const (
+	CrossHostGW    = "host-gw"
+	CrossHostVXLAN = "vxlan"
+	CrossHostGRE   = "gre"
+)
+
+// defaultCluster is the address range of a cross-host network when none is given; each
+// host gets its /24 slice of it (10.10.INDEX.0/24), as in [004].
+const defaultCluster = "10.10.0.0/16"
+
+// CreateNetwork makes a user network: a bridge on one host, or with CrossHost a bridge on
+// every lab host joined by routes or tunnels. It returns each host's part.
+func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Network, error) {
+	if err := CheckNetworkName(opts.Name); err != nil {
+		return nil, err
+	}
+	if opts.Name == DefaultNetwork {
+		return nil, fmt.Errorf("network name %q is each host's default network: pick another name", opts.Name)
+	}
+	if opts.Driver != "" && opts.Driver != "bridge" {
+		return nil, fmt.Errorf("driver %q is not supported: use --driver bridge (hosts are joined with --crosshost)", opts.Driver)
+	}
+	switch opts.CrossHost {
+	case "", CrossHostGW, CrossHostVXLAN, CrossHostGRE:
+	default:
+		return nil, fmt.Errorf("--crosshost %q is not a way to join hosts: use host-gw, vxlan or gre", opts.CrossHost)
+	}
+	if opts.Host != "" {
+		if err := CheckHostName(opts.Host); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Host != RealHost {
+		if err := m.EnsureLab(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s, err := m.load()
+	if err != nil {
+		return nil, err
+	}
+	if len(s.networksNamed(opts.Name)) > 0 {
+		return nil, fmt.Errorf("network %s already exists: see `workbench network ls`", opts.Name)
+	}
+	var made []*Network
+	if opts.CrossHost == "" {
+		if _, err := m.ensureHost(ctx, s, opts.Host); err != nil {
+			return nil, err
+		}
+		if opts.Host == "" {
+			opts.Host = DefaultHost
+		}
+		n, err := m.createNetwork(ctx, s, opts, nil)
+		if err != nil {
+			return nil, err
+		}
+		made = append(made, n)
+	} else if made, err = m.createCrossHost(ctx, s, opts); err != nil {
+		return nil, err
+	}
+	if err := m.save(s); err != nil {
+		return nil, err
+	}
+	out := make([]Network, len(made))
+	for i, n := range made {
+		out[i] = *n
+	}
+	return out, nil
+}
+
+// createCrossHost makes a network's part on every lab host, each with its /24 slice of
+// the cluster range, and joins them; a failure removes every part.
+func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts NetworkOptions) ([]*Network, error) {
+	if opts.Gateway != "" {
+		return nil, fmt.Errorf("--gateway does not apply with --crosshost: each host's bridge takes the first address of its slice")
+	}
+	if opts.Host != "" {
+		return nil, fmt.Errorf("--host does not apply with --crosshost: the network spans every lab host (add hosts first with `workbench host add`)")
+	}
+	if opts.Subnet == "" {
+		opts.Subnet = defaultCluster
+	}
+	cluster, err := ParseSubnet(opts.Subnet)
+	if err != nil {
+		return nil, err
+	}
+	if cluster.Bits() > 16 {
+		return nil, fmt.Errorf("subnet %s is too small across hosts: each host takes a /24 of it, so use a /16 or larger", cluster)
+	}
+	var made []*Network
+	fail := func(err error) ([]*Network, error) {
+		for _, n := range made {
+			_ = m.removeNetwork(s, n)
+		}
+		return nil, err
+	}
+	for _, h := range s.Hosts {
+		if h.Peer || h.Name == RealHost {
+			continue
+		}
+		slice := netip.PrefixFrom(fromU32(toU32(cluster.Addr())+uint32(h.Index)<<8), 24)
+		n := &Network{Name: opts.Name, Host: h.Name, Driver: "bridge", Bridge: "br-" + opts.Name,
+			Subnet: cluster.String(), Pool: slice.String(), Gateway: fromU32(toU32(slice.Addr()) + 1).String(),
+			CrossHost: opts.CrossHost, Cluster: cluster.String()}
+		if opts.CrossHost == CrossHostGW {
+			n.Subnet = slice.String()
+		}
+		if other := overlapping(s, h.Name, cluster); other != nil {
+			return fail(fmt.Errorf("subnet %s overlaps network %s (%s) on host %s: pick another subnet", cluster, other.Name, other.Subnet, other.Host))
+		}
+		if _, err := m.createNetwork(ctx, s, opts, n); err != nil {
+			return fail(err)
+		}
+		made = append(made, n)
+	}
+	for _, n := range made {
+		if err := m.join(s, n); err != nil {
+			return fail(err)
+		}
+	}
+	return made, nil
+}
+
+// RemoveNetwork removes a user network from every host it spans; refused while a
+// container is attached.
+func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
+	s, err := m.load()
+	if err != nil {
+		return err
+	}
+	parts := s.networksNamed(name)
+	if len(parts) == 0 {
+		return fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+	}
+	if name == DefaultNetwork {
+		return fmt.Errorf("network %s is each host's default network and stays: `workbench reset` removes the whole lab", name)
+	}
+	var users []string
+	for _, n := range parts {
+		for _, e := range n.Endpoints {
+			users = append(users, nameOr(e))
+		}
+	}
+	if len(users) > 0 {
+		return fmt.Errorf("network %s is in use by %s: disconnect or remove them first", name, strings.Join(users, ", "))
+	}
+	for _, n := range parts {
+		if err := m.removeNetwork(s, n); err != nil {
+			_ = m.save(s)
+			return err
+		}
+	}
+	return m.save(s)
+}
+
+// Networks lists every network of every host, sorted by host and name.
+func (m *Manager) Networks() ([]Network, error) {
+	s, err := m.load()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Network, 0, len(s.Networks))
+	for _, n := range s.Networks {
+		out = append(out, *n)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Host < out[j].Host
+	})
+	return out, nil
+}
+
+// Inspect returns every host's part of the named network.
+func (m *Manager) Inspect(name string) ([]Network, error) {
+	all, err := m.Networks()
+	if err != nil {
+		return nil, err
+	}
+	var out []Network
+	for _, n := range all {
+		if n.Name == name {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+	}
+	return out, nil
+}

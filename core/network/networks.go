@@ -1,0 +1,230 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+)
+
+// DefaultNetwork is the name of each host's default bridge network (its docker0).
+const DefaultNetwork = "bridge"
+
+// defaultBridge is the bridge interface of each host's default network.
+const defaultBridge = "wb0"
+
+// NetworkOptions describe a network to create.
+type NetworkOptions struct {
+	// Name is the network's name.
+	Name string
+	// Host is the lab host it lives on ("" = host1); ignored for a cross-host network,
+	// which spans every lab host.
+	Host string
+	// Subnet is its CIDR; "" picks a free 172.x.0.0/16 (10.10.0.0/16 across hosts).
+	Subnet string
+	// Gateway is the bridge's address; "" is the subnet's first address.
+	Gateway string
+	// Driver is "bridge" (or "").
+	Driver string
+	// CrossHost joins the network's parts on several hosts: "host-gw", "vxlan", "gre".
+	CrossHost string
+}
+
+// defaultSubnet is the default bridge network's subnet of the host with that index:
+// 172.18.0.0/16 for host1, 172.19.0.0/16 for host2..., 172.17.0.0/16 for the machine.
+func defaultSubnet(index int) string {
+	if index <= 14 {
+		return fmt.Sprintf("172.%d.0.0/16", 17+index)
+	}
+	return fmt.Sprintf("10.%d.0.0/16", 100+index)
+}
+
+// overlapping returns a network on that host (or a cross-host network anywhere) whose
+// subnet overlaps p, or nil.
+func overlapping(s *labState, host string, p netip.Prefix) *Network {
+	for _, n := range s.Networks {
+		if n.Host != host && n.Cluster == "" {
+			continue
+		}
+		other := netip.MustParsePrefix(n.Subnet)
+		if n.Cluster != "" {
+			other = netip.MustParsePrefix(n.Cluster)
+		}
+		if other.Overlaps(p) {
+			return n
+		}
+	}
+	return nil
+}
+
+// freeSubnet picks a /16 of 172.20-31 (then 10.x) that no network of the host uses.
+func freeSubnet(s *labState, host string) (netip.Prefix, error) {
+	for i := 20; i < 32; i++ {
+		p := netip.MustParsePrefix(fmt.Sprintf("172.%d.0.0/16", i))
+		if overlapping(s, host, p) == nil {
+			return p, nil
+		}
+	}
+	for i := 11; i < 100; i++ {
+		p := netip.MustParsePrefix(fmt.Sprintf("10.%d.0.0/16", i))
+		if overlapping(s, host, p) == nil {
+			return p, nil
+		}
+	}
+	return netip.Prefix{}, fmt.Errorf("no free subnet left on host %s: give one with --subnet", host)
+}
+
+// planNetwork checks opts for one host and returns the network to make.
+func planNetwork(s *labState, opts NetworkOptions) (*Network, error) {
+	n := &Network{Name: opts.Name, Host: opts.Host, Driver: "bridge", Bridge: "br-" + opts.Name}
+	h := s.host(opts.Host)
+	if opts.Name == DefaultNetwork {
+		n.Default, n.Bridge = true, defaultBridge
+		if opts.Subnet == "" {
+			opts.Subnet = defaultSubnet(h.Index)
+		}
+	}
+	var subnet netip.Prefix
+	var err error
+	if opts.Subnet == "" {
+		subnet, err = freeSubnet(s, opts.Host)
+	} else {
+		subnet, err = ParseSubnet(opts.Subnet)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if other := overlapping(s, opts.Host, subnet); other != nil {
+		return nil, fmt.Errorf("subnet %s overlaps network %s (%s) on host %s: pick another subnet", subnet, other.Name, other.Subnet, other.Host)
+	}
+	n.Subnet, n.Pool = subnet.String(), subnet.String()
+	gw := fromU32(toU32(subnet.Addr()) + 1)
+	if opts.Gateway != "" {
+		if gw, err = ParseGateway(opts.Gateway, subnet); err != nil {
+			return nil, err
+		}
+	}
+	n.Gateway = gw.String()
+	return n, nil
+}
+
+// createNetwork makes one host's bridge network (planned by planNetwork unless given)
+// and records it in s; a failure removes what it made.
+func (m *Manager) createNetwork(ctx context.Context, s *labState, opts NetworkOptions, n *Network) (*Network, error) {
+	if n == nil {
+		var err error
+		if n, err = planNetwork(s, opts); err != nil {
+			return nil, err
+		}
+	}
+	path, err := m.HostNetnsPath(n.Host)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.makeBridge(path, n); err != nil {
+		m.deleteLink(path, n.Bridge)
+		return nil, fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
+	}
+	if err := m.applyRules(path, networkRules(n)); err != nil {
+		m.deleteLink(path, n.Bridge)
+		return nil, fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
+	}
+	s.Networks = append(s.Networks, n)
+	return n, nil
+}
+
+// makeBridge makes the network's bridge with the gateway address, up.
+func (m *Manager) makeBridge(path string, n *Network) error {
+	h, err := openNs(path)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	if _, err := h.LinkByName(n.Bridge); err == nil {
+		return fmt.Errorf("an interface %s already exists on %s: remove it or pick another network name", n.Bridge, n.Host)
+	}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: n.Bridge, MTU: 1500}}
+	if err := h.LinkAdd(br); err != nil {
+		return fmt.Errorf("make bridge %s: %w", n.Bridge, err)
+	}
+	m.logIP(path, "link", "add", n.Bridge, "type", "bridge")
+	subnet := netip.MustParsePrefix(n.Subnet)
+	cidr := fmt.Sprintf("%s/%d", n.Gateway, subnet.Bits())
+	addr, err := netlink.ParseAddr(cidr)
+	if err != nil {
+		return err
+	}
+	if err := h.AddrAdd(br, addr); err != nil {
+		return fmt.Errorf("address %s on %s: %w", cidr, n.Bridge, err)
+	}
+	m.logIP(path, "addr", "add", cidr, "dev", n.Bridge)
+	if err := h.LinkSetUp(br); err != nil {
+		return fmt.Errorf("set %s up: %w", n.Bridge, err)
+	}
+	m.logIP(path, "link", "set", n.Bridge, "up")
+	// The host's own 127.0.0.1:PORT reaches a published port: loopback sources may be
+	// routed out of the bridge, then masqueraded.
+	return m.sysctl(path, "net.ipv4.conf."+n.Bridge+".route_localnet", "1")
+}
+
+// deleteLink removes a link if it exists (a veth takes its peer with it).
+func (m *Manager) deleteLink(path, name string) {
+	h, err := openNs(path)
+	if err != nil {
+		return
+	}
+	defer h.Close()
+	if l, err := h.LinkByName(name); err == nil && h.LinkDel(l) == nil {
+		m.logIP(path, "link", "del", name)
+	}
+}
+
+// networkRules are the iptables rules of one network: its outbound NAT, the FORWARD
+// path to and from its bridge, and its isolation from the host's other networks.
+func networkRules(n *Network) []rule {
+	br := n.Bridge
+	c := func(why string) []string {
+		return []string{"-m", "comment", "--comment", "workbench " + n.Name + ": " + why}
+	}
+	var rules []rule
+	if n.Cluster != "" {
+		rules = append(rules,
+			rule{"nat", append([]string{"-I", chainPost, "-s", n.Cluster, "-d", n.Cluster, "-j", "RETURN"}, c("traffic inside the cluster keeps its source")...)},
+			rule{"filter", append([]string{"-A", chainForward, "-s", n.Cluster, "-o", br, "-j", "ACCEPT"}, c("containers of other hosts reach this one")...)})
+	}
+	return append(rules,
+		rule{"nat", append([]string{"-A", chainPost, "-s", n.Subnet, "!", "-o", br, "-j", "MASQUERADE"}, c("containers leave with the host's address")...)},
+		rule{"nat", append([]string{"-A", chainPost, "-s", "127.0.0.0/8", "-o", br, "-j", "MASQUERADE"}, c("the host's localhost reaches published ports")...)},
+		rule{"filter", append([]string{"-A", chainForward, "-o", br, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"}, c("replies come back in")...)},
+		rule{"filter", append([]string{"-A", chainForward, "-i", br, "-j", "ACCEPT"}, c("containers go out and reach each other")...)},
+		rule{"filter", append([]string{"-A", chainIsolation1, "-i", br, "!", "-o", br, "-j", chainIsolation2}, c("traffic leaving the network...")...)},
+		rule{"filter", append([]string{"-A", chainIsolation2, "-o", br, "-j", "DROP"}, c("...may not enter another network")...)},
+	)
+}
+
+// removeNetwork removes one host's part of a network: its rules, tunnels and bridge.
+func (m *Manager) removeNetwork(s *labState, n *Network) error {
+	if n == nil {
+		return nil
+	}
+	path, err := m.HostNetnsPath(n.Host)
+	if err != nil {
+		return err
+	}
+	if err := m.unjoin(s, n); err != nil {
+		return err
+	}
+	if err := m.applyRules(path, undo(networkRules(n))); err != nil {
+		return fmt.Errorf("remove the rules of network %s on %s: %w", n.Name, n.Host, err)
+	}
+	m.deleteLink(path, n.Bridge)
+	var keep []*Network
+	for _, x := range s.Networks {
+		if x != n {
+			keep = append(keep, x)
+		}
+	}
+	s.Networks = keep
+	return nil
+}

@@ -1,0 +1,68 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"workbench/nsutil"
+)
+
+// Reset removes every host, link, rule and namespace of the instance's lab, and what
+// it made in the machine's own namespace when `--host real` was used.
+func (m *Manager) Reset(ctx context.Context) error {
+	var errs []error
+	s, err := m.load()
+	if err != nil {
+		errs = append(errs, err)
+		s = &labState{}
+	}
+	if s.host(RealHost) != nil {
+		errs = append(errs, m.resetReal(s))
+	}
+	names, _ := filepath.Glob(filepath.Join(netnsDir, m.inst.Name+"-*"))
+	for _, path := range names {
+		name := filepath.Base(path)
+		if err := deleteNamedNetns(name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.log.AddArgs("ip", "netns", "delete", name)
+	}
+	if err := os.RemoveAll(m.stateDir()); err != nil {
+		errs = append(errs, fmt.Errorf("remove network state: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// resetReal removes the workbench's rules, chains and links from the machine's own
+// namespace.
+func (m *Manager) resetReal(s *labState) error {
+	path := nsutil.MachinePath
+	var rules []rule
+	for _, b := range s.host(RealHost).Ports {
+		rules = append(rules, undo(portRules(b, bridgeOf(s, b)))...)
+	}
+	var links []string
+	for _, n := range s.Networks {
+		if n.Host != RealHost {
+			continue
+		}
+		rules = append(rules, undo(networkRules(n))...)
+		links = append(links, n.Bridge)
+		for _, e := range n.Endpoints {
+			links = append(links, e.Attachment.HostVeth)
+		}
+	}
+	rules = append(rules, undo(hostChains(false))...)
+	err := m.applyRules(path, rules)
+	for _, l := range links {
+		m.deleteLink(path, l)
+	}
+	if err != nil {
+		return fmt.Errorf("remove the workbench's rules from the machine: %w", err)
+	}
+	return nil
+}

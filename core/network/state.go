@@ -1,0 +1,143 @@
+package network
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Host is a lab host as recorded in the state file.
+type Host struct {
+	// Name is the host's name (host1, outside...).
+	Name string `json:"name"`
+	// Index numbers the host: its LAN address is 198.51.100.INDEX and its default
+	// bridge network 172.(17+INDEX).0.0/16.
+	Index int `json:"index"`
+	// LANAddr is the host's address on the LAN, with its prefix length.
+	LANAddr string `json:"lanAddr"`
+	// Peer is true for `outside`, which has no bridge networks of its own.
+	Peer bool `json:"peer,omitempty"`
+	// Ports are the host's published ports.
+	Ports []PortBinding `json:"ports,omitempty"`
+}
+
+// Network is one bridge network on one host, as recorded in the state file. A
+// cross-host network is one Network per host sharing a name.
+type Network struct {
+	// Name is the network's name; "bridge" is each host's default network.
+	Name string `json:"name"`
+	// Host is the lab host the bridge lives on.
+	Host string `json:"host"`
+	// Driver is the network's kind; only "bridge" exists.
+	Driver string `json:"driver"`
+	// Bridge is the bridge interface in the host's namespace.
+	Bridge string `json:"bridge"`
+	// Subnet is the network's subnet as configured on its interfaces (CIDR).
+	Subnet string `json:"subnet"`
+	// Pool is the range endpoints get addresses from: the subnet, or this host's
+	// slice of it on a cross-host network.
+	Pool string `json:"pool"`
+	// Gateway is the bridge's address.
+	Gateway string `json:"gateway"`
+	// CrossHost is how hosts are joined: "", "host-gw", "vxlan" or "gre".
+	CrossHost string `json:"crossHost,omitempty"`
+	// Cluster is the whole address range of a cross-host network, not masqueraded
+	// inside itself.
+	Cluster string `json:"cluster,omitempty"`
+	// Default marks a host's default bridge network.
+	Default bool `json:"default,omitempty"`
+	// LastIP is where the pool's search for a free address starts next time.
+	LastIP string `json:"lastIP,omitempty"`
+	// Endpoints are the containers on the network.
+	Endpoints []Endpoint `json:"endpoints,omitempty"`
+}
+
+// Endpoint is one container's attachment to a network, as recorded.
+type Endpoint struct {
+	// ContainerID and ContainerName say whose endpoint it is.
+	ContainerID   string `json:"containerID"`
+	ContainerName string `json:"containerName,omitempty"`
+	// NetnsPath is the container's network namespace.
+	NetnsPath string `json:"netnsPath"`
+	// HostsFile is the container's hosts file kept current with its peers' names.
+	HostsFile string `json:"hostsFile,omitempty"`
+	// Attachment is the endpoint as made.
+	Attachment Attachment `json:"attachment"`
+}
+
+// labState is everything the manager remembers about an instance's lab.
+type labState struct {
+	Hosts    []*Host    `json:"hosts"`
+	Networks []*Network `json:"networks"`
+}
+
+func (m *Manager) stateDir() string  { return filepath.Join(m.inst.RunDir, "network") }
+func (m *Manager) statePath() string { return filepath.Join(m.stateDir(), "state.json") }
+
+// load reads the state file; a missing file is an empty lab.
+func (m *Manager) load() (*labState, error) {
+	b, err := os.ReadFile(m.statePath())
+	if os.IsNotExist(err) {
+		return &labState{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read network state: %w", err)
+	}
+	var s labState
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("network state %s is damaged (%v): run `workbench reset` to start over", m.statePath(), err)
+	}
+	return &s, nil
+}
+
+// save writes the state file atomically.
+func (m *Manager) save(s *labState) error {
+	if err := os.MkdirAll(m.stateDir(), 0o755); err != nil {
+		return fmt.Errorf("make network state directory: %w", err)
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode network state: %w", err)
+	}
+	tmp := m.statePath() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("write network state: %w", err)
+	}
+	if err := os.Rename(tmp, m.statePath()); err != nil {
+		return fmt.Errorf("write network state: %w", err)
+	}
+	return nil
+}
+
+// host returns the named host, or nil.
+func (s *labState) host(name string) *Host {
+	for _, h := range s.Hosts {
+		if h.Name == name {
+			return h
+		}
+	}
+	return nil
+}
+
+// network returns the network of that name on that host, or nil. The name "" is the
+// host's default network.
+func (s *labState) network(host, name string) *Network {
+	for _, n := range s.Networks {
+		if n.Host == host && (n.Name == name || name == "" && n.Default) {
+			return n
+		}
+	}
+	return nil
+}
+
+// networksNamed returns every per-host part of the network of that name.
+func (s *labState) networksNamed(name string) []*Network {
+	var out []*Network
+	for _, n := range s.Networks {
+		if n.Name == name {
+			out = append(out, n)
+		}
+	}
+	return out
+}
