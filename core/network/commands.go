@@ -141,4 +141,3 @@ func isNumber(s string) bool {
 	}
 	return s != ""
 }
-

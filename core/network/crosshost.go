@@ -28,7 +28,7 @@ func peers(s *labState, n *Network) map[*Network]*Host {
 
 // vxlanName and greName name the tunnel links of a network (at most 15 characters:
 // network names have at most 11).
-func vxlanName(n *Network) string          { return "vx-" + n.Name }
+func vxlanName(n *Network) string           { return "vx-" + n.Name }
 func greName(n *Network, peer *Host) string { return "g" + n.Name + "-" + strconv.Itoa(peer.Index) }
 
 // vni is the VXLAN network identifier of a network, the same on every host.

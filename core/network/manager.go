@@ -6,7 +6,6 @@
 package network
 
 import (
-
 	"workbench/cmdlog"
 	"workbench/instance"
 	"workbench/nsutil"
@@ -41,4 +40,3 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 	}
 	return m.inst.HostNetnsPath(host), nil
 }
-
