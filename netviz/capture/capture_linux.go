@@ -1,0 +1,310 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+
+	"workbench/netviz/capture/filter"
+	"workbench/nsutil"
+)
+
+// Config says where and what to capture.
+type Config struct {
+	Netns       string        // path of the network namespace the interfaces live in
+	Where       string        // how to name that namespace in messages, e.g. "host host1"
+	Interfaces  []string      // interface names; none or "any" = every interface there
+	Filter      string        // tcpdump-style filter expression; "" keeps everything
+	LinkHeaders bool          // print MAC addresses in lines (tcpdump -e)
+	Snaplen     int           // bytes kept of each packet; 0 = 262144
+	BufferSize  int           // bytes of ring per interface; 0 = 8 MiB
+	Reorder     time.Duration // how long packets wait to be merged in time order; 0 = 50 ms
+}
+
+// Stats are the counters of a capture so far.
+type Stats struct {
+	Received uint64 // packets delivered
+	Filtered uint64 // packets the kernel's filter passed (delivered or dropped)
+	Dropped  uint64 // packets the kernel dropped because the ring was full
+	Skipped  uint64 // packets of links that are not Ethernet, which cannot be decoded
+}
+
+// Capture is a running capture. Read Packets until it is closed, then Err.
+type Capture struct {
+	out     chan Packet
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	readers []*reader
+	errMu   sync.Mutex
+	err     error
+}
+
+// reader owns one ring and the interfaces it sees.
+type reader struct {
+	cfg      *Config
+	ring     *ring
+	netns    string
+	names    map[int]string // ifindex -> name, for rings bound to every interface
+	loopback map[int]bool
+	dec      *Decoder
+	mem      arena
+	send     func(Packet) bool
+	received, filtered, dropped, skipped atomic.Uint64
+}
+
+// Start opens the capture and starts delivering packets; it stops when ctx ends, when
+// Stop is called, or on an error (see Err).
+func Start(ctx context.Context, cfg Config) (*Capture, error) {
+	if cfg.Snaplen <= 0 {
+		cfg.Snaplen = filter.DefaultSnaplen
+	}
+	if cfg.BufferSize <= 0 {
+		cfg.BufferSize = 8 << 20
+	}
+	if cfg.Reorder <= 0 {
+		cfg.Reorder = 50 * time.Millisecond
+	}
+	if cfg.Where == "" {
+		cfg.Where = "network namespace " + cfg.Netns
+	}
+	prog, err := filter.Compile(cfg.Filter, uint32(cfg.Snaplen))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return nil, fmt.Errorf("assemble the filter: %w", err)
+	}
+	c := &Capture{out: make(chan Packet, 1024)}
+	if err := c.open(&cfg, raw); err != nil {
+		return nil, err
+	}
+	ctx, c.cancel = context.WithCancel(ctx)
+	if len(c.readers) == 1 {
+		c.readers[0].send = sender(ctx, c.out)
+	} else {
+		in := make(chan Packet, 4096)
+		for _, r := range c.readers {
+			r.send = sender(ctx, in)
+		}
+		go merge(in, c.out, cfg.Reorder)
+		defer func() { go func() { c.wg.Wait(); close(in) }() }()
+	}
+	for _, r := range c.readers {
+		c.wg.Add(1)
+		go c.run(ctx, r)
+	}
+	if len(c.readers) == 1 {
+		go func() { c.wg.Wait(); close(c.out) }()
+	}
+	return c, nil
+}
+
+func sender(ctx context.Context, ch chan<- Packet) func(Packet) bool {
+	return func(p Packet) bool {
+		select {
+		case ch <- p:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// open makes one ring per named interface, or one for every interface, inside the
+// namespace.
+func (c *Capture) open(cfg *Config, prog []bpf.RawInstruction) error {
+	names := cfg.Interfaces
+	if len(names) == 0 || len(names) == 1 && names[0] == "any" {
+		names = nil
+	}
+	err := nsutil.Do(cfg.Netns, func() error {
+		all, err := net.Interfaces()
+		if err != nil {
+			return fmt.Errorf("list the interfaces of %s: %w", cfg.Where, err)
+		}
+		byName := map[string]net.Interface{}
+		for _, i := range all {
+			byName[i.Name] = i
+		}
+		if names == nil {
+			r, err := c.newReader(cfg, 0, prog, all)
+			if err != nil {
+				return err
+			}
+			c.readers = append(c.readers, r)
+			return nil
+		}
+		seen := map[string]bool{}
+		for _, name := range names {
+			if name == "any" {
+				return fmt.Errorf("-i any captures every interface on its own: do not list others with it")
+			}
+			i, ok := byName[name]
+			if !ok {
+				return fmt.Errorf("no interface %q in %s: it has %s", name, cfg.Where, interfaceNames(all))
+			}
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			r, err := c.newReader(cfg, i.Index, prog, []net.Interface{i})
+			if err != nil {
+				return fmt.Errorf("capture on %s in %s: %w", name, cfg.Where, err)
+			}
+			c.readers = append(c.readers, r)
+		}
+		return nil
+	})
+	if err != nil {
+		for _, r := range c.readers {
+			r.ring.close()
+		}
+		c.readers = nil
+		if errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("no network namespace at %s (%s): is it still there?", cfg.Netns, cfg.Where)
+		}
+		return err
+	}
+	return nil
+}
+
+func (c *Capture) newReader(cfg *Config, ifindex int, prog []bpf.RawInstruction, ifaces []net.Interface) (*reader, error) {
+	r, err := openRing(ifindex, prog, cfg.BufferSize)
+	if err != nil {
+		return nil, err
+	}
+	rd := &reader{cfg: cfg, ring: r, netns: cfg.Netns, names: map[int]string{}, loopback: map[int]bool{}, dec: NewDecoder(cfg.LinkHeaders)}
+	for _, i := range ifaces {
+		rd.names[i.Index] = i.Name
+		rd.loopback[i.Index] = i.Flags&net.FlagLoopback != 0
+	}
+	return rd, nil
+}
+
+func interfaceNames(all []net.Interface) string {
+	var names []string
+	for _, i := range all {
+		names = append(names, i.Name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// run reads one ring until the capture stops.
+func (c *Capture) run(ctx context.Context, r *reader) {
+	defer c.wg.Done()
+	defer r.ring.close()
+	defer r.updateStats()
+	for ctx.Err() == nil {
+		ready, err := r.ring.wait(100 * time.Millisecond)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		if ready {
+			r.ring.drain(r.handle)
+		}
+		r.updateStats()
+	}
+}
+
+func (r *reader) updateStats() {
+	if pk, dr, err := r.ring.stats(); err == nil {
+		r.filtered.Add(pk)
+		r.dropped.Add(dr)
+	}
+}
+
+// handle copies one packet out of the ring, decodes it and delivers it.
+func (r *reader) handle(p *rawPacket) {
+	if p.hatype != unix.ARPHRD_ETHER && p.hatype != unix.ARPHRD_LOOPBACK {
+		r.skipped.Add(1)
+		return
+	}
+	if p.pkttype == unix.PACKET_OUTGOING && r.loopback[p.ifindex] {
+		return // the loopback shows each packet twice, as sent and as received
+	}
+	n := len(p.data)
+	if p.vlanTag != 0 {
+		n += 4
+	}
+	buf := r.mem.reserve(n + 256)
+	if p.vlanTag != 0 && len(p.data) >= 12 {
+		buf = append(buf, p.data[:12]...)
+		buf = append(buf, byte(p.vlanTag>>8), byte(p.vlanTag), byte(p.vlan>>8), byte(p.vlan))
+		buf = append(buf, p.data[12:]...)
+	} else {
+		buf = append(buf, p.data...)
+	}
+	data := r.mem.commit(buf)
+	pkt := Packet{Time: p.time, Iface: r.name(p.ifindex), Dir: DirIn, Length: p.wireLen + n - len(p.data), Data: data}
+	if p.pkttype == unix.PACKET_OUTGOING {
+		pkt.Dir = DirOut
+	}
+	line := r.dec.AppendLine(r.mem.reserve(256), &pkt)
+	pkt.Line = str(r.mem.commit(line))
+	if r.send(pkt) {
+		r.received.Add(1)
+	}
+}
+
+// name returns the name of an interface, looking again for one made since the start.
+func (r *reader) name(ifindex int) string {
+	if n, ok := r.names[ifindex]; ok {
+		return n
+	}
+	name := "if" + fmt.Sprint(ifindex)
+	_ = nsutil.Do(r.netns, func() error {
+		if i, err := net.InterfaceByIndex(ifindex); err == nil {
+			name = i.Name
+			r.loopback[ifindex] = i.Flags&net.FlagLoopback != 0
+		}
+		return nil
+	})
+	r.names[ifindex] = name
+	return name
+}
+
+func (c *Capture) fail(err error) {
+	c.errMu.Lock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.errMu.Unlock()
+	c.cancel()
+}
+
+// Packets delivers the packets in time order; it is closed when the capture ends.
+func (c *Capture) Packets() <-chan Packet { return c.out }
+
+// Stop ends the capture; Packets is closed once the last packet is delivered.
+func (c *Capture) Stop() { c.cancel() }
+
+// Err is the error that ended the capture, if any; call it once Packets is closed.
+func (c *Capture) Err() error {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	return c.err
+}
+
+// Stats returns the counters so far, summed over the capture's interfaces.
+func (c *Capture) Stats() Stats {
+	var s Stats
+	for _, r := range c.readers {
+		s.Received += r.received.Load()
+		s.Filtered += r.filtered.Load()
+		s.Dropped += r.dropped.Load()
+		s.Skipped += r.skipped.Load()
+	}
+	return s
+}
