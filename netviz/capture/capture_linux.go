@@ -50,14 +50,14 @@ type Capture struct {
 
 // reader owns one ring and the interfaces it sees.
 type reader struct {
-	cfg      *Config
-	ring     *ring
-	netns    string
-	names    map[int]string // ifindex -> name, for rings bound to every interface
-	loopback map[int]bool
-	dec      *Decoder
-	mem      arena
-	send     func(Packet) bool
+	cfg                                  *Config
+	ring                                 *ring
+	netns                                string
+	names                                map[int]string // ifindex -> name, for rings bound to every interface
+	loopback                             map[int]bool
+	dec                                  *Decoder
+	mem                                  arena
+	send                                 func(Packet) bool
 	received, filtered, dropped, skipped atomic.Uint64
 }
 
