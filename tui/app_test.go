@@ -13,6 +13,7 @@ import (
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
 	"workbench/tui/golden"
+	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
 )
@@ -29,11 +30,11 @@ func (f *fakeRun) run(_ context.Context, args []string, _ io.Reader, stdout, _ i
 	return 0
 }
 
-func testPanes(n int) []pane.Pane {
+func testPanes(n, rules int) []pane.Pane {
 	return []pane.Pane{
 		containers.New(fixture.ContainerSource{Snapshot: fixture.Containers(n)}),
 		pane.NewPlaceholder("Topology", "not in this test"),
-		pane.NewPlaceholder("iptables", "not in this test"),
+		iptablesview.New(fixture.NewIPTablesSource(rules)),
 		pane.NewPlaceholder("cgroups", "not in this test"),
 		pane.NewPlaceholder("Capture", "not in this test"),
 		logview.New(fixture.LogSource{List: fixture.Log()}),
@@ -42,7 +43,7 @@ func testPanes(n int) []pane.Pane {
 
 func newApp(t testing.TB, w, h, n int) (*Model, *fakeRun) {
 	run := &fakeRun{}
-	m := New(Options{Run: run.run, Commands: []string{"ps", "run", "rm", "kill", "exec"}, Executable: "/bin/true", Panes: testPanes(n)})
+	m := New(Options{Run: run.run, Commands: []string{"ps", "run", "rm", "kill", "exec"}, Executable: "/bin/true", Panes: testPanes(n, 40)})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	drain(m, m.refreshAll())
 	return m, run
@@ -111,6 +112,7 @@ func TestFrameGolden(t *testing.T) {
 		"form":       {"n"},
 		"cmdline":    {":", "r", "u"},
 		"topology":   {"tab"},
+		"iptables":   {"3"},
 	}
 	for name, ks := range cases {
 		for _, size := range [][2]int{{80, 24}, {160, 48}} {

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// BenchmarkFrame measures a full frame with 250 containers and 2000 iptables rules: the
+// time from new data arriving (Update with a changed snapshot, then View) and from a key
+// press to the finished frame, each 50 times, reported as p50 and max in milliseconds.
+func BenchmarkFrame(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		for _, size := range [][2]int{{80, 24}, {200, 60}} {
+			m := New(Options{Panes: testPanes(250, 2000)})
+			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			drain(m, m.refreshAll())
+			var data, keyed []time.Duration
+			for n := 0; n < 50; n++ {
+				// New data for the visible panes, then the frame.
+				var msgs []tea.Msg
+				for _, p := range m.visible() {
+					msgs = append(msgs, m.panes[p].Refresh()())
+				}
+				start := time.Now()
+				for _, msg := range msgs {
+					m.Update(msg)
+				}
+				_ = m.View()
+				data = append(data, time.Since(start))
+				// A key press (the selection moves), then the frame.
+				start = time.Now()
+				m.Update(keyMsg("down"))
+				_ = m.View()
+				keyed = append(keyed, time.Since(start))
+			}
+			m.Update(keyMsg("3")) // the iptables pane with its 2000 rules
+			var rules []time.Duration
+			for n := 0; n < 50; n++ {
+				msg := m.panes[2].Refresh()()
+				start := time.Now()
+				m.Update(msg)
+				_ = m.View()
+				rules = append(rules, time.Since(start))
+			}
+			suffix := "-80x24"
+			if size[0] == 200 {
+				suffix = "-200x60"
+			}
+			report(b, "containers-frame"+suffix, data)
+			report(b, "key-frame"+suffix, keyed)
+			report(b, "iptables-frame"+suffix, rules)
+		}
+	}
+}
+
+func report(b *testing.B, name string, d []time.Duration) {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, name+"-p50-ms")
+	b.ReportMetric(float64(d[len(d)-1].Microseconds())/1000, name+"-max-ms")
+}
