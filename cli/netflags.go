@@ -49,7 +49,7 @@ func (f *netFlags) request() (NetRequest, error) {
 	if r.Host == "" {
 		r.Host = network.DefaultHost
 	}
-	if err := network.CheckHostName(r.Host); err != nil && r.Host != network.RealHost {
+	if err := network.CheckHostName(r.Host); err != nil {
 		return NetRequest{}, err
 	}
 	if strings.HasPrefix(r.Mode, "container:") && strings.TrimPrefix(r.Mode, "container:") == "" {

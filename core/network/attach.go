@@ -58,7 +58,7 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	n.Endpoints = append(n.Endpoints, Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName,
 		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a})
 	if err := m.save(s); err != nil {
-		path, _ := m.HostNetnsPath(host)
+		path := m.hostPath(host)
 		m.deleteLink(path, a.HostVeth)
 		return Attachment{}, err
 	}
@@ -105,7 +105,7 @@ func freeIfName(c *nsHandle) (string, error) {
 
 // makeEndpoint makes the veth pair and configures both ends.
 func (m *Manager) makeEndpoint(s *labState, n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
-	path, _ := m.HostNetnsPath(n.Host)
+	path := m.hostPath(n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return a, err
@@ -245,7 +245,7 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if err := m.unpublish(s, mine); err != nil {
 		return err
 	}
-	path, _ := m.HostNetnsPath(a.Host)
+	path := m.hostPath(a.Host)
 	m.deleteLink(path, a.HostVeth)
 	n.Endpoints = append(n.Endpoints[:idx], n.Endpoints[idx+1:]...)
 	if err := m.save(s); err != nil {

@@ -42,7 +42,7 @@ func vni(name string) int {
 // route to each other host's slice via its LAN address, vxlan adds a VXLAN port to the
 // bridge with a flooding entry per peer, gre adds a gretap port per peer.
 func (m *Manager) join(s *labState, n *Network) error {
-	path, _ := m.HostNetnsPath(n.Host)
+	path := m.hostPath(n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (m *Manager) unjoin(s *labState, n *Network) error {
 	if n.CrossHost == "" {
 		return nil
 	}
-	path, _ := m.HostNetnsPath(n.Host)
+	path := m.hostPath(n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return err

@@ -87,7 +87,7 @@ func (m *Manager) addHost(ctx context.Context, s *labState, name string) error {
 		return err
 	}
 	h := &Host{Name: name, Index: index, Peer: name == OutsideHost}
-	path, _ := m.HostNetnsPath(name)
+	path := m.hostPath(name)
 	if name != RealHost {
 		h.LANAddr = lanAddr(index)
 		nsName := m.inst.HostNetnsName(name)

@@ -6,6 +6,8 @@
 package network
 
 import (
+	"fmt"
+
 	"workbench/cmdlog"
 	"workbench/instance"
 	"workbench/nsutil"
@@ -29,14 +31,26 @@ func New(inst instance.Instance, log *cmdlog.Log) *Manager {
 	return &Manager{inst: inst, log: log}
 }
 
-// HostNetnsPath is the network namespace file of a lab host: "" means host1 and "real"
-// the machine's own namespace.
+// HostNetnsPath is the network namespace file of an existing lab host: "" means host1
+// and "real" the machine's own namespace.
 func (m *Manager) HostNetnsPath(host string) (string, error) {
+	if err := CheckHostName(host); err != nil && host != "" {
+		return "", err
+	}
+	path := m.hostPath(host)
+	if !exists(path) || host == lanNetns {
+		return "", fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add NAME`", host)
+	}
+	return path, nil
+}
+
+// hostPath is where a host's namespace is (or will be).
+func (m *Manager) hostPath(host string) string {
 	switch host {
 	case "":
 		host = DefaultHost
 	case RealHost:
-		return nsutil.MachinePath, nil
+		return nsutil.MachinePath
 	}
-	return m.inst.HostNetnsPath(host), nil
+	return m.inst.HostNetnsPath(host)
 }

@@ -118,10 +118,7 @@ func (m *Manager) createNetwork(ctx context.Context, s *labState, opts NetworkOp
 			return nil, err
 		}
 	}
-	path, err := m.HostNetnsPath(n.Host)
-	if err != nil {
-		return nil, err
-	}
+	path := m.hostPath(n.Host)
 	if err := m.makeBridge(path, n); err != nil {
 		m.deleteLink(path, n.Bridge)
 		return nil, fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
@@ -208,10 +205,7 @@ func (m *Manager) removeNetwork(s *labState, n *Network) error {
 	if n == nil {
 		return nil
 	}
-	path, err := m.HostNetnsPath(n.Host)
-	if err != nil {
-		return err
-	}
+	path := m.hostPath(n.Host)
 	if err := m.unjoin(s, n); err != nil {
 		return err
 	}

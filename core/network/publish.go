@@ -27,7 +27,7 @@ func (m *Manager) Publish(ctx context.Context, a Attachment, ports []PortSpec) (
 		return nil, fmt.Errorf("unknown network %q on host %q: attach the container before publishing", a.Network, a.Host)
 	}
 	cip := addrOf(a.IP)
-	path, _ := m.HostNetnsPath(a.Host)
+	path := m.hostPath(a.Host)
 	taken := map[string]bool{}
 	for _, b := range h.Ports {
 		taken[portKey(b.Proto, b.HostPort)] = true
@@ -152,7 +152,7 @@ func (m *Manager) unpublish(s *labState, bindings []PortBinding) error {
 		}
 	}
 	for host, rules := range byHost {
-		path, _ := m.HostNetnsPath(host)
+		path := m.hostPath(host)
 		if err := m.applyRules(path, rules); err != nil {
 			return fmt.Errorf("unpublish ports on %s: %w", host, err)
 		}

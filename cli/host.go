@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"workbench/cmdlog"
+	"workbench/core/network"
+	"workbench/nsutil"
+)
+
+func init() { register(newHostCmd) }
+
+// labManager opens the network manager of the current instance.
+func labManager() (*network.Manager, func(), error) {
+	inst, err := currentInstance()
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := inst.Lock()
+	if err != nil {
+		return nil, nil, err
+	}
+	return network.New(inst, cmdlog.Open(inst.CommandLogPath())), unlock, nil
+}
+
+func newHostCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "host",
+		Short: "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
+	}
+	cmd.AddCommand(newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
+	return cmd
+}
+
+func newHostAddCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add NAME",
+		Short: "Add a lab host on the LAN, with its own default bridge network",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			m, unlock, err := labManager()
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			h, err := m.AddHost(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", h.Name, h.LANAddr)
+			return nil
+		},
+	}
+}
+
+func newHostLsCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List the lab hosts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			m, unlock, err := labManager()
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			if err := m.EnsureLab(cmd.Context()); err != nil {
+				return err
+			}
+			hosts, err := m.Hosts()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd, hosts)
+			}
+			nets, err := m.Networks()
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "HOST\tLAN ADDRESS\tNETNS\tNETWORKS\tPORTS")
+			for _, h := range hosts {
+				var names []string
+				for _, n := range nets {
+					if n.Host == h.Name {
+						names = append(names, n.Name+" "+n.Subnet)
+					}
+				}
+				path, _ := m.HostNetnsPath(h.Name)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", h.Name, orDash(h.LANAddr), path, orDash(strings.Join(names, ", ")), len(h.Ports))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newHostRmCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rm NAME",
+		Short: "Remove a lab host (refused while it carries containers or user networks)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			m, unlock, err := labManager()
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			return m.RemoveHost(cmd.Context(), args[0])
+		},
+	}
+}
+
+func newHostExecCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "exec HOST CMD [ARG...]",
+		Short: "Run a command in a lab host's network namespace (e.g. host exec outside wget -qO- 198.51.100.1:8080)",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			path, err := hostPathFor(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			c := exec.CommandContext(cmd.Context(), args[1], args[2:]...)
+			c.Stdin, c.Stdout, c.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := nsutil.Run(path, c); err != nil {
+				var exitErr *exec.ExitError
+				if errors.As(err, &exitErr) {
+					return ExitStatus{Code: exitErr.ExitCode()}
+				}
+				return fmt.Errorf("run %s on %s: %w", args[1], args[0], err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().SetInterspersed(false)
+	return cmd
+}
+
+// hostPathFor is the namespace of a host, making the lab first when it is missing.
+func hostPathFor(cmd *cobra.Command, host string) (string, error) {
+	m, unlock, err := labManager()
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if host != network.RealHost {
+		if err := m.EnsureLab(cmd.Context()); err != nil {
+			return "", err
+		}
+	}
+	return m.HostNetnsPath(host)
+}
