@@ -81,3 +81,21 @@ func fetch(path, url string) (string, error) {
 	out, err := nsutil.Output(path, exec.CommandContext(ctx, "busybox", "wget", "-q", "-O", "-", url))
 	return string(out), err
 }
+
+// capture runs tcpdump in a namespace for the first packet matching filter while do
+// runs, and returns what it printed.
+func capture(t testing.TB, path, iface, filter string, do func()) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var out strings.Builder
+	cmd := exec.CommandContext(ctx, "tcpdump", "-l", "-n", "-c", "1", "-i", iface, filter)
+	cmd.Stdout = &out
+	if err := nsutil.Start(path, cmd); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	do()
+	cmd.Wait()
+	return out.String()
+}

@@ -98,6 +98,11 @@ func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts Network
 	if cluster.Bits() > 16 {
 		return nil, fmt.Errorf("subnet %s is too small across hosts: each host takes a /24 of it, so use a /16 or larger", cluster)
 	}
+	for _, h := range s.Hosts {
+		if other := overlapping(s, h.Name, cluster); other != nil && !h.Peer {
+			return nil, fmt.Errorf("subnet %s overlaps network %s (%s) on host %s: pick another subnet", cluster, other.Name, other.Subnet, other.Host)
+		}
+	}
 	var made []*Network
 	fail := func(err error) ([]*Network, error) {
 		for _, n := range made {
@@ -115,9 +120,6 @@ func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts Network
 			CrossHost: opts.CrossHost, Cluster: cluster.String()}
 		if opts.CrossHost == CrossHostGW {
 			n.Subnet = slice.String()
-		}
-		if other := overlapping(s, h.Name, cluster); other != nil {
-			return fail(fmt.Errorf("subnet %s overlaps network %s (%s) on host %s: pick another subnet", cluster, other.Name, other.Subnet, other.Host))
 		}
 		if _, err := m.createNetwork(ctx, s, opts, n); err != nil {
 			return fail(err)
