@@ -63,7 +63,12 @@ type Check interface {
 }
 
 // runCommand runs a command line and returns its status and everything it printed.
-func runCommand(ctx context.Context, env *Env, args []string) (int, string) {
+// A substitution that fails is the command's failure.
+func runCommand(ctx context.Context, env *Env, cl CommandLine) (int, string) {
+	args, err := cl.Expand(ctx, env)
+	if err != nil {
+		return 1, err.Error() + "\n"
+	}
 	var out bytes.Buffer
 	w := &lockedWriter{w: &out}
 	code := env.Run(ctx, args, strings.NewReader(""), w, w)
@@ -72,7 +77,7 @@ func runCommand(ctx context.Context, env *Env, args []string) (int, string) {
 
 // statusCheck is `expect ok|fail CMD`.
 type statusCheck struct {
-	args     []string
+	args     CommandLine
 	wantFail bool
 }
 
@@ -92,7 +97,7 @@ type outputCond struct {
 
 // outputCheck is `expect output CMD contains|lacks|matches ...`.
 type outputCheck struct {
-	args  []string
+	args  CommandLine
 	conds []outputCond
 }
 

@@ -28,7 +28,7 @@ func (t tap) String() string { return fmt.Sprintf("%s:%s %q", t.place, t.iface, 
 type captureCheck struct {
 	taps   []tap
 	within time.Duration
-	args   []string
+	args   CommandLine
 }
 
 // maxShownPackets bounds the packets a verdict shows per interface.

@@ -29,7 +29,7 @@ func (r ruleMatch) String() string {
 // counterCheck is `expect counter @HOST TABLE CHAIN MATCH [and ...] grows while CMD`.
 type counterCheck struct {
 	rules []ruleMatch
-	args  []string
+	args  CommandLine
 }
 
 func (c *counterCheck) Verify(ctx context.Context, env *Env) Verdict {

@@ -22,7 +22,7 @@ func parseExpect(words []Word, col int) (Check, error) {
 		if len(rest) == 0 {
 			return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a command after it, e.g. `expect %s ps`", kind.Text, kind.Text)}
 		}
-		return &statusCheck{args: texts(rest), wantFail: kind.Text == "fail"}, nil
+		return &statusCheck{args: newCommandLine(rest), wantFail: kind.Text == "fail"}, nil
 	case "output":
 		return parseOutput(kind, rest)
 	case "ping", "no-ping":
@@ -67,7 +67,7 @@ done:
 	if len(rest) == 0 {
 		return nil, &ParseError{Col: kind.Col, Msg: "expect output needs a command before its condition, e.g. `expect output ps contains web`"}
 	}
-	c.args = texts(rest)
+	c.args = newCommandLine(rest)
 	return c, nil
 }
 
@@ -120,16 +120,16 @@ func parseTCP(kind Word, rest []Word) (Check, error) {
 
 // whileCommand splits `... KEYWORD DUR while CMD...` style tails: it returns the words
 // before `while` and the command after it.
-func whileCommand(kind Word, rest []Word, example string) ([]Word, []string, error) {
+func whileCommand(kind Word, rest []Word, example string) ([]Word, CommandLine, error) {
 	for i, w := range rest {
 		if w.Text == "while" {
 			if i == len(rest)-1 {
-				return nil, nil, &ParseError{Col: w.Col, Msg: "while needs the command that makes the traffic, e.g. " + example}
+				return nil, CommandLine{}, &ParseError{Col: w.Col, Msg: "while needs the command that makes the traffic, e.g. " + example}
 			}
-			return rest[:i], texts(rest[i+1:]), nil
+			return rest[:i], newCommandLine(rest[i+1:]), nil
 		}
 	}
-	return nil, nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs `while COMMAND` at the end, e.g. %s", kind.Text, example)}
+	return nil, CommandLine{}, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs `while COMMAND` at the end, e.g. %s", kind.Text, example)}
 }
 
 const captureExample = "`expect capture @host1:br0 icmp within 3s while exec a ping -c 1 172.18.0.3`"

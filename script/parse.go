@@ -41,8 +41,8 @@ type Step struct {
 	Source string
 	// Text is the narration of Say or the pane name of Focus.
 	Text string
-	// Args is the command line of Command.
-	Args []string
+	// Command is the command line of a Command step.
+	Command CommandLine
 	// Duration is the wait of Sleep.
 	Duration time.Duration
 	// Check is the expectation of Expect.
@@ -162,7 +162,7 @@ func parseLine(text string) (*Step, error) {
 		}
 		step.Kind, step.Check = Expect, check
 	default:
-		step.Kind, step.Args = Command, texts(words)
+		step.Kind, step.Command = Command, newCommandLine(words)
 	}
 	return step, nil
 }

@@ -43,22 +43,22 @@ func TestParseSample(t *testing.T) {
 			t.Errorf("step %d (line %d) kind %d, want %d", i, s.Steps[i].Line, s.Steps[i].Kind, k)
 		}
 	}
-	if got := s.Steps[3]; got.Line != 5 || got.Source != "host exec host1 ip link add br0 type bridge" || len(got.Args) != 9 {
+	if got := s.Steps[3]; got.Line != 5 || got.Source != "host exec host1 ip link add br0 type bridge" || len(got.Command.Args) != 9 {
 		t.Errorf("command step: %+v", got)
 	}
 	if s.Steps[5].Duration != 300*time.Millisecond {
 		t.Errorf("sleep %v", s.Steps[5].Duration)
 	}
 	out := s.Steps[8].Check.(*outputCheck)
-	if !reflect.DeepEqual(out.args, []string{"host", "exec", "host1", "ip", "-br", "link"}) || len(out.conds) != 3 || out.conds[2].op != "matches" {
+	if !reflect.DeepEqual(out.args.Args, []string{"host", "exec", "host1", "ip", "-br", "link"}) || len(out.conds) != 3 || out.conds[2].op != "matches" {
 		t.Errorf("output check: %+v", out)
 	}
 	capt := s.Steps[13].Check.(*captureCheck)
-	if len(capt.taps) != 2 || capt.taps[0] != (tap{Place{"host1", true}, "br0", "arp or icmp"}) || capt.taps[1].place != (Place{"a", false}) || capt.within != 3*time.Second || capt.args[0] != "exec" {
+	if len(capt.taps) != 2 || capt.taps[0] != (tap{Place{"host1", true}, "br0", "arp or icmp"}) || capt.taps[1].place != (Place{"a", false}) || capt.within != 3*time.Second || capt.args.Args[0] != "exec" {
 		t.Errorf("capture check: %+v", capt)
 	}
 	cnt := s.Steps[14].Check.(*counterCheck)
-	if len(cnt.rules) != 2 || cnt.rules[1].match != "" || cnt.rules[0].chain != "PREROUTING" || strings.Join(cnt.args, " ") != "host exec outside true" {
+	if len(cnt.rules) != 2 || cnt.rules[1].match != "" || cnt.rules[0].chain != "PREROUTING" || strings.Join(cnt.args.Args, " ") != "host exec outside true" {
 		t.Errorf("counter check: %+v", cnt)
 	}
 	cpu := s.Steps[15].Check.(*cpuCheck)
@@ -130,7 +130,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, st := range s.Steps {
-			if st.Kind == Expect && st.Check == nil || st.Kind == Command && len(st.Args) == 0 {
+			if st.Kind == Expect && st.Check == nil || st.Kind == Command && len(st.Command.Args) == 0 {
 				t.Fatalf("incomplete step %+v from %q", st, src)
 			}
 		}

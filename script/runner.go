@@ -79,7 +79,7 @@ func (r *Runner) Next(ctx context.Context) Result {
 	res := Result{Step: step}
 	switch step.Kind {
 	case Command:
-		res.Code, res.Output = runCommand(sctx, r.env, step.Args)
+		res.Code, res.Output = runCommand(sctx, r.env, step.Command)
 		if res.Code != 0 {
 			res.Failed = true
 			r.stopped = &res

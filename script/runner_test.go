@@ -146,3 +146,17 @@ func TestPlayerBeats(t *testing.T) {
 		t.Errorf("beats %v, want %v", beats, want)
 	}
 }
+
+func TestRunnerSubstitutes(t *testing.T) {
+	cmds := fakeCommands{
+		"inspect -f {{.Pid}} web": {out: "4242\n"},
+		"echo pid=4242/x":         {out: "yes\n"},
+	}
+	r, out, ok := runScript(t, "expect output echo pid=$(workbench inspect -f '{{.Pid}}' web)/x contains yes\nexpect fail echo $(inspect nope)\n", cmds)
+	if !ok || r.Passed != 2 {
+		t.Fatalf("substitution:\n%s", out)
+	}
+	if !strings.Contains(out, "$(inspect nope) failed with exit status 127") {
+		t.Errorf("a failed substitution should say so:\n%s", out)
+	}
+}

@@ -1,6 +1,7 @@
 package script
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -12,6 +13,17 @@ type Word struct {
 	Text string
 	// Col is the column of the word's first character on its line.
 	Col int
+	// Subs are the $(...) command substitutions of the word, in order.
+	Subs []Subst
+}
+
+// Subst is a $(COMMAND) inside a word: when the step runs, the workbench command line
+// runs first and what it prints, without its trailing newlines, takes its place.
+type Subst struct {
+	// At is the byte offset in the word's Text where the output goes.
+	At int
+	// Args is the command line inside the parentheses.
+	Args []string
 }
 
 // SplitError is a line that cannot be split into words; Col points at the cause.
@@ -27,10 +39,12 @@ func (e *SplitError) Error() string { return fmt.Sprintf("column %d: %s", e.Col,
 // Split cuts a line into words the way a POSIX shell does for a simple command:
 // blanks separate words, 'single quotes' keep everything literally, "double quotes"
 // keep blanks and let a backslash escape \ " $ and `, and a backslash outside quotes
-// escapes the next character. Nothing is expanded: no variables, globs or pipes.
+// escapes the next character. $(COMMAND) outside single quotes is a command
+// substitution, kept in Word.Subs; nothing else is expanded: no variables, globs or pipes.
 func Split(line string) ([]Word, error) {
 	var words []Word
 	var cur strings.Builder
+	var subs []Subst
 	inWord := false
 	start := 0
 	begin := func(i int) {
@@ -43,9 +57,9 @@ func Split(line string) ([]Word, error) {
 		switch {
 		case c == ' ' || c == '\t':
 			if inWord {
-				words = append(words, Word{Text: cur.String(), Col: start + 1})
+				words = append(words, Word{Text: cur.String(), Col: start + 1, Subs: subs})
 				cur.Reset()
-				inWord = false
+				subs, inWord = nil, false
 			}
 		case c == '\\':
 			begin(i)
@@ -62,9 +76,18 @@ func Split(line string) ([]Word, error) {
 			}
 			cur.WriteString(line[i+1 : i+1+end])
 			i += end + 1
+		case c == '$' && i+1 < len(line) && line[i+1] == '(':
+			begin(i)
+			sub, end, err := substitution(line, i)
+			if err != nil {
+				return nil, err
+			}
+			sub.At = cur.Len()
+			subs = append(subs, sub)
+			i = end
 		case c == '"':
 			begin(i)
-			j, err := doubleQuoted(line, i, &cur)
+			j, err := doubleQuoted(line, i, &cur, &subs)
 			if err != nil {
 				return nil, err
 			}
@@ -75,18 +98,30 @@ func Split(line string) ([]Word, error) {
 		}
 	}
 	if inWord {
-		words = append(words, Word{Text: cur.String(), Col: start + 1})
+		words = append(words, Word{Text: cur.String(), Col: start + 1, Subs: subs})
 	}
 	return words, nil
 }
 
 // doubleQuoted copies the double-quoted string opening at line[open] into cur and
 // returns the index of its closing quote.
-func doubleQuoted(line string, open int, cur *strings.Builder) (int, error) {
+func doubleQuoted(line string, open int, cur *strings.Builder, subs *[]Subst) (int, error) {
 	for i := open + 1; i < len(line); i++ {
 		switch c := line[i]; c {
 		case '"':
 			return i, nil
+		case '$':
+			if i+1 < len(line) && line[i+1] == '(' {
+				sub, end, err := substitution(line, i)
+				if err != nil {
+					return 0, err
+				}
+				sub.At = cur.Len()
+				*subs = append(*subs, sub)
+				i = end
+			} else {
+				cur.WriteByte(c)
+			}
 		case '\\':
 			if i+1 < len(line) && strings.IndexByte("\\\"$`", line[i+1]) >= 0 {
 				i++
@@ -99,4 +134,46 @@ func doubleQuoted(line string, open int, cur *strings.Builder) (int, error) {
 		}
 	}
 	return 0, &SplitError{Col: open + 1, Msg: `this double quote is never closed: add a closing "`}
+}
+
+// substitution reads the $(COMMAND) starting at line[dollar] and returns it with the
+// index of its closing parenthesis. Quotes inside are honoured; substitutions do not nest.
+func substitution(line string, dollar int) (Subst, int, error) {
+	open := dollar + 1
+	end := -1
+	var quote byte
+	for i := open + 1; i < len(line) && end < 0; i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '\\':
+			i++
+		case c == '(':
+			return Subst{}, 0, &SplitError{Col: i + 1, Msg: "$( ... ) cannot hold parentheses or another $( ... ): keep the inner command simple"}
+		case c == ')':
+			end = i
+		}
+	}
+	if end < 0 {
+		return Subst{}, 0, &SplitError{Col: dollar + 1, Msg: "this $( is never closed: add a closing )"}
+	}
+	inner, err := Split(line[open+1 : end])
+	if err != nil {
+		var se *SplitError
+		if errors.As(err, &se) {
+			se.Col += open + 1
+		}
+		return Subst{}, 0, err
+	}
+	if len(inner) == 0 {
+		return Subst{}, 0, &SplitError{Col: dollar + 1, Msg: "$() is empty: put a workbench command inside, e.g. $(inspect -f '{{.Pid}}' web)"}
+	}
+	return Subst{Args: texts(inner)}, end, nil
 }

@@ -87,3 +87,23 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitSubstitution(t *testing.T) {
+	words, err := Split(`host exec host1 ip link set v netns $(inspect -f '{{.Pid}}' a) x"/$(echo b)/c"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := words[8]
+	if w.Text != "" || len(w.Subs) != 1 || w.Subs[0].At != 0 || strings.Join(w.Subs[0].Args, "|") != "inspect|-f|{{.Pid}}|a" {
+		t.Errorf("substitution word: %+v", w)
+	}
+	w = words[9]
+	if w.Text != "x//c" || len(w.Subs) != 1 || w.Subs[0].At != 2 || w.Subs[0].Args[1] != "b" {
+		t.Errorf("substitution inside quotes: %+v", w)
+	}
+	for line, col := range map[string]int{"a $(b": 3, "a $()": 3, "a $(b (c))": 7, `a $(b "c)`: 3} {
+		if _, err := Split(line); err == nil || err.(*SplitError).Col != col {
+			t.Errorf("Split(%q) = %v, want an error at column %d", line, err, col)
+		}
+	}
+}
