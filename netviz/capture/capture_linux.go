@@ -28,6 +28,7 @@ type Config struct {
 	Snaplen     int           // bytes kept of each packet; 0 = 262144
 	BufferSize  int           // bytes of ring per interface; 0 = 8 MiB
 	Reorder     time.Duration // how long packets wait to be merged in time order; 0 = 50 ms
+	NoPromisc   bool          // leave named interfaces out of promiscuous mode (tcpdump -p)
 }
 
 // Stats are the counters of a capture so far.
@@ -179,7 +180,7 @@ func (c *Capture) open(cfg *Config, prog []bpf.RawInstruction) error {
 }
 
 func (c *Capture) newReader(cfg *Config, ifindex int, prog []bpf.RawInstruction, ifaces []net.Interface) (*reader, error) {
-	r, err := openRing(ifindex, prog, cfg.BufferSize)
+	r, err := openRing(ifindex, prog, cfg.BufferSize, !cfg.NoPromisc)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ type ring struct {
 	blockSize int
 	blocks    int
 	next      int // the block the kernel hands over next
+	poll      [1]unix.PollFd
 }
 
 // rawPacket is one packet as it sits in the ring: data is only valid inside the
@@ -48,7 +49,7 @@ const (
 
 // openRing makes the socket in the calling thread's network namespace: the filter is
 // attached before the socket is bound, so not one unfiltered packet reaches the ring.
-func openRing(ifindex int, prog []bpf.RawInstruction, bufferSize int) (r *ring, err error) {
+func openRing(ifindex int, prog []bpf.RawInstruction, bufferSize int, promiscuous bool) (r *ring, err error) {
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open an AF_PACKET socket: %w", err)
@@ -87,6 +88,14 @@ func openRing(ifindex int, prog []bpf.RawInstruction, bufferSize int) (r *ring, 
 	if r.mem, err = unix.Mmap(fd, 0, r.blockSize*r.blocks, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_POPULATE); err != nil {
 		return nil, fmt.Errorf("map the receive ring: %w", err)
 	}
+	if promiscuous && ifindex != 0 {
+		// Like tcpdump: a bridge passes up the frames it forwards between its ports
+		// only when it is promiscuous. The membership ends with the socket.
+		mreq := unix.PacketMreq{Ifindex: int32(ifindex), Type: unix.PACKET_MR_PROMISC}
+		if err := unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
+			return nil, fmt.Errorf("put interface index %d in promiscuous mode: %w", ifindex, err)
+		}
+	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifindex}
 	if err := unix.Bind(fd, sa); err != nil {
 		return nil, fmt.Errorf("bind to interface index %d: %w", ifindex, err)
@@ -106,8 +115,8 @@ func (r *ring) wait(timeout time.Duration) (bool, error) {
 	if atomic.LoadUint32(r.status(r.next))&unix.TP_STATUS_USER != 0 {
 		return true, nil
 	}
-	fds := []unix.PollFd{{Fd: int32(r.fd), Events: unix.POLLIN | unix.POLLERR}}
-	if _, err := unix.Poll(fds, int(timeout/time.Millisecond)); err != nil && !errors.Is(err, unix.EINTR) {
+	r.poll[0] = unix.PollFd{Fd: int32(r.fd), Events: unix.POLLIN | unix.POLLERR}
+	if _, err := unix.Poll(r.poll[:], int(timeout/time.Millisecond)); err != nil && !errors.Is(err, unix.EINTR) {
 		return false, fmt.Errorf("wait for packets: %w", err)
 	}
 	return atomic.LoadUint32(r.status(r.next))&unix.TP_STATUS_USER != 0, nil
