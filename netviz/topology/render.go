@@ -1,0 +1,309 @@
+package topology
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Options shape the text picture of a snapshot.
+type Options struct {
+	// Width is the number of columns; 0 means 80. From 200 columns on, namespaces are
+	// laid out side by side; from 110 columns per namespace, MACs and MTUs are shown.
+	Width int
+	// Color styles the text with ANSI colours; leave it off when the output is not a
+	// terminal.
+	Color bool
+	// Highlight names a container (as Path takes it) whose path to the outside is
+	// marked with ▶ (and coloured).
+	Highlight string
+}
+
+// rowStyle says how a row is coloured.
+type rowStyle int
+
+const (
+	plainRow rowStyle = iota
+	headerRow
+	pathRow
+	downRow
+)
+
+// row is one line of a namespace's block, uncoloured.
+type row struct {
+	text  string
+	style rowStyle
+	path  bool
+}
+
+// Render draws the snapshot as text: one block per namespace (the LAN first, then the
+// hosts, then containers that are not drawn under a bridge port), each a tree of its
+// uplink, bridges with their ports, tunnels and other links, and its routes. A veth
+// shows its peer (namespace:link and the peer's addresses); a container whose every
+// link is the peer of a host's veth is drawn on that veth's line instead of in a block
+// of its own.
+func Render(s Snapshot, o Options) string {
+	if o.Width <= 0 {
+		o.Width = 80
+	}
+	onPath := map[Hop]bool{}
+	for _, h := range Path(s, o.Highlight) {
+		onPath[h] = true
+	}
+	absorbed := absorbedContainers(s)
+	var blocks [][]row
+	cols := columns(o.Width, len(s.Namespaces)-len(absorbed))
+	colWidth := (o.Width - 3*(cols-1)) / cols
+	d := drawer{s: s, onPath: onPath, wide: colWidth >= 110, width: colWidth, absorbed: absorbed}
+	for _, n := range s.Namespaces {
+		if !absorbed[n.Name] {
+			blocks = append(blocks, d.block(n))
+		}
+	}
+	if len(blocks) == 0 {
+		blocks = append(blocks, []row{{text: "no network namespaces: the lab is not made yet (run any container, or `workbench host add`)"}})
+	}
+	return layout(blocks, cols, colWidth, o)
+}
+
+// drawer draws namespace blocks.
+type drawer struct {
+	s        Snapshot
+	onPath   map[Hop]bool
+	wide     bool
+	width    int
+	absorbed map[string]bool
+}
+
+func (d drawer) block(n Namespace) []row {
+	head := "■ " + n.Name + "  (" + string(n.Kind)
+	if n.Kind != KindContainer {
+		head += ", netns " + n.Path[strings.LastIndexByte(n.Path, '/')+1:]
+	}
+	rows := []row{{text: head + ")", style: headerRow}}
+	top, ports := d.arrange(n)
+	var items [][]row
+	for _, l := range top {
+		item := []row{d.linkRow(n, l)}
+		ps := ports[l.Name]
+		for i, p := range ps {
+			r := d.linkRow(n, p)
+			r.text = branch(i == len(ps)-1) + r.text
+			item = append(item, r)
+		}
+		items = append(items, item)
+	}
+	if rs := d.routeRows(n.Routes); len(rs) > 0 {
+		items = append(items, rs)
+	}
+	if len(items) == 0 {
+		items = append(items, []row{{text: "no links besides lo: this namespace has no network"}})
+	}
+	for i, item := range items {
+		last := i == len(items)-1
+		for j, r := range item {
+			switch {
+			case j == 0:
+				r.text = branch(last) + r.text
+			case last:
+				r.text = "   " + r.text
+			default:
+				r.text = "│  " + r.text
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+func branch(last bool) string {
+	if last {
+		return "└─ "
+	}
+	return "├─ "
+}
+
+// arrange picks the top-level links of a namespace in drawing order (uplink, bridges,
+// tunnels, the rest; lo only when alone) and the ports of each bridge.
+func (d drawer) arrange(n Namespace) ([]Link, map[string][]Link) {
+	ports := map[string][]Link{}
+	var top []Link
+	for _, l := range n.Links {
+		switch {
+		case l.Master != "":
+			ports[l.Master] = append(ports[l.Master], l)
+		case l.Kind == "loopback" && len(n.Links) > 1:
+		default:
+			top = append(top, l)
+		}
+	}
+	up := n.Uplink()
+	rank := func(l Link) int {
+		switch {
+		case l.Name == up:
+			return 0
+		case l.Kind == "bridge":
+			return 1
+		case l.Tunnel != nil:
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(top, func(i, j int) bool {
+		if rank(top[i]) != rank(top[j]) {
+			return rank(top[i]) < rank(top[j])
+		}
+		return top[i].Name < top[j].Name
+	})
+	for _, ps := range ports {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	}
+	return top, ports
+}
+
+// linkRow is the line of one link: name, kind, addresses, state, details and peer.
+func (d drawer) linkRow(n Namespace, l Link) row {
+	r := row{path: d.onPath[Hop{n.Name, l.Name}]}
+	f := []string{l.Name}
+	switch {
+	case l.Kind == "veth" || l.Kind == "device":
+	case l.Tunnel != nil:
+		f = append(f, tunnelText(l))
+	default:
+		f = append(f, l.Kind)
+	}
+	f = append(f, l.Addrs...)
+	switch {
+	case !l.Up:
+		f = append(f, "DOWN")
+		r.style = downRow
+	case l.State == "down" || l.State == "lowerlayerdown" || l.State == "lower-layer-down":
+		f = append(f, "no-carrier")
+		r.style = downRow
+	}
+	if d.wide {
+		if l.MAC != "" && l.Kind != "loopback" {
+			f = append(f, l.MAC)
+		}
+		f = append(f, "mtu "+strconv.Itoa(l.MTU))
+	} else if l.MTU != 1500 && l.Kind != "loopback" {
+		f = append(f, "mtu "+strconv.Itoa(l.MTU))
+	}
+	if l.Peer != nil {
+		f = append(f, d.peerText(l.Peer, &r))
+	}
+	r.text = strings.Join(f, "  ")
+	return r
+}
+
+// peerText is "⇄ namespace:link ADDRS" for a veth's other end.
+func (d drawer) peerText(p *Peer, r *row) string {
+	if p.Namespace == "" {
+		return "⇄ if" + strconv.Itoa(p.Index) + " (elsewhere)"
+	}
+	t := "⇄ " + p.Namespace + ":" + p.Link
+	peerNs, _ := d.s.Namespace(p.Namespace)
+	peer, _ := peerNs.Link(p.Link)
+	for _, a := range peer.Addrs {
+		t += " " + a
+	}
+	if d.absorbed[p.Namespace] {
+		if !peer.Up {
+			t += " DOWN"
+			r.style = downRow
+		}
+		if d.onPath[Hop{p.Namespace, p.Link}] {
+			r.path = true
+		}
+	}
+	return t
+}
+
+func tunnelText(l Link) string {
+	t := l.Tunnel
+	s := l.Kind
+	if l.Kind == "vxlan" {
+		s += " vni " + strconv.Itoa(t.VNI)
+	}
+	if t.Local != "" || t.Remote != "" {
+		s += " " + orAny(t.Local) + "→" + orAny(t.Remote)
+	}
+	if t.Dev != "" {
+		s += " dev " + t.Dev
+	}
+	if t.Port != 0 && t.Port != 4789 {
+		s += " port " + strconv.Itoa(t.Port)
+	}
+	if t.Key != 0 {
+		s += " key " + strconv.FormatUint(uint64(t.Key), 10)
+	}
+	return s
+}
+
+func orAny(ip string) string {
+	if ip == "" {
+		return "any"
+	}
+	return ip
+}
+
+// routeRows lists routes, the default route first: on one row when it fits the
+// column, else one route a row.
+func (d drawer) routeRows(rs []Route) []row {
+	var parts []string
+	for _, r := range rs {
+		p := r.Dst
+		if r.Gateway != "" {
+			p += " via " + r.Gateway
+		}
+		if r.Dev != "" {
+			p += " dev " + r.Dev
+		}
+		if r.Dst == "default" {
+			parts = append([]string{p}, parts...)
+		} else {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	const head = "routes "
+	if one := head + strings.Join(parts, " · "); len(one)+len("├─ ") <= d.width-2 {
+		return []row{{text: one}}
+	}
+	out := []row{{text: head + parts[0]}}
+	for _, p := range parts[1:] {
+		out = append(out, row{text: strings.Repeat(" ", len(head)) + p})
+	}
+	return out
+}
+
+// absorbedContainers are the container namespaces drawn on their host veth's line:
+// every link but lo is a veth whose peer is in a namespace that is not a container.
+func absorbedContainers(s Snapshot) map[string]bool {
+	kinds := map[string]Kind{}
+	for _, n := range s.Namespaces {
+		kinds[n.Name] = n.Kind
+	}
+	out := map[string]bool{}
+	for _, n := range s.Namespaces {
+		if n.Kind != KindContainer {
+			continue
+		}
+		ok, any := true, false
+		for _, l := range n.Links {
+			if l.Kind == "loopback" {
+				continue
+			}
+			any = true
+			if l.Peer == nil || l.Peer.Namespace == "" || kinds[l.Peer.Namespace] == KindContainer || kinds[l.Peer.Namespace] == "" {
+				ok = false
+			}
+		}
+		if ok && any {
+			out[n.Name] = true
+		}
+	}
+	return out
+}
