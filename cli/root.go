@@ -20,6 +20,9 @@ import (
 // rootRun, when set (by app.go), is what `workbench` with no command does.
 var rootRun func(cmd *cobra.Command, args []string) error
 
+// rootSetups add flags and behaviour to the root command (script.go: --script, --demo).
+var rootSetups []func(root *cobra.Command)
+
 // constructors holds the command constructors registered by each file's init.
 var constructors []func() *cobra.Command
 
@@ -43,6 +46,9 @@ func NewRoot() *cobra.Command {
 	}
 	for _, newCmd := range constructors {
 		root.AddCommand(newCmd())
+	}
+	for _, setup := range rootSetups {
+		setup(root)
 	}
 	return root
 }

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"workbench/core"
+	"workbench/core/cgroup"
+	"workbench/core/network"
+	"workbench/instance"
+	"workbench/script"
+)
+
+// scriptLab finds the hosts and containers a script names, reading the engine's state
+// and the kernel afresh for every check: the script's own commands change both.
+type scriptLab struct {
+	inst instance.Instance
+	net  *network.Manager
+}
+
+func newScriptLab(inst instance.Instance) *scriptLab {
+	return &scriptLab{inst: inst, net: network.New(inst, nil)}
+}
+
+func (l *scriptLab) container(ctx context.Context, name string) (core.Container, error) {
+	e, err := core.Open(ctx, l.inst)
+	if err != nil {
+		return core.Container{}, err
+	}
+	defer e.Close()
+	return e.Lookup(ctx, name)
+}
+
+// NetnsPath is the namespace file of a lab host (@NAME) or of a running container.
+func (l *scriptLab) NetnsPath(ctx context.Context, p script.Place) (string, error) {
+	if p.Host {
+		path, err := l.net.HostNetnsPath(p.Name)
+		if err != nil {
+			return "", err
+		}
+		if _, err := os.Stat(path); err != nil {
+			return "", fmt.Errorf("lab host %s does not exist (no %s): make it first, or check the name with `workbench host ls`", p.Name, path)
+		}
+		return path, nil
+	}
+	c, err := l.container(ctx, p.Name)
+	if err != nil {
+		return "", err
+	}
+	if c.State != core.StateRunning || c.NetnsPath == "" {
+		return "", fmt.Errorf("container %s is %s: a probe needs it running", p.Name, c.State)
+	}
+	return c.NetnsPath, nil
+}
+
+// CPUTime is the CPU time charged to a container's cgroup so far.
+func (l *scriptLab) CPUTime(ctx context.Context, name string) (time.Duration, error) {
+	c, err := l.container(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	g, err := cgroup.Open(l.inst, c.CgroupID)
+	if err != nil {
+		return 0, err
+	}
+	s, err := g.Stats()
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(s.CPUUsageNs), nil
+}
