@@ -200,3 +200,29 @@ func TestKernelDropsAreCounted(t *testing.T) {
 		t.Errorf("the counts do not add up: %d delivered, stats %+v", n, st)
 	}
 }
+
+// TestStartBadInput: an unknown interface or namespace and a filter that does not
+// parse each give one line, and nothing is left open.
+func TestStartBadInput(t *testing.T) {
+	l := newTestLab(t)
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Netns: l.host, Where: "host test", Interfaces: []string{"eth9"}}, `no interface "eth9" in host test: it has br0, lo, vetha, vethb`},
+		{Config{Netns: l.host, Interfaces: []string{"br0", "nope"}}, `no interface "nope"`},
+		{Config{Netns: "/run/netns/does-not-exist", Where: "host ghost"}, "no network namespace at /run/netns/does-not-exist (host ghost)"},
+		{Config{Netns: l.host, Filter: "tcp port eighty"}, `filter: column 10: expected a port number`},
+		{Config{Netns: l.host, Interfaces: []string{"any", "br0"}}, "-i any captures every interface"},
+	} {
+		c2, err := Start(context.Background(), c.cfg)
+		if err == nil {
+			c2.Stop()
+			t.Errorf("Start(%+v) succeeded, want %q", c.cfg, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Start(%+v) = %v, want one line with %q", c.cfg, err, c.want)
+		}
+	}
+}
