@@ -180,8 +180,7 @@ func (g *Group) Pids() ([]int, error) {
 
 // Stats reads the group's figures straight from the kernel.
 func (g *Group) Stats() (Stats, error) {
-	buf := make([]byte, 0, 4096)
-	s, err := g.files.read(buf)
+	s, err := g.files.read(&oneShot{buf: make([]byte, 4096)})
 	if err != nil {
 		return s, fmt.Errorf("read the statistics of cgroup %s: %w", g.path, err)
 	}

@@ -43,7 +43,7 @@ func allocate(mib int) {
 
 // newGroup makes a group for the test in a fresh instance and removes every cgroup of
 // that instance when the test ends, checking that none is left.
-func newGroup(t *testing.T, l Limits) (*Group, instance.Instance, *cmdlog.Log) {
+func newGroup(t testing.TB, l Limits) (*Group, instance.Instance, *cmdlog.Log) {
 	t.Helper()
 	testutil.RequireRoot(t)
 	inst := testutil.NewInstance(t)
@@ -63,7 +63,7 @@ func newGroup(t *testing.T, l Limits) (*Group, instance.Instance, *cmdlog.Log) {
 }
 
 // requireNoCgroups fails if the instance has a cgroup left in any hierarchy.
-func requireNoCgroups(t *testing.T, inst instance.Instance) {
+func requireNoCgroups(t testing.TB, inst instance.Instance) {
 	t.Helper()
 	lo, err := machineLayout()
 	if err != nil {
