@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/captureview"
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
 	"workbench/tui/golden"
@@ -36,7 +37,7 @@ func testPanes(n, rules int) []pane.Pane {
 		pane.NewPlaceholder("Topology", "not in this test"),
 		iptablesview.New(fixture.NewIPTablesSource(rules)),
 		pane.NewPlaceholder("cgroups", "not in this test"),
-		pane.NewPlaceholder("Capture", "not in this test"),
+		captureview.New(fixture.CaptureSource{N: 30}),
 		logview.New(fixture.LogSource{List: fixture.Log()}),
 	}
 }
@@ -113,6 +114,7 @@ func TestFrameGolden(t *testing.T) {
 		"cmdline":    {":", "r", "u"},
 		"topology":   {"tab"},
 		"iptables":   {"3"},
+		"capture":    {"5", "space", "s"},
 	}
 	for name, ks := range cases {
 		for _, size := range [][2]int{{80, 24}, {160, 48}} {

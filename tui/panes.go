@@ -3,6 +3,7 @@ package tui
 import (
 	"workbench/cmdlog"
 	"workbench/instance"
+	"workbench/tui/captureview"
 	"workbench/tui/containers"
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
@@ -18,7 +19,7 @@ func DefaultPanes(inst instance.Instance) []pane.Pane {
 		pane.NewPlaceholder("Topology", "the topology view is not in this build"),
 		iptablesview.New(iptablesview.KernelSource{Inst: inst, Log: log}),
 		pane.NewPlaceholder("cgroups", "the cgroup view is not in this build"),
-		pane.NewPlaceholder("Capture", "packet capture is not in this build"),
+		captureview.New(captureview.KernelSource{Inst: inst}),
 		logview.New(&logview.FileSource{Log: log}),
 	}
 }
