@@ -1,4 +1,4 @@
-package images_test
+package images
 
 import (
 	"context"
@@ -6,27 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"workbench/cmdlog"
-	"workbench/images"
-	"workbench/testutil"
 )
 
-// openStore opens a store in the test instance's image directory and removes it after.
-func openStore(t testing.TB) *images.Store {
-	t.Helper()
-	testutil.RequireRoot(t)
-	inst := testutil.NewInstance(t)
-	t.Cleanup(func() { os.RemoveAll(inst.DataDir); os.RemoveAll(inst.RunDir) })
-	s, err := images.Open(inst.ImagesDir(), cmdlog.Open(inst.CommandLogPath()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestBusyboxBuiltin(t *testing.T) {
-	s := openStore(t)
+	s := testStore(t)
 	ctx := context.Background()
 	img, err := s.Resolve(ctx, "busybox")
 	if err != nil {
@@ -62,5 +45,37 @@ func TestBusyboxBuiltin(t *testing.T) {
 	t.Logf("resolve of an existing image: %v", time.Since(start)/100)
 	if _, err := s.Resolve(ctx, "nosuchimage"); err == nil {
 		t.Fatal("resolving an unknown image should fail")
+	}
+}
+
+func TestTagListRemove(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	img, err := s.Resolve(ctx, "busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Tag("busybox", "mybox:v1"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 1 || len(list[0].Refs) != 2 {
+		t.Fatalf("list after tag: %+v %v", list, err)
+	}
+	inUse := func(id string) error { return os.ErrPermission }
+	if _, err := s.Remove("mybox:v1", false, inUse); err != nil {
+		t.Fatalf("untag of one of two refs: %v", err)
+	}
+	if _, err := s.Remove("busybox", false, inUse); err == nil {
+		t.Fatal("removing an image in use must be refused")
+	}
+	if _, err := os.Stat(img.Layers[0]); err != nil {
+		t.Fatal("a refused rmi removed the layer")
+	}
+	if _, err := s.Remove("busybox", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(img.Layers[0]); !os.IsNotExist(err) {
+		t.Fatalf("the layer of a removed image should go: %v", err)
 	}
 }

@@ -1,0 +1,179 @@
+package images
+
+import (
+	"archive/tar"
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"workbench/testutil"
+)
+
+// sandbox makes base/layer (the target) and base/outside/secret (what must not be
+// touched) and returns base.
+func sandbox(t testing.TB) string {
+	t.Helper()
+	base := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(base, "layer"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(base, "outside"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "outside", "secret"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return base
+}
+
+// outsideUntouched fails unless base holds only layer/ and outside/secret, unchanged.
+func outsideUntouched(t testing.TB, base string) {
+	t.Helper()
+	var found []string
+	filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(base, p)
+		if rel == "layer" {
+			return filepath.SkipDir
+		}
+		found = append(found, rel)
+		return nil
+	})
+	if strings.Join(found, ",") != ".,outside,outside/secret" {
+		t.Fatalf("the unpack wrote outside the layer: %v", found)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(filepath.Join(base, "outside", "secret"), &st); err != nil || st.Nlink != 1 || st.Size != 6 {
+		t.Fatalf("outside/secret was changed or linked: %+v %v", st, err)
+	}
+}
+
+func TestUnpackHostile(t *testing.T) {
+	testutil.RequireRoot(t)
+	probe := sandbox(t)
+	abs := filepath.Join(probe, "outside")
+	cases := []struct {
+		name    string
+		entries []entry
+		refuse  bool
+		check   func(t *testing.T, layer, outside string)
+	}{
+		{"dotdot path", []entry{file("../outside/pwn", "x")}, true, nil},
+		{"dotdot inside", []entry{file("a/../../outside/pwn", "x")}, true, nil},
+		{"absolute path", []entry{file(abs+"/pwn", "x")}, false, func(t *testing.T, layer, outside string) {
+			if readFile(t, filepath.Join(layer, outside, "pwn")) != "x" {
+				t.Fatal("absolute path not kept inside the layer")
+			}
+		}},
+		{"absolute symlink parent", []entry{symlink("esc", abs), file("esc/pwn", "x")}, false, nil},
+		{"relative symlink parent", []entry{symlink("up", "../../../../../../.."+abs), file("up/pwn", "x")}, false, nil},
+		{"symlink then overwrite", []entry{symlink("s", abs+"/secret"), file("s", "x")}, false, func(t *testing.T, layer, outside string) {
+			if readFile(t, filepath.Join(layer, "s")) != "x" {
+				t.Fatal("the file should replace the symlink")
+			}
+		}},
+		{"hardlink dotdot", []entry{hardlink("h", "../outside/secret")}, true, nil},
+		{"hardlink absolute", []entry{hardlink("h", abs+"/secret")}, true, nil},
+		{"hardlink through symlink", []entry{symlink("s", abs), hardlink("h", "s/secret")}, true, nil},
+		{"devices skipped", []entry{{name: "null", kind: tar.TypeChar, mode: 0o666, size: -1, major: 1, minor: 3}, {name: "sda", kind: tar.TypeBlock, mode: 0o666, size: -1, major: 8}}, false, func(t *testing.T, layer, outside string) {
+			for _, n := range []string{"null", "sda"} {
+				if _, err := os.Lstat(filepath.Join(layer, n)); !os.IsNotExist(err) {
+					t.Fatalf("device %s was made", n)
+				}
+			}
+		}},
+		{"setuid stripped", []entry{{name: "su", body: "x", kind: tar.TypeReg, mode: 0o6755, size: -1}, {name: "sd", kind: tar.TypeDir, mode: 0o3777, size: -1}}, false, func(t *testing.T, layer, outside string) {
+			st, _ := os.Stat(filepath.Join(layer, "su"))
+			if st.Mode()&(fs.ModeSetuid|fs.ModeSetgid) != 0 || st.Mode().Perm() != 0o755 {
+				t.Fatalf("setuid not stripped: %v", st.Mode())
+			}
+			st, _ = os.Stat(filepath.Join(layer, "sd"))
+			if st.Mode()&fs.ModeSetgid != 0 || st.Mode()&fs.ModeSticky == 0 {
+				t.Fatalf("dir mode: %v", st.Mode())
+			}
+		}},
+		{"size lies", []entry{{name: "big", body: "short", kind: tar.TypeReg, mode: 0o644, size: 4096}}, true, nil},
+		{"whiteouts", []entry{dir("d/"), file("d/.wh.gone", ""), file("o/.wh..wh..opq", "")}, false, func(t *testing.T, layer, outside string) {
+			var st unix.Stat_t
+			if err := unix.Lstat(filepath.Join(layer, "d", "gone"), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != 0 {
+				t.Fatalf("whiteout device: %+v %v", st, err)
+			}
+			if !isOpaque(filepath.Join(layer, "o")) {
+				t.Fatal("opaque xattr missing")
+			}
+			if _, err := os.Lstat(filepath.Join(layer, "d", ".wh.gone")); !os.IsNotExist(err) {
+				t.Fatal("the .wh. file itself must not be written")
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := sandbox(t)
+			layer := filepath.Join(base, "layer")
+			// Point the absolute paths of the case at this sandbox.
+			entries := make([]entry, len(c.entries))
+			for i, e := range c.entries {
+				e.name = strings.ReplaceAll(e.name, abs, filepath.Join(base, "outside"))
+				e.link = strings.ReplaceAll(e.link, abs, filepath.Join(base, "outside"))
+				entries[i] = e
+			}
+			_, err := Unpack(bytes.NewReader(layerTar(t, entries...)), layer, nil)
+			if c.refuse && err == nil {
+				t.Fatal("the hostile tar was accepted")
+			}
+			if err != nil {
+				t.Logf("refused: %v", err)
+			}
+			outsideUntouched(t, base)
+			if c.check != nil && err == nil {
+				c.check(t, layer, filepath.Join(base, "outside"))
+			}
+		})
+	}
+}
+
+func TestUnpackTruncated(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := sandbox(t)
+	full := layerTar(t, file("a", strings.Repeat("x", 5000)), file("b", "y"))
+	if _, err := Unpack(bytes.NewReader(full[:3000]), filepath.Join(base, "layer"), nil); err == nil {
+		t.Fatal("a truncated tar was accepted")
+	}
+	outsideUntouched(t, base)
+}
+
+func TestAddLayerDigestMismatch(t *testing.T) {
+	s := testStore(t)
+	data := layerTar(t, file("a", "x"))
+	bad := "sha256:" + strings.Repeat("0", 64)
+	if _, err := s.addLayer(bytes.NewReader(data), bad, s.untar("t.tar")); err == nil || !strings.Contains(err.Error(), "mismatch") {
+		t.Fatalf("want a digest mismatch, got %v", err)
+	}
+	for _, sub := range []string{"layers", "tmp"} {
+		if entries, _ := os.ReadDir(filepath.Join(s.dir, sub)); len(entries) != 0 {
+			t.Fatalf("%s/ keeps %d entries after a failed layer", sub, len(entries))
+		}
+	}
+	info, err := s.addLayer(bytes.NewReader(data), digestOf(data), s.untar("t.tar"))
+	if err != nil || info.DiffID != digestOf(data) {
+		t.Fatalf("good layer: %+v %v", info, err)
+	}
+}
+
+func FuzzUnpack(f *testing.F) {
+	f.Add(layerTar(f, dir("a/"), file("a/b", "x"), symlink("l", "/etc"), file("l/x", "y")))
+	f.Add(layerTar(f, file("../x", "x"), hardlink("h", "../../etc/passwd")))
+	f.Add(layerTar(f, file("d/.wh.x", ""), file("d/.wh..wh..opq", ""), entry{name: "c", kind: tar.TypeChar, size: -1}))
+	f.Add(layerTar(f, symlink("up", "../../../.."), dir("up/z/")))
+	f.Add([]byte("not a tar"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		testutil.RequireRoot(t)
+		base := sandbox(t)
+		Unpack(bytes.NewReader(data), filepath.Join(base, "layer"), nil)
+		outsideUntouched(t, base)
+	})
+}
