@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"workbench/core"
@@ -17,12 +16,9 @@ import (
 // and the kernel afresh for every check: the script's own commands change both.
 type scriptLab struct {
 	inst instance.Instance
-	net  *network.Manager
 }
 
-func newScriptLab(inst instance.Instance) *scriptLab {
-	return &scriptLab{inst: inst, net: network.New(inst, nil)}
-}
+func newScriptLab(inst instance.Instance) *scriptLab { return &scriptLab{inst: inst} }
 
 func (l *scriptLab) container(ctx context.Context, name string) (core.Container, error) {
 	e, err := core.Open(ctx, l.inst)
@@ -33,17 +29,21 @@ func (l *scriptLab) container(ctx context.Context, name string) (core.Container,
 	return e.Lookup(ctx, name)
 }
 
-// NetnsPath is the namespace file of a lab host (@NAME) or of a running container.
+// NetnsPath is the namespace file of a lab host (@NAME) or of a running container. A
+// probe of a host makes the lab first when it is missing, as `host exec` does.
 func (l *scriptLab) NetnsPath(ctx context.Context, p script.Place) (string, error) {
 	if p.Host {
-		path, err := l.net.HostNetnsPath(p.Name)
+		m, unlock, err := labManager()
 		if err != nil {
 			return "", err
 		}
-		if _, err := os.Stat(path); err != nil {
-			return "", fmt.Errorf("lab host %s does not exist (no %s): make it first, or check the name with `workbench host ls`", p.Name, path)
+		defer unlock()
+		if p.Name != network.RealHost {
+			if err := m.EnsureLab(ctx); err != nil {
+				return "", err
+			}
 		}
-		return path, nil
+		return m.HostNetnsPath(p.Name)
 	}
 	c, err := l.container(ctx, p.Name)
 	if err != nil {

@@ -1,0 +1,61 @@
+package labs
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"workbench/testutil"
+)
+
+func TestEveryLabParses(t *testing.T) {
+	all, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("no bundled lab")
+	}
+	for _, l := range all {
+		s, err := l.Script()
+		if err != nil {
+			t.Errorf("%s: %v", l.Name, err)
+			continue
+		}
+		if l.Title == "" || len(s.Steps) == 0 {
+			t.Errorf("%s: a lab starts with a `say` line that names it", l.Name)
+		}
+	}
+	if _, err := Get("no-such-lab"); err == nil {
+		t.Error("Get of an unknown lab should fail")
+	}
+}
+
+// TestLabs runs every bundled lab headless with the real binary, each in an instance
+// of its own: the proof that every experiment of the articles still works.
+func TestLabs(t *testing.T) {
+	testutil.RequireRoot(t)
+	all, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := testutil.Binary(t)
+	for _, l := range all {
+		t.Run(l.Name, func(t *testing.T) {
+			testutil.KeepMachineNetwork(t)
+			testutil.NewInstance(t)
+			t.Cleanup(func() {
+				if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
+					t.Errorf("reset after %s: %v: %s", l.Name, err, out)
+				}
+			})
+			out, err := exec.Command(bin, "--script", l.Name).CombinedOutput()
+			if err != nil {
+				t.Fatalf("lab %s failed (%v):\n%s", l.Name, err, out)
+			}
+			if !strings.Contains(string(out), " 0 failed") {
+				t.Errorf("lab %s: no summary line:\n%s", l.Name, out)
+			}
+		})
+	}
+}
