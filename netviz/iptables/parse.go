@@ -13,7 +13,7 @@ import (
 // Tables are put in TableOrder (others after them, as they came). It never panics; a
 // line it cannot read is an error naming the line.
 func Parse(out []byte, at time.Time) (Snapshot, error) {
-	s := Snapshot{Time: at}
+	s := Snapshot{Time: at, Tables: []Table{}}
 	var cur *Table
 	chainIdx := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(out))

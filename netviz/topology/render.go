@@ -61,7 +61,7 @@ func Render(s Snapshot, o Options) string {
 		}
 	}
 	if len(blocks) == 0 {
-		blocks = append(blocks, []row{{text: "no network namespaces: the lab is not made yet (run any container, or `workbench host add`)"}})
+		blocks = append(blocks, []row{{text: "no lab yet: the first `workbench run` makes it"}})
 	}
 	return layout(blocks, cols, colWidth, o)
 }

@@ -122,7 +122,7 @@ func TestRenderColourOnlyWhenAsked(t *testing.T) {
 }
 
 func TestRenderEmpty(t *testing.T) {
-	if got := Render(Snapshot{}, Options{}); !strings.Contains(got, "the lab is not made yet") {
+	if got := Render(Snapshot{}, Options{}); !strings.Contains(got, "no lab yet") {
 		t.Errorf("empty snapshot: %q", got)
 	}
 }
@@ -169,5 +169,15 @@ func BenchmarkRender250(b *testing.B) {
 		}
 		b.ReportMetric(percentile(times, 0.5), "p50-ms")
 		b.ReportMetric(percentile(times, 1), "max-ms")
+	}
+}
+
+func TestOnly(t *testing.T) {
+	var names []string
+	for _, n := range fixture().Only("host1").Namespaces {
+		names = append(names, n.Name)
+	}
+	if got := strings.Join(names, " "); got != "host1 web app+sidecar" {
+		t.Errorf("Only(host1) keeps %s", got)
 	}
 }

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"workbench/cmdlog"
+	"workbench/core/network"
+	"workbench/netviz/iptables"
+)
+
+func init() { register(newIptablesCmd) }
+
+func newIptablesCmd() *cobra.Command {
+	var host, table string
+	var asJSON, zero, hooks bool
+	var width int
+	cmd := &cobra.Command{
+		Use:   "iptables",
+		Short: "Show a lab host's iptables tables, chains and rules with their counters",
+		Long: "iptables reads a host's tables (iptables-save -c in its network namespace) and shows\n" +
+			"each chain with its policy and counters, each rule with packets, bytes and its comment,\n" +
+			"the workbench's own chains and rules marked with ◆, and the traffic through the five\n" +
+			"netfilter hooks. --zero sets the counters back to zero first (iptables -Z).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			if err := iptables.CheckTable(table); err != nil {
+				return err
+			}
+			inst, err := currentInstance()
+			if err != nil {
+				return err
+			}
+			path, err := hostNetnsPath(inst, host)
+			if err != nil {
+				return err
+			}
+			if zero {
+				unlock, err := inst.Lock()
+				if err != nil {
+					return err
+				}
+				err = iptables.Zero(cmd.Context(), path, table, cmdlog.Open(inst.CommandLogPath()))
+				unlock()
+				if err != nil {
+					return err
+				}
+			}
+			name := host
+			if name == "" {
+				name = network.DefaultHost
+			}
+			snap, err := iptables.Read(cmd.Context(), path, name)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if table != "" {
+					t, ok := snap.Table(table)
+					snap.Tables = nil
+					if ok {
+						snap.Tables = []iptables.Table{t}
+					}
+				}
+				return printJSON(cmd, snap)
+			}
+			w, colour := viewOutput(cmd, width)
+			_, err = io.WriteString(cmd.OutOrStdout(), iptables.Render(snap, iptables.Options{Width: w, Table: table, Color: colour, Hooks: hooks}))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&host, "host", "", "the lab host to read (default host1; \"real\" = the machine's own tables)")
+	cmd.Flags().StringVarP(&table, "table", "t", "", "show only this table: raw, mangle, nat, filter or security")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
+	cmd.Flags().BoolVar(&zero, "zero", false, "zero the counters (of the table given with -t, else of every table) first")
+	cmd.Flags().BoolVar(&hooks, "hooks", true, "draw the five netfilter hooks with the traffic through each")
+	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	return cmd
+}
