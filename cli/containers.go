@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"workbench/core"
+)
+
+// openEngine checks for root and opens the engine of the current instance, which
+// reconciles its state with the kernel first.
+func openEngine(cmd *cobra.Command) (*core.Engine, error) {
+	if err := needRoot(cmd); err != nil {
+		return nil, err
+	}
+	inst, err := currentInstance()
+	if err != nil {
+		return nil, err
+	}
+	return core.Open(cmd.Context(), inst)
+}
+
+// lookupContainer opens the engine and finds a container by name or ID prefix.
+func lookupContainer(cmd *cobra.Command, nameOrID string) (*core.Engine, core.Container, error) {
+	e, err := openEngine(cmd)
+	if err != nil {
+		return nil, core.Container{}, err
+	}
+	c, err := e.Lookup(cmd.Context(), nameOrID)
+	return e, c, err
+}

@@ -1,0 +1,110 @@
+// Package core is the container engine: it makes containers out of namespaces, an
+// overlay root filesystem, a cgroup and a network namespace hung off a lab host, keeps
+// their state on disk, supervises their processes and removes every part again. It never
+// prints; the CLI and the app drive it.
+package core
+
+import (
+	"time"
+
+	"workbench/core/cgroup"
+	"workbench/core/network"
+)
+
+// The states of a container, as `ps` shows them.
+const (
+	// StateCreated is a container being made: its parts exist, its process not yet.
+	StateCreated = "created"
+	// StateRunning is a container whose PID 1 is alive.
+	StateRunning = "running"
+	// StateExited is a container whose PID 1 has ended; its files and logs remain.
+	StateExited = "exited"
+)
+
+// Container is the state file of one container (state.json in its directory). It is
+// plain data, written atomically by whichever workbench process changes it.
+type Container struct {
+	// ID is 64 hex digits; any unique prefix names the container too.
+	ID string
+	// Name is the user's name for it, or a random adjective_noun.
+	Name string
+	// Image is the image reference it was asked by ("busybox").
+	Image string
+	// ImageID is the image's config digest.
+	ImageID string
+	// Cmd is the full command line PID 1 runs (entrypoint and arguments).
+	Cmd []string
+	// State is StateCreated, StateRunning or StateExited.
+	State string
+	// ExitCode is the command's exit status (128+N when killed by signal N).
+	ExitCode int
+	// OOMKilled says whether the kernel's OOM killer ended it.
+	OOMKilled bool
+	// Error says why it could not start or how its supervision ended badly.
+	Error string `json:",omitempty"`
+	// Pid is PID 1 of the container as seen from the machine (the container's init).
+	Pid int
+	// PidStart is Pid's start time in clock ticks, to tell it from a reused PID.
+	PidStart uint64 `json:",omitempty"`
+	// SupervisorPid is the workbench process that waits for Pid and records its end.
+	SupervisorPid int `json:",omitempty"`
+	// SupervisorStart is SupervisorPid's start time in clock ticks.
+	SupervisorStart uint64 `json:",omitempty"`
+	// Host is the lab host its network hangs off.
+	Host string
+	// NetMode is "bridge", "none", "host", "container:NAME" or a network name.
+	NetMode string
+	// NetnsPath is the container's network namespace file.
+	NetnsPath string
+	// Networks are its endpoints.
+	Networks []network.Attachment
+	// Ports are its published ports.
+	Ports []network.PortBinding
+	// CgroupID is the id passed to cgroup.Create and cgroup.Open.
+	CgroupID string
+	// Limits are the resource limits asked for at creation.
+	Limits cgroup.Limits
+	// Rootfs is the overlay's mount point (seen inside the container's mount namespace).
+	Rootfs string
+	// UpperDir is the container's writable layer.
+	UpperDir string
+	// Layers are the image's read-only layers, bottom first.
+	Layers []string
+	// Env is the command's environment.
+	Env []string
+	// WorkingDir is the command's working directory inside the container.
+	WorkingDir string
+	// User is the user the command runs as (name or uid[:gid]); "" is root.
+	User string `json:",omitempty"`
+	// Hostname is the container's host name.
+	Hostname string
+	// Tty says whether the command runs on a pseudo-terminal.
+	Tty bool
+	// Interactive says whether its standard input was kept open.
+	Interactive bool
+	// AutoRemove removes the container when it exits (--rm).
+	AutoRemove bool
+	// Userns says whether it runs in a user namespace of its own.
+	Userns bool
+	// Created, Started and Finished are when it was made, started and ended.
+	Created, Started, Finished time.Time
+}
+
+// ShortID is the 12-digit ID prefix `ps` shows.
+func (c Container) ShortID() string {
+	if len(c.ID) > 12 {
+		return c.ID[:12]
+	}
+	return c.ID
+}
+
+// Status is the human status `ps` shows: "Up 3 seconds", "Exited (3) 2 minutes ago".
+func (c Container) Status(now time.Time) string {
+	switch c.State {
+	case StateRunning:
+		return "Up " + humanDuration(now.Sub(c.Started))
+	case StateExited:
+		return "Exited (" + itoa(c.ExitCode) + ") " + humanDuration(now.Sub(c.Finished)) + " ago"
+	}
+	return "Created"
+}

@@ -1,0 +1,101 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"workbench/cmdlog"
+	"workbench/core/network"
+	"workbench/instance"
+)
+
+// Engine makes, runs and removes the containers of one instance.
+type Engine struct {
+	inst instance.Instance
+	log  *cmdlog.Log
+	net  *network.Manager
+}
+
+// Open returns the engine of an instance after reconciling its state with the kernel:
+// containers whose processes died are marked exited and anything half-made by a
+// crashed command is removed.
+func Open(ctx context.Context, inst instance.Instance) (*Engine, error) {
+	e := newEngine(inst)
+	unlock, err := inst.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := e.reconcile(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// newEngine returns an engine without touching the kernel or the state.
+func newEngine(inst instance.Instance) *Engine {
+	log := cmdlog.Open(inst.CommandLogPath())
+	return &Engine{inst: inst, log: log, net: network.New(inst, log)}
+}
+
+// Close releases what the engine holds. The engine keeps no kernel object open between
+// calls, so it only exists to pair with Open.
+func (e *Engine) Close() error { return nil }
+
+// Log is the command log every kernel operation of the engine is recorded in.
+func (e *Engine) Log() *cmdlog.Log { return e.log }
+
+// Instance is the instance the engine works on.
+func (e *Engine) Instance() instance.Instance { return e.inst }
+
+// List returns the running containers, or every container with all, newest first.
+func (e *Engine) List(ctx context.Context, all bool) ([]Container, error) {
+	cs, err := e.loadAll()
+	if err != nil {
+		return nil, err
+	}
+	if all {
+		return cs, nil
+	}
+	var out []Container
+	for _, c := range cs {
+		if c.State == StateRunning {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Lookup finds a container by name, full ID or unique ID prefix.
+func (e *Engine) Lookup(ctx context.Context, nameOrID string) (Container, error) {
+	cs, err := e.loadAll()
+	if err != nil {
+		return Container{}, err
+	}
+	return lookupIn(cs, nameOrID)
+}
+
+func lookupIn(cs []Container, nameOrID string) (Container, error) {
+	if nameOrID == "" {
+		return Container{}, fmt.Errorf("no container named: give a container name or ID (see workbench ps -a)")
+	}
+	for _, c := range cs {
+		if c.Name == nameOrID || c.ID == nameOrID {
+			return c, nil
+		}
+	}
+	var found []Container
+	for _, c := range cs {
+		if strings.HasPrefix(c.ID, nameOrID) {
+			found = append(found, c)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return Container{}, fmt.Errorf("no such container: %s (see workbench ps -a)", nameOrID)
+	}
+	return Container{}, fmt.Errorf("%q matches %d container IDs: give more of the ID or the name", nameOrID, len(found))
+}

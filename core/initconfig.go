@@ -1,0 +1,34 @@
+package core
+
+// initConfig is what a container's init needs to build the container from inside its
+// new namespaces; the parent sends it as JSON once the init is in its cgroup.
+type initConfig struct {
+	// Layers are the image's read-only layers, bottom first.
+	Layers []string
+	// Upper, Work and Merged are the overlay's writable layer, work and mount point.
+	Upper, Work, Merged string
+	// Files maps a path inside the container (/etc/hosts) to the file bound over it.
+	Files map[string]string
+	// Hostname is set in the new UTS namespace.
+	Hostname string
+	// Args, Env and Cwd are the command to run.
+	Args, Env []string
+	// Cwd is the command's working directory inside the container.
+	Cwd string
+	// User is "", a name from the image's /etc/passwd, or uid[:gid].
+	User string
+	// Tty makes the command the session leader with its standard input as the
+	// controlling terminal.
+	Tty bool
+	// Userns says the init runs in a user namespace of its own.
+	Userns bool
+}
+
+// initReport is what the init answers: the commands it made (for the command log) and,
+// when it failed, why.
+type initReport struct {
+	// Log holds each operation as a shell command.
+	Log []string
+	// Error is empty once the command runs.
+	Error string
+}

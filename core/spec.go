@@ -1,0 +1,81 @@
+package core
+
+import (
+	"workbench/core/cgroup"
+	"workbench/core/network"
+	"workbench/images"
+)
+
+// RunSpec is everything `run` asks for.
+type RunSpec struct {
+	// Image is the image reference, e.g. "busybox".
+	Image string
+	// Name is the container's name; "" picks a random one.
+	Name string
+	// Args follow the image on the command line; they replace the image's Cmd.
+	Args []string
+	// Env holds KEY=VALUE pairs that override the image's.
+	Env []string
+	// WorkingDir overrides the image's working directory.
+	WorkingDir string
+	// Hostname is the container's host name; "" is the first 12 digits of its ID.
+	Hostname string
+	// User overrides the image's user.
+	User string
+	// Tty runs the command on a pseudo-terminal.
+	Tty bool
+	// Interactive keeps standard input open.
+	Interactive bool
+	// AutoRemove removes the container when it exits.
+	AutoRemove bool
+	// Userns runs the container in a user namespace of its own, its root mapped to an
+	// unprivileged range of the machine.
+	Userns bool
+	// Net says how the container's network is made.
+	Net NetSpec
+	// Limits are its cgroup limits.
+	Limits cgroup.Limits
+}
+
+// NetSpec is the network part of a RunSpec.
+type NetSpec struct {
+	// Mode is "bridge", "none", "host", "container:NAME" or a network name.
+	Mode string
+	// Host is the lab host ("" = host1, "real" = the machine's own namespace).
+	Host string
+	// IP is a static address; "" takes one from the pool.
+	IP string
+	// Ports are the ports to publish.
+	Ports []network.PortSpec
+}
+
+// Userns mapping: container root is this machine uid/gid, for this many ids.
+const (
+	usernsBase = 100000
+	usernsSize = 65536
+)
+
+// commandLine joins an image's entrypoint and command with the user's arguments as
+// Docker does: arguments replace Cmd, never the Entrypoint.
+func commandLine(cfg images.Config, args []string) []string {
+	cmd := cfg.Cmd
+	if len(args) > 0 {
+		cmd = args
+	}
+	return append(append([]string(nil), cfg.Entrypoint...), cmd...)
+}
+
+// containerEnv is the environment of a container's command: the image's, a default
+// PATH, HOSTNAME, HOME, TERM with a terminal, then the user's -e values.
+func containerEnv(cfg images.Config, hostname string, tty bool, user []string) []string {
+	env := []string{"PATH=" + defaultPath, "HOSTNAME=" + hostname}
+	env = MergeEnv(env, cfg.Env)
+	if tty {
+		env = MergeEnv(env, []string{"TERM=xterm"})
+	}
+	env = MergeEnv(env, user)
+	if envValue(env, "HOME") == "" {
+		env = append(env, "HOME=/root")
+	}
+	return env
+}

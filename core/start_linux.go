@@ -1,0 +1,285 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/creack/pty"
+
+	"workbench/cmdlog"
+	"workbench/core/cgroup"
+	"workbench/nsutil"
+)
+
+// Stdio are the streams a container's process is attached to while it runs. Its
+// output always goes to the log as well.
+type Stdio struct {
+	// In feeds the process's standard input; nil gives it /dev/null.
+	In io.Reader
+	// Out and Err receive its output; nil records it in the log only.
+	Out, Err io.Writer
+}
+
+// Running is a container whose PID 1 this process started and supervises.
+type Running struct {
+	e       *Engine
+	c       Container
+	cmd     *exec.Cmd
+	log     *logWriter
+	copiers sync.WaitGroup
+	tty     *os.File
+}
+
+// Container is the container's state as of its start.
+func (r *Running) Container() Container { return r.c }
+
+// Resize sets the window size of the container's terminal (with -t).
+func (r *Running) Resize(rows, cols uint16) error {
+	if r.tty == nil {
+		return nil
+	}
+	return pty.Setsize(r.tty, &pty.Winsize{Rows: rows, Cols: cols})
+}
+
+// start starts a created container's PID 1 and returns once its command runs: the init
+// is made in new namespaces joined to the container's network namespace, put in its
+// cgroup, then sent its configuration; it answers once the command started or why it
+// could not. The caller holds the lock and destroys the container on failure.
+func (e *Engine) start(ctx context.Context, c *Container, stdio Stdio) (*Running, error) {
+	lw, err := openLogWriter(e.LogPath(c.ID))
+	if err != nil {
+		return nil, err
+	}
+	r := &Running{e: e, log: lw}
+	files, err := r.streams(c, stdio)
+	if err != nil {
+		lw.Close()
+		return nil, err
+	}
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, r.abort(files, err)
+	}
+	repR, repW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		cfgW.Close()
+		return nil, r.abort(files, err)
+	}
+	defer repR.Close()
+	defer cfgW.Close()
+	r.cmd = e.initCommand(c, files, cfgR, repW)
+	e.log.Add(initCommandLine(c))
+	err = nsutil.Start(c.NetnsPath, r.cmd)
+	cfgR.Close()
+	repW.Close()
+	if err != nil {
+		return nil, r.abort(files, fmt.Errorf("start the init of %s: %w", c.Name, err))
+	}
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+	pid := r.cmd.Process.Pid
+	if err := e.configure(c, pid, cfgW, repR); err != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.copiers.Wait()
+		lw.Close()
+		return nil, err
+	}
+	c.Pid, c.PidStart = pid, procStart(pid)
+	c.SupervisorPid = os.Getpid()
+	c.SupervisorStart = procStart(c.SupervisorPid)
+	c.State, c.Started = StateRunning, time.Now()
+	r.c = *c
+	return r, e.save(*c)
+}
+
+// configure puts the init in its cgroup, sends it its configuration and reads its
+// answer.
+func (e *Engine) configure(c *Container, pid int, cfgW io.WriteCloser, repR io.Reader) error {
+	g, err := cgroup.Open(e.inst, c.CgroupID)
+	if err != nil {
+		return err
+	}
+	if err := g.AddProcess(pid); err != nil {
+		return err
+	}
+	dir := e.Dir(c.ID)
+	cfg := initConfig{Layers: c.Layers, Upper: filepath.Join(dir, upperDir), Work: filepath.Join(dir, workDir),
+		Merged: c.Rootfs, Hostname: c.Hostname, Args: c.Cmd, Env: c.Env, Cwd: c.WorkingDir,
+		User: c.User, Tty: c.Tty, Userns: c.Userns,
+		Files: map[string]string{"/etc/hostname": filepath.Join(dir, hostnameFile),
+			"/etc/hosts": filepath.Join(dir, hostsFile), "/etc/resolv.conf": filepath.Join(dir, resolvFile)}}
+	b, _ := json.Marshal(cfg)
+	if _, err := cfgW.Write(b); err != nil {
+		return fmt.Errorf("configure the init of %s: %w", c.Name, err)
+	}
+	cfgW.Close()
+	raw, err := io.ReadAll(repR)
+	if err != nil {
+		return fmt.Errorf("read the init's answer: %w", err)
+	}
+	var rep initReport
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return fmt.Errorf("container %s: its init ended before starting the command", c.Name)
+	}
+	for _, l := range rep.Log {
+		e.log.Add(l)
+	}
+	if rep.Error != "" {
+		return fmt.Errorf("container %s cannot start: %s", c.Name, rep.Error)
+	}
+	return nil
+}
+
+// initCommand is the re-execution of this binary that becomes the container's PID 1.
+func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW *os.File) *exec.Cmd {
+	attr := &syscall.SysProcAttr{
+		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC | syscall.CLONE_NEWPID,
+		Pdeathsig:  syscall.SIGKILL,
+	}
+	if c.Userns {
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: usernsBase, Size: usernsSize}}
+		attr.GidMappings = attr.UidMappings
+	}
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg}, Env: []string{},
+		ExtraFiles: []*os.File{cfgR, repW}, SysProcAttr: attr}
+	// A nil *os.File must stay a nil interface, or exec would use it as a file.
+	if files[0] != nil {
+		cmd.Stdin = files[0]
+	}
+	cmd.Stdout, cmd.Stderr = files[1], files[2]
+	return cmd
+}
+
+// initCommandLine is the shell command that makes the same namespaces.
+func initCommandLine(c *Container) string {
+	args := []string{"nsenter", "--net=" + c.NetnsPath, "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork"}
+	if c.Userns {
+		m := "0:" + strconv.Itoa(usernsBase) + ":" + strconv.Itoa(usernsSize)
+		args = append(args, "--user", "--map-users="+m, "--map-groups="+m)
+	}
+	return cmdlog.Quote(append(args, "--", "workbench", InitArg)...)
+}
+
+// streams makes the container's standard streams: a pseudo-terminal with -t, pipes
+// otherwise, and starts copying them to the log and the attached streams.
+func (r *Running) streams(c *Container, stdio Stdio) (files [3]*os.File, err error) {
+	if c.Tty {
+		master, slave, err := pty.Open()
+		if err != nil {
+			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
+		}
+		r.tty = master
+		r.copy(r.log.stream("stdout", stdio.Out), master)
+		if stdio.In != nil {
+			go func() { _, _ = io.Copy(master, stdio.In) }()
+		}
+		return [3]*os.File{slave, slave, slave}, nil
+	}
+	if f, ok := stdio.In.(*os.File); ok {
+		files[0] = f
+	} else if stdio.In != nil {
+		inR, inW, err := os.Pipe()
+		if err != nil {
+			return files, err
+		}
+		go func() {
+			_, _ = io.Copy(inW, stdio.In)
+			inW.Close()
+		}()
+		files[0] = inR
+	}
+	for i, name := range []string{"stdout", "stderr"} {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return files, err
+		}
+		attached := stdio.Out
+		if i == 1 {
+			attached = stdio.Err
+		}
+		r.copy(r.log.stream(name, attached), pr)
+		files[i+1] = pw
+	}
+	return files, nil
+}
+
+// copy copies src to dst until src ends, then closes src.
+func (r *Running) copy(dst io.Writer, src *os.File) {
+	r.copiers.Add(1)
+	go func() {
+		defer r.copiers.Done()
+		_, _ = io.Copy(dst, src)
+		src.Close()
+	}()
+}
+
+// abort undoes streams after a failed start.
+func (r *Running) abort(files [3]*os.File, err error) error {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+	r.copiers.Wait()
+	if r.tty != nil {
+		r.tty.Close()
+	}
+	r.log.Close()
+	return err
+}
+
+// Wait waits for the container's PID 1 to end, records its exit status, releases its
+// kernel objects (and removes it with --rm), and returns its final state.
+func (r *Running) Wait(ctx context.Context) (Container, error) {
+	err := r.cmd.Wait()
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return r.c, fmt.Errorf("wait for container %s: %w", r.c.Name, err)
+		}
+		code = exitCode(ee.Sys().(syscall.WaitStatus))
+	}
+	r.copiers.Wait()
+	if r.tty != nil {
+		r.tty.Close()
+	}
+	r.log.Close()
+	return r.e.finish(ctx, r.c.ID, code, "")
+}
+
+// finish records the end of a container, releases it, and removes it with --rm.
+func (e *Engine) finish(ctx context.Context, id string, code int, why string) (Container, error) {
+	unlock, err := e.inst.Lock()
+	if err != nil {
+		return Container{}, err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil {
+		// Removed meanwhile (rm -f, reset): nothing is left to record.
+		return Container{ID: id, State: StateExited, ExitCode: code}, nil
+	}
+	c.State, c.ExitCode, c.Finished, c.Error = StateExited, code, time.Now(), why
+	err = e.release(ctx, &c)
+	if c.AutoRemove {
+		return c, errors.Join(err, e.destroy(ctx, &c))
+	}
+	return c, errors.Join(err, e.save(c))
+}
