@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -27,7 +28,7 @@ func (c Change) String() string { return string(c.Kind) + " " + c.Path }
 
 // isWhiteout reports whether an upper-dir entry is overlayfs's deletion mark.
 func isWhiteout(fi fs.FileInfo) bool {
-	st, ok := fi.Sys().(*unix.Stat_t)
+	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && fi.Mode()&fs.ModeCharDevice != 0 && fi.Mode()&fs.ModeDevice != 0 && st.Rdev == 0
 }
 
@@ -38,20 +39,47 @@ func isOpaque(dir string) bool {
 	return err == nil && n == 1 && b[0] == 'y'
 }
 
-// inLowers reports whether rel exists in any lower directory.
+// inLowers reports whether rel is visible in the union of the lower directories
+// (given top first): present in one, and not deleted or hidden by one above.
 func inLowers(lowers []string, rel string) bool {
 	for _, l := range lowers {
-		if _, err := os.Lstat(filepath.Join(l, rel)); err == nil {
+		if fi, err := os.Lstat(filepath.Join(l, rel)); err == nil {
+			return !isWhiteout(fi)
+		}
+		if hiddenIn(l, rel) {
+			return false
+		}
+	}
+	return false
+}
+
+// hiddenIn reports whether a layer hides rel from the layers below it: a parent of
+// rel is deleted, opaque, or not a directory in that layer.
+func hiddenIn(layer, rel string) bool {
+	for p := filepath.Dir(rel); p != "."; p = filepath.Dir(p) {
+		fi, err := os.Lstat(filepath.Join(layer, p))
+		if err == nil && (!fi.IsDir() || isOpaque(filepath.Join(layer, p))) {
 			return true
 		}
 	}
 	return false
 }
 
-// Changes lists what an overlay upper directory changed over its lower directories:
-// whiteouts are deletions, paths absent below are additions, the rest changes; the
-// entries below an opaque directory that the lowers had are deletions too.
-func Changes(upper string, lowers []string) ([]Change, error) {
+// topFirst reverses a bottom-first list of layers.
+func topFirst(layers []string) []string {
+	out := make([]string, len(layers))
+	for i, l := range layers {
+		out[len(layers)-1-i] = l
+	}
+	return out
+}
+
+// Changes lists what an overlay upper directory changed over its lower directories
+// (an image's layers, bottom first): whiteouts are deletions, paths not visible below
+// are additions, the rest changes; the entries below an opaque directory that the
+// lowers showed are deletions too.
+func Changes(upper string, layers []string) ([]Change, error) {
+	lowers := topFirst(layers)
 	var out []Change
 	err := filepath.WalkDir(upper, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -86,22 +114,40 @@ func Changes(upper string, lowers []string) ([]Change, error) {
 	return out, nil
 }
 
-// hiddenBelow lists as deleted the lower entries of an opaque directory that the
-// upper directory does not have again.
+// hiddenBelow lists as deleted the entries the lowers (top first) showed in an opaque
+// directory that the upper directory does not have again.
 func hiddenBelow(upper string, lowers []string, rel string) []Change {
 	seen := map[string]bool{}
 	var out []Change
 	for _, l := range lowers {
-		entries, _ := os.ReadDir(filepath.Join(l, rel))
+		d := filepath.Join(l, rel)
+		fi, err := os.Lstat(d)
+		if err != nil {
+			if hiddenIn(l, rel) {
+				break
+			}
+			continue
+		}
+		if !fi.IsDir() {
+			break
+		}
+		entries, _ := os.ReadDir(d)
 		for _, e := range entries {
 			name := path.Join(filepath.ToSlash(rel), e.Name())
 			if seen[name] {
 				continue
 			}
 			seen[name] = true
+			info, err := e.Info()
+			if err != nil || isWhiteout(info) {
+				continue
+			}
 			if _, err := os.Lstat(filepath.Join(upper, name)); err != nil {
 				out = append(out, Change{'D', "/" + name})
 			}
+		}
+		if isOpaque(d) {
+			break
 		}
 	}
 	return out
@@ -155,7 +201,7 @@ func writeEntry(tw *tar.Writer, p, rel string, fi fs.FileInfo, links map[uint64]
 	}
 	hdr.Name, hdr.Uname, hdr.Gname, hdr.Format = rel, "", "", tar.FormatPAX
 	hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
-	st, _ := fi.Sys().(*unix.Stat_t)
+	st, _ := fi.Sys().(*syscall.Stat_t)
 	if st != nil {
 		hdr.Uid, hdr.Gid = int(st.Uid), int(st.Gid)
 	}

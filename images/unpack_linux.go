@@ -101,7 +101,7 @@ func (u *unpacker) apply(hdr *tar.Header, tr *tar.Reader) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		return u.mkdir(parentRel, base, hdr)
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeGNUSparse:
 		return u.file(parentRel, base, hdr, tr)
 	case tar.TypeSymlink:
 		return u.symlink(parentRel, base, hdr)
