@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/captureview"
+	"workbench/tui/cgroupsview"
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
 	"workbench/tui/golden"
@@ -36,7 +37,7 @@ func testPanes(n, rules int) []pane.Pane {
 		containers.New(fixture.ContainerSource{Snapshot: fixture.Containers(n)}),
 		pane.NewPlaceholder("Topology", "not in this test"),
 		iptablesview.New(fixture.NewIPTablesSource(rules)),
-		pane.NewPlaceholder("cgroups", "not in this test"),
+		cgroupsview.New(fixture.CgroupSource{Snapshot: fixture.Cgroups(n)}),
 		captureview.New(fixture.CaptureSource{N: 30}),
 		logview.New(fixture.LogSource{List: fixture.Log()}),
 	}
@@ -114,6 +115,7 @@ func TestFrameGolden(t *testing.T) {
 		"cmdline":    {":", "r", "u"},
 		"topology":   {"tab"},
 		"iptables":   {"3"},
+		"cgroups":    {"4"},
 		"capture":    {"5", "space", "s"},
 	}
 	for name, ks := range cases {

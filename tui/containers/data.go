@@ -60,5 +60,7 @@ type Snapshot struct {
 
 // Source reads snapshots: the engine and the kernel in the app, fixed data in tests.
 type Source interface {
-	Load(ctx context.Context) (Snapshot, error)
+	// Load reads every container, and the Detail of the one named detailOf ("" = the
+	// first); the others' Detail may stay empty.
+	Load(ctx context.Context, detailOf string) (Snapshot, error)
 }

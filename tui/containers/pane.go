@@ -92,11 +92,11 @@ func (m *Model) Refresh() tea.Cmd {
 	if m.source == nil {
 		return nil
 	}
-	src := m.source
+	src, sel := m.source, m.selected
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		snap, err := src.Load(ctx)
+		snap, err := src.Load(ctx, sel)
 		return loadedMsg{snap: snap, err: err}
 	}
 }
@@ -177,7 +177,8 @@ func (m *Model) selectionChanged() tea.Cmd {
 		return nil
 	}
 	m.selected = name
-	return func() tea.Msg { return pane.SelectMsg{Container: name} }
+	// Tell the other panes, and read the newly selected container's detail now.
+	return tea.Batch(func() tea.Msg { return pane.SelectMsg{Container: name} }, m.Refresh())
 }
 
 // shell asks the app to hand the terminal to a shell in the selected container.

@@ -56,8 +56,14 @@ func TestKeysMoveSelectionAndAct(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("moving down sent no selection message")
 	}
-	if sel, ok := cmd().(pane.SelectMsg); !ok || sel.Container != "web1" {
-		t.Fatalf("moving down sent %#v, want the selection of web1", cmd())
+	var sel pane.SelectMsg
+	for _, c := range cmd().(tea.BatchMsg) {
+		if s, ok := c().(pane.SelectMsg); ok {
+			sel = s
+		}
+	}
+	if sel.Container != "web1" {
+		t.Fatalf("moving down sent %#v, want the selection of web1", sel)
 	}
 	for key, want := range map[string]string{"K": "kill web1", "S": "stop web1", "D": "rm -f web1"} {
 		run, ok := m.Update(press(key))().(pane.RunMsg)

@@ -34,6 +34,9 @@ func (m *Model) render() string {
 	if m.err != nil {
 		return pane.Fit(styles.Error.Render(pane.Unavailable+": "+m.err.Error()), m.width, m.height)
 	}
+	if m.source == nil {
+		return pane.Fit(styles.Dim.Render(pane.Unavailable+": the engine is not in this build"), m.width, m.height)
+	}
 	if !m.loaded {
 		return pane.Fit(styles.Dim.Render("reading containers…"), m.width, m.height)
 	}

@@ -1,0 +1,124 @@
+package cgroupsview
+
+import (
+	"fmt"
+	"strings"
+
+	"workbench/cgview"
+	"workbench/core/cgroup"
+	"workbench/tui/pane"
+	"workbench/tui/styles"
+)
+
+// View draws one line per container and, under them, the selected one's CPU chart.
+func (m *Model) View() string {
+	if !m.dirty {
+		return m.cache
+	}
+	m.dirty = false
+	m.cache = pane.Fit(m.render(), m.width, m.height)
+	return m.cache
+}
+
+// The widths of the columns; the sparkline takes what is left.
+const (
+	nameW = 10
+	cpuW  = 10
+	thrW  = 11
+	memW  = 26
+	pidsW = 7
+)
+
+func (m *Model) render() string {
+	switch {
+	case m.err != nil && len(m.snap.Series) == 0:
+		return styles.Error.Render(pane.Unavailable + ": " + m.err.Error())
+	case !m.loaded:
+		return styles.Dim.Render("sampling the cgroups…")
+	case len(m.snap.Series) == 0:
+		return "no containers to sample: press n to create one"
+	}
+	var b strings.Builder
+	sparkW := max(8, m.width-nameW-cpuW-thrW-memW-pidsW-5)
+	fmt.Fprintf(&b, "%s %s %s %s %s %s", styles.Header.Render(pane.Cell("NAME", nameW)),
+		styles.Header.Render(pane.Cell("CPU", sparkW)), styles.Header.Render(pane.Cell("CPU%/LIM", cpuW)),
+		styles.Header.Render(pane.Cell("THROTTLED", thrW)), styles.Header.Render(pane.Cell("MEMORY", memW)),
+		styles.Header.Render("PIDS"))
+	listH := len(m.snap.Series)
+	chartH := 0
+	if m.height >= 16 {
+		chartH = min(12, m.height/3)
+		listH = min(listH, m.height-chartH-3)
+	}
+	listH = max(1, min(listH, m.height-1))
+	sel := m.index()
+	start := 0
+	if sel >= listH {
+		start = sel - listH + 1
+	}
+	for i := start; i < len(m.snap.Series) && i < start+listH; i++ {
+		b.WriteByte('\n')
+		b.WriteString(m.row(m.snap.Series[i], sparkW, i == sel))
+	}
+	if chartH > 0 {
+		b.WriteString("\n\n")
+		b.WriteString(m.chart(m.snap.Series[sel], chartH))
+	}
+	return b.String()
+}
+
+// row is one container: name, sparkline, CPU against its limit, throttling, memory, PIDs.
+func (m *Model) row(s cgview.Series, sparkW int, selected bool) string {
+	p := s.Last()
+	quota := s.Stats.CPUCores() * 100
+	values := cgview.CPUValues(s.History)
+	spark := cgview.Sparkline(values, sparkW, cgview.CPUScale(values, quota))
+	cpu := fmt.Sprintf("%.0f%%", p.CPUPercent)
+	if quota > 0 {
+		cpu = fmt.Sprintf("%.0f/%.0f%%", p.CPUPercent, quota)
+	}
+	thr := fmt.Sprintf("%.0f/s %.0fms", p.ThrottledPerSec, p.ThrottledMsPerSec)
+	mem := cgview.MemoryBar(p.MemoryBytes, s.Stats.MemoryLimit, 6)
+	pids := fmt.Sprintf("%d", s.Stats.PidsCurrent)
+	if s.Stats.PidsLimit > 0 {
+		pids += fmt.Sprintf("/%d", s.Stats.PidsLimit)
+	}
+	name := pane.Cell(s.Target.Name, nameW)
+	if selected {
+		name = styles.Selected.Render(name)
+	}
+	thrCell := pane.Cell(thr, thrW)
+	if p.ThrottledPerSec > 0 {
+		thrCell = styles.Warning.Render(thrCell)
+	}
+	if s.Err != "" {
+		return name + " " + styles.Error.Render(s.Err)
+	}
+	return fmt.Sprintf("%s %s %s %s %s %s", name, styles.OK.Render(spark), pane.Cell(cpu, cpuW), thrCell, pane.Cell(mem, memW), pids)
+}
+
+// chart is the selected container's CPU over time with its quota line.
+func (m *Model) chart(s cgview.Series, height int) string {
+	quota := s.Stats.CPUCores() * 100
+	limit := "no CPU limit"
+	if quota > 0 {
+		limit = fmt.Sprintf("limit %.2f CPU (quota %dus per %dus period) ── is the quota", s.Stats.CPUCores(), s.Stats.CPUQuotaUs, s.Stats.CPUPeriodUs)
+	}
+	var b strings.Builder
+	b.WriteString(styles.Title.Render(s.Target.Name+" CPU %") + "  " + styles.Dim.Render(limit) + "\n")
+	values := cgview.CPUValues(s.History)
+	rows := cgview.CPUChart(values, max(10, m.width-8), height-1, quota)
+	top := cgview.CPUScale(values, quota)
+	for i, r := range rows {
+		label := ""
+		if i == 0 {
+			label = fmt.Sprintf("%4.0f%%", top)
+		}
+		fmt.Fprintf(&b, "%6s %s", label, r)
+		if i < len(rows)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString("\n" + styles.Dim.Render(fmt.Sprintf("%6s memory %s  oom kills %d  failcnt %d", "", cgroup.FormatBytes(s.Stats.MemoryUsage), s.Stats.OOMKills, s.Stats.MemoryFailcnt)))
+	return b.String()
+}
