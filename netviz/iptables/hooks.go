@@ -22,32 +22,49 @@ var terminal = map[string]bool{
 }
 
 // Traffic sums the packets through each hook. A built-in chain saw the packets that met
-// its policy plus those a rule ended with a terminal target (ACCEPT, DROP, DNAT...);
-// every table that hooks there sees the same packets (nat only the first of each
-// connection), so the hook's figure is the largest over its tables.
+// its policy plus those its rules ended: a terminal target (ACCEPT, DROP, DNAT...), or a
+// jump to a user chain whose own rules end at most that many. Every table that hooks
+// there sees the same packets (nat only the first of each connection), so the hook's
+// figure is the largest over its tables.
 func Traffic(s Snapshot) []HookTraffic {
 	out := make([]HookTraffic, len(Hooks))
 	for i, h := range Hooks {
 		out[i].Hook = h
 		for _, t := range s.Tables {
-			for _, c := range t.Chains {
-				if c.Name != h || !c.Builtin() {
-					continue
-				}
-				pk, by := c.Packets, c.Bytes
-				for _, r := range c.Rules {
-					if terminal[r.Target] {
-						pk += r.Packets
-						by += r.Bytes
-					}
-				}
-				if pk > out[i].Packets {
-					out[i].Packets, out[i].Bytes = pk, by
-				}
+			chains := make(map[string]*Chain, len(t.Chains))
+			for ci := range t.Chains {
+				chains[t.Chains[ci].Name] = &t.Chains[ci]
+			}
+			c := chains[h]
+			if c == nil || !c.Builtin() {
+				continue
+			}
+			pk, by := ended(chains, c, 0)
+			pk, by = pk+c.Packets, by+c.Bytes
+			if pk > out[i].Packets {
+				out[i].Packets, out[i].Bytes = pk, by
 			}
 		}
 	}
 	return out
+}
+
+// ended counts the packets whose walk ended in chain c (or in the user chains it jumps
+// to), following jumps at most a few chains deep.
+func ended(chains map[string]*Chain, c *Chain, depth int) (pk, by uint64) {
+	for _, r := range c.Rules {
+		if terminal[r.Target] {
+			pk, by = pk+r.Packets, by+r.Bytes
+			continue
+		}
+		u := chains[r.Target]
+		if u == nil || u.Builtin() || depth >= 8 {
+			continue
+		}
+		upk, uby := ended(chains, u, depth+1)
+		pk, by = pk+min(upk, r.Packets), by+min(uby, r.Bytes)
+	}
+	return pk, by
 }
 
 // HookDiagram draws the five hooks as in a netfilter figure, each with its packets and,

@@ -190,3 +190,15 @@ func percentile(v []float64, p float64) float64 {
 	}
 	return s[int(p*float64(len(s)-1))]
 }
+
+func TestTrafficFollowsJumps(t *testing.T) {
+	s, err := Parse([]byte("*nat\n:PREROUTING ACCEPT [0:0]\n:WB-DNAT - [0:0]\n[5:300] -A PREROUTING -j WB-DNAT\n[2:120] -A WB-DNAT -p tcp -j DNAT --to-destination 172.18.0.2:80\n[0:0] -A WB-DNAT -j WB-DNAT\nCOMMIT\n"), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 packets returned from WB-DNAT and met the policy, which counted nothing (the
+	// policy counter is what iptables-save gives); 2 ended at the DNAT rule.
+	if got := Traffic(s)[0]; got.Hook != "PREROUTING" || got.Packets != 2 || got.Bytes != 120 {
+		t.Errorf("PREROUTING traffic = %+v, want 2 packets, 120 bytes", got)
+	}
+}
