@@ -4,6 +4,7 @@ package golden
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,8 +35,26 @@ func Assert(t *testing.T, name, got string) {
 		t.Fatalf("read %s: %v (run the test with -update to make it)", path, err)
 	}
 	if string(want) != got {
-		t.Errorf("%s differs from what the view draws now (run with -update if the change is meant):\n--- want\n%s\n--- got\n%s", path, want, got)
+		t.Errorf("%s differs from what the view draws now (run with -update if the change is meant): %s\n--- got\n%s", path, firstDiff(string(want), got), got)
 	}
+}
+
+// firstDiff names the first line that differs, with both versions of it.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d\n want: %q\n  got: %q", i+1, wl, gl)
+		}
+	}
+	return "only in the ends of lines"
 }
 
 // Plain strips colour codes and the spaces at the end of each line.
