@@ -21,11 +21,13 @@ var terminal = map[string]bool{
 	"MASQUERADE": true, "REDIRECT": true, "NOTRACK": true,
 }
 
-// Traffic sums the packets through each hook. A built-in chain saw the packets that met
-// its policy plus those its rules ended: a terminal target (ACCEPT, DROP, DNAT...), or a
-// jump to a user chain whose own rules end at most that many. Every table that hooks
-// there sees the same packets (nat only the first of each connection), so the hook's
-// figure is the largest over its tables.
+// Traffic estimates the packets through each hook from one table's built-in chain:
+// the packets that met its policy plus those its rules ended (a terminal target such as
+// ACCEPT, DROP or DNAT, or a jump to a user chain whose own rules end at most that
+// many), or, when more (iptables-nft keeps no policy counters), the packets a rule saw
+// plus those ended before it. Every table that hooks there sees the same packets (nat
+// only the first of each connection), so the hook's figure is the largest over its
+// tables.
 func Traffic(s Snapshot) []HookTraffic {
 	out := make([]HookTraffic, len(Hooks))
 	for i, h := range Hooks {
@@ -39,32 +41,41 @@ func Traffic(s Snapshot) []HookTraffic {
 			if c == nil || !c.Builtin() {
 				continue
 			}
-			pk, by := ended(chains, c, 0)
-			pk, by = pk+c.Packets, by+c.Bytes
-			if pk > out[i].Packets {
-				out[i].Packets, out[i].Bytes = pk, by
+			var bestPk, bestBy, endPk, endBy uint64
+			for _, r := range c.Rules {
+				if endPk+r.Packets > bestPk {
+					bestPk, bestBy = endPk+r.Packets, endBy+r.Bytes
+				}
+				pk, by := ruleEnded(chains, r, 0)
+				endPk, endBy = endPk+pk, endBy+by
+			}
+			if endPk+c.Packets > bestPk {
+				bestPk, bestBy = endPk+c.Packets, endBy+c.Bytes
+			}
+			if bestPk > out[i].Packets {
+				out[i].Packets, out[i].Bytes = bestPk, bestBy
 			}
 		}
 	}
 	return out
 }
 
-// ended counts the packets whose walk ended in chain c (or in the user chains it jumps
-// to), following jumps at most a few chains deep.
-func ended(chains map[string]*Chain, c *Chain, depth int) (pk, by uint64) {
-	for _, r := range c.Rules {
-		if terminal[r.Target] {
-			pk, by = pk+r.Packets, by+r.Bytes
-			continue
-		}
-		u := chains[r.Target]
-		if u == nil || u.Builtin() || depth >= 8 {
-			continue
-		}
-		upk, uby := ended(chains, u, depth+1)
-		pk, by = pk+min(upk, r.Packets), by+min(uby, r.Bytes)
+// ruleEnded counts the packets whose walk rule r ended: all it matched for a terminal
+// target, at most what the user chain it jumps to ended (following jumps a few chains
+// deep), else none.
+func ruleEnded(chains map[string]*Chain, r Rule, depth int) (pk, by uint64) {
+	if terminal[r.Target] {
+		return r.Packets, r.Bytes
 	}
-	return pk, by
+	u := chains[r.Target]
+	if u == nil || u.Builtin() || depth >= 8 {
+		return 0, 0
+	}
+	for _, ur := range u.Rules {
+		p, b := ruleEnded(chains, ur, depth+1)
+		pk, by = pk+p, by+b
+	}
+	return min(pk, r.Packets), min(by, r.Bytes)
 }
 
 // HookDiagram draws the five hooks as in a netfilter figure, each with its packets and,

@@ -196,9 +196,16 @@ func TestTrafficFollowsJumps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 3 packets returned from WB-DNAT and met the policy, which counted nothing (the
-	// policy counter is what iptables-save gives); 2 ended at the DNAT rule.
-	if got := Traffic(s)[0]; got.Hook != "PREROUTING" || got.Packets != 2 || got.Bytes != 120 {
-		t.Errorf("PREROUTING traffic = %+v, want 2 packets, 120 bytes", got)
+	// All 5 packets went through the jump; 2 of them ended at the DNAT rule.
+	if got := Traffic(s)[0]; got.Hook != "PREROUTING" || got.Packets != 5 || got.Bytes != 300 {
+		t.Errorf("PREROUTING traffic = %+v, want 5 packets, 300 bytes", got)
+	}
+	s, err = Parse([]byte("*filter\n:INPUT DROP [4:400]\n[6:600] -A INPUT -j WB-IN\n[1:100] -A INPUT -j ACCEPT\n:WB-IN - [0:0]\n[2:200] -A WB-IN -j ACCEPT\nCOMMIT\n"), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 ended in WB-IN, 1 at the ACCEPT, 4 met the policy: 7.
+	if got := Traffic(s)[1]; got.Hook != "INPUT" || got.Packets != 7 || got.Bytes != 700 {
+		t.Errorf("INPUT traffic = %+v, want 7 packets, 700 bytes", got)
 	}
 }
