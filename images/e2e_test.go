@@ -1,0 +1,88 @@
+package images
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"workbench/testutil"
+)
+
+// workbench runs the binary with the test's instance and returns its output.
+func workbench(t testing.TB, wantOK bool, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(testutil.Binary(t), args...)
+	out, err := cmd.CombinedOutput()
+	if (err == nil) != wantOK {
+		t.Fatalf("workbench %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func TestEndToEndPullLoadRunCommit(t *testing.T) {
+	testutil.RequireRoot(t)
+	inst := testutil.NewInstance(t)
+	testutil.KeepMachineNetwork(t)
+	t.Cleanup(func() {
+		exec.Command(testutil.Binary(t), "reset").Run()
+		os.RemoveAll(inst.DataDir)
+		os.RemoveAll(inst.RunDir)
+	})
+	// testImage's layers on top of the built-in busybox layer, so containers have a shell.
+	bb, _, err := busyboxLayer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers := [][]byte{
+		bb,
+		layerTar(t, dir("etc/"), file("etc/a", "a1"), file("etc/gone", "bye"), dir("d/"), file("d/x", "x"), file("keep", "k")),
+		layerTar(t, dir("etc/"), file("etc/.wh.gone", ""), file("etc/a", "a2"), dir("d/"), file("d/.wh..wh..opq", ""), file("d/y", "y")),
+	}
+	img := imageOf(t, layers...)
+	ref, _ := serve(t, img)
+
+	out := workbench(t, true, "pull", ref)
+	if !strings.Contains(out, "Pulled") {
+		t.Fatalf("pull said: %s", out)
+	}
+	if out := workbench(t, true, "pull", ref); !strings.Contains(out, "already in the store") {
+		t.Fatalf("second pull should find every layer: %s", out)
+	}
+	out = workbench(t, true, "run", "--net", "none", "--name", "c1", ref, "sh", "-c", "cat /etc/a; ls /d; test -e /etc/gone || echo gone; echo new > /added")
+	if out != "a2y\ngone\n" {
+		t.Fatalf("the container sees:\n%s", out)
+	}
+	if out := workbench(t, false, "rmi", ref); !strings.Contains(out, "used by container c1") {
+		t.Fatalf("rmi of an image in use: %s", out)
+	}
+	if out := workbench(t, true, "diff", "c1"); out != "A /added\n" {
+		t.Fatalf("diff: %q", out)
+	}
+	workbench(t, true, "commit", "c1", "committed:v1")
+	if out := workbench(t, true, "run", "--rm", "--net", "none", "committed:v1", "cat", "/added"); out != "new\n" {
+		t.Fatalf("the committed image holds: %q", out)
+	}
+	if out := workbench(t, true, "image", "history", "committed:v1"); !strings.Contains(out, "workbench commit c1") {
+		t.Fatalf("history: %s", out)
+	}
+
+	path := filepath.Join(t.TempDir(), "saved.tar")
+	tag, _ := name.NewTag("saved/app:v1")
+	if err := tarball.WriteToFile(path, tag, img); err != nil {
+		t.Fatal(err)
+	}
+	if out := workbench(t, true, "load", "-i", path); !strings.Contains(out, "Loaded image: saved/app:v1") {
+		t.Fatalf("load: %s", out)
+	}
+	if out := workbench(t, true, "run", "--rm", "--net", "none", "saved/app:v1", "cat", "/keep"); out != "k" {
+		t.Fatalf("the loaded image holds: %q", out)
+	}
+	if out := workbench(t, true, "images"); !strings.Contains(out, "saved/app") || !strings.Contains(out, "committed") {
+		t.Fatalf("images: %s", out)
+	}
+}
