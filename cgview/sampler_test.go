@@ -71,6 +71,11 @@ func TestSamplerMeasuresThrottledLoop(t *testing.T) {
 		}
 		time.Sleep(700 * time.Millisecond)
 	}
+	// A busy machine can starve the loop below its quota for a while: sample on.
+	for i := 0; i < 5 && math.Abs(s.Snapshot().Series[0].Last().CPUPercent-20) > 5; i++ {
+		time.Sleep(700 * time.Millisecond)
+		_ = s.Sample()
+	}
 	snap := s.Snapshot()
 	ser, ok := snap.Find("name-c000")
 	if !ok || len(ser.History) != 3 {

@@ -15,7 +15,7 @@ func TestCPUQuotaHoldsBusyLoopAndUpdateMovesIt(t *testing.T) {
 	g, _, log := newGroup(t, Limits{CPUs: 0.2})
 	startInGroup(t, g, busyLoop())
 	time.Sleep(300 * time.Millisecond)
-	pct, first, last := cpuPercent(t, g, 3*time.Second)
+	pct, first, last := cpuPercent(t, g, 20, 3*time.Second)
 	t.Logf("--cpus 0.2: %.1f%% of a core, nr_throttled %d -> %d", pct, first.NrThrottled, last.NrThrottled)
 	if math.Abs(pct-20) > 5 {
 		t.Errorf("busy loop at --cpus 0.2 used %.1f%% of a core, want 20%% ± 5", pct)
@@ -31,7 +31,7 @@ func TestCPUQuotaHoldsBusyLoopAndUpdateMovesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
-	pct, _, _ = cpuPercent(t, g, 3*time.Second)
+	pct, _, _ = cpuPercent(t, g, 50, 3*time.Second)
 	t.Logf("--cpus 0.5: %.1f%% of a core", pct)
 	if math.Abs(pct-50) > 5 {
 		t.Errorf("busy loop after Update to 0.5 used %.1f%% of a core, want 50%% ± 5", pct)

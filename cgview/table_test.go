@@ -1,0 +1,37 @@
+package cgview
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/core/cgroup"
+)
+
+func TestRowsAndTable(t *testing.T) {
+	snap := Snapshot{Series: []Series{
+		{
+			Target: Target{ID: "0123456789abcdef", Name: "busy"},
+			Stats: cgroup.Stats{CPUUsageNs: 5e9, CPUQuotaUs: 20000, CPUPeriodUs: 100000, NrPeriods: 300, NrThrottled: 290,
+				ThrottledNs: 2.4e9, MemoryUsage: 1 << 20, MemoryLimit: 64 << 20, PidsCurrent: 1, PidsLimit: 10},
+			History: []Point{{Time: time.Unix(1, 0), CPUPercent: 19.996, MachinePercent: 9.998, ThrottledPerSec: 10, ThrottledMsPerSec: 800}},
+		},
+		{Target: Target{ID: "ff", Name: "gone"}, Err: "cgroup gone"},
+	}}
+	rows := Rows(snap)
+	if len(rows) != 2 || rows[0].CPUPercent != 20 || rows[0].CPUs != 0.2 || rows[1].Error == "" {
+		t.Fatalf("Rows = %+v", rows)
+	}
+	got := Table(rows)
+	for _, want := range []string{
+		"CONTAINER ID", "0123456789ab", "busy", "20.00%", "0.20 CPUs (20000/100000us)", "290 (10.0/s)", "2.40s (800ms/s)",
+		"1MiB / 64MiB", "1.56%", "1 / 10", "gone",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+	if fmtNs(0) != "0s" || fmtNs(1500) != "1us" || fmtNs(3e6) != "3ms" {
+		t.Error("fmtNs")
+	}
+}

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"workbench/cgview"
+	"workbench/core"
+)
+
+func init() { register(newStatsCmd) }
+
+// statsInterval is how often `stats` samples and prints.
+const statsInterval = time.Second
+
+func newStatsCmd() *cobra.Command {
+	var noStream, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats [--no-stream] [--json] [CONTAINER...]",
+		Short: "Show CPU, throttling, memory and PID figures of containers, live",
+		Long: "stats reads the containers' cgroups every second: CPU % of one core and of the machine, the CFS\n" +
+			"quota and period, periods throttled, time throttled, memory against its limit, failcnt, OOM kills\n" +
+			"and PIDs. Without names it shows every running container. It streams until interrupted unless\n" +
+			"--no-stream is given (then it samples twice, a second apart, and prints once).",
+		Example: "  workbench stats\n  workbench stats --no-stream --json web",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			inst, err := currentInstance()
+			if err != nil {
+				return err
+			}
+			e, err := core.Open(cmd.Context(), inst)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			list := statsTargets(cmd.Context(), e, args)
+			if _, err := list(); err != nil {
+				return err
+			}
+			s := cgview.NewSampler(inst, list, 2)
+			defer s.Close()
+			out := cmd.OutOrStdout()
+			clear := outputIsTerminal(out) && !noStream && !asJSON
+			if err := s.Sample(); err != nil {
+				return err
+			}
+			tick := time.NewTicker(statsInterval)
+			defer tick.Stop()
+			for {
+				select {
+				case <-cmd.Context().Done():
+					return nil
+				case <-tick.C:
+				}
+				if err := s.Sample(); err != nil {
+					return err
+				}
+				rows := cgview.Rows(s.Snapshot())
+				switch {
+				case asJSON && noStream:
+					return printJSON(cmd, rows)
+				case asJSON:
+					b, _ := json.Marshal(rows)
+					fmt.Fprintln(out, string(b))
+				default:
+					if clear {
+						fmt.Fprint(out, "\x1b[H\x1b[2J")
+					}
+					fmt.Fprint(out, cgview.Table(rows))
+				}
+				if noStream {
+					return nil
+				}
+			}
+		},
+	}
+	cmd.Flags().BoolVar(&noStream, "no-stream", false, "print one reading and exit")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (one array per reading)")
+	return cmd
+}
+
+// statsTargets returns the function that lists what `stats` samples: the named
+// containers (each must exist), or every running container, looked up again each time
+// so containers that start or stop come and go.
+func statsTargets(ctx context.Context, e *core.Engine, names []string) func() ([]cgview.Target, error) {
+	return func() ([]cgview.Target, error) {
+		var cs []core.Container
+		if len(names) == 0 {
+			all, err := e.List(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			cs = all
+		}
+		for _, n := range names {
+			c, err := e.Lookup(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, c)
+		}
+		out := make([]cgview.Target, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, cgview.Target{ID: c.ID, Name: c.Name, CgroupID: c.CgroupID})
+		}
+		return out, nil
+	}
+}
+
+// outputIsTerminal reports whether w is a terminal, where a streaming table redraws in place.
+func outputIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

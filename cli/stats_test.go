@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/cgview"
+	"workbench/core"
+	"workbench/instance"
+	"workbench/testutil"
+)
+
+// statsOf reads one container's row through `stats --no-stream --json`.
+func statsOf(t *testing.T, name string) cgview.Row {
+	t.Helper()
+	out, code := runBinary(t, "stats", "--no-stream", "--json", name)
+	var rows []cgview.Row
+	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 {
+		t.Fatalf("stats --no-stream --json %s: %d\n%s", name, code, out)
+	}
+	return rows[0]
+}
+
+// statsNear reads a container's row until its CPU % is within 5 points of want, at
+// most four times: a busy machine can starve a loop below its quota for a second.
+func statsNear(t *testing.T, name string, want float64) (cgview.Row, bool) {
+	t.Helper()
+	var r cgview.Row
+	for i := 0; i < 4; i++ {
+		if r = statsOf(t, name); math.Abs(r.CPUPercent-want) <= 5 {
+			return r, true
+		}
+	}
+	return r, false
+}
+
+// instanceCgroups lists the instance's cgroup directories in every hierarchy.
+func instanceCgroups(inst instance.Instance) []string {
+	m, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", strings.TrimPrefix(inst.CgroupParent(), "/")))
+	return m
+}
+
+func TestLimitsEndToEnd(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	inst := testutil.NewInstance(t)
+	t.Cleanup(func() {
+		runBinary(t, "reset")
+		if left := instanceCgroups(inst); len(left) != 0 {
+			t.Errorf("cgroups left after reset: %v", left)
+		}
+	})
+
+	if out, code := runBinary(t, "run", "-d", "--name", "busy", "--cpus", "0.2", "busybox", "sh", "-c", "while :; do :; done"); code != 0 {
+		t.Fatalf("run --cpus 0.2: %d\n%s", code, out)
+	}
+	time.Sleep(500 * time.Millisecond)
+	r, ok := statsNear(t, "busy", 20)
+	t.Logf("--cpus 0.2: %.1f%% of a core, %d of %d periods throttled", r.CPUPercent, r.NrThrottled, r.NrPeriods)
+	if !ok || r.NrThrottled == 0 || r.CPUs != 0.2 {
+		t.Errorf("busy loop at --cpus 0.2: %+v", r)
+	}
+
+	if out, code := runBinary(t, "update", "--cpus", "0.5", "busy"); code != 0 || strings.TrimSpace(out) != "busy" {
+		t.Fatalf("update --cpus 0.5: %d\n%s", code, out)
+	}
+	time.Sleep(300 * time.Millisecond)
+	r, ok = statsNear(t, "busy", 50)
+	t.Logf("--cpus 0.5: %.1f%% of a core", r.CPUPercent)
+	if !ok || r.CPUQuotaUs != 50000 {
+		t.Errorf("busy loop after update --cpus 0.5: %+v", r)
+	}
+
+	out, code := runBinary(t, "run", "--name", "hog", "--memory", "10m", "busybox", "sh", "-c", `a=$(head -c 67108864 /dev/zero | tr "\0" x); echo ${#a}`)
+	if code != 137 {
+		t.Errorf("run --memory 10m with a 64 MiB allocation: exit %d, want 137\n%s", code, out)
+	}
+	if out, _ := runBinary(t, "ps", "-a"); !strings.Contains(out, "Exited (137)") {
+		t.Errorf("ps -a does not show the OOM-killed container as Exited (137):\n%s", out)
+	}
+	e, err := core.Open(context.Background(), inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := e.Lookup(context.Background(), "hog"); err != nil || !c.OOMKilled {
+		t.Errorf("the engine did not record the OOM kill: %+v, %v", c, err)
+	}
+
+	// Bad input: one line, nothing made.
+	before, _ := os.ReadDir(inst.ContainersDir())
+	for _, args := range [][]string{
+		{"run", "--cpus", "0", "busybox", "true"},
+		{"run", "--cpuset-cpus", "64", "busybox", "true"},
+		{"run", "--memory", "5x", "busybox", "true"},
+		{"run", "--memory", "1m", "busybox", "true"},
+		{"run", "--pids-limit", "0", "busybox", "true"},
+		{"update", "--cpus", "-2", "busy"},
+		{"update", "--cpus", "1", "nosuch"},
+		{"stats", "--no-stream", "nosuch"},
+	} {
+		out, code := runBinary(t, args...)
+		if code == 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.HasPrefix(out, "workbench: ") {
+			t.Errorf("%v: exit %d, want one error line:\n%s", args, code, out)
+		}
+	}
+	after, _ := os.ReadDir(inst.ContainersDir())
+	if len(after) != len(before) {
+		t.Errorf("rejected runs left containers: %d before, %d after", len(before), len(after))
+	}
+	if l := len(instanceCgroups(inst)); l == 0 {
+		t.Error("the instance's cgroups vanished while containers exist")
+	}
+}
