@@ -18,6 +18,7 @@ import (
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
+	"workbench/tui/topologyview"
 )
 
 // fakeRun stands for cli.Run: it records the command lines and answers "ok".
@@ -35,7 +36,7 @@ func (f *fakeRun) run(_ context.Context, args []string, _ io.Reader, stdout, _ i
 func testPanes(n, rules int) []pane.Pane {
 	return []pane.Pane{
 		containers.New(fixture.ContainerSource{Snapshot: fixture.Containers(n)}),
-		pane.NewPlaceholder("Topology", "not in this test"),
+		topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(n)}),
 		iptablesview.New(fixture.NewIPTablesSource(rules)),
 		cgroupsview.New(fixture.CgroupSource{Snapshot: fixture.Cgroups(n)}),
 		captureview.New(fixture.CaptureSource{N: 30}),

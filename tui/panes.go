@@ -8,6 +8,7 @@ import (
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
+	"workbench/tui/topologyview"
 )
 
 // DefaultPanes are the app's panes on an instance, in tab order, each reading the
@@ -16,7 +17,7 @@ func DefaultPanes(inst instance.Instance) []pane.Pane {
 	log := cmdlog.Open(inst.CommandLogPath())
 	return []pane.Pane{
 		containers.New(nil),
-		pane.NewPlaceholder("Topology", "the topology view is not in this build"),
+		topologyview.New(topologyview.KernelSource{Inst: inst}),
 		iptablesview.New(iptablesview.KernelSource{Inst: inst, Log: log}),
 		pane.NewPlaceholder("cgroups", "the cgroup view is not in this build"),
 		captureview.New(captureview.KernelSource{Inst: inst}),
