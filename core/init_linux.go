@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -38,6 +39,7 @@ func init() {
 func RunInit() int {
 	syscall.CloseOnExec(initConfigFd)
 	syscall.CloseOnExec(initReportFd)
+	syscall.CloseOnExec(initExecFd)
 	report := os.NewFile(initReportFd, "report")
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs)
@@ -53,10 +55,12 @@ func RunInit() int {
 	if err != nil {
 		return failInit(report, rec, err)
 	}
+	calls := make(chan execCall)
+	go serveExec(calls)
 	b, _ := json.Marshal(initReport{Log: rec})
 	report.Write(b)
 	report.Close()
-	return reap(child, sigs)
+	return reap(child, sigs, calls)
 }
 
 func failInit(report *os.File, rec []string, err error) int {
@@ -110,17 +114,27 @@ func startCommand(cfg *initConfig) (pid int, rec []string, err error) {
 	return cmd.Process.Pid, rec, nil
 }
 
-// reap forwards every signal to the command and reaps every child until the command
-// ends; it returns the command's status the way a shell reports it.
-func reap(child int, sigs chan os.Signal) int {
-	for sig := range sigs {
-		s := sig.(syscall.Signal)
-		if s == syscall.SIGURG { // the Go runtime's own preemption signal
+// reap forwards every signal to the command, starts exec requests, and reaps every
+// child until the command ends; it returns the command's status the way a shell
+// reports it. Exec'd processes get their status sent to their client.
+func reap(child int, sigs chan os.Signal, calls chan execCall) int {
+	execs := map[int]*net.UnixConn{}
+	for {
+		select {
+		case call := <-calls:
+			if pid := startExec(call); pid > 0 {
+				execs[pid] = call.conn
+			}
 			continue
-		}
-		if s != syscall.SIGCHLD {
-			_ = syscall.Kill(child, s)
-			continue
+		case sig := <-sigs:
+			s := sig.(syscall.Signal)
+			if s == syscall.SIGURG { // the Go runtime's own preemption signal
+				continue
+			}
+			if s != syscall.SIGCHLD {
+				_ = syscall.Kill(child, s)
+				continue
+			}
 		}
 		for {
 			var ws syscall.WaitStatus
@@ -131,9 +145,13 @@ func reap(child int, sigs chan os.Signal) int {
 			if pid == child {
 				return exitCode(ws)
 			}
+			if conn, ok := execs[pid]; ok {
+				replyExec(conn, execReply{Exited: true, Code: exitCode(ws)})
+				conn.Close()
+				delete(execs, pid)
+			}
 		}
 	}
-	return 0
 }
 
 // exitCode is a wait status as a shell reports it: the code, or 128+N for signal N.

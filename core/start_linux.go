@@ -78,7 +78,14 @@ func (e *Engine) start(ctx context.Context, c *Container, stdio Stdio) (*Running
 	}
 	defer repR.Close()
 	defer cfgW.Close()
-	r.cmd = e.initCommand(c, files, cfgR, repW)
+	sock, err := e.listenExec(c.ID)
+	if err != nil {
+		cfgR.Close()
+		repW.Close()
+		return nil, r.abort(files, err)
+	}
+	defer sock.Close()
+	r.cmd = e.initCommand(c, files, cfgR, repW, sock)
 	e.log.Add(initCommandLine(c))
 	err = nsutil.Start(c.NetnsPath, r.cmd)
 	cfgR.Close()
@@ -146,7 +153,7 @@ func (e *Engine) configure(c *Container, pid int, cfgW io.WriteCloser, repR io.R
 }
 
 // initCommand is the re-execution of this binary that becomes the container's PID 1.
-func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW *os.File) *exec.Cmd {
+func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW, sock *os.File) *exec.Cmd {
 	attr := &syscall.SysProcAttr{
 		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC | syscall.CLONE_NEWPID,
 		Pdeathsig:  syscall.SIGKILL,
@@ -157,7 +164,7 @@ func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW *os.Fil
 		attr.GidMappings = attr.UidMappings
 	}
 	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg}, Env: []string{},
-		ExtraFiles: []*os.File{cfgR, repW}, SysProcAttr: attr}
+		ExtraFiles: []*os.File{cfgR, repW, sock}, SysProcAttr: attr}
 	// A nil *os.File must stay a nil interface, or exec would use it as a file.
 	if files[0] != nil {
 		cmd.Stdin = files[0]
