@@ -26,14 +26,14 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	if host == "" {
 		host = DefaultHost
 	}
-	if host != RealHost {
-		if err := m.EnsureLab(ctx); err != nil {
-			return Attachment{}, err
-		}
-	}
 	s, err := m.load()
 	if err != nil {
 		return Attachment{}, err
+	}
+	if host != RealHost {
+		if err := m.ensureLab(ctx, s); err != nil {
+			return Attachment{}, err
+		}
 	}
 	if _, err := m.ensureHost(ctx, s, host); err != nil {
 		return Attachment{}, err
@@ -42,30 +42,35 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	if n == nil {
 		return Attachment{}, fmt.Errorf("unknown network %q on host %s: see `workbench network ls`, or make it with `workbench network create`", req.Network, host)
 	}
-	for _, e := range n.Endpoints {
-		if e.ContainerID == req.ContainerID {
-			return Attachment{}, fmt.Errorf("container %s is already on network %s", nameOr(e), n.Name)
+	taken, err := m.endpointKeys(n)
+	if err != nil {
+		return Attachment{}, err
+	}
+	for _, id := range taken {
+		if id == req.ContainerID {
+			return Attachment{}, fmt.Errorf("container %s is already on network %s", nameOr(Endpoint{ContainerID: id, ContainerName: req.ContainerName}), n.Name)
 		}
 	}
-	ip, err := allocate(n, req.IP)
+	ip, err := allocate(n, taken, req.IP)
 	if err != nil {
 		return Attachment{}, err
 	}
-	a, err := m.makeEndpoint(s, n, req, ip)
+	a, err := m.makeEndpoint(n, req, ip)
 	if err != nil {
 		return Attachment{}, err
 	}
-	n.Endpoints = append(n.Endpoints, Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName,
-		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a})
-	if err := m.save(s); err != nil {
-		path := m.hostPath(host)
-		m.deleteLink(path, a.HostVeth)
+	e := Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName,
+		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a}
+	err = m.putEndpoint(n, e)
+	if err == nil {
+		err = m.save(s)
+	}
+	if err != nil {
+		_ = m.dropEndpoint(n, e)
+		m.deleteLink(m.hostPath(host), a.HostVeth)
 		return Attachment{}, err
 	}
-	if err := writeHostsFiles(s, n); err != nil {
-		return a, err
-	}
-	return a, nil
+	return a, m.refreshHosts(s, n, e)
 }
 
 // dockerMAC is the MAC Docker gives an endpoint: 02:42 and the four bytes of its IPv4.
@@ -104,7 +109,7 @@ func freeIfName(c *nsHandle) (string, error) {
 }
 
 // makeEndpoint makes the veth pair and configures both ends.
-func (m *Manager) makeEndpoint(s *labState, n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
+func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
 	path := m.hostPath(n.Host)
 	h, err := openNs(path)
 	if err != nil {
@@ -226,16 +231,23 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if n == nil {
 		return fmt.Errorf("unknown network %q on host %s: nothing to detach", a.Network, a.Host)
 	}
-	idx := -1
-	for i, e := range n.Endpoints {
-		if e.Attachment.HostVeth == a.HostVeth {
-			idx = i
-		}
+	ip, err := netip.ParsePrefix(a.IP)
+	if err != nil {
+		return fmt.Errorf("attachment address %q is not a CIDR", a.IP)
 	}
-	if idx < 0 {
-		return fmt.Errorf("no endpoint %s on network %s: nothing to detach", a.HostVeth, a.Network)
+	keys, err := m.endpointKeys(n)
+	if err != nil {
+		return err
 	}
-	cip := netip.MustParsePrefix(a.IP).Addr().String()
+	id, ok := keys[ip.Addr()]
+	if !ok {
+		return fmt.Errorf("no endpoint %s on network %s: nothing to detach", a.IP, a.Network)
+	}
+	e, err := m.readEndpoint(n, ip.Addr(), id)
+	if err != nil {
+		return err
+	}
+	cip := ip.Addr().String()
 	var mine []PortBinding
 	for _, b := range s.host(a.Host).Ports {
 		if b.ContainerIP == cip {
@@ -245,11 +257,12 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if err := m.unpublish(s, mine); err != nil {
 		return err
 	}
-	path := m.hostPath(a.Host)
-	m.deleteLink(path, a.HostVeth)
-	n.Endpoints = append(n.Endpoints[:idx], n.Endpoints[idx+1:]...)
+	m.deleteLink(m.hostPath(a.Host), e.Attachment.HostVeth)
+	if err := m.dropEndpoint(n, e); err != nil {
+		return err
+	}
 	if err := m.save(s); err != nil {
 		return err
 	}
-	return writeHostsFiles(s, n)
+	return m.refreshHosts(s, n, Endpoint{})
 }

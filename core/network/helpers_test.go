@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -25,6 +26,7 @@ func newLab(t testing.TB) (*Manager, instance.Instance) {
 		if err := m.Reset(context.Background()); err != nil {
 			t.Errorf("reset: %v", err)
 		}
+		os.RemoveAll(inst.RunDir)
 	})
 	if err := m.EnsureLab(context.Background()); err != nil {
 		t.Fatal(err)

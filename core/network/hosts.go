@@ -173,7 +173,7 @@ func hostChains(lab bool) []rule {
 // RemoveHost removes a lab host, refused while a container is attached to one of its
 // networks. host1 and outside are part of the lab and stay.
 func (m *Manager) RemoveHost(ctx context.Context, name string) error {
-	s, err := m.load()
+	s, err := m.loadAll()
 	if err != nil {
 		return err
 	}

@@ -11,46 +11,70 @@ import (
 // hostsHeader starts every hosts file the workbench writes.
 const hostsHeader = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 
-// writeHostsFiles rewrites the hosts file of every container on n: its own names, and
-// on user networks (not a host's default one, as in Docker) the names of its peers on
-// every network it shares with them. A file is truncated and written in place, since
-// it is bind-mounted into the container; a file that is gone (its container is being
-// removed) is skipped.
-func writeHostsFiles(s *labState, n *Network) error {
+// refreshHosts rewrites the hosts files a change on n touches: on a user network (not
+// a host's default one, where, as in Docker, containers are not known by name) every
+// endpoint's; on a default network only that of the endpoint just made, if any.
+func (m *Manager) refreshHosts(s *labState, n *Network, made Endpoint) error {
+	if n.Default {
+		if made.HostsFile == "" {
+			return nil
+		}
+		return m.writeHostsFile(s, made.ContainerID, made.HostsFile)
+	}
+	if err := m.fillEndpoints(n); err != nil {
+		return err
+	}
 	for _, e := range n.Endpoints {
 		if e.HostsFile == "" {
 			continue
 		}
-		if err := writeHostsFile(s, e.ContainerID, e.HostsFile); err != nil {
+		if err := m.writeHostsFile(s, e.ContainerID, e.HostsFile); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeHostsFile writes one container's hosts file.
-func writeHostsFile(s *labState, containerID, file string) error {
+// writeHostsFile rewrites one container's hosts file: its own address on each of its
+// networks, and its peers on each user network. The file is truncated and written in
+// place, since it is bind-mounted into the container; a file that is gone (its
+// container is being removed) is skipped.
+func (m *Manager) writeHostsFile(s *labState, containerID, file string) error {
 	var b strings.Builder
 	b.WriteString(hostsHeader)
 	seen := map[string]bool{}
 	var peers []string
 	for _, n := range s.Networks {
-		var self *Endpoint
-		for i := range n.Endpoints {
-			if n.Endpoints[i].ContainerID == containerID {
-				self = &n.Endpoints[i]
+		keys, err := m.endpointKeys(n)
+		if err != nil {
+			return err
+		}
+		var selfIP netip.Addr
+		for ip, id := range keys {
+			if id == containerID {
+				selfIP = ip
 			}
 		}
-		if self == nil {
+		if !selfIP.IsValid() {
 			continue
 		}
-		fmt.Fprintf(&b, "%s\t%s\n", addrOf(self.Attachment.IP), hostNames(*self))
+		self, err := m.readEndpoint(n, selfIP, containerID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", selfIP, hostNames(self))
 		if n.Default {
 			continue
 		}
-		for _, e := range n.Endpoints {
-			line := fmt.Sprintf("%s\t%s", addrOf(e.Attachment.IP), hostNames(e))
-			if e.ContainerID != containerID && !seen[line] {
+		for ip, id := range keys {
+			if id == containerID {
+				continue
+			}
+			e, err := m.readEndpoint(n, ip, id)
+			if err != nil {
+				return err
+			}
+			if line := fmt.Sprintf("%s\t%s", ip, hostNames(e)); !seen[line] {
 				seen[line] = true
 				peers = append(peers, line)
 			}

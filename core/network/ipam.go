@@ -69,14 +69,13 @@ func lastAddr(p netip.Prefix) netip.Addr {
 // allocate picks an address for a new endpoint of n: want when given (it must be a
 // free host address of the pool), else the next free one after the last handed out,
 // so a released address is not reused at once.
-func allocate(n *Network, want string) (netip.Addr, error) {
+// taken maps the addresses in use to their container IDs.
+func allocate(n *Network, taken map[netip.Addr]string, want string) (netip.Addr, error) {
 	subnet := netip.MustParsePrefix(n.Subnet)
 	pool := netip.MustParsePrefix(n.Pool)
 	used := map[netip.Addr]string{netip.MustParseAddr(n.Gateway): "the gateway"}
-	for _, e := range n.Endpoints {
-		if p, err := netip.ParsePrefix(e.Attachment.IP); err == nil {
-			used[p.Addr()] = "container " + nameOr(e)
-		}
+	for a, id := range taken {
+		used[a] = "container " + shortID(id)
 	}
 	usable := func(a netip.Addr) bool {
 		return pool.Contains(a) && a != subnet.Addr() && a != lastAddr(subnet) && a != pool.Addr() && a != lastAddr(pool)

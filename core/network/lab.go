@@ -40,6 +40,11 @@ func (m *Manager) EnsureLab(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return m.ensureLab(ctx, s)
+}
+
+// ensureLab is EnsureLab on state already read.
+func (m *Manager) ensureLab(ctx context.Context, s *labState) error {
 	if err := m.ensureLAN(); err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts Network
 // RemoveNetwork removes a user network from every host it spans; refused while a
 // container is attached.
 func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
-	s, err := m.load()
+	s, err := m.loadAll()
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 
 // Networks lists every network of every host, sorted by host and name.
 func (m *Manager) Networks() ([]Network, error) {
-	s, err := m.load()
+	s, err := m.loadAll()
 	if err != nil {
 		return nil, err
 	}

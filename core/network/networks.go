@@ -191,10 +191,12 @@ func networkRules(n *Network) []rule {
 			rule{"filter", append([]string{"-A", chainForward, "-s", n.Cluster, "-o", br, "-j", "ACCEPT"}, c("containers of other hosts reach this one")...)})
 	}
 	return append(rules,
+		rule{"nat", append([]string{"-I", chainPost, "-s", n.Subnet, "-d", n.Subnet, "-o", br, "-m", "conntrack", "--ctstate", "DNAT", "-j", "MASQUERADE"}, c("hairpin: a container reaching a published port of its own network")...)},
 		rule{"nat", append([]string{"-A", chainPost, "-s", n.Subnet, "!", "-o", br, "-j", "MASQUERADE"}, c("containers leave with the host's address")...)},
 		rule{"nat", append([]string{"-A", chainPost, "-s", "127.0.0.0/8", "-o", br, "-j", "MASQUERADE"}, c("the host's localhost reaches published ports")...)},
 		rule{"filter", append([]string{"-A", chainForward, "-o", br, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"}, c("replies come back in")...)},
 		rule{"filter", append([]string{"-A", chainForward, "-i", br, "-j", "ACCEPT"}, c("containers go out and reach each other")...)},
+		rule{"filter", append([]string{"-A", chainForward, "-o", br, "-m", "conntrack", "--ctstate", "DNAT", "-j", "ACCEPT"}, c("published ports come in")...)},
 		rule{"filter", append([]string{"-A", chainIsolation1, "-i", br, "!", "-o", br, "-j", chainIsolation2}, c("traffic leaving the network...")...)},
 		rule{"filter", append([]string{"-A", chainIsolation2, "-o", br, "-j", "DROP"}, c("...may not enter another network")...)},
 	)
@@ -213,6 +215,7 @@ func (m *Manager) removeNetwork(s *labState, n *Network) error {
 		return fmt.Errorf("remove the rules of network %s on %s: %w", n.Name, n.Host, err)
 	}
 	m.deleteLink(path, n.Bridge)
+	m.dropEndpointDir(n)
 	var keep []*Network
 	for _, x := range s.Networks {
 		if x != n {

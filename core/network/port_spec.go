@@ -54,11 +54,15 @@ func ParsePort(spec string) (PortSpec, error) {
 // String writes the spec back in the form ParsePort reads.
 func (p PortSpec) String() string {
 	s := strconv.Itoa(p.ContainerPort) + "/" + p.Proto
-	if p.HostPort != 0 || p.HostIP != "" {
-		s = strconv.Itoa(p.HostPort) + ":" + s
-		if p.HostIP != "" {
-			s = p.HostIP + ":" + s
-		}
+	host := ""
+	if p.HostPort != 0 {
+		host = strconv.Itoa(p.HostPort)
+	}
+	switch {
+	case p.HostIP != "":
+		return p.HostIP + ":" + host + ":" + s
+	case host != "":
+		return host + ":" + s
 	}
 	return s
 }

@@ -13,9 +13,8 @@ const (
 	ephemeralLast  = 65535
 )
 
-// Publish maps host ports to an endpoint: DNAT in PREROUTING and OUTPUT for the host's
-// local addresses, a FORWARD accept, and a MASQUERADE for the hairpin case (a container
-// reaching its own published port). All rules go in one iptables-restore batch.
+// Publish maps host ports to an endpoint: a DNAT rule each, reached from PREROUTING and
+// OUTPUT for the host's local addresses. All rules go in one iptables-restore batch.
 func (m *Manager) Publish(ctx context.Context, a Attachment, ports []PortSpec) ([]PortBinding, error) {
 	s, err := m.load()
 	if err != nil {
@@ -67,7 +66,7 @@ func (m *Manager) Publish(ctx context.Context, a Attachment, ports []PortSpec) (
 		taken[portKey(p.Proto, p.HostPort)] = true
 		b := PortBinding{Host: a.Host, HostIP: p.HostIP, HostPort: p.HostPort, ContainerIP: cip, ContainerPort: p.ContainerPort, Proto: p.Proto}
 		out = append(out, b)
-		rules = append(rules, portRules(b, n.Bridge)...)
+		rules = append(rules, portRules(b)...)
 	}
 	if err := m.applyRules(path, rules); err != nil {
 		return nil, fmt.Errorf("publish ports on %s: %w", a.Host, err)
@@ -105,8 +104,10 @@ func (m *Manager) checkHostIP(path, host, ip string) error {
 	return fmt.Errorf("%s is not an address of host %s: leave the address out or use one of its own (see `workbench host exec %s ip addr`)", ip, host, host)
 }
 
-// portRules are the rules of one published port.
-func portRules(b PortBinding, bridge string) []rule {
+// portRules are the rules of one published port: a DNAT. Its FORWARD accept and the
+// MASQUERADE of the hairpin case are per network, for every DNATed connection
+// (networkRules), so a port costs one rule.
+func portRules(b PortBinding) []rule {
 	why := fmt.Sprintf("workbench: published %d/%s -> %s:%d", b.HostPort, b.Proto, b.ContainerIP, b.ContainerPort)
 	c := []string{"-m", "comment", "--comment", why}
 	dnat := []string{"-A", chainDNAT}
@@ -115,12 +116,7 @@ func portRules(b PortBinding, bridge string) []rule {
 	}
 	dnat = append(dnat, "-p", b.Proto, "-m", b.Proto, "--dport", strconv.Itoa(b.HostPort), "-j", "DNAT",
 		"--to-destination", b.ContainerIP+":"+strconv.Itoa(b.ContainerPort))
-	cport := strconv.Itoa(b.ContainerPort)
-	return []rule{
-		{"nat", append(dnat, c...)},
-		{"nat", append([]string{"-I", chainPost, "-s", b.ContainerIP + "/32", "-d", b.ContainerIP + "/32", "-p", b.Proto, "-m", b.Proto, "--dport", cport, "-j", "MASQUERADE"}, c...)},
-		{"filter", append([]string{"-A", chainForward, "-d", b.ContainerIP + "/32", "!", "-i", bridge, "-o", bridge, "-p", b.Proto, "-m", b.Proto, "--dport", cport, "-j", "ACCEPT"}, c...)},
-	}
+	return []rule{{"nat", append(dnat, c...)}}
 }
 
 // Unpublish removes port mappings made by Publish; mappings already gone are skipped.
@@ -147,15 +143,11 @@ func (m *Manager) unpublish(s *labState, bindings []PortBinding) error {
 		for _, known := range h.Ports {
 			if known == b && !drop[b] {
 				drop[b] = true
-				byHost[b.Host] = append(byHost[b.Host], undo(portRules(b, bridgeOf(s, b)))...)
+				byHost[b.Host] = append(byHost[b.Host], undo(portRules(b))...)
 			}
 		}
 	}
 	for host, rules := range byHost {
-		path := m.hostPath(host)
-		if err := m.applyRules(path, rules); err != nil {
-			return fmt.Errorf("unpublish ports on %s: %w", host, err)
-		}
 		h := s.host(host)
 		var keep []PortBinding
 		for _, b := range h.Ports {
@@ -163,23 +155,43 @@ func (m *Manager) unpublish(s *labState, bindings []PortBinding) error {
 				keep = append(keep, b)
 			}
 		}
+		if len(rules) > rebuildAbove {
+			rules = rebuildRules(s, host, keep)
+		}
+		if err := m.applyRules(m.hostPath(host), rules); err != nil {
+			return fmt.Errorf("unpublish ports on %s: %w", host, err)
+		}
 		h.Ports = keep
 	}
 	return nil
 }
 
-// bridgeOf is the bridge of the network that holds the binding's container address.
-func bridgeOf(s *labState, b PortBinding) string {
-	ip, err := netip.ParseAddr(b.ContainerIP)
-	if err != nil {
-		return ""
+// rebuildAbove is the number of rule deletions above which a host's chains are flushed
+// and written again instead: iptables finds each rule to delete by comparing it with
+// every rule of its chain, so many deletions cost the square of the chain's length.
+const rebuildAbove = 300
+
+// rebuildRules flush the workbench's chains of a host and add back the rules of its
+// networks and of the ports that stay, in one batch (one kernel transaction).
+func rebuildRules(s *labState, host string, ports []PortBinding) []rule {
+	var rules []rule
+	for _, c := range []struct{ table, chain string }{{"nat", chainDNAT}, {"nat", chainPost}, {"filter", chainForward}, {"filter", chainIsolation1}, {"filter", chainIsolation2}} {
+		rules = append(rules, rule{c.table, []string{"-F", c.chain}})
 	}
-	for _, n := range s.Networks {
-		if n.Host == b.Host && netip.MustParsePrefix(n.Subnet).Contains(ip) {
-			return n.Bridge
+	for _, r := range hostChains(false) {
+		if r.args[0] == "-A" && r.args[1] == chainForward {
+			rules = append(rules, r)
 		}
 	}
-	return ""
+	for _, n := range s.Networks {
+		if n.Host == host {
+			rules = append(rules, networkRules(n)...)
+		}
+	}
+	for _, b := range ports {
+		rules = append(rules, portRules(b)...)
+	}
+	return rules
 }
 
 // Ports lists the published ports of every host, or of the containers with the given

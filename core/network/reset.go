@@ -14,7 +14,7 @@ import (
 // it made in the machine's own namespace when `--host real` was used.
 func (m *Manager) Reset(ctx context.Context) error {
 	var errs []error
-	s, err := m.load()
+	s, err := m.loadAll()
 	if err != nil {
 		errs = append(errs, err)
 		s = &labState{}
@@ -43,7 +43,7 @@ func (m *Manager) resetReal(s *labState) error {
 	path := nsutil.MachinePath
 	var rules []rule
 	for _, b := range s.host(RealHost).Ports {
-		rules = append(rules, undo(portRules(b, bridgeOf(s, b)))...)
+		rules = append(rules, undo(portRules(b))...)
 	}
 	var links []string
 	for _, n := range s.Networks {

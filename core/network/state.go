@@ -3,8 +3,10 @@ package network
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 // Host is a lab host as recorded in the state file.
@@ -49,7 +51,8 @@ type Network struct {
 	Default bool `json:"default,omitempty"`
 	// LastIP is where the pool's search for a free address starts next time.
 	LastIP string `json:"lastIP,omitempty"`
-	// Endpoints are the containers on the network.
+	// Endpoints are the containers on the network (kept in files of their own, filled
+	// in when asked for).
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
 }
 
@@ -96,7 +99,14 @@ func (m *Manager) save(s *labState) error {
 	if err := os.MkdirAll(m.stateDir(), 0o755); err != nil {
 		return fmt.Errorf("make network state directory: %w", err)
 	}
-	b, err := json.MarshalIndent(s, "", "  ")
+	// Endpoints live in files of their own (endpoints.go).
+	bare := labState{Hosts: s.Hosts, Networks: make([]*Network, len(s.Networks))}
+	for i, n := range s.Networks {
+		c := *n
+		c.Endpoints = nil
+		bare.Networks[i] = &c
+	}
+	b, err := json.Marshal(bare)
 	if err != nil {
 		return fmt.Errorf("encode network state: %w", err)
 	}
@@ -140,4 +150,13 @@ func (s *labState) networksNamed(name string) []*Network {
 		}
 	}
 	return out
+}
+
+// sortEndpoints orders endpoints by address.
+func sortEndpoints(es []Endpoint) {
+	sort.Slice(es, func(i, j int) bool {
+		a, _ := netip.ParsePrefix(es[i].Attachment.IP)
+		b, _ := netip.ParsePrefix(es[j].Attachment.IP)
+		return a.Addr().Less(b.Addr())
+	})
 }

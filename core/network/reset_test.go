@@ -1,0 +1,43 @@
+package network
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"workbench/testutil"
+)
+
+func TestResetLeavesNothing(t *testing.T) {
+	before := testutil.Leftovers()
+	m, inst := newLab(t)
+	ctx := context.Background()
+	if _, err := m.AddHost(ctx, "host2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.CreateNetwork(ctx, NetworkOptions{Name: "span", CrossHost: CrossHostVXLAN}); err != nil {
+		t.Fatal(err)
+	}
+	c := newSandbox(t, inst, "a")
+	a, err := m.Attach(ctx, AttachRequest{ContainerID: "a", NetnsPath: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Publish(ctx, a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(inst.RunDir)
+	var ours []string
+	for _, l := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
+		if strings.Contains(l, inst.Name) {
+			ours = append(ours, l)
+		}
+	}
+	if len(ours) > 0 {
+		t.Errorf("after Reset the instance left:\n%s", strings.Join(ours, "\n"))
+	}
+}
