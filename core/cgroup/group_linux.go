@@ -145,7 +145,37 @@ func (g *Group) Update(l Limits) error {
 	if l.MemorySwap > 0 && l.Memory == 0 && cur.Memory > 0 && l.MemorySwap < cur.Memory {
 		return fmt.Errorf("--memory-swap %s is below the memory limit in force (%s): raise --memory too", FormatBytes(uint64(l.MemorySwap)), FormatBytes(uint64(cur.Memory)))
 	}
-	return g.apply(l, cur)
+	if err := g.apply(l, cur); err != nil {
+		// Put back what was already written, so a failed update changes nothing.
+		_ = g.apply(restoring(cur, l), l)
+		return err
+	}
+	return nil
+}
+
+// restoring is the part of the limits in force cur that an update l touches, in a form
+// apply writes back (-1 where cur had no limit).
+func restoring(cur, l Limits) Limits {
+	var r Limits
+	if l.CPUs > 0 || l.CPUQuota != 0 || l.CPUPeriod != 0 {
+		r.CPUQuota, r.CPUPeriod = cur.CPUQuota, cur.CPUPeriod
+	}
+	if l.CPUShares != 0 {
+		r.CPUShares = cur.CPUShares
+	}
+	if l.CpusetCpus != "" {
+		r.CpusetCpus = cur.CpusetCpus
+	}
+	if l.Memory != 0 || l.MemorySwap != 0 {
+		r.Memory, r.MemorySwap = cur.Memory, cur.MemorySwap
+		if r.Memory == 0 {
+			r.Memory = -1
+		}
+	}
+	if l.PidsLimit != 0 {
+		r.PidsLimit = cur.PidsLimit
+	}
+	return r
 }
 
 // Pids lists the processes in the group.
@@ -267,7 +297,11 @@ func (g *Group) writeFile(path, value string) error {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return fmt.Errorf("write %q to %s: %w", value, path, err)
+		hint := ""
+		if errors.Is(err, syscall.EBUSY) && strings.Contains(path, "memory") {
+			hint = " (the group uses more memory than that now: pick a larger limit)"
+		}
+		return fmt.Errorf("write %q to %s: %w%s", value, path, err, hint)
 	}
 	return nil
 }

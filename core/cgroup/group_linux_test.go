@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 func TestCPUQuotaHoldsBusyLoopAndUpdateMovesIt(t *testing.T) {
@@ -192,5 +194,59 @@ func requireLogged(t *testing.T, log interface {
 	}
 	if !strings.Contains(string(b), "\t"+line+"\n") {
 		t.Errorf("command log lacks %q:\n%s", line, b)
+	}
+}
+
+func TestMissingControllerIsNamedAndTheRestRuns(t *testing.T) {
+	testutil.RequireRoot(t)
+	inst := testutil.NewInstance(t)
+	t.Cleanup(func() { _ = ResetAll(inst); requireNoCgroups(t, inst) })
+	lo, err := machineLayout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	partial := layout{mode: lo.mode, root: lo.root, present: map[string]bool{}}
+	for c, ok := range lo.present {
+		partial.present[c] = ok && c != "pids"
+	}
+	g, err := createIn(partial, inst, "c1", Limits{CPUs: 0.5, PidsLimit: 10}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(g.Warnings(), "\n"); !strings.Contains(w, "pids cgroup controller is not available") || !strings.Contains(w, "--pids-limit is not applied") {
+		t.Errorf("warnings = %q", w)
+	}
+	if _, err := os.Stat(lo.dir("pids", g.Path())); err == nil {
+		t.Error("a pids cgroup was made although the controller is treated as missing")
+	}
+	l, err := g.Limits()
+	if err != nil || l.CPUQuota != 50000 || l.PidsLimit != 0 {
+		t.Errorf("Limits() = %+v, %v: want the CPU quota applied and no pids limit", l, err)
+	}
+	if s, err := g.Stats(); err != nil || s.CPUQuotaUs != 50000 || s.PidsLimit != 0 {
+		t.Errorf("Stats() = %+v, %v", s, err)
+	}
+}
+
+func TestUpdateBelowUsageSaysWhy(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{Memory: 64 << 20})
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=24")
+	out, _ := cmd.StdoutPipe()
+	startInGroup(t, g, cmd)
+	buf := make([]byte, 16)
+	if _, err := out.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	err := g.Update(Limits{CPUs: 0.5, Memory: 8 << 20, MemorySwap: 8 << 20})
+	if err == nil {
+		t.Skip("the kernel reclaimed below 8 MiB without swap; nothing to check")
+	}
+	t.Logf("Update below usage: %v", err)
+	if !strings.Contains(err.Error(), "pick a larger limit") {
+		t.Errorf("Update below usage = %v", err)
+	}
+	if l, err := g.Limits(); err != nil || l.Memory != 64<<20 || l.MemorySwap != 128<<20 || l.CPUQuota != -1 {
+		t.Errorf("a failed update changed the limits: %+v, %v", l, err)
 	}
 }
