@@ -41,6 +41,7 @@ type Stats struct {
 
 // Capture is a running capture. Read Packets until it is closed, then Err.
 type Capture struct {
+	cfg     Config
 	out     chan Packet
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -65,6 +66,16 @@ type reader struct {
 // Start opens the capture and starts delivering packets; it stops when ctx ends, when
 // Stop is called, or on an error (see Err).
 func Start(ctx context.Context, cfg Config) (*Capture, error) {
+	c, err := open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.start(ctx)
+	return c, nil
+}
+
+// open compiles the filter and opens the rings: from then on the kernel fills them.
+func open(cfg Config) (*Capture, error) {
 	if cfg.Snaplen <= 0 {
 		cfg.Snaplen = filter.DefaultSnaplen
 	}
@@ -85,10 +96,15 @@ func Start(ctx context.Context, cfg Config) (*Capture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assemble the filter: %w", err)
 	}
-	c := &Capture{out: make(chan Packet, 1024)}
-	if err := c.open(&cfg, raw); err != nil {
+	c := &Capture{out: make(chan Packet, 1024), cfg: cfg}
+	if err := c.openRings(&c.cfg, raw); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// start starts one reader per ring, and the merge when there are several.
+func (c *Capture) start(ctx context.Context) {
 	ctx, c.cancel = context.WithCancel(ctx)
 	if len(c.readers) == 1 {
 		c.readers[0].send = sender(ctx, c.out)
@@ -97,7 +113,7 @@ func Start(ctx context.Context, cfg Config) (*Capture, error) {
 		for _, r := range c.readers {
 			r.send = sender(ctx, in)
 		}
-		go merge(in, c.out, cfg.Reorder)
+		go merge(in, c.out, c.cfg.Reorder)
 		defer func() { go func() { c.wg.Wait(); close(in) }() }()
 	}
 	for _, r := range c.readers {
@@ -107,7 +123,6 @@ func Start(ctx context.Context, cfg Config) (*Capture, error) {
 	if len(c.readers) == 1 {
 		go func() { c.wg.Wait(); close(c.out) }()
 	}
-	return c, nil
 }
 
 func sender(ctx context.Context, ch chan<- Packet) func(Packet) bool {
@@ -121,9 +136,9 @@ func sender(ctx context.Context, ch chan<- Packet) func(Packet) bool {
 	}
 }
 
-// open makes one ring per named interface, or one for every interface, inside the
+// openRings makes one ring per named interface, or one for every interface, inside the
 // namespace.
-func (c *Capture) open(cfg *Config, prog []bpf.RawInstruction) error {
+func (c *Capture) openRings(cfg *Config, prog []bpf.RawInstruction) error {
 	names := cfg.Interfaces
 	if len(names) == 0 || len(names) == 1 && names[0] == "any" {
 		names = nil

@@ -178,3 +178,8 @@ func (r *ring) close() {
 		r.fd = -1
 	}
 }
+
+// idle reports whether the kernel has handed over no block that is still unread.
+func (r *ring) idle() bool {
+	return atomic.LoadUint32(r.status(r.next))&unix.TP_STATUS_USER == 0
+}
