@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"bytes"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/testutil"
+)
+
+// TestCaptureSeesMasquerade is article [003]'s proof by capture, through the binary: a
+// ping from a container to `outside`, captured on host1's bridge and uplink at once,
+// leaves the bridge from the container's address and the uplink from host1's.
+func TestCaptureSeesMasquerade(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	testutil.NewInstance(t)
+	t.Cleanup(func() { runBinary(t, "reset") })
+	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
+		t.Fatalf("run: %s", out)
+	}
+	file := filepath.Join(t.TempDir(), "masq.pcap")
+	var stdout, stderr bytes.Buffer
+	capture := exec.Command(testutil.Binary(t), "capture", "-i", "wb0", "-i", "eth0", "-c", "4", "-w", file, "icmp")
+	capture.Stdout, capture.Stderr = &stdout, &stderr
+	if err := capture.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- capture.Wait() }()
+	time.Sleep(500 * time.Millisecond)
+	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
+		t.Errorf("ping from a container to outside: %s", out)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("capture: %v: %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		capture.Process.Kill()
+		<-done
+		t.Fatalf("capture did not stop after 4 packets:\n%s%s", stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	t.Logf("capture on wb0 and eth0:\n%s%s", out, stderr.String())
+	want := []string{
+		`wb0 In IP 172\.18\.\d+\.\d+ > 198\.51\.100\.100: ICMP echo request`,
+		`eth0 Out IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
+		`eth0 In IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
+		`wb0 Out IP 198\.51\.100\.100 > 172\.18\.\d+\.\d+: ICMP echo reply`,
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d", len(lines), len(want))
+	}
+	for i, re := range want {
+		if !regexp.MustCompile(re).MatchString(lines[i]) {
+			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], re)
+		}
+	}
+	if !strings.Contains(stderr.String(), "4 packets captured") || !strings.Contains(stderr.String(), "0 packets dropped by kernel") {
+		t.Errorf("counts at the end: %s", stderr.String())
+	}
+	read, code := runBinary(t, "capture", "-r", file, "icmp[0]")
+	if code != 1 || !strings.Contains(read, "filter: column 5: unexpected character '['") {
+		t.Errorf("a filter that does not parse: %s", read)
+	}
+	read, code = runBinary(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")
+	if code != 0 || strings.Count(read, "ICMP echo request") != 1 || !strings.Contains(read, "1 packets read from") {
+		t.Errorf("read back with a filter:\n%s", read)
+	}
+}
+
+// TestCaptureBadInput: each mistake is one line that says what to do.
+func TestCaptureBadInput(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.NewInstance(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"capture", "--host", "nosuchhost"}, `unknown host "nosuchhost"`},
+		{[]string{"capture", "--host", "h1", "--container", "c"}, "--host and --container both given"},
+		{[]string{"capture", "-r", "/etc/hostname"}, "/etc/hostname is not a pcap or pcapng file"},
+		{[]string{"capture", "-r", filepath.Join(dir, "none.pcap")}, "no such file or directory"},
+		{[]string{"capture", "-r", "/etc/hostname", "-i", "eth0"}, "-r reads a file: it takes no --host, --container or -i"},
+		{[]string{"capture", "-c", "-3"}, "the count must be a positive number"},
+	} {
+		out, code := runBinary(t, c.args...)
+		if code != 1 || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
+			t.Errorf("workbench %s: status %d, output %q; want one line with %q", strings.Join(c.args, " "), code, out, c.want)
+		}
+	}
+}
