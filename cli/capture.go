@@ -15,6 +15,7 @@ import (
 	"workbench/core"
 	"workbench/core/network"
 	"workbench/netviz/capture"
+	"workbench/nsutil"
 )
 
 func init() { register(newCaptureCmd) }
@@ -168,10 +169,14 @@ func captureConfig(cmd *cobra.Command, f *captureFlags) (capture.Config, error) 
 	if host == "" {
 		host = network.DefaultHost
 	}
+	cfg.Where = "host " + host
+	if host == network.RealHost {
+		cfg.Netns, cfg.Where = nsutil.MachinePath, "the machine's own network namespace"
+		return cfg, nil
+	}
 	if cfg.Netns, err = network.New(inst, cmdlog.Open(inst.CommandLogPath())).HostNetnsPath(host); err != nil {
 		return cfg, err
 	}
-	cfg.Where = "host " + host
 	return cfg, nil
 }
 
