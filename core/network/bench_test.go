@@ -3,8 +3,12 @@ package network
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 // BenchmarkPublish1000Ports publishes 1000 ports of one container in one call: one
@@ -53,6 +57,46 @@ func BenchmarkAttach250(b *testing.B) {
 			if _, err := m.Attach(ctx, AttachRequest{ContainerID: fmt.Sprintf("c%03d", i), NetnsPath: paths[i]}); err != nil {
 				b.Fatal(err)
 			}
+			took[i] = time.Since(t0)
+		}
+		total := time.Since(start)
+		var first, last time.Duration
+		for i := 0; i < 10; i++ {
+			first += took[i]
+			last += took[n-10+i]
+		}
+		b.ReportMetric(float64(total.Milliseconds()), "total-ms")
+		b.ReportMetric(float64(first.Microseconds())/10000, "first10-ms/op")
+		b.ReportMetric(float64(last.Microseconds())/10000, "last10-ms/op")
+		b.ReportMetric(float64(last)/float64(first), "last/first")
+	}
+}
+
+// BenchmarkRun250Detached starts 250 detached containers on host1's default bridge
+// through the workbench binary, one after another, and compares the last ten with the
+// first ten.
+func BenchmarkRun250Detached(b *testing.B) {
+	testutil.RequireRoot(b)
+	testutil.KeepMachineNetwork(b)
+	inst := testutil.NewInstance(b)
+	bin := testutil.Binary(b)
+	wb := func(args ...string) {
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			b.Fatalf("workbench %v: %v: %s", args, err, out)
+		}
+	}
+	b.Cleanup(func() {
+		wb("reset")
+		os.RemoveAll(inst.RunDir)
+	})
+	wb("host", "ls")
+	const n = 250
+	for b.Loop() {
+		took := make([]time.Duration, n)
+		start := time.Now()
+		for i := range took {
+			t0 := time.Now()
+			wb("run", "-d", "busybox", "sleep", "600")
 			took[i] = time.Since(t0)
 		}
 		total := time.Since(start)

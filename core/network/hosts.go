@@ -102,8 +102,13 @@ func (m *Manager) addHost(ctx context.Context, s *labState, name string) error {
 			m.dropNetns(nsName)
 			return fmt.Errorf("make host %s: %w", name, err)
 		}
-	} else if err := m.applyRules(path, hostChains(false)); err != nil {
-		return fmt.Errorf("prepare the machine's iptables: %w", err)
+	} else {
+		if err := m.applyRules(path, hostChains(false)); err != nil {
+			return fmt.Errorf("prepare the machine's iptables: %w", err)
+		}
+		if err := m.sysctl(path, "net.ipv4.ip_forward", "1"); err != nil {
+			return err
+		}
 	}
 	s.Hosts = append(s.Hosts, h)
 	if !h.Peer {
