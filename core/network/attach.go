@@ -40,6 +40,9 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	}
 	n := s.network(host, req.Network)
 	if n == nil {
+		if others := s.networksNamed(req.Network); len(others) > 0 {
+			return Attachment{}, fmt.Errorf("network %s is on host %s, not %s: add --host %s", req.Network, others[0].Host, host, others[0].Host)
+		}
 		return Attachment{}, fmt.Errorf("unknown network %q on host %s: see `workbench network ls`, or make it with `workbench network create`", req.Network, host)
 	}
 	taken, err := m.endpointKeys(n)
