@@ -109,6 +109,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		_ = Render(s, Options{Width: 40, Hooks: true, Prev: &s})
+		_ = Render(s, Options{Width: 70, Color: true})
 		_ = Diff(s, s)
 		for _, tb := range s.Tables {
 			for _, c := range tb.Chains {

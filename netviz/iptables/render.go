@@ -43,7 +43,7 @@ var (
 )
 
 // ruleHead is the column header of rule lines; its widths match the rule lines.
-var ruleHead = fmt.Sprintf(" %3s %6s %6s  %-9s %s", "#", "pkts", "bytes", "moved", "rule")
+var ruleHead = fmt.Sprintf(" %4s %6s %6s  %-9s %s", "#", "pkts", "bytes", "moved", "rule")
 
 // Render draws the snapshot as text: for each table, each chain with its policy and
 // counters, then its rules with packets, bytes, rate since Prev and text. The
@@ -119,18 +119,63 @@ func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas)
 			x, moved = d.Rules[keys[i]]
 		}
 		buf = ruleLine(buf[:0], r, x, moved)
-		switch {
-		case moved:
-			line(b, o, string(buf), movedPaint)
-		case r.Ours && o.Color:
-			l := cut(string(buf), o.Width)
-			b.WriteString(oursMark)
-			b.WriteString(l[len("◆"):])
-			b.WriteByte('\n')
-		default:
-			line(b, o, string(buf), noPaint)
+		p := noPaint
+		if moved {
+			p = movedPaint
+		}
+		for k, l := range wrapRule(string(buf), r.Ours, o.Width) {
+			if k == 0 && r.Ours && o.Color && !moved {
+				b.WriteString(oursMark)
+				b.WriteString(l[len("◆"):])
+				b.WriteByte('\n')
+				continue
+			}
+			line(b, o, l, p)
 		}
 	}
+}
+
+// ruleColumn is the column where a rule line's text starts.
+const ruleColumn = 31
+
+// wrapRule breaks a rule line that is wider than width into lines whose text goes on
+// under the rule column, breaking between words. Below 60 columns it leaves the line
+// whole (to be cut).
+func wrapRule(l string, ours bool, width int) []string {
+	if len(l) <= width || width < 60 || ansi.StringWidth(l) <= width {
+		return []string{l}
+	}
+	headLen := ruleColumn
+	if ours {
+		headLen += len("◆") - 1
+	}
+	head, text := l[:headLen], []rune(l[headLen:])
+	room := width - ruleColumn
+	var out []string
+	for len(text) > 0 {
+		n := min(room, len(text))
+		if n < len(text) {
+			if sp := lastSpace(text[:n+1]); sp > 0 {
+				n = sp
+			}
+		}
+		out = append(out, head+string(text[:n]))
+		head = strings.Repeat(" ", ruleColumn)
+		text = text[n:]
+		for len(text) > 0 && text[0] == ' ' {
+			text = text[1:]
+		}
+	}
+	return out
+}
+
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i > 0; i-- {
+		if r[i] == ' ' {
+			return i
+		}
+	}
+	return -1
 }
 
 // ruleLine appends the text of one rule line: mark, number, packets, bytes, movement,
@@ -141,7 +186,7 @@ func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
 	} else {
 		buf = append(buf, ' ')
 	}
-	buf = padTo(buf, strconv.Itoa(r.Num), 3)
+	buf = padTo(buf, strconv.Itoa(r.Num), 4)
 	buf = append(buf, ' ')
 	buf = padTo(buf, Human(r.Packets), 6)
 	buf = append(buf, ' ')
