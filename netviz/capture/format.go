@@ -257,11 +257,15 @@ func appendTCP(dst []byte, t *layers.TCP) []byte {
 			dst = append(dst, f.c)
 		}
 	}
-	dst = append(dst, "], seq "...)
-	dst = strconv.AppendUint(dst, uint64(t.Seq), 10)
-	if len(t.Payload) > 0 {
-		dst = append(dst, ':')
-		dst = strconv.AppendUint(dst, uint64(t.Seq)+uint64(len(t.Payload)), 10)
+	dst = append(dst, ']')
+	if len(t.Payload) > 0 || t.SYN || t.FIN || t.RST {
+		// Like tcpdump, a bare acknowledgement shows no sequence number.
+		dst = append(dst, ", seq "...)
+		dst = strconv.AppendUint(dst, uint64(t.Seq), 10)
+		if len(t.Payload) > 0 {
+			dst = append(dst, ':')
+			dst = strconv.AppendUint(dst, uint64(t.Seq)+uint64(len(t.Payload)), 10)
+		}
 	}
 	if t.ACK {
 		dst = append(dst, ", ack "...)
