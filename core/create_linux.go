@@ -65,6 +65,15 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 	if _, err := cgroup.Create(e.inst, c.CgroupID, spec.Limits, e.log); err != nil {
 		return c, err
 	}
+	if c.Userns {
+		// The init, root of its user namespace only, may not read the image's layers:
+		// mount the rootfs for it here; its mount namespace gets a copy.
+		dir := e.Dir(c.ID)
+		e.log.Add(overlayCommand(c.Layers, c.UpperDir, filepath.Join(dir, workDir), c.Rootfs))
+		if err := mountOverlay(c.Layers, c.UpperDir, filepath.Join(dir, workDir), c.Rootfs); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 

@@ -7,6 +7,9 @@ type initConfig struct {
 	Layers []string
 	// Upper, Work and Merged are the overlay's writable layer, work and mount point.
 	Upper, Work, Merged string
+	// OverlayMounted says the parent mounted the overlay already (in a user namespace
+	// the init may not read the image's layers to mount it).
+	OverlayMounted bool
 	// Files maps a path inside the container (/etc/hosts) to the file bound over it.
 	Files map[string]string
 	// Hostname is set in the new UTS namespace.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"golang.org/x/sys/unix"
+
 	"workbench/core/cgroup"
 )
 
@@ -33,6 +35,13 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 	if c.NetnsPath == filepath.Join(e.Dir(c.ID), netnsFile) {
 		if err := e.removeNetns(c.NetnsPath); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if c.Userns {
+		if err := unix.Unmount(c.Rootfs, unix.MNT_DETACH); err == nil {
+			e.log.AddArgs("umount", "-l", c.Rootfs)
+		} else if err != unix.EINVAL && err != unix.ENOENT {
+			errs = append(errs, fmt.Errorf("unmount %s: %w", c.Rootfs, err))
 		}
 	}
 	if g, err := cgroup.Open(e.inst, c.CgroupID); err == nil {

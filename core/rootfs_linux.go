@@ -77,16 +77,17 @@ func (b *rootfsBuilder) build() error {
 	if err := b.mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return err
 	}
-	lower := make([]string, len(c.Layers))
-	for i, l := range c.Layers {
-		lower[len(c.Layers)-1-i] = l
-	}
-	data := "lowerdir=" + strings.Join(lower, ":") + ",upperdir=" + c.Upper + ",workdir=" + c.Work
-	if err := b.mount("overlay", c.Merged, "overlay", 0, data); err != nil {
-		if errors.Is(err, unix.ENODEV) {
-			return fmt.Errorf("this kernel has no overlayfs: load it with `modprobe overlay`")
+	if c.OverlayMounted {
+		// A mount copied from the machine's namespace into a user namespace's is locked
+		// and cannot be pivoted to: bind it on itself to get one of the namespace's own.
+		if err := b.mount(c.Merged, c.Merged, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
 		}
-		return err
+	} else {
+		b.log = append(b.log, overlayCommand(c.Layers, c.Upper, c.Work, c.Merged))
+		if err := mountOverlay(c.Layers, c.Upper, c.Work, c.Merged); err != nil {
+			return err
+		}
 	}
 	steps := []func() error{b.mountProc, b.mountSys, b.mountDev, b.bindFiles, b.pivot, b.maskPaths}
 	for _, step := range steps {

@@ -127,7 +127,7 @@ func (e *Engine) configure(c *Container, pid int, cfgW io.WriteCloser, repR io.R
 	dir := e.Dir(c.ID)
 	cfg := initConfig{Layers: c.Layers, Upper: filepath.Join(dir, upperDir), Work: filepath.Join(dir, workDir),
 		Merged: c.Rootfs, Hostname: c.Hostname, Args: c.Cmd, Env: c.Env, Cwd: c.WorkingDir,
-		User: c.User, Tty: c.Tty, Userns: c.Userns,
+		User: c.User, Tty: c.Tty, Userns: c.Userns, OverlayMounted: c.Userns,
 		Files: map[string]string{"/etc/hostname": filepath.Join(dir, hostnameFile),
 			"/etc/hosts": filepath.Join(dir, hostsFile), "/etc/resolv.conf": filepath.Join(dir, resolvFile)}}
 	b, _ := json.Marshal(cfg)
@@ -162,6 +162,9 @@ func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW, sock *
 		attr.Cloneflags |= syscall.CLONE_NEWUSER
 		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: usernsBase, Size: usernsSize}}
 		attr.GidMappings = attr.UidMappings
+		// Become the namespace's root (the machine's usernsBase), which the mapping
+		// knows, instead of staying the machine's root, which it does not.
+		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg}, Env: []string{},
 		ExtraFiles: []*os.File{cfgR, repW, sock}, SysProcAttr: attr}

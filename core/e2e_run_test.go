@@ -1,0 +1,177 @@
+package core
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestRunIsolation(t *testing.T) {
+	newLab(t)
+	script := `hostname; echo pid1=$(cat /proc/1/comm); ps -o pid,comm | wc -l; ` +
+		`test -e /etc/debian_version && echo MACHINE-FILE-VISIBLE; ` +
+		`echo keys=$(wc -c < /proc/keys); grep CapBnd /proc/self/status; ` +
+		`echo x > /proc/sys/kernel/hostname 2>/dev/null && echo PROCSYS-WRITABLE; ` +
+		`touch /sys/x 2>/dev/null && echo SYS-WRITABLE; ls /dev; cat /proc/self/mountinfo | grep -c ' / / '`
+	r := wb(t, "", "run", "--rm", "--net", "none", "--hostname", "box", "busybox", "sh", "-c", script)
+	if r.code != 0 {
+		t.Fatalf("run: exit %d: %s", r.code, r.err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if lines[0] != "box" {
+		t.Errorf("hostname = %q, want box", lines[0])
+	}
+	if lines[1] != "pid1=exe" {
+		t.Errorf("PID 1 is %q, want the container's init", lines[1])
+	}
+	if n, _ := strconv.Atoi(strings.TrimSpace(lines[2])); n > 5 {
+		t.Errorf("ps inside sees %d lines: the machine's processes leak in:\n%s", n, r.out)
+	}
+	for _, bad := range []string{"MACHINE-FILE-VISIBLE", "PROCSYS-WRITABLE", "SYS-WRITABLE"} {
+		if strings.Contains(r.out, bad) {
+			t.Errorf("%s:\n%s", bad, r.out)
+		}
+	}
+	if !strings.Contains(r.out, "keys=0") {
+		t.Errorf("/proc/keys is not masked:\n%s", r.out)
+	}
+	if !strings.Contains(r.out, "CapBnd:\t00000000a80425fb") {
+		t.Errorf("bounding set is not Docker's default:\n%s", r.out)
+	}
+	for _, dev := range []string{"null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "fd", "stdin"} {
+		if !strings.Contains(r.out, "\n"+dev+"\n") {
+			t.Errorf("/dev/%s missing:\n%s", dev, r.out)
+		}
+	}
+	if len(psJSON(t)) != 0 {
+		t.Errorf("--rm left the container")
+	}
+}
+
+func TestRunExitCodeAndLogs(t *testing.T) {
+	newLab(t)
+	r := wb(t, "", "run", "--name", "x", "--net", "none", "-e", "GREETING=hi there", "-w", "/tmp/work", "busybox",
+		"sh", "-c", `echo "$GREETING from $(pwd)"; echo to-stderr >&2; exit 3`)
+	if r.code != 3 {
+		t.Fatalf("exit code %d, want 3 (%s)", r.code, r.err)
+	}
+	if r.out != "hi there from /tmp/work\n" || r.err != "to-stderr\n" {
+		t.Fatalf("streams: out %q err %q", r.out, r.err)
+	}
+	if ps := mustWB(t, "ps", "-a"); !strings.Contains(ps, "Exited (3)") {
+		t.Fatalf("ps -a does not show Exited (3):\n%s", ps)
+	}
+	if ps := mustWB(t, "ps"); strings.Contains(ps, " x\n") {
+		t.Fatalf("ps shows an exited container:\n%s", ps)
+	}
+	l := wb(t, "", "logs", "x")
+	if l.out != "hi there from /tmp/work\n" || l.err != "to-stderr\n" {
+		t.Fatalf("logs: out %q err %q", l.out, l.err)
+	}
+	in := wb(t, "", "inspect", "x")
+	if !strings.Contains(in.out, `"ExitCode": 3`) {
+		t.Fatalf("inspect:\n%s", in.out)
+	}
+	mustWB(t, "rm", "x")
+	if len(psJSON(t)) != 0 {
+		t.Fatal("rm left the container")
+	}
+}
+
+func TestRunStdinAndCommandNotFound(t *testing.T) {
+	newLab(t)
+	r := wb(t, "hello\n", "run", "--rm", "-i", "--net", "none", "busybox", "cat")
+	if r.out != "hello\n" {
+		t.Fatalf("run -i: %q %q", r.out, r.err)
+	}
+	r = wb(t, "", "run", "--rm", "-t", "--net", "none", "busybox", "sh", "-c", "test -t 0 && test -t 1 && echo TTY")
+	if !strings.Contains(r.out, "TTY") {
+		t.Fatalf("run -t gave no terminal: %q %q", r.out, r.err)
+	}
+}
+
+func TestDetachedSurvivesAndExec(t *testing.T) {
+	newLab(t)
+	id := strings.TrimSpace(mustWB(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000"))
+	if len(id) != 64 {
+		t.Fatalf("run -d printed %q, want the ID", id)
+	}
+	c := containerNamed(t, "web")
+	if c.State != StateRunning || !alive(c.Pid, c.PidStart) || !alive(c.SupervisorPid, c.SupervisorStart) {
+		t.Fatalf("detached container is not running after the CLI ended: %+v", c)
+	}
+	out := mustWB(t, "exec", "web", "ps", "-o", "pid,ppid,comm")
+	if !strings.Contains(out, "sleep") || !strings.Contains(out, " ps") {
+		t.Fatalf("exec's ps does not show the container's processes and itself:\n%s", out)
+	}
+	if out := mustWB(t, "exec", "-e", "A=1", "-w", "/etc", "web", "sh", "-c", "echo $A $(pwd) $(cat hostname)"); out != "1 /etc "+id[:12]+"\n" {
+		t.Fatalf("exec env/workdir/files: %q", out)
+	}
+	if r := wb(t, "hi\n", "exec", "-i", "web", "cat"); r.out != "hi\n" {
+		t.Fatalf("exec -i: %q", r.out)
+	}
+	if r := wb(t, "", "exec", "web", "sh", "-c", "exit 4"); r.code != 4 {
+		t.Fatalf("exec exit code %d, want 4", r.code)
+	}
+	// The exec'd process is in the container's cgroup.
+	mustWB(t, "exec", "web", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo started")
+	procs := cgroupProcs(t, c)
+	if len(procs) < 3 {
+		t.Fatalf("cgroup holds %v: the exec'd sleep is not in it", procs)
+	}
+	if out := mustWB(t, "exec", "web", "sh", "-c", "readlink /proc/self/ns/mnt"); strings.Contains(out, nsLink("self", "mnt")) {
+		t.Fatalf("exec runs in the machine's mount namespace: %s", out)
+	}
+	mustWB(t, "rm", "-f", "web")
+	eventually(t, "the init to end", func() bool { return !alive(c.Pid, c.PidStart) })
+}
+
+func nsLink(pid, kind string) string {
+	l, _ := os.Readlink(filepath.Join("/proc", pid, "ns", kind))
+	return l
+}
+
+// cgroupProcs lists the processes of a container's cgroup in the pids hierarchy.
+func cgroupProcs(t *testing.T, c Container) []string {
+	t.Helper()
+	matches, _ := filepath.Glob("/sys/fs/cgroup/pids/*/" + c.CgroupID + "/cgroup.procs")
+	if len(matches) == 0 {
+		t.Fatalf("no pids cgroup for %s", c.ID)
+	}
+	b, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(b))
+}
+
+func TestSignalsAndStop(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
+		`trap "echo got TERM; exit 7" TERM; while true; do sleep 0.05; done`)
+	mustWB(t, "kill", "-s", "TERM", "trap")
+	if out := mustWB(t, "wait", "trap"); out != "7\n" {
+		t.Fatalf("wait printed %q, want 7", out)
+	}
+	if out := mustWB(t, "logs", "trap"); !strings.Contains(out, "got TERM") {
+		t.Fatalf("the TERM did not reach the command: %q", out)
+	}
+	mustWB(t, "run", "-d", "--name", "stubborn", "--net", "none", "busybox", "sh", "-c", `trap "" TERM; while true; do sleep 0.05; done`)
+	mustWB(t, "stop", "-t", "1", "stubborn")
+	if c := containerNamed(t, "stubborn"); c.State != StateExited || c.ExitCode != 137 {
+		t.Fatalf("stop did not end it with SIGKILL: %s %d", c.State, c.ExitCode)
+	}
+	if r := wb(t, "", "kill", "-s", "BOGUS", "trap"); r.code == 0 || !strings.Contains(r.err, "unknown signal") {
+		t.Fatalf("kill -s BOGUS: %d %s", r.code, r.err)
+	}
+}
+
+func TestUserns(t *testing.T) {
+	newLab(t)
+	out := mustWB(t, "run", "--rm", "--userns", "--net", "none", "busybox", "sh", "-c", "cat /proc/self/uid_map; id -u; touch /made && echo ok")
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "0 100000 65536 0 ok") {
+		t.Fatalf("user namespace mapping wrong:\n%s", out)
+	}
+}
