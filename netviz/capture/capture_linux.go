@@ -224,6 +224,10 @@ func (c *Capture) run(ctx context.Context, r *reader) {
 	for ctx.Err() == nil {
 		ready, err := r.ring.wait(100 * time.Millisecond)
 		if err != nil {
+			var down errDown
+			if errors.As(err, &down) {
+				err = fmt.Errorf("%s in %s went down or away (%v): capture it again once it is back", r.ifaceNames(), r.cfg.Where, down)
+			}
 			c.fail(err)
 			return
 		}
@@ -272,6 +276,19 @@ func (r *reader) handle(p *rawPacket) {
 	if r.send(pkt) {
 		r.received.Add(1)
 	}
+}
+
+// ifaceNames names the interfaces of the reader for messages.
+func (r *reader) ifaceNames() string {
+	var names []string
+	for _, n := range r.names {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 1 {
+		return "interface " + names[0]
+	}
+	return "an interface"
 }
 
 // name returns the name of an interface, looking again for one made since the start.

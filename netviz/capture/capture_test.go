@@ -226,3 +226,33 @@ func TestStartBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestInterfaceGoingAwayEndsTheCapture: a capture whose interface is deleted ends with
+// one line saying so, instead of spinning on the socket's error.
+func TestInterfaceGoingAwayEndsTheCapture(t *testing.T) {
+	l := newTestLab(t)
+	c, err := Start(context.Background(), Config{Netns: l.host, Where: "host test", Interfaces: []string{"vethb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip(t, "-n", filepath.Base(l.host), "link", "del", "vethb")
+	select {
+	case <-waitClosed(c):
+	case <-time.After(3 * time.Second):
+		c.Stop()
+		t.Fatal("the capture goes on after its interface was deleted")
+	}
+	if err := c.Err(); err == nil || !strings.Contains(err.Error(), "interface vethb in host test went down or away") {
+		t.Errorf("Err() = %v", err)
+	}
+}
+
+func waitClosed(c *Capture) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		for range c.Packets() {
+		}
+		close(done)
+	}()
+	return done
+}

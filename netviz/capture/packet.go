@@ -31,8 +31,9 @@ func (d Direction) String() string {
 	return ""
 }
 
-// Packet is one captured packet. Data and Line live in memory shared with other
-// packets: read them, never write to them.
+// Packet is one captured packet. Data and Line live in blocks of 1 MiB shared with the
+// packets captured around it: read them, never write to them, and copy them (bytes.Clone,
+// strings.Clone) to keep a few packets for long out of many.
 type Packet struct {
 	Time   time.Time
 	Iface  string    // the interface it was seen on
@@ -47,7 +48,7 @@ type Packet struct {
 // once no packet of it is referenced any more.
 type arena struct{ block []byte }
 
-const arenaBlock = 4 << 20
+const arenaBlock = 1 << 20
 
 // reserve returns the free tail of the current block with room for at least n bytes,
 // to append to; commit then keeps what was appended.

@@ -119,6 +119,12 @@ func (r *ring) wait(timeout time.Duration) (bool, error) {
 	if _, err := unix.Poll(r.poll[:], int(timeout/time.Millisecond)); err != nil && !errors.Is(err, unix.EINTR) {
 		return false, fmt.Errorf("wait for packets: %w", err)
 	}
+	if r.poll[0].Revents&unix.POLLERR != 0 {
+		// The kernel reports ENETDOWN when the interface goes down or away.
+		if errno, err := unix.GetsockoptInt(r.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && errno != 0 {
+			return false, errDown{unix.Errno(errno)}
+		}
+	}
 	return atomic.LoadUint32(r.status(r.next))&unix.TP_STATUS_USER != 0, nil
 }
 
@@ -183,3 +189,8 @@ func (r *ring) close() {
 func (r *ring) idle() bool {
 	return atomic.LoadUint32(r.status(r.next))&unix.TP_STATUS_USER == 0
 }
+
+// errDown is the socket error the kernel reports when the interface goes down or away.
+type errDown struct{ errno unix.Errno }
+
+func (e errDown) Error() string { return e.errno.Error() }
