@@ -28,10 +28,10 @@ func newInternalInitCmd() *cobra.Command {
 // runs as.
 func newInternalSuperviseCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    core.SuperviseArg + " ID",
+		Use:    core.SuperviseArg + " ID [instance=NAME]",
 		Short:  "Supervise a detached container (started by run -d, not by hand)",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			inst, err := currentInstance()
 			if err != nil {

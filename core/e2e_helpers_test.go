@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"workbench/instance"
 	"workbench/testutil"
 )
 
@@ -58,6 +60,19 @@ func newLab(t *testing.T) {
 			t.Errorf("reset: %s", r.err)
 		}
 	})
+}
+
+// ourLeftovers is what differs between two pictures of the machine in the objects of
+// this test's instance (other tests run beside it).
+func ourLeftovers(before, after testutil.Snapshot) string {
+	name := os.Getenv(instance.EnvName)
+	var mine []string
+	for _, l := range strings.Split(testutil.Diff(before, after), "\n") {
+		if strings.Contains(l, name) {
+			mine = append(mine, l)
+		}
+	}
+	return strings.Join(mine, "\n")
 }
 
 // psJSON returns every container of the instance.

@@ -62,7 +62,7 @@ func (e *Engine) spawnSupervisor(c Container) error {
 		return err
 	}
 	defer repR.Close()
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", SuperviseArg, c.ID},
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", SuperviseArg, c.ID, "instance=" + e.inst.Name},
 		Env: append(os.Environ(), instance.EnvName+"="+e.inst.Name), ExtraFiles: []*os.File{repW},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}
 	err = cmd.Start()

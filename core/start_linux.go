@@ -166,7 +166,7 @@ func (e *Engine) initCommand(c *Container, files [3]*os.File, cfgR, repW, sock *
 		// knows, instead of staying the machine's root, which it does not.
 		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg}, Env: []string{},
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg, c.ShortID(), "instance=" + e.inst.Name}, Env: []string{},
 		ExtraFiles: []*os.File{cfgR, repW, sock}, SysProcAttr: attr}
 	// A nil *os.File must stay a nil interface, or exec would use it as a file.
 	if files[0] != nil {

@@ -1,0 +1,114 @@
+package core
+
+import (
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+
+	"workbench/testutil"
+)
+
+// TestBadInputLeavesNothing runs every kind of bad `run` and checks each says what was
+// wrong in one line and leaves no mount, namespace, cgroup, directory or process.
+func TestBadInputLeavesNothing(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "taken", "--net", "none", "busybox", "sleep", "1000")
+	before := testutil.Leftovers()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--net", "none", "nosuchimage"}, "not in the store"},
+		{[]string{"run", "--net", "none", "--name", "taken", "busybox", "true"}, "already in use"},
+		{[]string{"run", "--net", "none", "--name", "-bad", "busybox", "true"}, "is invalid"},
+		{[]string{"run"}, "requires at least 1 arg"},
+		{[]string{"run", "--net", "none", "busybox", "no-such-command"}, "executable file not found"},
+		{[]string{"run", "--net", "none", "busybox", "/bin/no/such"}, "no such file"},
+		{[]string{"run", "--bogus", "busybox", "true"}, "unknown flag"},
+		{[]string{"run", "--net", "none", "-w", "relative", "busybox", "true"}, "not an absolute path"},
+		{[]string{"run", "--net", "none", "-e", "=x", "busybox", "true"}, "variable name is empty"},
+		{[]string{"run", "--net", "none", "--hostname", "bad_host!", "busybox", "true"}, "host name"},
+		{[]string{"run", "--net", "container:nosuch", "busybox", "true"}, "no such container"},
+		{[]string{"exec", "nosuch", "true"}, "no such container"},
+		{[]string{"exec", "taken", "no-such-command"}, "executable file not found"},
+		{[]string{"kill", "-s", "NOPE", "taken"}, "unknown signal"},
+		{[]string{"stop", "-t", "-1", "taken"}, "negative"},
+		{[]string{"rm", "taken"}, "is running"},
+		{[]string{"logs", "nosuch"}, "no such container"},
+	}
+	for _, c := range cases {
+		r := wb(t, "", c.args...)
+		if r.code == 0 || !strings.Contains(r.err, c.want) || strings.Count(strings.TrimSpace(r.err), "\n") > 0 {
+			t.Errorf("workbench %s: exit %d, stderr %q; want one line with %q", strings.Join(c.args, " "), r.code, r.err, c.want)
+		}
+	}
+	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+		t.Errorf("bad input left things behind:\n%s", d)
+	}
+	if n := len(psJSON(t)); n != 1 {
+		t.Errorf("%d containers after bad input, want only the first", n)
+	}
+}
+
+func TestNotRoot(t *testing.T) {
+	newLab(t)
+	cmd := exec.Command(testutil.Binary(t), "run", "--rm", "busybox", "true")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "needs root") {
+		t.Fatalf("run as nobody: %v: %s", err, out)
+	}
+}
+
+// TestReconcileAfterKill9 kills the supervisor of a detached container and the CLI
+// of a foreground one mid-run; the next command must repair the state.
+func TestReconcileAfterKill9(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
+	bg := containerNamed(t, "bg")
+	fg := exec.Command(testutil.Binary(t), "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
+	if err := fg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var fgc Container
+	eventually(t, "the foreground container to run", func() bool {
+		for _, c := range psJSON(t) {
+			if c.Name == "fg" && c.State == StateRunning {
+				fgc = c
+				return true
+			}
+		}
+		return false
+	})
+	_ = syscall.Kill(bg.SupervisorPid, syscall.SIGKILL)
+	_ = fg.Process.Kill()
+	_ = fg.Wait()
+	eventually(t, "both inits to die with their supervisors", func() bool {
+		return !alive(bg.Pid, bg.PidStart) && !alive(fgc.Pid, fgc.PidStart)
+	})
+	for _, name := range []string{"bg", "fg"} {
+		c := containerNamed(t, name)
+		if c.State != StateExited || c.Error == "" {
+			t.Errorf("%s after kill -9 of its supervisor: %s %q", name, c.State, c.Error)
+		}
+	}
+	mustWB(t, "rm", "bg", "fg")
+}
+
+// TestResetLeavesNothing makes containers of every kind and checks reset removes
+// every trace of the instance.
+func TestResetLeavesNothing(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	before := testutil.Leftovers()
+	testutil.NewInstance(t)
+	mustWB(t, "run", "-d", "--name", "a", "--net", "none", "busybox", "sleep", "1000")
+	mustWB(t, "run", "-d", "--name", "b", "--userns", "--net", "none", "busybox", "sleep", "1000")
+	mustWB(t, "run", "--name", "c", "--net", "none", "busybox", "true")
+	mustWB(t, "exec", "a", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
+	mustWB(t, "reset")
+	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+		t.Fatalf("reset left:\n%s", d)
+	}
+}
