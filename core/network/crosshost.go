@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -48,22 +49,8 @@ func (m *Manager) join(s *labState, n *Network) error {
 		return err
 	}
 	defer h.Close()
-	self := s.host(n.Host)
-	switch n.CrossHost {
-	case CrossHostGW:
-		eth0, err := h.LinkByName("eth0")
-		if err != nil {
-			return fmt.Errorf("find eth0 of %s: %w", n.Host, err)
-		}
-		for p, ph := range peers(s, n) {
-			dst := netip.MustParsePrefix(p.Pool)
-			r := &netlink.Route{LinkIndex: eth0.Attrs().Index, Dst: ipNet(dst), Gw: net.ParseIP(lanIP(ph.Index))}
-			if err := h.RouteAdd(r); err != nil {
-				return fmt.Errorf("route %s via %s on %s: %w", dst, lanIP(ph.Index), n.Host, err)
-			}
-			m.logIP(path, "route", "add", dst.String(), "via", lanIP(ph.Index), "dev", "eth0")
-		}
-	case CrossHostVXLAN:
+	if n.CrossHost == CrossHostVXLAN {
+		self := s.host(n.Host)
 		vx := &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: vxlanName(n), MTU: 1450}, VxlanId: vni(n.Name),
 			SrcAddr: net.ParseIP(lanIP(self.Index)), Port: vxlanPort, Learning: true}
 		if err := h.LinkAdd(vx); err != nil {
@@ -73,33 +60,129 @@ func (m *Manager) join(s *labState, n *Network) error {
 		if err := m.bridgePort(h, path, n, vx, false); err != nil {
 			return err
 		}
-		for _, ph := range peers(s, n) {
-			fdb := &netlink.Neigh{LinkIndex: vx.Attrs().Index, Family: unix.AF_BRIDGE, State: netlink.NUD_PERMANENT,
-				Flags: netlink.NTF_SELF, IP: net.ParseIP(lanIP(ph.Index)), HardwareAddr: make(net.HardwareAddr, 6)}
-			if err := h.NeighAppend(fdb); err != nil {
-				return fmt.Errorf("flood entry for %s on %s: %w", ph.Name, vx.Name, err)
+	}
+	for p, ph := range peers(s, n) {
+		if err := m.linkPeer(h, s, n, p, ph); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkPeer joins this host's part n to one peer's part p.
+func (m *Manager) linkPeer(h *nsHandle, s *labState, n, p *Network, peer *Host) error {
+	path := m.hostPath(n.Host)
+	self := s.host(n.Host)
+	switch n.CrossHost {
+	case CrossHostGW:
+		eth0, err := h.LinkByName("eth0")
+		if err != nil {
+			return fmt.Errorf("find eth0 of %s: %w", n.Host, err)
+		}
+		dst := netip.MustParsePrefix(p.Pool)
+		r := &netlink.Route{LinkIndex: eth0.Attrs().Index, Dst: ipNet(dst), Gw: net.ParseIP(lanIP(peer.Index))}
+		if err := h.RouteAdd(r); err != nil {
+			return fmt.Errorf("route %s via %s on %s: %w", dst, lanIP(peer.Index), n.Host, err)
+		}
+		m.logIP(path, "route", "add", dst.String(), "via", lanIP(peer.Index), "dev", "eth0")
+	case CrossHostVXLAN:
+		vx, err := h.LinkByName(vxlanName(n))
+		if err != nil {
+			return fmt.Errorf("find %s on %s: %w", vxlanName(n), n.Host, err)
+		}
+		if err := h.NeighAppend(floodEntry(vx, peer)); err != nil {
+			return fmt.Errorf("flood entry for %s on %s: %w", peer.Name, vxlanName(n), err)
+		}
+		m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
+	case CrossHostGRE:
+		gt := &netlink.Gretap{LinkAttrs: netlink.LinkAttrs{Name: greName(n, peer), MTU: 1462},
+			Local: net.ParseIP(lanIP(self.Index)), Remote: net.ParseIP(lanIP(peer.Index))}
+		if err := h.LinkAdd(gt); err != nil {
+			if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOTSUP) {
+				return fmt.Errorf("this kernel has no GRE support (gretap): use --crosshost vxlan or host-gw")
 			}
-			m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", vx.Name, "dst", lanIP(ph.Index))...)
+			return fmt.Errorf("make gretap %s on %s: %w", gt.Name, n.Host, err)
+		}
+		m.logIP(path, "link", "add", gt.Name, "type", "gretap", "local", lanIP(self.Index), "remote", lanIP(peer.Index))
+		// Isolated ports never forward to each other, so a full mesh of tunnels
+		// between three or more hosts makes no loop.
+		return m.bridgePort(h, path, n, gt, true)
+	}
+	return nil
+}
+
+// unlinkPeer undoes linkPeer; what is already gone is skipped.
+func (m *Manager) unlinkPeer(h *nsHandle, n, p *Network, peer *Host) {
+	path := m.hostPath(n.Host)
+	switch n.CrossHost {
+	case CrossHostGW:
+		dst := netip.MustParsePrefix(p.Pool)
+		if err := h.RouteDel(&netlink.Route{Dst: ipNet(dst)}); err == nil {
+			m.logIP(path, "route", "del", dst.String())
+		}
+	case CrossHostVXLAN:
+		if vx, err := h.LinkByName(vxlanName(n)); err == nil && h.NeighDel(floodEntry(vx, peer)) == nil {
+			m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "del", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
 		}
 	case CrossHostGRE:
-		for _, ph := range peers(s, n) {
-			gt := &netlink.Gretap{LinkAttrs: netlink.LinkAttrs{Name: greName(n, ph), MTU: 1462},
-				Local: net.ParseIP(lanIP(self.Index)), Remote: net.ParseIP(lanIP(ph.Index))}
-			if err := h.LinkAdd(gt); err != nil {
-				if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOTSUP) {
-					return fmt.Errorf("this kernel has no GRE support (gretap): use --crosshost vxlan or host-gw")
-				}
-				return fmt.Errorf("make gretap %s on %s: %w", gt.Name, n.Host, err)
-			}
-			m.logIP(path, "link", "add", gt.Name, "type", "gretap", "local", lanIP(self.Index), "remote", lanIP(ph.Index))
-			// Isolated ports never forward to each other, so a full mesh of tunnels
-			// between three or more hosts makes no loop.
-			if err := m.bridgePort(h, path, n, gt, true); err != nil {
+		m.deleteLink(path, greName(n, peer))
+	}
+}
+
+// floodEntry is the all-zero FDB entry that sends broadcast and unknown frames on a
+// VXLAN to a peer (head-end replication, no multicast needed).
+func floodEntry(vx netlink.Link, peer *Host) *netlink.Neigh {
+	return &netlink.Neigh{LinkIndex: vx.Attrs().Index, Family: unix.AF_BRIDGE, State: netlink.NUD_PERMANENT,
+		Flags: netlink.NTF_SELF, IP: net.ParseIP(lanIP(peer.Index)), HardwareAddr: make(net.HardwareAddr, 6)}
+}
+
+// extendCrossHost gives a newly added host its part of every cross-host network and
+// joins it to the parts on the other hosts.
+func (m *Manager) extendCrossHost(ctx context.Context, s *labState, host *Host) error {
+	done := map[string]bool{}
+	for _, first := range append([]*Network(nil), s.Networks...) {
+		if first.CrossHost == "" || done[first.Name] {
+			continue
+		}
+		done[first.Name] = true
+		part := crossHostPart(first, host)
+		if _, err := m.createNetwork(ctx, s, NetworkOptions{}, part); err != nil {
+			return err
+		}
+		if err := m.join(s, part); err != nil {
+			return err
+		}
+		for p := range peers(s, part) {
+			if err := m.withNs(p.Host, func(h *nsHandle) error { return m.linkPeer(h, s, p, part, host) }); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// crossHostPart is a host's part of the cross-host network like: its /24 slice of the
+// cluster range (10.10.INDEX.0/24), the bridge taking the slice's first address.
+func crossHostPart(like *Network, h *Host) *Network {
+	cluster := netip.MustParsePrefix(like.Cluster)
+	slice := netip.PrefixFrom(fromU32(toU32(cluster.Addr())+uint32(h.Index)<<8), 24)
+	n := &Network{Name: like.Name, Host: h.Name, Driver: "bridge", Bridge: "br-" + like.Name,
+		Subnet: cluster.String(), Pool: slice.String(), Gateway: fromU32(toU32(slice.Addr()) + 1).String(),
+		CrossHost: like.CrossHost, Cluster: cluster.String()}
+	if like.CrossHost == CrossHostGW {
+		n.Subnet = slice.String()
+	}
+	return n
+}
+
+// withNs runs fn with a netlink handle in a host's namespace.
+func (m *Manager) withNs(host string, fn func(*nsHandle) error) error {
+	h, err := openNs(m.hostPath(host))
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return fn(h)
 }
 
 // bridgePort puts a tunnel link on the network's bridge and sets it up.
@@ -126,30 +209,18 @@ func (m *Manager) bridgePort(h *nsHandle, path string, n *Network, l netlink.Lin
 	return nil
 }
 
-// unjoin removes this host's routes and tunnels of a cross-host network.
+// unjoin removes this host's routes and tunnels of a cross-host network, and the other
+// hosts' routes and tunnels to it.
 func (m *Manager) unjoin(s *labState, n *Network) error {
 	if n.CrossHost == "" {
 		return nil
 	}
-	path := m.hostPath(n.Host)
-	h, err := openNs(path)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
 	for p, ph := range peers(s, n) {
-		switch n.CrossHost {
-		case CrossHostGW:
-			dst := netip.MustParsePrefix(p.Pool)
-			if err := h.RouteDel(&netlink.Route{Dst: ipNet(dst)}); err == nil {
-				m.logIP(path, "route", "del", dst.String())
-			}
-		case CrossHostGRE:
-			m.deleteLink(path, greName(n, ph))
-		}
+		_ = m.withNs(n.Host, func(h *nsHandle) error { m.unlinkPeer(h, n, p, ph); return nil })
+		_ = m.withNs(p.Host, func(h *nsHandle) error { m.unlinkPeer(h, p, n, s.host(n.Host)); return nil })
 	}
 	if n.CrossHost == CrossHostVXLAN {
-		m.deleteLink(path, vxlanName(n))
+		m.deleteLink(m.hostPath(n.Host), vxlanName(n))
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package network
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -121,8 +123,40 @@ func (m *Manager) addHost(ctx context.Context, s *labState, name string) error {
 			}
 			return err
 		}
+		if err := m.extendCrossHost(ctx, s, h); err != nil {
+			m.forgetHost(s, name)
+			return err
+		}
 	}
 	return m.save(s)
+}
+
+// forgetHost undoes a host that could not be made whole: the other hosts' links to its
+// cross-host parts, its namespace, and its records.
+func (m *Manager) forgetHost(s *labState, name string) {
+	for _, n := range s.Networks {
+		if n.Host == name && n.CrossHost != "" {
+			_ = m.unjoin(s, n)
+		}
+	}
+	if name != RealHost {
+		m.dropNetns(m.inst.HostNetnsName(name))
+	}
+	var keep []*Network
+	for _, n := range s.Networks {
+		if n.Host != name {
+			keep = append(keep, n)
+		}
+	}
+	s.Networks = keep
+	var hosts []*Host
+	for _, x := range s.Hosts {
+		if x.Name != name {
+			hosts = append(hosts, x)
+		}
+	}
+	s.Hosts = hosts
+	os.RemoveAll(filepath.Join(m.stateDir(), "endpoints", name))
 }
 
 // setupHost prepares a fresh lab host namespace: lo, the uplink, forwarding, chains.
@@ -193,7 +227,7 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 		if n.Host == name && len(n.Endpoints) > 0 {
 			return fmt.Errorf("host %s has containers on network %s: remove them first", name, n.Name)
 		}
-		if n.Host == name && !n.Default {
+		if n.Host == name && !n.Default && n.CrossHost == "" {
 			return fmt.Errorf("host %s carries network %s: remove it first with `workbench network rm %s`", name, n.Name, n.Name)
 		}
 	}
@@ -204,23 +238,8 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 		if err := m.applyRules(nsutil.MachinePath, undo(hostChains(false))); err != nil {
 			return err
 		}
-	} else {
-		m.dropNetns(m.inst.HostNetnsName(name))
 	}
-	var keep []*Network
-	for _, n := range s.Networks {
-		if n.Host != name {
-			keep = append(keep, n)
-		}
-	}
-	s.Networks = keep
-	var hosts []*Host
-	for _, x := range s.Hosts {
-		if x.Name != name {
-			hosts = append(hosts, x)
-		}
-	}
-	s.Hosts = hosts
+	m.forgetHost(s, name)
 	return m.save(s)
 }
 

@@ -96,6 +96,34 @@ func TestCrossHost(t *testing.T) {
 			if !strings.Contains(got, addrOf(aa.IP)+" > "+addrOf(bb.IP)) {
 				t.Errorf("host2's container saw %q, want the ping from %s unchanged (no NAT inside the cluster)", got, addrOf(aa.IP))
 			}
+
+			// A host added later joins the network too, and leaves it cleanly.
+			if _, err := m.AddHost(ctx, "host3"); err != nil {
+				t.Fatal(err)
+			}
+			c := newSandbox(t, inst, "c")
+			cc, err := m.Attach(ctx, AttachRequest{Host: "host3", ContainerID: "c", Network: "span", NetnsPath: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inNs(t, a, "busybox", "ping", "-c1", "-W2", addrOf(cc.IP))
+			inNs(t, c, "busybox", "ping", "-c1", "-W2", addrOf(bb.IP))
+			if err := m.RemoveHost(ctx, "host3"); err == nil {
+				t.Error("host3 was removed with a container on it")
+			}
+			if err := m.Detach(ctx, cc); err != nil {
+				t.Fatal(err)
+			}
+			host1 := inst.HostNetnsPath(DefaultHost)
+			if err := m.RemoveHost(ctx, "host3"); err != nil {
+				t.Fatal(err)
+			}
+			after := inNs(t, host1, "ip", "-o", "link") + inNs(t, host1, "ip", "route") + inNs(t, host1, "bridge", "fdb", "show")
+			if strings.Contains(after, "10.10.3.0") || strings.Contains(after, "gspan-3") || strings.Contains(after, "198.51.100.3") {
+				t.Errorf("host1 still has links or routes to host3:\n%s", after)
+			}
+			inNs(t, a, "busybox", "ping", "-c1", "-W2", addrOf(bb.IP))
+
 			if err := m.Detach(ctx, aa); err != nil {
 				t.Fatal(err)
 			}

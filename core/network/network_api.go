@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 )
@@ -114,13 +113,7 @@ func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts Network
 		if h.Peer || h.Name == RealHost {
 			continue
 		}
-		slice := netip.PrefixFrom(fromU32(toU32(cluster.Addr())+uint32(h.Index)<<8), 24)
-		n := &Network{Name: opts.Name, Host: h.Name, Driver: "bridge", Bridge: "br-" + opts.Name,
-			Subnet: cluster.String(), Pool: slice.String(), Gateway: fromU32(toU32(slice.Addr()) + 1).String(),
-			CrossHost: opts.CrossHost, Cluster: cluster.String()}
-		if opts.CrossHost == CrossHostGW {
-			n.Subnet = slice.String()
-		}
+		n := crossHostPart(&Network{Name: opts.Name, CrossHost: opts.CrossHost, Cluster: cluster.String()}, h)
 		if _, err := m.createNetwork(ctx, s, opts, n); err != nil {
 			return fail(err)
 		}
