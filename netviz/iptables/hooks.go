@@ -143,13 +143,23 @@ func (g grid) String() string {
 
 // Human writes a counter the way `iptables -L` does without -x: 99999, 100K, 12M.
 func Human(n uint64) string {
-	units := []string{"", "K", "M", "G", "T", "P"}
+	var tmp [24]byte
+	return string(appendHuman(tmp[:0], n))
+}
+
+// appendHuman appends Human(n) to buf.
+func appendHuman(buf []byte, n uint64) []byte {
+	const units = " KMGTP"
 	i := 0
 	for n > 99999 && i < len(units)-1 {
 		n /= 1000
 		i++
 	}
-	return strconv.FormatUint(n, 10) + units[i]
+	buf = strconv.AppendUint(buf, n, 10)
+	if i > 0 {
+		buf = append(buf, units[i])
+	}
+	return buf
 }
 
 // Rate writes packets per second compactly: "12/s", "0.5/s", "1.2K/s".

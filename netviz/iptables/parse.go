@@ -1,8 +1,6 @@
 package iptables
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,10 +14,11 @@ func Parse(out []byte, at time.Time) (Snapshot, error) {
 	s := Snapshot{Time: at, Tables: []Table{}}
 	var cur *Table
 	chainIdx := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+	text := string(out) // one copy; every line, rule and name below is a slice of it
+	for n := 1; text != ""; n++ {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		line = strings.TrimSpace(line)
 		var err error
 		switch {
 		case line == "" || line[0] == '#':
@@ -50,9 +49,6 @@ func Parse(out []byte, at time.Time) (Snapshot, error) {
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("iptables-save output, line %d: %w", n, err)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return Snapshot{}, fmt.Errorf("read iptables-save output: %w", err)
 	}
 	if cur != nil {
 		return Snapshot{}, fmt.Errorf("iptables-save output: table %s has no COMMIT", cur.Name)
@@ -171,7 +167,11 @@ func unquote(tok string) string {
 	if strings.IndexByte(tok, '"') < 0 {
 		return tok
 	}
+	if n := len(tok); n >= 2 && tok[0] == '"' && tok[n-1] == '"' && !strings.ContainsAny(tok[1:n-1], "\\\"") {
+		return tok[1 : n-1]
+	}
 	var b strings.Builder
+	b.Grow(len(tok))
 	quoted := false
 	for i := 0; i < len(tok); i++ {
 		switch ch := tok[i]; {

@@ -87,11 +87,15 @@ func TestTokensAndStripComment(t *testing.T) {
 	if tg, c := targetAndComment(`-j "odd`); tg != "odd" || c != "" {
 		t.Errorf("targetAndComment of an open quote = %q, %q", tg, c)
 	}
-	if s := stripComment(`-s 1.2.3.4 -m comment --comment "x \"y\" z" -j RETURN`); s != "-s 1.2.3.4 -j RETURN" {
-		t.Errorf("stripComment = %q", s)
-	}
-	if s := stripComment(`-j ACCEPT -m comment --comment plain`); s != "-j ACCEPT" {
-		t.Errorf("stripComment at end = %q", s)
+	for in, want := range map[string]string{
+		`-s 1.2.3.4 -m comment --comment "x \"y\" z" -j RETURN`: "-s 1.2.3.4 -j RETURN",
+		`-j ACCEPT -m comment --comment plain`:                  "-j ACCEPT",
+		`-m comment --comment "only"`:                           "",
+		`-m comment --comment "open`:                            "",
+	} {
+		if got := string(appendWithoutComment(nil, in)); got != want {
+			t.Errorf("appendWithoutComment(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -114,7 +118,7 @@ func FuzzParse(f *testing.F) {
 		for _, tb := range s.Tables {
 			for _, c := range tb.Chains {
 				for _, r := range c.Rules {
-					_ = stripComment(r.Spec)
+					_ = appendWithoutComment(nil, r.Spec)
 				}
 			}
 		}

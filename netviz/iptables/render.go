@@ -1,6 +1,7 @@
 package iptables
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -123,16 +124,34 @@ func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas)
 		if moved {
 			p = movedPaint
 		}
+		if len(buf) <= o.Width { // fits: written as is, without a copy
+			writeRule(b, o, buf, r.Ours, p)
+			continue
+		}
 		for k, l := range wrapRule(string(buf), r.Ours, o.Width) {
-			if k == 0 && r.Ours && o.Color && !moved {
-				b.WriteString(oursMark)
-				b.WriteString(l[len("◆"):])
-				b.WriteByte('\n')
-				continue
-			}
-			line(b, o, l, p)
+			writeRule(b, o, []byte(l), r.Ours && k == 0, p)
 		}
 	}
+}
+
+// writeRule writes one line of a rule: painted when colour is on, with the ◆ of the
+// workbench's own rules in their colour.
+func writeRule(b *strings.Builder, o Options, l []byte, ours bool, p paint) {
+	if o.Width < 60 {
+		l = []byte(cut(string(l), o.Width))
+	}
+	switch {
+	case o.Color && p != noPaint:
+		b.WriteString(p.pre)
+		b.Write(l)
+		b.WriteString(p.post)
+	case o.Color && ours && bytes.HasPrefix(l, []byte("◆")):
+		b.WriteString(oursMark)
+		b.Write(l[len("◆"):])
+	default:
+		b.Write(l)
+	}
+	b.WriteByte('\n')
 }
 
 // ruleColumn is the column where a rule line's text starts.
@@ -186,11 +205,12 @@ func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
 	} else {
 		buf = append(buf, ' ')
 	}
-	buf = padTo(buf, strconv.Itoa(r.Num), 4)
+	var tmp [24]byte
+	buf = padTo(buf, strconv.AppendInt(tmp[:0], int64(r.Num), 10), 4)
 	buf = append(buf, ' ')
-	buf = padTo(buf, Human(r.Packets), 6)
+	buf = padTo(buf, appendHuman(tmp[:0], r.Packets), 6)
 	buf = append(buf, ' ')
-	buf = padTo(buf, Human(r.Bytes), 6)
+	buf = padTo(buf, appendHuman(tmp[:0], r.Bytes), 6)
 	buf = append(buf, "  "...)
 	n := len(buf)
 	if moved {
@@ -203,7 +223,7 @@ func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
 		buf = append(buf, ' ')
 	}
 	buf = append(buf, ' ')
-	buf = append(buf, stripComment(r.Spec)...)
+	buf = appendWithoutComment(buf, r.Spec)
 	if r.Comment != "" {
 		buf = append(buf, " /* "...)
 		buf = append(buf, r.Comment...)
@@ -226,7 +246,7 @@ func line(b *strings.Builder, o Options, s string, p paint) {
 }
 
 // padTo appends s right-aligned in n columns.
-func padTo(buf []byte, s string, n int) []byte {
+func padTo(buf, s []byte, n int) []byte {
 	for i := len(s); i < n; i++ {
 		buf = append(buf, ' ')
 	}
@@ -244,27 +264,22 @@ func cut(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
-// stripComment removes "-m comment --comment X" from a rule's text; the renderer shows
-// the comment apart, as `iptables -L` does.
-func stripComment(spec string) string {
-	i := strings.Index(spec, "-m comment --comment ")
+// appendWithoutComment appends a rule's text without its "-m comment --comment X"; the
+// renderer shows the comment apart, as `iptables -L` does.
+func appendWithoutComment(buf []byte, spec string) []byte {
+	const match = "-m comment --comment "
+	i := strings.Index(spec, match)
 	if i < 0 {
-		return spec
+		return append(buf, spec...)
 	}
-	j := i + len("-m comment --comment ")
-	quoted := false
-	for ; j < len(spec); j++ {
-		ch := spec[j]
-		if ch == '\\' && quoted {
-			j++
-			continue
+	_, j := nextToken(spec, i+len(match))
+	start := len(buf)
+	buf = append(buf, strings.TrimRight(spec[:i], " ")...)
+	if rest := strings.TrimLeft(spec[j:], " "); rest != "" {
+		if len(buf) > start {
+			buf = append(buf, ' ')
 		}
-		if ch == '"' {
-			quoted = !quoted
-		}
-		if ch == ' ' && !quoted {
-			break
-		}
+		buf = append(buf, rest...)
 	}
-	return strings.TrimSpace(spec[:i] + strings.TrimLeft(spec[min(j, len(spec)):], " "))
+	return buf
 }
