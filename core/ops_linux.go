@@ -136,9 +136,7 @@ func (e *Engine) Reset(ctx context.Context, keepImages bool) error {
 		errs = append(errs, e.destroy(ctx, &c))
 	}
 	errs = append(errs, cgroup.ResetAll(e.inst))
-	if err := e.net.Reset(ctx); err != nil && !isNotYet(err) {
-		errs = append(errs, err)
-	}
+	errs = append(errs, e.net.Reset(ctx))
 	dirs := []string{e.inst.RunDir}
 	if !keepImages {
 		dirs = append(dirs, e.inst.DataDir)
@@ -150,6 +148,3 @@ func (e *Engine) Reset(ctx context.Context, keepImages bool) error {
 	}
 	return errors.Join(errs...)
 }
-
-// isNotYet tells a network layer that has not got the operation yet.
-func isNotYet(err error) bool { return err != nil && err.Error() == "not implemented yet" }
