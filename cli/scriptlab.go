@@ -55,19 +55,18 @@ func (l *scriptLab) NetnsPath(ctx context.Context, p script.Place) (string, erro
 	return c.NetnsPath, nil
 }
 
-// CPUTime is the CPU time charged to a container's cgroup so far.
-func (l *scriptLab) CPUTime(ctx context.Context, name string) (time.Duration, error) {
+// CPUClock reads the CPU time charged to a container's cgroup.
+func (l *scriptLab) CPUClock(ctx context.Context, name string) (func() (time.Duration, error), error) {
 	c, err := l.container(ctx, name)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	g, err := cgroup.Open(l.inst, c.CgroupID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	s, err := g.Stats()
-	if err != nil {
-		return 0, err
-	}
-	return time.Duration(s.CPUUsageNs), nil
+	return func() (time.Duration, error) {
+		s, err := g.Stats()
+		return time.Duration(s.CPUUsageNs), err
+	}, nil
 }

@@ -19,8 +19,9 @@ type Commander func(ctx context.Context, args []string, stdin io.Reader, stdout,
 type Lab interface {
 	// NetnsPath is the network namespace file of a lab host or a container.
 	NetnsPath(ctx context.Context, p Place) (string, error)
-	// CPUTime is the CPU time a container's processes have used so far.
-	CPUTime(ctx context.Context, container string) (time.Duration, error)
+	// CPUClock finds a container's cgroup and returns a reader of the CPU time its
+	// processes have used so far; the reader is quick, so a window is measured exactly.
+	CPUClock(ctx context.Context, container string) (func() (time.Duration, error), error)
 }
 
 // Env is what a check runs against.

@@ -16,7 +16,11 @@ type cpuCheck struct {
 }
 
 func (c *cpuCheck) Verify(ctx context.Context, env *Env) Verdict {
-	before, err := env.Lab.CPUTime(ctx, c.container)
+	clock, err := env.Lab.CPUClock(ctx, c.container)
+	if err != nil {
+		return Verdict{Detail: err.Error()}
+	}
+	before, err := clock()
 	if err != nil {
 		return Verdict{Detail: err.Error()}
 	}
@@ -26,7 +30,7 @@ func (c *cpuCheck) Verify(ctx context.Context, env *Env) Verdict {
 		return Verdict{Detail: ctx.Err().Error()}
 	case <-time.After(c.window):
 	}
-	after, err := env.Lab.CPUTime(ctx, c.container)
+	after, err := clock()
 	if err != nil {
 		return Verdict{Detail: err.Error()}
 	}

@@ -26,7 +26,9 @@ func (l pairLab) NetnsPath(_ context.Context, p Place) (string, error) {
 	return path, nil
 }
 
-func (l pairLab) CPUTime(context.Context, string) (time.Duration, error) { return 0, nil }
+func (l pairLab) CPUClock(context.Context, string) (func() (time.Duration, error), error) {
+	return nil, fmt.Errorf("no containers in this lab")
+}
 
 // run is a Commander for these tests: `in NAME CMD...` runs CMD in @NAME's namespace.
 func (l pairLab) run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {

@@ -49,7 +49,7 @@ func parseOutput(kind Word, rest []Word) (Check, error) {
 		switch op.Text {
 		case "contains", "lacks":
 		case "matches":
-			re, err := regexp.Compile(trimSlashes(arg.Text))
+			re, err := regexp.Compile(regexpSource(arg.Text))
 			if err != nil {
 				return nil, &ParseError{Col: arg.Col, Msg: fmt.Sprintf("bad regular expression: %v", err)}
 			}
@@ -71,12 +71,24 @@ done:
 	return c, nil
 }
 
-// trimSlashes turns /re/ into re; a pattern without slashes is used as it is.
-func trimSlashes(s string) string {
-	if len(s) >= 2 && s[0] == '/' && s[len(s)-1] == '/' {
-		return s[1 : len(s)-1]
+// regexpSource turns /re/ into re and /re/FLAGS (i, m, s) into (?FLAGS)re; a pattern
+// without slashes is used as it is.
+func regexpSource(s string) string {
+	if len(s) < 2 || s[0] != '/' {
+		return s
 	}
-	return s
+	end := strings.LastIndexByte(s, '/')
+	if end == 0 {
+		return s
+	}
+	flags := s[end+1:]
+	if strings.Trim(flags, "ims") != "" {
+		return s
+	}
+	if flags != "" {
+		return "(?" + flags + ")" + s[1:end]
+	}
+	return s[1:end]
 }
 
 // parsePlace reads where a probe runs: @HOST is a lab host, anything else a container.

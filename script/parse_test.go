@@ -136,3 +136,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRegexpSource(t *testing.T) {
+	for in, want := range map[string]string{"/a b/": "a b", "/^x$/m": "(?m)^x$", "/a/ims": "(?ims)a", "plain": "plain", "/a/x": "/a/x", "/": "/", "a/b/": "a/b/"} {
+		if got := regexpSource(in); got != want {
+			t.Errorf("regexpSource(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -35,11 +35,11 @@ func (l fakeLab) NetnsPath(_ context.Context, p Place) (string, error) {
 	return "", fmt.Errorf("no namespace for %s in this test", p)
 }
 
-func (l fakeLab) CPUTime(_ context.Context, name string) (time.Duration, error) {
+func (l fakeLab) CPUClock(_ context.Context, name string) (func() (time.Duration, error), error) {
 	if name != "busy" {
-		return 0, fmt.Errorf("no container %s", name)
+		return nil, fmt.Errorf("no container %s", name)
 	}
-	return time.Duration(float64(time.Since(l.start)) * l.rate), nil
+	return func() (time.Duration, error) { return time.Duration(float64(time.Since(l.start)) * l.rate), nil }, nil
 }
 
 func runScript(t *testing.T, src string, cmds fakeCommands) (*Runner, string, bool) {
