@@ -181,7 +181,7 @@ func TestKernelDropsAreCounted(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	sent, err := flood(ctx, l.a, "172.18.0.3:9")
+	sent, err := flood(ctx, l.a, "172.18.0.3:9", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

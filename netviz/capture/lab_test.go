@@ -115,9 +115,10 @@ func collect(t testing.TB, c *Capture, want int, timeout time.Duration) []Packet
 
 // flood sends minimal UDP frames (60 bytes, Ethernet's minimum) from eth0 of the
 // namespace at nsPath to the address dst on the same LAN, as fast as it can, until the
-// context ends, and returns how many it sent. The frames are written on an AF_PACKET
-// socket with sendmmsg, 64 at a time, so that the sender costs as little as possible.
-func flood(ctx context.Context, nsPath string, dst string) (int, error) {
+// context ends, and returns how many it sent. The frames go to dstMAC, or when it is nil
+// to dst's own MAC (resolved by ARP first). They are written on an AF_PACKET socket with
+// sendmmsg, 64 at a time, so that the sender costs as little as possible.
+func flood(ctx context.Context, nsPath, dst string, dstMAC net.HardwareAddr) (int, error) {
 	host, _, err := net.SplitHostPort(dst)
 	if err != nil {
 		return 0, err
@@ -141,7 +142,7 @@ func flood(ctx context.Context, nsPath string, dst string) (int, error) {
 		}
 		_, _ = conn.Write([]byte{0})
 		conn.Close()
-		var dmac net.HardwareAddr
+		dmac := dstMAC
 		for i := 0; i < 100 && dmac == nil; i++ {
 			time.Sleep(10 * time.Millisecond)
 			dmac = neighbour(host)
