@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sort"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -111,7 +112,11 @@ func (o *opened) read() error {
 		byLink[a.LinkIndex] = append(byLink[a.LinkIndex], a.IPNet.String())
 	}
 	for _, l := range links {
-		o.ns.Links = append(o.ns.Links, linkOf(l, names, byLink))
+		link := linkOf(l, names, byLink)
+		if link.Kind == "vxlan" && link.Tunnel.Remote == "" {
+			link.Tunnel.Remotes = o.vxlanRemotes(link.Index)
+		}
+		o.ns.Links = append(o.ns.Links, link)
 	}
 	routes, err := o.h.RouteList(nil, netlink.FAMILY_V4)
 	if err != nil {
@@ -147,6 +152,25 @@ func linkOf(l netlink.Link, names map[int]string, addrs map[int][]string) Link {
 	case *netlink.Gretun:
 		out.Tunnel = &Tunnel{Local: ipString(t.Local), Remote: ipString(t.Remote), Dev: names[int(t.Link)], Key: t.IKey}
 	}
+	return out
+}
+
+// vxlanRemotes lists the VTEPs a vxlan without a fixed remote sends to: the
+// destinations in its forwarding database (`bridge fdb show dev VXLAN`).
+func (o *opened) vxlanRemotes(index int) []string {
+	fdb, err := o.h.NeighList(index, unix.AF_BRIDGE)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range fdb {
+		if ip := ipString(n.IP); ip != "" && !seen[ip] {
+			seen[ip] = true
+			out = append(out, ip)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

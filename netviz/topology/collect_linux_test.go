@@ -60,6 +60,10 @@ func handMadeLab(t *testing.T) (Snapshot, []Source) {
 	}
 	ip(h1, "link", "add", "vx42", "type", "vxlan", "id", "42", "local", "198.51.100.1", "remote", "198.51.100.2", "dev", "eth0", "dstport", "4789")
 	ip(h1, "link", "set", "vx42", "master", "br0", "up")
+	// A vxlan without a fixed remote learns its peers from the forwarding database.
+	ip(h1, "link", "add", "vx7", "type", "vxlan", "id", "7", "local", "198.51.100.1", "dev", "eth0", "dstport", "4789")
+	sh(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.2")
+	sh(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.3")
 	// Some kernels are built without GRE; the gretap is then left out.
 	gre := exec.Command("ip", "-n", h1, "link", "add", "gt1", "type", "gretap", "local", "198.51.100.1", "remote", "198.51.100.2", "key", "7").Run() == nil
 	if gre {
@@ -121,6 +125,9 @@ func TestCollectHandMadeLab(t *testing.T) {
 	vx, _ := host1.Link("vx42")
 	if vx.Kind != "vxlan" || vx.Master != "br0" || vx.Tunnel == nil || vx.Tunnel.VNI != 42 || vx.Tunnel.Remote != "198.51.100.2" || vx.Tunnel.Local != "198.51.100.1" || vx.Tunnel.Dev != "eth0" || vx.Tunnel.Port != 4789 {
 		t.Errorf("vx42 = %+v tunnel %+v", vx, vx.Tunnel)
+	}
+	if vx7, _ := host1.Link("vx7"); vx7.Tunnel == nil || strings.Join(vx7.Tunnel.Remotes, ",") != "198.51.100.2,198.51.100.3" {
+		t.Errorf("vx7's remotes from its fdb = %+v", vx7.Tunnel)
 	}
 	if gt, ok := host1.Link("gt1"); ok && (gt.Kind != "gretap" || gt.Up || gt.MTU != 1400 || gt.Tunnel == nil || gt.Tunnel.Remote != "198.51.100.2" || gt.Tunnel.Key != 7) {
 		t.Errorf("gt1 = %+v tunnel %+v", gt, gt.Tunnel)

@@ -69,8 +69,12 @@ func tunnelText(l Link) string {
 	if l.Kind == "vxlan" {
 		s += " vni " + strconv.Itoa(t.VNI)
 	}
-	if t.Local != "" || t.Remote != "" {
-		s += " " + orAny(t.Local) + "→" + orAny(t.Remote)
+	remote := t.Remote
+	if remote == "" && len(t.Remotes) > 0 {
+		remote = strings.Join(t.Remotes, ",")
+	}
+	if t.Local != "" || remote != "" {
+		s += " " + orAny(t.Local) + "→" + orAny(remote)
 	}
 	if t.Dev != "" {
 		s += " dev " + t.Dev

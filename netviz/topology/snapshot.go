@@ -79,6 +79,9 @@ type Tunnel struct {
 	VNI    int    `json:"vni,omitempty"`
 	Local  string `json:"local,omitempty"`
 	Remote string `json:"remote,omitempty"`
+	// Remotes are the VTEPs in a vxlan's forwarding database when it has no fixed
+	// Remote (one entry per peer host).
+	Remotes []string `json:"remotes,omitempty"`
 	// Port is the VXLAN UDP destination port.
 	Port int `json:"port,omitempty"`
 	// Dev is the link the tunnel's packets leave through.
