@@ -38,6 +38,15 @@ func frame(t testing.TB, ls ...gopacket.SerializableLayer) []byte {
 	return append([]byte(nil), buf.Bytes()...)
 }
 
+// layersOf is a layer that frame can serialise.
+type layersOf = gopacket.SerializableLayer
+
+func payload(s string) gopacket.Payload { return gopacket.Payload(s) }
+
+func icmpEcho(typ uint8, id, seq uint16) *layers.ICMPv4 {
+	return &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(typ, 0), Id: id, Seq: seq}
+}
+
 func ipv4(src, dst string, p layers.IPProtocol) *layers.IPv4 {
 	return &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: p, SrcIP: net.ParseIP(src).To4(), DstIP: net.ParseIP(dst).To4()}
 }
