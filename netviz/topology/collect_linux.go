@@ -58,6 +58,10 @@ func Collect(ctx context.Context, sources []Source) (Snapshot, error) {
 		return Snapshot{}, firstErr
 	}
 	resolvePeers(all)
+	if extra := adoptPeerNamespaces(all, byInode); len(extra) > 0 {
+		all = append(all, extra...)
+		resolvePeers(all)
+	}
 	s := Snapshot{Namespaces: make([]Namespace, len(all))}
 	for i, o := range all {
 		s.Namespaces[i] = o.ns

@@ -90,6 +90,15 @@ func handMadeLab(t *testing.T) (Snapshot, []Source) {
 	}
 	t.Cleanup(func() { _ = unix.Unmount(file, unix.MNT_DETACH) })
 
+	// A namespace made by hand, as [000] does, joined to br0 and not among the sources:
+	// it is found as the other end of its veth.
+	byHand := inst.Name + "x"
+	sh(t, "ip", "netns", "add", byHand)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", byHand).Run() })
+	ip(h1, "link", "add", "vethx", "type", "veth", "peer", "name", "eth9", "netns", byHand)
+	ip(h1, "link", "set", "vethx", "master", "br0", "up")
+	ip(byHand, "addr", "add", "172.18.0.9/24", "dev", "eth9")
+
 	sources := append(Sources(inst), Source{Name: "db", Kind: KindContainer, Path: "/run/netns/" + db})
 	s, err := Collect(context.Background(), sources)
 	if err != nil {
@@ -122,6 +131,11 @@ func TestCollectHandMadeLab(t *testing.T) {
 	if db, _ := host1.Link("vethdb"); db.Peer == nil || db.Peer.Namespace != "db" {
 		t.Errorf("vethdb's peer = %+v", db.Peer)
 	}
+	if x, _ := host1.Link("vethx"); x.Peer == nil || !strings.HasSuffix(x.Peer.Namespace, "x") || x.Peer.Link != "eth9" {
+		t.Errorf("vethx's peer in a namespace made by hand = %+v", x.Peer)
+	} else if n, _ := s.Namespace(x.Peer.Namespace); n.Kind != KindOther {
+		t.Errorf("the namespace made by hand = %+v", n)
+	}
 	vx, _ := host1.Link("vx42")
 	if vx.Kind != "vxlan" || vx.Master != "br0" || vx.Tunnel == nil || vx.Tunnel.VNI != 42 || vx.Tunnel.Remote != "198.51.100.2" || vx.Tunnel.Local != "198.51.100.1" || vx.Tunnel.Dev != "eth0" || vx.Tunnel.Port != 4789 {
 		t.Errorf("vx42 = %+v tunnel %+v", vx, vx.Tunnel)
@@ -153,6 +167,7 @@ func TestCollectHandMadeLab(t *testing.T) {
 	for _, line := range []string{
 		"▶ ├─ br0  bridge  172.18.0.1/24",
 		"▶ │  ├─ vethweb  ⇄ web:eth0 172.18.0.2/24",
+		"│  ├─ vethx  no-carrier  ⇄ " + s.Namespaces[len(s.Namespaces)-1].Name + ":eth9 172.18.0.9/24 DOWN",
 		"│  └─ vx42  vxlan vni 42 198.51.100.1→198.51.100.2 dev eth0  mtu 1450",
 		"▶    ├─ host1  ⇄ host1:eth0 198.51.100.1/24",
 	} {

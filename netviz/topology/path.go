@@ -67,14 +67,14 @@ func (s Snapshot) find(name string) (Namespace, bool) {
 	return Namespace{}, false
 }
 
-// Only keeps the namespace named host and the containers hanging off it (a veth of
-// theirs has its peer there).
+// Only keeps the namespace named host and the containers (and other namespaces)
+// hanging off it: a veth of theirs has its peer there.
 func (s Snapshot) Only(host string) Snapshot {
 	var out Snapshot
 	for _, n := range s.Namespaces {
 		keep := n.Name == host
 		for _, l := range n.Links {
-			if n.Kind == KindContainer && l.Peer != nil && l.Peer.Namespace == host {
+			if (n.Kind == KindContainer || n.Kind == KindOther) && l.Peer.namespace() == host {
 				keep = true
 			}
 		}

@@ -36,11 +36,11 @@ type row struct {
 }
 
 // Render draws the snapshot as text: one block per namespace (the LAN first, then the
-// hosts, then containers that are not drawn under a bridge port), each a tree of its
+// hosts, then namespaces that are not drawn under a bridge port), each a tree of its
 // uplink, bridges with their ports, tunnels and other links, and its routes. A veth
-// shows its peer (namespace:link and the peer's addresses); a container whose every
-// link is the peer of a host's veth is drawn on that veth's line instead of in a block
-// of its own.
+// shows its peer (namespace:link and the peer's addresses); a container (or a namespace
+// found as a veth's peer) whose every link is the peer of a host's veth is drawn on
+// that veth's line instead of in a block of its own.
 func Render(s Snapshot, o Options) string {
 	if o.Width <= 0 {
 		o.Width = 80
@@ -160,8 +160,8 @@ func (d drawer) arrange(n Namespace) ([]Link, map[string][]Link) {
 	return top, ports
 }
 
-// absorbedContainers are the container namespaces drawn on their host veth's line:
-// every link but lo is a veth whose peer is in a namespace that is not a container.
+// absorbedContainers are the container (and other) namespaces drawn on their host veth's
+// line: every link but lo is a veth whose peer is in a lab host or the LAN.
 func absorbedContainers(s Snapshot) map[string]bool {
 	kinds := map[string]Kind{}
 	for _, n := range s.Namespaces {
@@ -169,7 +169,7 @@ func absorbedContainers(s Snapshot) map[string]bool {
 	}
 	out := map[string]bool{}
 	for _, n := range s.Namespaces {
-		if n.Kind != KindContainer {
+		if n.Kind != KindContainer && n.Kind != KindOther {
 			continue
 		}
 		ok, any := true, false
@@ -178,7 +178,7 @@ func absorbedContainers(s Snapshot) map[string]bool {
 				continue
 			}
 			any = true
-			if l.Peer == nil || l.Peer.Namespace == "" || kinds[l.Peer.Namespace] == KindContainer || kinds[l.Peer.Namespace] == "" {
+			if k := kinds[l.Peer.namespace()]; k != KindHost && k != KindLAN {
 				ok = false
 			}
 		}

@@ -17,7 +17,8 @@ const (
 	KindHost Kind = "host"
 	// KindContainer is a container's own namespace.
 	KindContainer Kind = "container"
-	// KindOther is a namespace given by path that is none of the above.
+	// KindOther is any other namespace: given by path, or found in /run/netns as the
+	// other end of a lab veth (made by hand with `ip netns add`).
 	KindOther Kind = "other"
 )
 
@@ -126,4 +127,12 @@ func (n Namespace) Uplink() string {
 		}
 	}
 	return ""
+}
+
+// namespace is the peer's namespace name, "" for no peer.
+func (p *Peer) namespace() string {
+	if p == nil {
+		return ""
+	}
+	return p.Namespace
 }
