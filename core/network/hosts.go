@@ -165,6 +165,9 @@ func (m *Manager) setupHost(path string, h *Host) error {
 		return err
 	}
 	m.logIP(path, "link", "set", "lo", "up")
+	if err := m.ipv4Only(path); err != nil {
+		return err
+	}
 	if err := m.setupUplink(path, h.Name, h.Index); err != nil {
 		return err
 	}
@@ -175,6 +178,18 @@ func (m *Manager) setupHost(path string, h *Host) error {
 		return err
 	}
 	return m.applyRules(path, hostChains(true))
+}
+
+// ipv4Only turns IPv6 off in a lab namespace before its links are made: the lab is
+// IPv4, and captures on it show the articles' packets without router solicitations,
+// neighbour discovery and MLD reports of every new link.
+func (m *Manager) ipv4Only(path string) error {
+	for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"} {
+		if err := m.sysctl(path, key, "1"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The chains of the workbench's own in each host's iptables.

@@ -71,6 +71,9 @@ func (m *Manager) ensureLAN() error {
 	}
 	m.log.AddArgs("ip", "netns", "add", name)
 	err := func() error {
+		if err := m.ipv4Only(path); err != nil {
+			return err
+		}
 		h, err := openNs(path)
 		if err != nil {
 			return err
