@@ -59,6 +59,7 @@ type Error struct {
 	Msg string // what was wrong and what was expected
 }
 
+// Error is the message: "filter: column 12: expected ..., found ...".
 func (e *Error) Error() string {
 	return fmt.Sprintf("filter: column %d: %s", e.Col, e.Msg)
 }
