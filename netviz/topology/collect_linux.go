@@ -66,6 +66,13 @@ func Collect(ctx context.Context, sources []Source) (Snapshot, error) {
 	for i, o := range all {
 		s.Namespaces[i] = o.ns
 	}
+	sort.SliceStable(s.Namespaces, func(i, j int) bool {
+		a, b := s.Namespaces[i], s.Namespaces[j]
+		if kindRank[a.Kind] != kindRank[b.Kind] {
+			return kindRank[a.Kind] < kindRank[b.Kind]
+		}
+		return a.Name < b.Name
+	})
 	return s, nil
 }
 

@@ -25,7 +25,7 @@ func sh(t *testing.T, args ...string) {
 // a gretap. One container's namespace file sits where the engine keeps it
 // (<containers>/<id>/netns, with a state file naming it "web"); the other, "db", is
 // returned as an extra source.
-func handMadeLab(t *testing.T) (Snapshot, []Source) {
+func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 	testutil.RequireRoot(t)
 	testutil.KeepMachineNetwork(t)
 	inst := testutil.NewInstance(t)
@@ -104,11 +104,11 @@ func handMadeLab(t *testing.T) (Snapshot, []Source) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, sources
+	return s, sources, inst.Name
 }
 
 func TestCollectHandMadeLab(t *testing.T) {
-	s, sources := handMadeLab(t)
+	s, sources, instName := handMadeLab(t)
 	var names []string
 	for _, src := range sources {
 		names = append(names, string(src.Kind)+":"+src.Name)
@@ -167,7 +167,7 @@ func TestCollectHandMadeLab(t *testing.T) {
 	for _, line := range []string{
 		"▶ ├─ br0  bridge  172.18.0.1/24",
 		"▶ │  ├─ vethweb  ⇄ web:eth0 172.18.0.2/24",
-		"│  ├─ vethx  no-carrier  ⇄ " + s.Namespaces[len(s.Namespaces)-1].Name + ":eth9 172.18.0.9/24 DOWN",
+		"│  ├─ vethx  no-carrier  ⇄ " + instName+"x" + ":eth9 172.18.0.9/24 DOWN",
 		"│  └─ vx42  vxlan vni 42 198.51.100.1→198.51.100.2 dev eth0  mtu 1450",
 		"▶    ├─ host1  ⇄ host1:eth0 198.51.100.1/24",
 	} {

@@ -50,6 +50,7 @@ func containerName(dir string) string {
 	return id[:min(len(id), 12)]
 }
 
+// kindRank orders namespaces by kind: the LAN, hosts, containers, others.
 var kindRank = map[Kind]int{KindLAN: 0, KindHost: 1, KindContainer: 2, KindOther: 3}
 
 // sortSources orders sources as a Snapshot's namespaces: LAN, hosts, containers, others.
