@@ -167,7 +167,7 @@ func TestCollectHandMadeLab(t *testing.T) {
 	for _, line := range []string{
 		"▶ ├─ br0  bridge  172.18.0.1/24",
 		"▶ │  ├─ vethweb  ⇄ web:eth0 172.18.0.2/24",
-		"│  ├─ vethx  no-carrier  ⇄ " + instName+"x" + ":eth9 172.18.0.9/24 DOWN",
+		"│  ├─ vethx  no-carrier  ⇄ " + instName + "x" + ":eth9 172.18.0.9/24 DOWN",
 		"│  └─ vx42  vxlan vni 42 198.51.100.1→198.51.100.2 dev eth0  mtu 1450",
 		"▶    ├─ host1  ⇄ host1:eth0 198.51.100.1/24",
 	} {
