@@ -101,3 +101,42 @@ func TestAttachPingNATAndPublish(t *testing.T) {
 		t.Errorf("%s is still there after Detach", a2.HostVeth)
 	}
 }
+
+func TestCommandLogShowsWhatAPersonWouldType(t *testing.T) {
+	m, inst := newLab(t)
+	c := newSandbox(t, inst, "a")
+	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c1", NetnsPath: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Publish(context.Background(), a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := m.log.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range entries {
+		all.WriteString(e.Command + "\n")
+	}
+	host := inst.HostNetnsName(DefaultHost)
+	for _, want := range []string{
+		"ip netns add " + host,
+		"ip -n " + inst.HostNetnsName("lan") + " link add host1 type veth peer name eth0 netns " + host,
+		"ip netns exec " + host + " sysctl -w net.ipv4.ip_forward=1",
+		"ip -n " + host + " link add wb0 type bridge",
+		"ip netns exec " + host + " iptables -t nat -A WB-POSTROUTING -s 172.18.0.0/16 '!' -o wb0 -j MASQUERADE -m comment --comment 'workbench bridge: containers leave with the host'\\''s address'",
+		"ip -n " + host + " link add " + a.HostVeth + " mtu 1500 type veth peer name eth0 address 02:42:ac:12:00:02 netns " + c,
+		"ip -n " + host + " link set " + a.HostVeth + " master wb0",
+		"ip -n " + inst.HostNetnsName("cta") + " route add default via 172.18.0.1 dev eth0",
+		"ip netns exec " + host + " iptables -t nat -A WB-DNAT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:80",
+	} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the command log lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("command log:\n%s", all.String())
+	}
+}
