@@ -42,6 +42,14 @@ func TestReadDiffZeroInNetns(t *testing.T) {
 	ipt("-A", "OUTPUT", "-j", "WB-TEST")
 	ipt("-t", "nat", "-A", "POSTROUTING", "-s", "172.18.0.0/24", "!", "-o", "br0", "-j", "MASQUERADE")
 
+	// Odd rules of the articles: a random split, a rate-limited LOG with a quoted
+	// prefix, a MARK, a NodePort-style match.
+	ipt("-N", "Test-SVC")
+	ipt("-A", "Test-SVC", "-m", "statistic", "--mode", "random", "--probability", "0.5", "-j", "RETURN")
+	ipt("-A", "Test-SVC", "-p", "tcp", "-m", "limit", "--limit", "3/min", "-j", "LOG", "--log-prefix", "svc hit: ")
+	ipt("-t", "mangle", "-A", "OUTPUT", "-j", "MARK", "--set-mark", "0x4000/0x4000")
+	ipt("-t", "nat", "-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-p", "tcp", "--dport", "30001", "-j", "DNAT", "--to-destination", "10.0.0.2:88")
+
 	ctx := context.Background()
 	before, err := Read(ctx, path, "lab")
 	if err != nil {
@@ -66,6 +74,16 @@ func TestReadDiffZeroInNetns(t *testing.T) {
 	}
 	if !chain.Ours || !rule.Ours || rule.Comment != "wb: count pings" || rule.Packets < 6 {
 		t.Errorf("WB-TEST after 3 pings on lo (6 ICMP packets out): %+v", chain)
+	}
+	svc := findChain(t, after, "filter", "Test-SVC")
+	if len(svc.Rules) != 2 || svc.Rules[1].Target != "LOG" || !strings.Contains(svc.Rules[1].Spec, `--log-prefix "svc hit: "`) || svc.Ours {
+		t.Errorf("Test-SVC = %+v", svc)
+	}
+	if out := findChain(t, after, "mangle", "OUTPUT"); len(out.Rules) != 1 || out.Rules[0].Target != "MARK" {
+		t.Errorf("mangle OUTPUT = %+v", out)
+	}
+	if pre := findChain(t, after, "nat", "PREROUTING"); len(pre.Rules) != 1 || pre.Rules[0].Target != "DNAT" || !strings.Contains(pre.Rules[0].Spec, "--dport 30001") {
+		t.Errorf("nat PREROUTING = %+v", pre)
 	}
 	d := Diff(before, after)
 	k := Key{Table: "filter", Chain: "WB-TEST", Spec: rule.Spec}
@@ -108,4 +126,16 @@ func TestReadMissingNamespace(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "host ghost") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("Read of a missing namespace: %v", err)
 	}
+}
+
+func findChain(t *testing.T, s Snapshot, table, chain string) Chain {
+	t.Helper()
+	tb, _ := s.Table(table)
+	for _, c := range tb.Chains {
+		if c.Name == chain {
+			return c
+		}
+	}
+	t.Fatalf("no chain %s in table %s", chain, table)
+	return Chain{}
 }
