@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/instance"
 	"workbench/tui"
 )
 
@@ -19,6 +20,11 @@ func runApp(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	return tui.Run(cmd.Context(), appOptions(cmd, inst), cmd.InOrStdin(), cmd.OutOrStdout())
+}
+
+// appOptions are what the app is made of on an instance (the demo of a lab uses them too).
+func appOptions(cmd *cobra.Command, inst instance.Instance) tui.Options {
 	exe, err := os.Executable()
 	if err != nil {
 		exe = ""
@@ -29,6 +35,5 @@ func runApp(cmd *cobra.Command, _ []string) error {
 			names = append(names, c.Name())
 		}
 	}
-	opts := tui.Options{Run: Run, Commands: names, Executable: exe, Panes: tui.DefaultPanes(inst)}
-	return tui.Run(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
+	return tui.Options{Run: Run, Commands: names, Executable: exe, Panes: tui.DefaultPanes(inst)}
 }

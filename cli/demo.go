@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/labs"
+	"workbench/script"
+	"workbench/tui"
 )
 
 func init() { register(newDemoCmd) }
@@ -39,14 +41,27 @@ func newDemoCmd() *cobra.Command {
 	}
 }
 
-// playDemo plays a bundled lab in the app.
+// playDemo plays a bundled lab in the app, in the current instance; the lab stays
+// standing at the end so that it can be explored.
 func playDemo(cmd *cobra.Command, name string) error {
 	lab, err := labs.Get(name)
 	if err != nil {
 		return err
 	}
-	if _, err := lab.Script(); err != nil {
+	s, err := lab.Script()
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("playing %s in the app is not in this build: run it headless with `workbench --script %s`", lab.Name, lab.Name)
+	if err := needRoot(cmd); err != nil {
+		return err
+	}
+	inst, err := currentInstance()
+	if err != nil {
+		return err
+	}
+	if what := standingLab(inst); what != "" {
+		return fmt.Errorf("instance %s already has a lab standing (%s) and the lab's names may clash with it: `workbench reset` first, or play it in another instance (WORKBENCH_INSTANCE=demo1)", inst.Name, what)
+	}
+	player := script.NewPlayer(s, &script.Env{Run: Run, Lab: newScriptLab(inst)})
+	return tui.RunDemo(cmd.Context(), appOptions(cmd, inst), tui.NewDemo(lab.Name, player), cmd.InOrStdin(), cmd.OutOrStdout())
 }
