@@ -15,6 +15,7 @@ import (
 	"workbench/core"
 	"workbench/core/network"
 	"workbench/netviz/capture"
+	"workbench/netviz/capture/filter"
 	"workbench/nsutil"
 )
 
@@ -104,6 +105,11 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 		}
 		return err
 	}
+	ifaces := "every interface"
+	if len(cfg.Interfaces) > 0 && cfg.Interfaces[0] != "any" {
+		ifaces = strings.Join(cfg.Interfaces, ", ")
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s in %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", ifaces, cfg.Where, filter.DefaultSnaplen)
 	out := bufio.NewWriter(cmd.OutOrStdout())
 	n, werr := 0, error(nil)
 	for p := range c.Packets() {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -26,13 +28,25 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "masq.pcap")
 	var stdout, stderr bytes.Buffer
 	capture := exec.Command(testutil.Binary(t), "capture", "-i", "wb0", "-i", "eth0", "-c", "4", "-w", file, "icmp")
-	capture.Stdout, capture.Stderr = &stdout, &stderr
+	capture.Stdout = &stdout
+	errPipe, err := capture.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := capture.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// The capture is ready once it says what it listens on, as tcpdump does.
+	errLines := bufio.NewReader(errPipe)
+	first, err := errLines.ReadString('\n')
+	if want := "listening on wb0, eth0 in host host1, link-type EN10MB (Ethernet)"; !strings.HasPrefix(first, want) {
+		t.Fatalf("capture's first line: %q (%v), want %q", first, err, want)
+	}
 	done := make(chan error, 1)
-	go func() { done <- capture.Wait() }()
-	time.Sleep(500 * time.Millisecond)
+	go func() {
+		_, _ = io.Copy(&stderr, errLines)
+		done <- capture.Wait()
+	}()
 	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
 		t.Errorf("ping from a container to outside: %s", out)
 	}
