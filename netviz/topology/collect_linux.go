@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"sort"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"workbench/nsutil"
 )
 
 // opened is a namespace being read, with its handles kept open until every veth peer
@@ -93,12 +97,26 @@ func open(src Source) (*opened, error) {
 		return nil, fmt.Errorf("open netlink in namespace %s (%s): %w", src.Name, src.Path, err)
 	}
 	o := &opened{ns: Namespace{Name: src.Name, Kind: src.Kind, Path: src.Path, Inode: st.Ino}, fd: fd, h: h}
+	if src.Kind == KindHost || src.Kind == KindLAN {
+		o.ns.Forwarding = forwarding(src.Path)
+	}
 	if err := o.read(); err != nil {
 		h.Close()
 		fd.Close()
 		return nil, fmt.Errorf("read namespace %s (%s): %w", src.Name, src.Path, err)
 	}
 	return o, nil
+}
+
+// forwarding reads net.ipv4.ip_forward inside the namespace at path (sysctls under
+// /proc/sys/net belong to the namespace of the thread that opens them).
+func forwarding(path string) bool {
+	var b []byte
+	_ = nsutil.Do(path, func() (err error) {
+		b, err = os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+		return err
+	})
+	return strings.TrimSpace(string(b)) == "1"
 }
 
 func (o *opened) read() error {

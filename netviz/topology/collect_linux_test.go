@@ -46,6 +46,7 @@ func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 		ip(h, "link", "set", "eth0", "up")
 	}
 	ip(h1, "route", "add", "default", "via", "198.51.100.100")
+	sh(t, "ip", "netns", "exec", h1, "sysctl", "-qw", "net.ipv4.ip_forward=1")
 	ip(h1, "link", "add", "br0", "type", "bridge")
 	ip(h1, "addr", "add", "172.18.0.1/24", "dev", "br0")
 	ip(h1, "link", "set", "br0", "up")
@@ -119,6 +120,9 @@ func TestCollectHandMadeLab(t *testing.T) {
 	host1, ok := s.Namespace("host1")
 	if !ok {
 		t.Fatalf("no host1 in %+v", s)
+	}
+	if host2, _ := s.Namespace("host2"); !host1.Forwarding || host2.Forwarding {
+		t.Errorf("forwarding: host1 %v (set), host2 %v (not set)", host1.Forwarding, host2.Forwarding)
 	}
 	br, _ := host1.Link("br0")
 	if br.Kind != "bridge" || !br.Up || len(br.Addrs) != 1 || br.Addrs[0] != "172.18.0.1/24" {

@@ -79,6 +79,13 @@ func (d drawer) block(n Namespace) []row {
 	if n.Kind != KindContainer {
 		head += ", netns " + n.Path[strings.LastIndexByte(n.Path, '/')+1:]
 	}
+	if n.Kind == KindHost {
+		if n.Forwarding {
+			head += ", forwarding"
+		} else {
+			head += ", forwarding off"
+		}
+	}
 	rows := []row{{text: head + ")", style: headerRow}}
 	top, ports := d.arrange(n)
 	var items [][]row

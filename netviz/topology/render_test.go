@@ -36,7 +36,7 @@ func fixture() Snapshot {
 			veth(4, "host2", "lan0", "host2", "eth0", 2),
 			veth(5, "outside", "lan0", "outside", "eth0", 2),
 		}},
-		{Name: "host1", Kind: KindHost, Path: "/run/netns/wb-host1", Inode: 2, Links: []Link{
+		{Name: "host1", Kind: KindHost, Path: "/run/netns/wb-host1", Inode: 2, Forwarding: true, Links: []Link{
 			lo(),
 			veth(2, "eth0", "", "lan", "host1", 3, "198.51.100.1/24"),
 			{Index: 3, Name: "wb0", Kind: "bridge", MTU: 1500, Up: true, State: "up", MAC: "aa:bb:cc:00:01:01", Addrs: []string{"172.18.0.1/16"}},
@@ -50,7 +50,7 @@ func fixture() Snapshot {
 			{Dst: "198.51.100.0/24", Dev: "eth0"},
 			{Dst: "default", Gateway: "198.51.100.100", Dev: "eth0"},
 		}},
-		{Name: "host2", Kind: KindHost, Path: "/run/netns/wb-host2", Inode: 3, Links: []Link{
+		{Name: "host2", Kind: KindHost, Path: "/run/netns/wb-host2", Inode: 3, Forwarding: true, Links: []Link{
 			lo(),
 			veth(2, "eth0", "", "lan", "host2", 4, "198.51.100.2/24"),
 			{Index: 3, Name: "wb0", Kind: "bridge", MTU: 1500, Up: true, State: "down", Addrs: []string{"172.19.0.1/16"}},

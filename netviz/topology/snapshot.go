@@ -37,7 +37,10 @@ type Namespace struct {
 	Path string `json:"path"`
 	// Inode identifies the namespace (as in /proc/PID/ns/net -> net:[INODE]).
 	Inode uint64 `json:"inode"`
-	Links []Link `json:"links"`
+	// Forwarding is net.ipv4.ip_forward, read for hosts and the LAN only: whether the
+	// namespace routes packets between its links (containers reach out only if it does).
+	Forwarding bool   `json:"forwarding,omitempty"`
+	Links      []Link `json:"links"`
 	// Routes are the IPv4 routes of the main table.
 	Routes []Route `json:"routes,omitempty"`
 }
