@@ -3,8 +3,11 @@ package capture
 import (
 	"context"
 	"net"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/sys/unix"
@@ -78,5 +81,23 @@ func TestGREFromTheWire(t *testing.T) {
 	want := "vetha In IP 172.18.0.2 > 172.18.0.3: GREv0, length 32: IP 172.17.1.2 > 172.17.2.2: ICMP echo request, id 5, seq 1, length 8"
 	if !strings.Contains(got, want) {
 		t.Errorf("got:\n%swant %s", got, want)
+	}
+}
+
+// TestDNSQuestionIsShown captures a name lookup (busybox nslookup) on the bridge.
+func TestDNSQuestionIsShown(t *testing.T) {
+	l := newTestLab(t)
+	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "udp port 53"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	// Nothing answers on b: the question alone is what this checks.
+	_ = nsutil.Run(l.a, exec.CommandContext(ctx, "busybox", "nslookup", "outside.lab", "172.18.0.3"))
+	got := lines(settle(t, c))
+	t.Logf("udp port 53 on br0:\n%s", got)
+	if !regexp.MustCompile(`br0 In IP 172\.18\.0\.2\.\d+ > 172\.18\.0\.3\.53: \d+\+ A\? outside\.lab\. \(29\)`).MatchString(got) {
+		t.Errorf("no DNS question for outside.lab. in:\n%s", got)
 	}
 }
