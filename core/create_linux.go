@@ -16,11 +16,12 @@ import (
 	"workbench/images"
 )
 
-// create makes every part of a new container except its process: the directory and
-// state, the files bound into it, the overlay's directories, the network namespace and
-// endpoints, the cgroup. The caller holds the instance lock. On failure everything made
-// is removed again.
-func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err error) {
+// create makes a new container's directory and state, the files bound into it and the
+// overlay's directories, and plans its network; with provision it also makes the
+// network namespace and endpoints and the cgroup (otherwise start makes them while the
+// init boots). The caller holds the instance lock. On failure everything made is
+// removed again.
+func (e *Engine) create(ctx context.Context, spec RunSpec, provision bool) (c Container, err error) {
 	if err := checkOverlay(); err != nil {
 		return c, err
 	}
@@ -56,13 +57,16 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 			os.RemoveAll(e.Dir(c.ID))
 		}
 	}()
-	if err := e.makeNetwork(ctx, &c, spec.Net, all); err != nil {
+	if err := e.planNetwork(&c, spec.Net, all); err != nil {
 		return c, err
 	}
 	if err := e.save(c); err != nil {
 		return c, err
 	}
-	if _, err := cgroup.Create(e.inst, c.CgroupID, spec.Limits, e.log); err != nil {
+	if !provision {
+		return c, nil
+	}
+	if err := e.provision(ctx, &c, spec.Net, 0); err != nil {
 		return c, err
 	}
 	if c.Userns {
@@ -74,7 +78,19 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 			return c, err
 		}
 	}
-	return c, nil
+	return c, e.save(c)
+}
+
+// provision makes a container's network and its cgroup, side by side, and puts pid
+// (when not 0) in the cgroup.
+func (e *Engine) provision(ctx context.Context, c *Container, n NetSpec, pid int) error {
+	netErr := make(chan error, 1)
+	go func() { netErr <- e.makeNetwork(ctx, c, n) }()
+	g, cgErr := cgroup.Create(e.inst, c.CgroupID, c.Limits, e.log)
+	if cgErr == nil && pid > 0 {
+		cgErr = g.AddProcess(pid)
+	}
+	return errors.Join(<-netErr, cgErr)
 }
 
 // newContainer fills in a container's identity and options; it makes nothing.
@@ -159,16 +175,12 @@ func (e *Engine) makeDir(c *Container) error {
 	return nil
 }
 
-// makeNetwork gives the container its network namespace as its mode asks.
-func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec, all []Container) error {
+// planNetwork decides where a container's network namespace is, as its mode asks:
+// its own file, a lab host's (host) or another container's (container:NAME).
+func (e *Engine) planNetwork(c *Container, n NetSpec, all []Container) error {
 	c.NetMode, c.Host = firstNonEmpty(n.Mode, "bridge"), firstNonEmpty(n.Host, network.DefaultHost)
 	switch {
 	case c.NetMode == "host":
-		if c.Host != network.RealHost {
-			if err := e.net.EnsureLab(ctx); err != nil {
-				return err
-			}
-		}
 		p, err := e.net.HostNetnsPath(c.Host)
 		c.NetnsPath = p
 		return err
@@ -184,6 +196,23 @@ func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec, all [
 		return nil
 	}
 	c.NetnsPath = filepath.Join(e.Dir(c.ID), netnsFile)
+	return nil
+}
+
+// ownsNetns says whether the container's network namespace is its own.
+func (e *Engine) ownsNetns(c *Container) bool {
+	return c.NetnsPath == filepath.Join(e.Dir(c.ID), netnsFile)
+}
+
+// makeNetwork makes what planNetwork decided: the lab host of host mode, or the
+// container's own namespace with its loopback, endpoint and published ports.
+func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec) error {
+	if !e.ownsNetns(c) {
+		if c.NetMode == "host" && c.Host != network.RealHost {
+			return e.net.EnsureLab(ctx)
+		}
+		return nil
+	}
 	if err := e.makeNetns(c.NetnsPath); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,10 +33,11 @@ func init() {
 	}
 }
 
-// RunInit is the container's PID 1: it waits for its configuration (sent once it is in
-// its cgroup and network), builds the root filesystem, starts the command as its child,
-// then forwards signals to it and reaps every orphan until the command ends. It returns
-// the command's exit status.
+// RunInit is the container's PID 1: it reads its configuration, builds the root
+// filesystem, waits until the parent has put it in its cgroup and made its network,
+// then joins the network namespace, drops privileges and starts the command as its
+// child; it then forwards signals to it, starts exec'd processes and reaps every
+// orphan until the command ends. It returns the command's exit status.
 func RunInit() int {
 	syscall.CloseOnExec(initConfigFd)
 	syscall.CloseOnExec(initReportFd)
@@ -43,22 +45,31 @@ func RunInit() int {
 	report := os.NewFile(initReportFd, "report")
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs)
+	in := &initInput{fd: initConfigFd}
 	var cfg initConfig
-	raw, err := io.ReadAll(os.NewFile(initConfigFd, "config"))
+	line, err := in.line()
 	if err == nil {
-		err = json.Unmarshal(raw, &cfg)
+		err = json.Unmarshal(line, &cfg)
 	}
 	if err != nil {
 		return failInit(report, nil, fmt.Errorf("read the container's configuration: %w", err))
 	}
-	child, rec, err := startCommand(&cfg)
+	b := &rootfsBuilder{cfg: &cfg, root: cfg.Merged}
+	if err := b.build(); err != nil {
+		return failInit(report, b.log, err)
+	}
+	netns, err := in.goAhead()
 	if err != nil {
-		return failInit(report, rec, err)
+		return 1 // the parent gave up: it removes the container
+	}
+	child, err := startCommand(&cfg, b, netns)
+	if err != nil {
+		return failInit(report, b.log, err)
 	}
 	calls := make(chan execCall)
 	go serveExec(calls)
-	b, _ := json.Marshal(initReport{Log: rec})
-	report.Write(b)
+	out, _ := json.Marshal(initReport{Log: b.log})
+	report.Write(out)
 	report.Close()
 	return reap(child, sigs, calls)
 }
@@ -70,48 +81,114 @@ func failInit(report *os.File, rec []string, err error) int {
 	return 127
 }
 
-// startCommand makes the container from inside and starts its command.
-func startCommand(cfg *initConfig) (pid int, rec []string, err error) {
-	rec = append(rec, "unshare --cgroup")
+// startCommand finishes the container once it is in its cgroup: network namespace,
+// /sys, cgroup namespace, host name, privileges; then it starts the command.
+func startCommand(cfg *initConfig, b *rootfsBuilder, netns int) (pid int, err error) {
+	if netns >= 0 {
+		err := unix.Setns(netns, unix.CLONE_NEWNET)
+		unix.Close(netns)
+		if err != nil {
+			return 0, fmt.Errorf("join network namespace %s: %w", cfg.Netns, err)
+		}
+		b.record("nsenter", "--net="+cfg.Netns)
+	}
+	if err := b.finish(); err != nil {
+		return 0, err
+	}
+	b.record("unshare", "--cgroup")
 	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-		return 0, rec, fmt.Errorf("make the cgroup namespace: %w", err)
+		return 0, fmt.Errorf("make the cgroup namespace: %w", err)
 	}
 	if cfg.Hostname != "" {
-		rec = append(rec, "hostname "+cfg.Hostname)
+		b.record("hostname", cfg.Hostname)
 		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
-			return 0, rec, fmt.Errorf("set the host name: %w", err)
+			return 0, fmt.Errorf("set the host name: %w", err)
 		}
-	}
-	b := &rootfsBuilder{cfg: cfg}
-	err = b.build()
-	rec = append(rec, b.log...)
-	if err != nil {
-		return 0, rec, err
 	}
 	path, err := lookPath(cfg.Args[0], envValue(cfg.Env, "PATH"))
 	if err != nil {
-		return 0, rec, err
+		return 0, err
 	}
 	cred, err := lookupUser(cfg.User)
 	if err != nil {
-		return 0, rec, err
+		return 0, err
 	}
 	if cfg.Cwd != "" {
 		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
-			return 0, rec, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
+			return 0, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
 	if err := restrictThread(); err != nil {
-		return 0, rec, err
+		return 0, err
 	}
-	rec = append(rec, "capsh --caps=<docker default 14> --no-new-privs")
+	b.record("capsh", "--caps=<docker default 14>", "--no-new-privs")
 	cmd := &exec.Cmd{Path: path, Args: cfg.Args, Env: cfg.Env, Dir: cfg.Cwd,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: cfg.Tty, Setctty: cfg.Tty, Credential: cred}}
 	if err := cmd.Start(); err != nil {
-		return 0, rec, fmt.Errorf("start %s: %w", cfg.Args[0], unwrapExec(err))
+		return 0, fmt.Errorf("start %s: %w", cfg.Args[0], unwrapExec(err))
 	}
-	return cmd.Process.Pid, rec, nil
+	return cmd.Process.Pid, nil
+}
+
+// initInput reads the parent's messages on the init's configuration socket: one line
+// of JSON, then the go-ahead byte, which may carry the network namespace to join.
+type initInput struct {
+	fd    int
+	buf   []byte
+	netns int
+	ok    bool
+}
+
+// read receives more bytes and any descriptor sent with them.
+func (in *initInput) read() error {
+	b := make([]byte, 64*1024)
+	oob := make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := unix.Recvmsg(in.fd, b, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return io.EOF
+	}
+	in.buf = append(in.buf, b[:n]...)
+	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
+		for _, m := range msgs {
+			if fds, err := unix.ParseUnixRights(&m); err == nil && len(fds) > 0 {
+				in.netns, in.ok = fds[0], true
+			}
+		}
+	}
+	return nil
+}
+
+// line returns the first line.
+func (in *initInput) line() ([]byte, error) {
+	in.netns = -1
+	for {
+		if i := bytes.IndexByte(in.buf, '\n'); i >= 0 {
+			line := in.buf[:i]
+			in.buf = in.buf[i+1:]
+			return line, nil
+		}
+		if err := in.read(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// goAhead waits for the go-ahead byte and returns the network namespace sent with it,
+// or -1.
+func (in *initInput) goAhead() (int, error) {
+	for len(in.buf) == 0 {
+		if err := in.read(); err != nil {
+			return -1, err
+		}
+	}
+	if in.buf[0] != initGo {
+		return -1, fmt.Errorf("unexpected message from the parent")
+	}
+	return in.netns, nil
 }
 
 // reap forwards every signal to the command, starts exec requests, and reaps every

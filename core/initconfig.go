@@ -1,7 +1,8 @@
 package core
 
 // initConfig is what a container's init needs to build the container from inside its
-// new namespaces; the parent sends it as JSON once the init is in its cgroup.
+// new namespaces; the parent sends it as one line of JSON on the init's configuration
+// socket as soon as the init starts.
 type initConfig struct {
 	// Layers are the image's read-only layers, bottom first.
 	Layers []string
@@ -12,6 +13,9 @@ type initConfig struct {
 	OverlayMounted bool
 	// Files maps a path inside the container (/etc/hosts) to the file bound over it.
 	Files map[string]string
+	// Netns names the network namespace the init joins (sent with the go-ahead) before
+	// starting the command; "" when it was made in it.
+	Netns string
 	// Hostname is set in the new UTS namespace.
 	Hostname string
 	// Args, Env and Cwd are the command to run.
@@ -26,6 +30,10 @@ type initConfig struct {
 	// Userns says the init runs in a user namespace of its own.
 	Userns bool
 }
+
+// initGo is the byte the parent sends, after the configuration, once the init is in
+// its cgroup and its network namespace is ready.
+const initGo = 'g'
 
 // initReport is what the init answers: the commands it made (for the command log) and,
 // when it failed, why.

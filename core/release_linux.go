@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 
@@ -32,7 +31,7 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 		}
 	}
 	c.Networks = kept
-	if c.NetnsPath == filepath.Join(e.Dir(c.ID), netnsFile) {
+	if e.ownsNetns(c) {
 		if err := e.removeNetns(c.NetnsPath); err != nil {
 			errs = append(errs, err)
 		}

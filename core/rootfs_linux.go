@@ -39,7 +39,9 @@ var devices = []device{
 // namespace and records each step as a shell command.
 type rootfsBuilder struct {
 	cfg *initConfig
-	log []string
+	// root is where the rootfs is: the overlay's mount point, then / after pivot_root.
+	root string
+	log  []string
 }
 
 func (b *rootfsBuilder) record(args ...string) { b.log = append(b.log, cmdlog.Quote(args...)) }
@@ -89,16 +91,25 @@ func (b *rootfsBuilder) build() error {
 			return err
 		}
 	}
-	steps := []func() error{b.mountProc, b.mountSys, b.mountDev, b.bindFiles, b.pivot, b.maskPaths}
+	steps := []func() error{b.mountProc, b.mountDev, b.bindFiles, b.pivot}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
 		}
 	}
-	return nil
+	return b.maskPaths("/proc/")
 }
 
-func (b *rootfsBuilder) path(p string) string { return filepath.Join(b.cfg.Merged, p) }
+// finish mounts /sys, which shows the network namespace of its mounter, once the
+// init is in the container's, and hides what runc hides there.
+func (b *rootfsBuilder) finish() error {
+	if err := b.mountSys(); err != nil {
+		return err
+	}
+	return b.maskPaths("/sys/")
+}
+
+func (b *rootfsBuilder) path(p string) string { return filepath.Join(b.root, p) }
 
 func (b *rootfsBuilder) mountProc() error {
 	dir := b.path("/proc")
@@ -216,12 +227,16 @@ func (b *rootfsBuilder) pivot() error {
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return fmt.Errorf("detach the old root: %w", err)
 	}
+	b.root = "/"
 	return unix.Chdir("/")
 }
 
-// maskPaths hides maskedPaths and makes readonlyPaths read-only.
-func (b *rootfsBuilder) maskPaths() error {
+// maskPaths hides maskedPaths and makes readonlyPaths read-only, those under prefix.
+func (b *rootfsBuilder) maskPaths(prefix string) error {
 	for _, p := range maskedPaths {
+		if !strings.HasPrefix(p, prefix) {
+			continue
+		}
 		fi, err := os.Stat(p)
 		if err != nil {
 			continue
@@ -236,6 +251,9 @@ func (b *rootfsBuilder) maskPaths() error {
 		}
 	}
 	for _, p := range readonlyPaths {
+		if !strings.HasPrefix(p, prefix) {
+			continue
+		}
 		if _, err := os.Stat(p); err != nil {
 			continue
 		}

@@ -24,11 +24,17 @@ func (e *Engine) Run(ctx context.Context, spec RunSpec, stdio Stdio) (*Running, 
 		return nil, err
 	}
 	defer unlock()
-	c, err := e.create(ctx, spec)
+	// A user namespace's init cannot join a namespace of the machine's: make the
+	// network first so it is made in it. Otherwise make it while the init boots.
+	c, err := e.create(ctx, spec, spec.Userns)
 	if err != nil {
 		return nil, err
 	}
-	r, err := e.start(ctx, &c, stdio)
+	net := &spec.Net
+	if spec.Userns {
+		net = nil
+	}
+	r, err := e.start(ctx, &c, stdio, net)
 	if err != nil {
 		return nil, errors.Join(err, e.destroy(ctx, &c))
 	}
@@ -44,7 +50,7 @@ func (e *Engine) RunDetached(ctx context.Context, spec RunSpec) (Container, erro
 		return Container{}, err
 	}
 	defer unlock()
-	c, err := e.create(ctx, spec)
+	c, err := e.create(ctx, spec, true)
 	if err != nil {
 		return c, err
 	}
@@ -97,7 +103,7 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 		fmt.Fprint(report, err.Error())
 		return 1
 	}
-	r, err := e.start(ctx, &c, Stdio{})
+	r, err := e.start(ctx, &c, Stdio{}, nil)
 	if err != nil {
 		fmt.Fprint(report, err.Error())
 		return 1
