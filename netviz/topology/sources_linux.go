@@ -31,23 +31,38 @@ func Sources(inst instance.Instance) []Source {
 		}
 		out = append(out, Source{Name: name, Kind: kind, Path: p})
 	}
-	files, _ := filepath.Glob(filepath.Join(inst.ContainersDir(), "*", "netns"))
-	for _, p := range files {
-		out = append(out, Source{Name: containerName(filepath.Dir(p)), Kind: KindContainer, Path: p})
+	dirs, _ := filepath.Glob(filepath.Join(inst.ContainersDir(), "*"))
+	for _, dir := range dirs {
+		if src, ok := containerSource(dir); ok {
+			out = append(out, src)
+		}
 	}
 	sortSources(out)
 	return out
 }
 
-// containerName reads the name from a container directory's state file, or gives the
-// short ID (the directory's name) when there is none.
-func containerName(dir string) string {
-	var st struct{ Name string }
-	if b, err := os.ReadFile(filepath.Join(dir, "state.json")); err == nil && json.Unmarshal(b, &st) == nil && st.Name != "" {
-		return st.Name
+// containerSource names a container's namespace: its own file <dir>/netns, or for a
+// container that joined another's namespace (container:NAME) the file its state names.
+// The name comes from the state file, else the short ID (the directory's name).
+func containerSource(dir string) (Source, bool) {
+	var st struct{ Name, NetnsPath string }
+	if b, err := os.ReadFile(filepath.Join(dir, "state.json")); err == nil {
+		_ = json.Unmarshal(b, &st)
 	}
-	id := filepath.Base(dir)
-	return id[:min(len(id), 12)]
+	if st.Name == "" {
+		id := filepath.Base(dir)
+		st.Name = id[:min(len(id), 12)]
+	}
+	path := filepath.Join(dir, "netns")
+	if _, err := os.Stat(path); err != nil {
+		if path = st.NetnsPath; path == "" {
+			return Source{}, false
+		}
+		if _, err := os.Stat(path); err != nil {
+			return Source{}, false
+		}
+	}
+	return Source{Name: st.Name, Kind: KindContainer, Path: path}, true
 }
 
 // kindRank orders namespaces by kind: the LAN, hosts, containers, others.
