@@ -49,30 +49,32 @@ func (c *pingCheck) Verify(ctx context.Context, env *Env) Verdict {
 }
 
 // tcpCheck is `expect tcp|no-tcp PLACE ADDR:PORT`: a TCP connection opened from the
-// place's network namespace.
+// place's network namespace. A connection that is expected is tried again for a few
+// seconds, so a server that is still starting gets its time.
 type tcpCheck struct {
 	from     Place
 	addr     netip.AddrPort
 	wantFail bool
 }
 
+// tcpPatience is how long an expected connection is tried again.
+const tcpPatience = 3 * time.Second
+
 func (c *tcpCheck) Verify(ctx context.Context, env *Env) Verdict {
 	path, err := env.Lab.NetnsPath(ctx, c.from)
 	if err != nil {
 		return Verdict{Detail: err.Error()}
 	}
+	deadline := time.Now().Add(tcpPatience)
 	var connErr error
-	err = nsutil.Do(path, func() error {
-		d := net.Dialer{Timeout: 2 * time.Second}
-		conn, err := d.DialContext(ctx, "tcp", c.addr.String())
-		if err == nil {
-			conn.Close()
+	for {
+		if err := nsutil.Do(path, func() error { connErr = dialOnce(ctx, c.addr); return nil }); err != nil {
+			return Verdict{Detail: err.Error()}
 		}
-		connErr = err
-		return nil
-	})
-	if err != nil {
-		return Verdict{Detail: err.Error()}
+		if connErr == nil || c.wantFail || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	v := Verdict{Pass: (connErr == nil) != c.wantFail}
 	if connErr == nil {
@@ -81,6 +83,16 @@ func (c *tcpCheck) Verify(ctx context.Context, env *Env) Verdict {
 		v.Detail = fmt.Sprintf("%s refused or did not answer %s: %s", c.addr, c.from, lastPart(connErr.Error()))
 	}
 	return v
+}
+
+// dialOnce opens and closes one TCP connection from the calling thread's namespace.
+func dialOnce(ctx context.Context, addr netip.AddrPort) error {
+	d := net.Dialer{Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr.String())
+	if err == nil {
+		conn.Close()
+	}
+	return err
 }
 
 // lastPart keeps the end of a wrapped network error, the part that says what happened.
