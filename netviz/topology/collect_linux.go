@@ -22,6 +22,19 @@ type opened struct {
 	fd    netns.NsHandle
 	h     *netlink.Handle
 	links []netlink.Link
+	// shared is set while the namespace is named after a container that joined it.
+	shared bool
+}
+
+// join records that src reads the same namespace: a container that joined it is listed
+// in Joined; a container that owns it takes the name from one that had joined it.
+func (o *opened) join(src Source) {
+	if o.shared && !src.Shared && src.Kind == KindContainer {
+		o.ns.Joined = append(o.ns.Joined, o.ns.Name)
+		o.ns.Name, o.shared = src.Name, false
+		return
+	}
+	o.ns.Joined = append(o.ns.Joined, src.Name)
 }
 
 // Collect reads every source into a snapshot. A namespace reached by two sources (two
@@ -50,11 +63,12 @@ func Collect(ctx context.Context, sources []Source) (Snapshot, error) {
 			continue
 		}
 		if prev := byInode[o.ns.Inode]; prev != nil {
-			prev.ns.Name += "+" + src.Name
+			prev.join(src)
 			o.h.Close()
 			o.fd.Close()
 			continue
 		}
+		o.shared = src.Shared
 		byInode[o.ns.Inode] = o
 		all = append(all, o)
 	}

@@ -45,8 +45,12 @@ func (d drawer) peerText(p *Peer, r *row) string {
 	if p.Namespace == "" {
 		return "⇄ if" + strconv.Itoa(p.Index) + " (elsewhere)"
 	}
-	t := "⇄ " + p.Namespace + ":" + p.Link
-	peerNs, _ := d.s.Namespace(p.Namespace)
+	label := p.Namespace
+	peerNs, ok := d.s.Namespace(p.Namespace)
+	if ok {
+		label = peerNs.Label()
+	}
+	t := "⇄ " + label + ":" + p.Link
 	peer, _ := peerNs.Link(p.Link)
 	for _, a := range peer.Addrs {
 		t += " " + a

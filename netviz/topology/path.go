@@ -1,14 +1,14 @@
 package topology
 
-import "strings"
+import "slices"
 
 // Hop is one link on a container's path to the outside.
 type Hop struct {
 	Namespace, Link string
 }
 
-// Path returns the links a packet from the container (a namespace Name, one of the
-// names of a shared namespace, or a namespace file path) crosses on its way out: its
+// Path returns the links a packet from the container (a namespace Name, the name of a
+// container that joined a namespace, or a namespace file path) crosses on its way out: its
 // interface, the veth end on the host, the bridge, the host's uplink (the link of its
 // default route) and, on the LAN, the uplink's peer and the LAN bridge. It is empty
 // when no namespace has that name.
@@ -51,17 +51,12 @@ func Path(s Snapshot, container string) []Hop {
 	return hops
 }
 
-// find returns the namespace with the given name, one of whose "+"-joined names it is,
+// find returns the namespace with the given name, joined by a container of that name,
 // or whose file path it is.
 func (s Snapshot) find(name string) (Namespace, bool) {
 	for _, n := range s.Namespaces {
-		if n.Name == name || n.Path == name {
+		if n.Name == name || n.Path == name || slices.Contains(n.Joined, name) {
 			return n, true
-		}
-		for _, part := range strings.Split(n.Name, "+") {
-			if part == name {
-				return n, true
-			}
 		}
 	}
 	return Namespace{}, false

@@ -75,7 +75,7 @@ type drawer struct {
 }
 
 func (d drawer) block(n Namespace) []row {
-	head := "■ " + n.Name + "  (" + string(n.Kind)
+	head := "■ " + n.Label() + "  (" + string(n.Kind)
 	if n.Kind != KindContainer {
 		head += ", netns " + n.Path[strings.LastIndexByte(n.Path, '/')+1:]
 	}

@@ -41,7 +41,7 @@ func fixture() Snapshot {
 			veth(2, "eth0", "", "lan", "host1", 3, "198.51.100.1/24"),
 			{Index: 3, Name: "wb0", Kind: "bridge", MTU: 1500, Up: true, State: "up", MAC: "aa:bb:cc:00:01:01", Addrs: []string{"172.18.0.1/16"}},
 			veth(4, "veth1a2b3c4", "wb0", "web", "eth0", 2),
-			veth(5, "veth5d6e7f8", "wb0", "app+sidecar", "eth0", 2),
+			veth(5, "veth5d6e7f8", "wb0", "app", "eth0", 2),
 			{Index: 6, Name: "vx-blue", Kind: "vxlan", MTU: 1450, Up: true, State: "unknown", Master: "wb0", Tunnel: &Tunnel{VNI: 4242, Local: "198.51.100.1", Remote: "198.51.100.2", Port: 4789, Dev: "eth0"}},
 			{Index: 7, Name: "gre-h2", Kind: "gretap", MTU: 1462, Up: true, State: "unknown", Tunnel: &Tunnel{Local: "198.51.100.1", Remote: "198.51.100.2", Key: 7}},
 			veth(8, "vethlost", "", "", "", 9),
@@ -64,7 +64,7 @@ func fixture() Snapshot {
 		{Name: "web", Kind: KindContainer, Path: "/run/workbench/containers/0123/netns", Inode: 5, Links: []Link{
 			lo(), veth(2, "eth0", "", "host1", "veth1a2b3c4", 4, "172.18.0.2/16"),
 		}, Routes: []Route{{Dst: "default", Gateway: "172.18.0.1", Dev: "eth0"}}},
-		{Name: "app+sidecar", Kind: KindContainer, Path: "/run/workbench/containers/4567/netns", Inode: 6, Links: []Link{
+		{Name: "app", Joined: []string{"sidecar"}, Kind: KindContainer, Path: "/run/workbench/containers/4567/netns", Inode: 6, Links: []Link{
 			lo(), veth(2, "eth0", "", "host1", "veth5d6e7f8", 5, "172.18.0.3/16"),
 		}},
 		{Name: "lonely", Kind: KindContainer, Path: "/run/workbench/containers/89ab/netns", Inode: 7, Links: []Link{lo()}},
@@ -132,7 +132,7 @@ func TestRenderEmpty(t *testing.T) {
 func TestPath(t *testing.T) {
 	s := fixture()
 	got := strings.Join(hopStrings(Path(s, "sidecar")), " ")
-	if got != "app+sidecar:eth0 host1:veth5d6e7f8 host1:wb0 host1:eth0 lan:host1 lan:lan0" {
+	if got != "app:eth0 host1:veth5d6e7f8 host1:wb0 host1:eth0 lan:host1 lan:lan0" {
 		t.Errorf("Path(sidecar) = %s", got)
 	}
 	if p := Path(s, "nobody"); p != nil {
@@ -179,8 +179,11 @@ func TestOnly(t *testing.T) {
 	for _, n := range fixture().Only("host1").Namespaces {
 		names = append(names, n.Name)
 	}
-	if got := strings.Join(names, " "); got != "host1 web app+sidecar" {
+	if got := strings.Join(names, " "); got != "host1 web app" {
 		t.Errorf("Only(host1) keeps %s", got)
+	}
+	if text := Render(fixture().Only("host1"), Options{}); !strings.Contains(text, "eth0  198.51.100.1/24  ⇄ lan:host1") {
+		t.Errorf("a peer in a namespace left out loses its name:\n%s", text)
 	}
 }
 

@@ -6,6 +6,8 @@
 // state, so links made by hand with `ip` appear too.
 package topology
 
+import "strings"
+
 // Kind says what a network namespace plays in the lab.
 type Kind string
 
@@ -31,8 +33,12 @@ type Snapshot struct {
 // Namespace is one network namespace and what is in it.
 type Namespace struct {
 	// Name is the host's name, the container's name, "lan", or the file's base name.
+	// Peers name the namespace by it.
 	Name string `json:"name"`
 	Kind Kind   `json:"kind"`
+	// Joined are the containers that share this namespace with it (--net
+	// container:NAME, or --net host for a host).
+	Joined []string `json:"joined,omitempty"`
 	// Path is the namespace file that was read.
 	Path string `json:"path"`
 	// Inode identifies the namespace (as in /proc/PID/ns/net -> net:[INODE]).
@@ -138,4 +144,13 @@ func (p *Peer) namespace() string {
 		return ""
 	}
 	return p.Namespace
+}
+
+// Label is the namespace's name followed by those of the containers that joined it:
+// "web+side".
+func (n Namespace) Label() string {
+	if len(n.Joined) == 0 {
+		return n.Name
+	}
+	return n.Name + "+" + strings.Join(n.Joined, "+")
 }

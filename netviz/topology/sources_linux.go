@@ -15,6 +15,9 @@ type Source struct {
 	Name string
 	Kind Kind
 	Path string
+	// Shared tells that the namespace belongs to another container or a host: the
+	// container joined it (--net container:NAME or host).
+	Shared bool
 }
 
 // Sources lists the namespaces of an instance: the LAN and every lab host (the files
@@ -53,16 +56,16 @@ func containerSource(dir string) (Source, bool) {
 		id := filepath.Base(dir)
 		st.Name = id[:min(len(id), 12)]
 	}
-	path := filepath.Join(dir, "netns")
-	if _, err := os.Stat(path); err != nil {
-		if path = st.NetnsPath; path == "" {
+	src := Source{Name: st.Name, Kind: KindContainer, Path: filepath.Join(dir, "netns")}
+	if _, err := os.Stat(src.Path); err != nil {
+		if src.Path, src.Shared = st.NetnsPath, true; src.Path == "" {
 			return Source{}, false
 		}
-		if _, err := os.Stat(path); err != nil {
+		if _, err := os.Stat(src.Path); err != nil {
 			return Source{}, false
 		}
 	}
-	return Source{Name: st.Name, Kind: KindContainer, Path: path}, true
+	return src, true
 }
 
 // kindRank orders namespaces by kind: the LAN, hosts, containers, others.

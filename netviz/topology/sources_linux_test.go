@@ -27,7 +27,7 @@ func TestContainerSource(t *testing.T) {
 
 	for dir, want := range map[string]Source{
 		"aaaa":             {Name: "web", Kind: KindContainer, Path: own},
-		"bbbb":             {Name: "side", Kind: KindContainer, Path: own},
+		"bbbb":             {Name: "side", Kind: KindContainer, Path: own, Shared: true},
 		"cccccccccccccccc": {Name: "cccccccccccc", Kind: KindContainer, Path: filepath.Join(root, "cccccccccccccccc", "netns")},
 	} {
 		if got, ok := containerSource(filepath.Join(root, dir)); !ok || got != want {
