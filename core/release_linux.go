@@ -13,9 +13,16 @@ import (
 
 // release removes the kernel objects a container holds while it runs: published ports,
 // endpoints, its own network namespace and its cgroup. Its directory, state and log
-// stay. It goes on past failures and returns them all.
+// stay. It goes on past failures and returns them all. The namespace goes first: with
+// no process left in it the kernel frees it, with its end of the veth pair, in the
+// background; the cgroup goes meanwhile.
 func (e *Engine) release(ctx context.Context, c *Container) error {
+	cgErr := make(chan error, 1)
+	go func() { cgErr <- e.releaseCgroup(c) }()
 	var errs []error
+	if e.ownsNetns(c) {
+		errs = append(errs, e.removeNetns(c.NetnsPath))
+	}
 	if len(c.Ports) > 0 {
 		if err := e.net.Unpublish(ctx, c.Ports); err != nil {
 			errs = append(errs, err)
@@ -31,11 +38,6 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 		}
 	}
 	c.Networks = kept
-	if e.ownsNetns(c) {
-		if err := e.removeNetns(c.NetnsPath); err != nil {
-			errs = append(errs, err)
-		}
-	}
 	if c.Userns {
 		if err := unix.Unmount(c.Rootfs, unix.MNT_DETACH); err == nil {
 			e.log.AddArgs("umount", "-l", c.Rootfs)
@@ -43,15 +45,19 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 			errs = append(errs, fmt.Errorf("unmount %s: %w", c.Rootfs, err))
 		}
 	}
-	if g, err := cgroup.Open(e.inst, c.CgroupID); err == nil {
-		if oom, err := g.OOMKilled(); err == nil && oom {
-			c.OOMKilled = true
-		}
-		if err := g.Delete(); err != nil {
-			errs = append(errs, err)
-		}
+	return errors.Join(append(errs, <-cgErr)...)
+}
+
+// releaseCgroup notes whether the OOM killer struck, then removes the cgroup.
+func (e *Engine) releaseCgroup(c *Container) error {
+	g, err := cgroup.Open(e.inst, c.CgroupID)
+	if err != nil {
+		return nil // never made, or removed already
 	}
-	return errors.Join(errs...)
+	if oom, err := g.OOMKilled(); err == nil && oom {
+		c.OOMKilled = true
+	}
+	return g.Delete()
 }
 
 // destroy releases a container and removes its directory. The caller holds the lock.
