@@ -66,6 +66,9 @@ func TestEndToEndPublishNATModes(t *testing.T) {
 	if got := l.must("port", "web"); !strings.Contains(got, "80/tcp -> 198.51.100.1:8080") {
 		t.Errorf("port web = %q", got)
 	}
+	if got := l.must("port"); !strings.Contains(got, "host1\t198.51.100.1:8080 -> 172.18.0.2:80/tcp") {
+		t.Errorf("port = %q", got)
+	}
 	for _, c := range [][]string{
 		{"host", "exec", "outside", "busybox", "wget", "-qO-", "http://198.51.100.1:8080/"},
 		{"host", "exec", "host1", "busybox", "wget", "-qO-", "http://198.51.100.1:8080/"},
