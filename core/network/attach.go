@@ -68,12 +68,16 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	if err == nil {
 		err = m.save(s)
 	}
+	if err == nil {
+		err = m.refreshHosts(s, n, e)
+	}
 	if err != nil {
 		_ = m.dropEndpoint(n, e)
 		m.deleteLink(m.hostPath(host), a.HostVeth)
+		_ = m.refreshHosts(s, n, Endpoint{})
 		return Attachment{}, err
 	}
-	return a, m.refreshHosts(s, n, e)
+	return a, nil
 }
 
 // dockerMAC is the MAC Docker gives an endpoint: 02:42 and the four bytes of its IPv4.
