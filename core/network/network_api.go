@@ -9,9 +9,12 @@ import (
 
 // Cross-host modes of `network create --crosshost`.
 const (
-	CrossHostGW    = "host-gw"
+	// CrossHostGW joins hosts with plain routes via each other's LAN address ([004]).
+	CrossHostGW = "host-gw"
+	// CrossHostVXLAN joins the hosts' bridges into one L2 segment over VXLAN.
 	CrossHostVXLAN = "vxlan"
-	CrossHostGRE   = "gre"
+	// CrossHostGRE joins the hosts' bridges with gretap tunnels ([002]).
+	CrossHostGRE = "gre"
 )
 
 // defaultCluster is the address range of a cross-host network when none is given; each
