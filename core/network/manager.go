@@ -38,6 +38,9 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 		return "", err
 	}
 	path := m.hostPath(host)
+	if host == RealHost {
+		return path, nil
+	}
 	if !exists(path) || host == lanNetns {
 		return "", fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add NAME`", host)
 	}
