@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +18,7 @@ func newIptablesCmd() *cobra.Command {
 	var host, table string
 	var asJSON, zero, hooks bool
 	var width int
+	var rate time.Duration
 	cmd := &cobra.Command{
 		Use:   "iptables",
 		Short: "Show a lab host's iptables tables, chains and rules with their counters",
@@ -30,6 +33,9 @@ func newIptablesCmd() *cobra.Command {
 			}
 			if err := iptables.CheckTable(table); err != nil {
 				return err
+			}
+			if rate < 0 || rate > time.Minute {
+				return fmt.Errorf("--rate %s is out of range: give a duration from 1ms to 1m, e.g. --rate 2s", rate)
 			}
 			inst, err := currentInstance()
 			if err != nil {
@@ -58,6 +64,19 @@ func newIptablesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var prev *iptables.Snapshot
+			if rate > 0 {
+				select {
+				case <-time.After(rate):
+				case <-cmd.Context().Done():
+					return cmd.Context().Err()
+				}
+				first := snap
+				if snap, err = iptables.Read(cmd.Context(), path, name); err != nil {
+					return err
+				}
+				prev = &first
+			}
 			if asJSON {
 				if table != "" {
 					t, ok := snap.Table(table)
@@ -69,7 +88,7 @@ func newIptablesCmd() *cobra.Command {
 				return printJSON(cmd, snap)
 			}
 			w, colour := viewOutput(cmd, width)
-			_, err = io.WriteString(cmd.OutOrStdout(), iptables.Render(snap, iptables.Options{Width: w, Table: table, Color: colour, Hooks: hooks}))
+			_, err = io.WriteString(cmd.OutOrStdout(), iptables.Render(snap, iptables.Options{Width: w, Table: table, Color: colour, Hooks: hooks, Prev: prev}))
 			return err
 		},
 	}
@@ -78,6 +97,7 @@ func newIptablesCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
 	cmd.Flags().BoolVar(&zero, "zero", false, "zero the counters (of the table given with -t, else of every table) first")
 	cmd.Flags().BoolVar(&hooks, "hooks", true, "draw the five netfilter hooks with the traffic through each")
+	cmd.Flags().DurationVar(&rate, "rate", 0, "read twice, this long apart (e.g. 2s), and show the rules that moved with their rate")
 	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
 	return cmd
 }

@@ -67,6 +67,10 @@ func TestTopologyAndIptablesCommands(t *testing.T) {
 	if strings.Contains(out, "table nat") {
 		t.Errorf("iptables -t filter shows the nat table:\n%s", out)
 	}
+	out, code = runBinary(t, "iptables", "--rate", "100ms", "--width", "120")
+	if code != 0 || !strings.Contains(out, "moved") {
+		t.Errorf("iptables --rate: %d\n%s", code, out)
+	}
 	out, _ = runBinary(t, "iptables", "--json")
 	if !strings.Contains(out, `"comment": "count pings"`) || !strings.Contains(out, `"name": "WB-POSTROUTING"`) {
 		t.Errorf("iptables --json lacks the rule or the workbench's chain:\n%s", out)
@@ -123,6 +127,7 @@ func TestTopologyAndIptablesBadInput(t *testing.T) {
 		{[]string{"iptables"}, "the lab is not made yet"},
 		{[]string{"iptables", "-t", "nats"}, `unknown iptables table "nats": use one of raw, mangle, nat, filter, security`},
 		{[]string{"iptables", "--host", "Bad!"}, `host name "Bad!" is invalid`},
+		{[]string{"iptables", "--rate", "2m"}, "--rate 2m0s is out of range"},
 		{[]string{"iptables", "--host", "nope"}, `unknown host "nope"`},
 		{[]string{"topology", "--host", "nope"}, `unknown host "nope"`},
 		{[]string{"topology", "--highlight", "ghost"}, `no container "ghost"`},

@@ -27,7 +27,8 @@ var terminal = map[string]bool{
 // many), or, when more (iptables-nft keeps no policy counters), the packets a rule saw
 // plus those ended before it. Every table that hooks there sees the same packets (nat
 // only the first of each connection), so the hook's figure is the largest over its
-// tables.
+// tables; PREROUTING then counts at least what INPUT and FORWARD saw, POSTROUTING at
+// least what FORWARD and OUTPUT saw.
 func Traffic(s Snapshot) []HookTraffic {
 	out := make([]HookTraffic, len(Hooks))
 	for i, h := range Hooks {
@@ -56,6 +57,15 @@ func Traffic(s Snapshot) []HookTraffic {
 				out[i].Packets, out[i].Bytes = bestPk, bestBy
 			}
 		}
+	}
+	// Every packet that went through INPUT or FORWARD came through PREROUTING, and
+	// every one that went through FORWARD or OUTPUT leaves through POSTROUTING.
+	pre, in, fwd, local, post := &out[0], out[1], out[2], out[3], &out[4]
+	if n := in.Packets + fwd.Packets; n > pre.Packets {
+		pre.Packets, pre.Bytes = n, in.Bytes+fwd.Bytes
+	}
+	if n := fwd.Packets + local.Packets; n > post.Packets {
+		post.Packets, post.Bytes = n, fwd.Bytes+local.Bytes
 	}
 	return out
 }
