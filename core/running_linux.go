@@ -1,0 +1,153 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// Stdio are the streams a container's process is attached to while it runs. Its
+// output always goes to the log as well.
+type Stdio struct {
+	// In feeds the process's standard input; nil gives it /dev/null.
+	In io.Reader
+	// Out and Err receive its output; nil records it in the log only.
+	Out, Err io.Writer
+}
+
+// Running is a container whose PID 1 this process started and supervises.
+type Running struct {
+	e       *Engine
+	c       Container
+	cmd     *exec.Cmd
+	log     *logWriter
+	copiers sync.WaitGroup
+	tty     *os.File
+}
+
+// Container is the container's state as of its start.
+func (r *Running) Container() Container { return r.c }
+
+// Resize sets the window size of the container's terminal (with -t).
+func (r *Running) Resize(rows, cols uint16) error {
+	if r.tty == nil {
+		return nil
+	}
+	return pty.Setsize(r.tty, &pty.Winsize{Rows: rows, Cols: cols})
+}
+
+// streams makes the container's standard streams: a pseudo-terminal with -t, pipes
+// otherwise, and starts copying them to the log and the attached streams.
+func (r *Running) streams(c *Container, stdio Stdio) (files [3]*os.File, err error) {
+	if c.Tty {
+		master, slave, err := pty.Open()
+		if err != nil {
+			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
+		}
+		r.tty = master
+		r.copy(r.log.stream("stdout", stdio.Out), master)
+		if stdio.In != nil {
+			go func() { _, _ = io.Copy(master, stdio.In) }()
+		}
+		return [3]*os.File{slave, slave, slave}, nil
+	}
+	if f, ok := stdio.In.(*os.File); ok {
+		files[0] = f
+	} else if stdio.In != nil {
+		inR, inW, err := os.Pipe()
+		if err != nil {
+			return files, err
+		}
+		go func() {
+			_, _ = io.Copy(inW, stdio.In)
+			inW.Close()
+		}()
+		files[0] = inR
+	}
+	for i, name := range []string{"stdout", "stderr"} {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return files, err
+		}
+		attached := stdio.Out
+		if i == 1 {
+			attached = stdio.Err
+		}
+		r.copy(r.log.stream(name, attached), pr)
+		files[i+1] = pw
+	}
+	return files, nil
+}
+
+// copy copies src to dst until src ends, then closes src.
+func (r *Running) copy(dst io.Writer, src *os.File) {
+	r.copiers.Add(1)
+	go func() {
+		defer r.copiers.Done()
+		_, _ = io.Copy(dst, src)
+		src.Close()
+	}()
+}
+
+// abort undoes streams after a failed start.
+func (r *Running) abort(files [3]*os.File, err error) error {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+	r.copiers.Wait()
+	if r.tty != nil {
+		r.tty.Close()
+	}
+	r.log.Close()
+	return err
+}
+
+// Wait waits for the container's PID 1 to end, records its exit status, releases its
+// kernel objects (and removes it with --rm), and returns its final state.
+func (r *Running) Wait(ctx context.Context) (Container, error) {
+	err := r.cmd.Wait()
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return r.c, fmt.Errorf("wait for container %s: %w", r.c.Name, err)
+		}
+		code = exitCode(ee.Sys().(syscall.WaitStatus))
+	}
+	r.copiers.Wait()
+	if r.tty != nil {
+		r.tty.Close()
+	}
+	r.log.Close()
+	return r.e.finish(ctx, r.c.ID, code, "")
+}
+
+// finish records the end of a container, releases it, and removes it with --rm.
+func (e *Engine) finish(ctx context.Context, id string, code int, why string) (Container, error) {
+	unlock, err := e.inst.Lock()
+	if err != nil {
+		return Container{}, err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil {
+		// Removed meanwhile (rm -f, reset): nothing is left to record.
+		return Container{ID: id, State: StateExited, ExitCode: code}, nil
+	}
+	c.State, c.ExitCode, c.Finished, c.Error = StateExited, code, time.Now(), why
+	err = e.release(ctx, &c)
+	if c.AutoRemove {
+		return c, errors.Join(err, e.destroy(ctx, &c))
+	}
+	return c, errors.Join(err, e.save(c))
+}
