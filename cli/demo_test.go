@@ -11,6 +11,7 @@ import (
 )
 
 func TestDemoLists(t *testing.T) {
+	testutil.NewInstance(t)
 	out, code := runBinary(t, "demo")
 	if code != 0 || !strings.Contains(out, "000-bridge-by-hand") || !strings.Contains(out, "004-kube-service") {
 		t.Fatalf("demo list: %d\n%s", code, out)

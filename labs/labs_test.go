@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"workbench/testutil"
 )
@@ -57,5 +58,33 @@ func TestLabs(t *testing.T) {
 				t.Errorf("lab %s: no summary line:\n%s", l.Name, out)
 			}
 		})
+	}
+}
+
+// BenchmarkLabs runs every bundled lab once with the real binary, each in an instance
+// of its own, and reports the whole suite's time and the slowest lab's.
+func BenchmarkLabs(b *testing.B) {
+	testutil.RequireRoot(b)
+	all, err := List()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bin := testutil.Binary(b)
+	for i := 0; i < b.N; i++ {
+		var total, slowest time.Duration
+		for _, l := range all {
+			testutil.NewInstance(b)
+			start := time.Now()
+			out, err := exec.Command(bin, "--script", l.Name).CombinedOutput()
+			took := time.Since(start)
+			if err != nil {
+				_ = exec.Command(bin, "reset").Run()
+				b.Fatalf("lab %s failed (%v):\n%s", l.Name, err, out)
+			}
+			total += took
+			slowest = max(slowest, took)
+		}
+		b.ReportMetric(total.Seconds(), "suite-s")
+		b.ReportMetric(slowest.Seconds(), "slowest-lab-s")
 	}
 }

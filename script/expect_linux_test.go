@@ -43,7 +43,7 @@ func (l pairLab) run(ctx context.Context, args []string, _ io.Reader, stdout, st
 	return 0
 }
 
-func newPairLab(t *testing.T) pairLab {
+func newPairLab(t testing.TB) pairLab {
 	testutil.RequireRoot(t)
 	testutil.KeepMachineNetwork(t)
 	inst := testutil.NewInstance(t)
