@@ -3,12 +3,15 @@ package iptables
 // Key names a rule across two snapshots: its table, chain and text, plus which copy of
 // that text it is when a chain holds the same rule more than once.
 type Key struct {
+	// Table, Chain and Spec are where the rule is and its text.
 	Table, Chain, Spec string
-	Copy               int
+	// Copy counts the rules with the same text before it in its chain.
+	Copy int
 }
 
 // Delta is how a rule's (or a chain policy's) counters moved between two snapshots.
 type Delta struct {
+	// Packets and Bytes are how much the counters went up.
 	Packets, Bytes uint64
 	// Rate is packets per second over the time between the snapshots.
 	Rate float64

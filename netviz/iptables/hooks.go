@@ -11,7 +11,9 @@ var Hooks = []string{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}
 
 // HookTraffic is the traffic seen at one hook.
 type HookTraffic struct {
-	Hook           string
+	// Hook is the hook's name (PREROUTING...).
+	Hook string
+	// Packets and Bytes are what went through it, as far as the counters tell.
 	Packets, Bytes uint64
 }
 

@@ -24,12 +24,15 @@ type Snapshot struct {
 
 // Table is one netfilter table (raw, mangle, nat, filter, security).
 type Table struct {
-	Name   string  `json:"name"`
+	// Name is the table's name: raw, mangle, nat, filter or security.
+	Name string `json:"name"`
+	// Chains are in the order iptables-save gives them: built-in ones first.
 	Chains []Chain `json:"chains"`
 }
 
 // Chain is a built-in chain (with a policy) or a user chain (policy "-").
 type Chain struct {
+	// Name is the chain's name (PREROUTING, WB-DNAT...).
 	Name string `json:"name"`
 	// Policy is ACCEPT or DROP for a built-in chain, "-" for a user chain.
 	Policy string `json:"policy"`
@@ -38,14 +41,16 @@ type Chain struct {
 	Packets uint64 `json:"packets"`
 	Bytes   uint64 `json:"bytes"`
 	// Ours tells that the workbench made the chain (its name starts with WB-).
-	Ours  bool   `json:"ours,omitempty"`
+	Ours bool `json:"ours,omitempty"`
+	// Rules are the chain's rules in order.
 	Rules []Rule `json:"rules"`
 }
 
 // Rule is one rule of a chain with its counters.
 type Rule struct {
 	// Num is the rule's 1-based position in its chain, as `iptables -L --line-numbers`.
-	Num     int    `json:"num"`
+	Num int `json:"num"`
+	// Packets and Bytes count what the rule matched.
 	Packets uint64 `json:"packets"`
 	Bytes   uint64 `json:"bytes"`
 	// Spec is the rule as iptables-save writes it after "-A CHAIN".

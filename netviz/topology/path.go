@@ -4,6 +4,7 @@ import "slices"
 
 // Hop is one link on a container's path to the outside.
 type Hop struct {
+	// Namespace and Link name the link: the Name of its namespace and its own name.
 	Namespace, Link string
 }
 

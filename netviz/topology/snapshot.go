@@ -27,6 +27,7 @@ const (
 // Snapshot is the network of a lab at one moment. Namespaces come in this order: the
 // LAN, the hosts by name, the containers by name, the others.
 type Snapshot struct {
+	// Namespaces are every namespace read, in the order above.
 	Namespaces []Namespace `json:"namespaces"`
 }
 
@@ -35,7 +36,8 @@ type Namespace struct {
 	// Name is the host's name, the container's name, "lan", or the file's base name.
 	// Peers name the namespace by it.
 	Name string `json:"name"`
-	Kind Kind   `json:"kind"`
+	// Kind is what the namespace plays in the lab.
+	Kind Kind `json:"kind"`
 	// Joined are the containers that share this namespace with it (--net
 	// container:NAME, or --net host for a host).
 	Joined []string `json:"joined,omitempty"`
@@ -45,21 +47,26 @@ type Namespace struct {
 	Inode uint64 `json:"inode"`
 	// Forwarding is net.ipv4.ip_forward, read for hosts and the LAN only: whether the
 	// namespace routes packets between its links (containers reach out only if it does).
-	Forwarding bool   `json:"forwarding,omitempty"`
-	Links      []Link `json:"links"`
+	Forwarding bool `json:"forwarding,omitempty"`
+	// Links are every link of the namespace, lo included, by index.
+	Links []Link `json:"links"`
 	// Routes are the IPv4 routes of the main table.
 	Routes []Route `json:"routes,omitempty"`
 }
 
 // Link is one network interface.
 type Link struct {
-	Index int    `json:"index"`
-	Name  string `json:"name"`
+	// Index is the link's ifindex in its namespace.
+	Index int `json:"index"`
+	// Name is the interface name (eth0, wb0, veth1a2b3c4...).
+	Name string `json:"name"`
 	// Kind is the link type as `ip -d link` says it: veth, bridge, vxlan, gretap, gre,
 	// loopback, dummy, device...
 	Kind string `json:"kind"`
-	MAC  string `json:"mac,omitempty"`
-	MTU  int    `json:"mtu"`
+	// MAC is the link-layer address, "" for links without one.
+	MAC string `json:"mac,omitempty"`
+	// MTU is the largest packet the link carries.
+	MTU int `json:"mtu"`
 	// Up is the administrative state (ip link set up).
 	Up bool `json:"up"`
 	// State is the operational state: up, down, unknown, lowerlayerdown...
@@ -79,15 +86,19 @@ type Peer struct {
 	// Namespace is the Name of the namespace holding it; "" when that namespace was not
 	// read (the end is elsewhere on the machine).
 	Namespace string `json:"namespace,omitempty"`
-	Link      string `json:"link,omitempty"`
-	Index     int    `json:"index"`
+	// Link is the name of the other end.
+	Link string `json:"link,omitempty"`
+	// Index is the other end's ifindex in its namespace.
+	Index int `json:"index"`
 }
 
 // Tunnel is the configuration of an encapsulating link.
 type Tunnel struct {
 	// VNI is the VXLAN network identifier (0 for GRE).
-	VNI    int    `json:"vni,omitempty"`
-	Local  string `json:"local,omitempty"`
+	VNI int `json:"vni,omitempty"`
+	// Local is the address the tunnel's packets leave from, "" when any.
+	Local string `json:"local,omitempty"`
+	// Remote is the far end of the tunnel, "" when not fixed.
 	Remote string `json:"remote,omitempty"`
 	// Remotes are the VTEPs in a vxlan's forwarding database when it has no fixed
 	// Remote (one entry per peer host).
@@ -103,9 +114,11 @@ type Tunnel struct {
 // Route is one route, summarised.
 type Route struct {
 	// Dst is the destination prefix or "default".
-	Dst     string `json:"dst"`
+	Dst string `json:"dst"`
+	// Gateway is the next hop, "" for a directly connected destination.
 	Gateway string `json:"gateway,omitempty"`
-	Dev     string `json:"dev,omitempty"`
+	// Dev is the link the route leaves through.
+	Dev string `json:"dev,omitempty"`
 }
 
 // Namespace returns the namespace with the given name and whether it is there.

@@ -12,8 +12,11 @@ import (
 
 // Source is a network namespace to read: where its file is and what it plays.
 type Source struct {
+	// Name is what the snapshot calls the namespace (host1, lan, a container's name).
 	Name string
+	// Kind is what the namespace plays in the lab.
 	Kind Kind
+	// Path is the namespace file (a bind mount under /run/netns or a container's).
 	Path string
 	// Shared tells that the namespace belongs to another container or a host: the
 	// container joined it (--net container:NAME or host).
