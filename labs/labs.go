@@ -63,8 +63,11 @@ func Get(name string) (Lab, error) {
 			match = append(match, base)
 		}
 	}
-	if len(match) != 1 {
-		return Lab{}, fmt.Errorf("no single lab is named %q: `workbench demo` lists them", name)
+	switch {
+	case len(match) == 0:
+		return Lab{}, fmt.Errorf("no lab is named %q: `workbench demo` lists them", name)
+	case len(match) > 1:
+		return Lab{}, fmt.Errorf("%q names %d labs (%s): give more of the name", name, len(match), strings.Join(match, ", "))
 	}
 	src, err := files.ReadFile(match[0] + Ext)
 	if err != nil {

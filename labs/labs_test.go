@@ -27,8 +27,14 @@ func TestEveryLabParses(t *testing.T) {
 			t.Errorf("%s: a lab starts with a `say` line that names it", l.Name)
 		}
 	}
-	if _, err := Get("no-such-lab"); err == nil {
-		t.Error("Get of an unknown lab should fail")
+	if _, err := Get("no-such-lab"); err == nil || !strings.Contains(err.Error(), "no lab is named") {
+		t.Errorf("Get of an unknown lab: %v", err)
+	}
+	if _, err := Get("004"); err == nil || !strings.Contains(err.Error(), "give more of the name") {
+		t.Errorf("Get of an ambiguous prefix: %v", err)
+	}
+	if l, err := Get("003"); err != nil || l.Name != "003-out-and-in" {
+		t.Errorf("Get of a unique prefix: %v %v", l.Name, err)
 	}
 }
 
