@@ -38,7 +38,7 @@ func (o *opened) join(src Source) {
 }
 
 // Collect reads every source into a snapshot. A namespace reached by two sources (two
-// containers sharing one) appears once, named after both. A source that cannot be
+// containers sharing one) appears once, the second source listed in its Joined. A source that cannot be
 // opened (a container that just went away) is left out and named in the error only
 // when nothing could be read at all.
 func Collect(ctx context.Context, sources []Source) (Snapshot, error) {
@@ -54,6 +54,11 @@ func Collect(ctx context.Context, sources []Source) (Snapshot, error) {
 	for _, src := range sources {
 		if err := ctx.Err(); err != nil {
 			return Snapshot{}, err
+		}
+		var st unix.Stat_t
+		if unix.Stat(src.Path, &st) == nil && byInode[st.Ino] != nil {
+			byInode[st.Ino].join(src) // seen already: not read twice
+			continue
 		}
 		o, err := open(src)
 		if err != nil {
