@@ -90,6 +90,15 @@ func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Unmount(file, unix.MNT_DETACH) })
+	// "aside" joined web's namespace (--net container:web): no file of its own, its
+	// state names web's.
+	side := filepath.Join(inst.ContainersDir(), "fedcba9876543210")
+	if err := os.MkdirAll(side, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(side, "state.json"), []byte(`{"Name":"aside","NetnsPath":"`+file+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// A namespace made by hand, as [000] does, joined to br0 and not among the sources:
 	// it is found as the other end of its veth.
@@ -114,7 +123,7 @@ func TestCollectHandMadeLab(t *testing.T) {
 	for _, src := range sources {
 		names = append(names, string(src.Kind)+":"+src.Name)
 	}
-	if got := strings.Join(names, " "); got != "lan:lan host:host1 host:host2 container:web container:db" {
+	if got := strings.Join(names, " "); got != "lan:lan host:host1 host:host2 container:aside container:web container:db" {
 		t.Errorf("sources = %s", got)
 	}
 	host1, ok := s.Namespace("host1")
@@ -158,7 +167,7 @@ func TestCollectHandMadeLab(t *testing.T) {
 		t.Errorf("lan's port host2 = %+v", p)
 	}
 	web, _ := s.Namespace("web")
-	if web.Kind != KindContainer || len(web.Routes) == 0 {
+	if web.Kind != KindContainer || len(web.Routes) == 0 || strings.Join(web.Joined, ",") != "aside" {
 		t.Errorf("web = %+v", web)
 	}
 
@@ -167,10 +176,13 @@ func TestCollectHandMadeLab(t *testing.T) {
 		t.Errorf("Path(web) = %v, want %v", got, want)
 	}
 
+	if got := Path(s, "aside"); len(got) != len(want) {
+		t.Errorf("Path(aside) = %v, want web's path", got)
+	}
 	text := Render(s, Options{Width: 80, Highlight: "web"})
 	for _, line := range []string{
 		"▶ ├─ br0  bridge  172.18.0.1/24",
-		"▶ │  ├─ vethweb  ⇄ web:eth0 172.18.0.2/24",
+		"▶ │  ├─ vethweb  ⇄ web+aside:eth0 172.18.0.2/24",
 		"│  ├─ vethx  no-carrier  ⇄ " + instName + "x" + ":eth9 172.18.0.9/24 DOWN",
 		"│  └─ vx42  vxlan vni 42 198.51.100.1→198.51.100.2 dev eth0  mtu 1450",
 		"▶    ├─ host1  ⇄ host1:eth0 198.51.100.1/24",
