@@ -106,6 +106,7 @@ func TestResetLeavesNothing(t *testing.T) {
 	mustWB(t, "run", "-d", "--name", "a", "--net", "none", "busybox", "sleep", "1000")
 	mustWB(t, "run", "-d", "--name", "b", "--userns", "--net", "none", "busybox", "sleep", "1000")
 	mustWB(t, "run", "--name", "c", "--net", "none", "busybox", "true")
+	mustWB(t, "run", "-d", "--name", "d", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
 	mustWB(t, "exec", "a", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
 	mustWB(t, "reset")
 	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {

@@ -154,6 +154,7 @@ func (x *Execution) streams(tty bool, stdio Stdio) (files [3]*os.File, err error
 			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
 		}
 		x.tty = master
+		_ = pty.Setsize(master, &defaultWinsize)
 		x.copyOut(stdio.Out, master)
 		if stdio.In != nil {
 			go func() { _, _ = io.Copy(master, stdio.In) }()

@@ -23,6 +23,9 @@ type Stdio struct {
 	Out, Err io.Writer
 }
 
+// defaultWinsize is a new terminal's size until the attached terminal's is known.
+var defaultWinsize = pty.Winsize{Rows: 24, Cols: 80}
+
 // Running is a container whose PID 1 this process started and supervises.
 type Running struct {
 	e       *Engine
@@ -53,6 +56,7 @@ func (r *Running) streams(c *Container, stdio Stdio) (files [3]*os.File, err err
 			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
 		}
 		r.tty = master
+		_ = pty.Setsize(master, &defaultWinsize)
 		r.copy(r.log.stream("stdout", stdio.Out), master)
 		if stdio.In != nil {
 			go func() { _, _ = io.Copy(master, stdio.In) }()
