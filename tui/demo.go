@@ -124,14 +124,17 @@ func resultLine(r script.Result) string {
 	return "$ " + r.Step.Source
 }
 
-// paneIndex finds the pane a `focus` line names ("log" is the command log).
+// paneIndex finds the pane a `focus` line names: a word of its title ("log" is the
+// command log).
 func (d *demoModel) paneIndex(name string) int {
 	if name == "" {
 		return -1
 	}
 	for i, p := range d.app.panes {
-		if strings.Contains(strings.ToLower(p.Title()), name) {
-			return i
+		for _, word := range strings.Fields(strings.ToLower(p.Title())) {
+			if word == name {
+				return i
+			}
 		}
 	}
 	return -1

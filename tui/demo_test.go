@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"workbench/script"
+)
+
+// demoKey feeds a key to the demo and, for a beat, the beat's result back, as the
+// program does.
+func demoKey(t *testing.T, d *demoModel, k string) {
+	t.Helper()
+	_, cmd := d.Update(keyMsg(k))
+	if cmd == nil {
+		return
+	}
+	if beat, ok := cmd().(demoBeatMsg); ok {
+		d.Update(beat)
+	}
+}
+
+func TestDemoBanner(t *testing.T) {
+	s, err := script.Parse("t.lab", []byte("say A lab of two beats.\nfocus iptables\nps\npause\nsay Now a check.\nfocus log\nexpect ok ps\nexpect fail ps\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, run := newApp(t, 120, 40, 3)
+	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
+	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if app.height != 40-demoBannerLines {
+		t.Fatalf("the app got %d lines under the banner, want %d", app.height, 40-demoBannerLines)
+	}
+	view := d.View().Content
+	if !strings.Contains(view, "lab t") || !strings.Contains(view, "A lab of two beats.") || !strings.Contains(view, "step 0/8") {
+		t.Fatalf("banner before the first beat:\n%s", view)
+	}
+	demoKey(t, d, ".")
+	if got := d.app.focused().Title(); got != "iptables" {
+		t.Errorf("focus after the first beat: %q, want iptables", got)
+	}
+	if view := d.View().Content; !strings.Contains(view, "$ ps") || len(run.got) != 1 {
+		t.Errorf("after the first beat (ran %q):\n%s", run.got, view)
+	}
+	demoKey(t, d, ".") // the pause
+	demoKey(t, d, ".")
+	if got := d.app.focused().Title(); got != "Command log" {
+		t.Errorf("focus after `focus log`: %q", got)
+	}
+	if view := d.View().Content; !strings.Contains(view, "PASS expect ok ps") || !strings.Contains(view, "Now a check.") {
+		t.Errorf("after the check:\n%s", view)
+	}
+	demoKey(t, d, ".")
+	view = d.View().Content
+	if !strings.Contains(view, "FAIL expect fail ps") || !strings.Contains(view, "1 passed  1 failed") || !strings.Contains(view, "the lab is over") {
+		t.Errorf("at the end:\n%s", view)
+	}
+	if lines := strings.Split(view, "\n"); len(lines) != 40 {
+		t.Errorf("the demo draws %d lines on a 40-line screen", len(lines))
+	}
+}
