@@ -192,3 +192,31 @@ func percentile(v []float64, p float64) float64 {
 	sort.Float64s(s)
 	return s[int(p*float64(len(s)-1))]
 }
+
+// FuzzRender draws the fixture with fuzzed names and widths: it must never panic nor
+// draw a line wider than asked.
+func FuzzRender(f *testing.F) {
+	f.Add("web", "eth0", "172.18.0.2/16", 80)
+	f.Add("ウェブ", "eth\t0", "", 200)
+	f.Add("", "", "\x1b[31m", 3)
+	f.Fuzz(func(t *testing.T, ns, link, addr string, width int) {
+		s := fixture()
+		s.Namespaces[4].Name = ns
+		s.Namespaces[4].Links[1].Name = link
+		s.Namespaces[4].Links[1].Addrs = []string{addr}
+		s.Namespaces[1].Links[3].Peer = &Peer{Namespace: ns, Link: link, Index: 2}
+		width = width%400 + 1
+		if width < 1 {
+			width = -width + 1
+		}
+		text := Render(s, Options{Width: width, Highlight: ns})
+		if strings.ContainsAny(ns+link+addr, "\x1b\t\n\r") {
+			return // control characters have no width of their own
+		}
+		for _, l := range strings.Split(text, "\n") {
+			if w := ansi.StringWidth(l); w > max(width, 4) {
+				t.Fatalf("width %d: a line is %d wide: %q", width, w, l)
+			}
+		}
+	})
+}
