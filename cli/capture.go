@@ -26,7 +26,7 @@ type captureFlags struct {
 	host, container string
 	ifaces          []string
 	linkHeaders     bool
-	count           int
+	count, snaplen  int
 	write, read     string
 	noPromisc       bool
 	detail          bool
@@ -61,6 +61,7 @@ default interface is eth0. --host real is the machine's own network namespace.`,
 	fs.StringArrayVarP(&f.ifaces, "interface", "i", nil, "interface to capture; repeat for several; any = every interface")
 	fs.BoolVarP(&f.linkHeaders, "ether", "e", false, "print the MAC addresses and Ethernet type of each frame")
 	fs.IntVarP(&f.count, "count", "c", 0, "stop after this many packets")
+	fs.IntVarP(&f.snaplen, "snapshot-length", "s", filter.DefaultSnaplen, "bytes kept of each packet")
 	fs.StringVarP(&f.write, "write", "w", "", "also write the packets to this pcap file")
 	fs.StringVarP(&f.read, "read", "r", "", "read packets from this pcap file instead of capturing")
 	fs.BoolVarP(&f.noPromisc, "no-promiscuous-mode", "p", false, "leave the interfaces out of promiscuous mode")
@@ -71,6 +72,9 @@ default interface is eth0. --host real is the machine's own network namespace.`,
 func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 	if f.count < 0 {
 		return fmt.Errorf("-c %d: the count must be a positive number of packets", f.count)
+	}
+	if f.snaplen < 64 || f.snaplen > filter.DefaultSnaplen {
+		return fmt.Errorf("-s %d: the snapshot length must be from 64 to %d bytes", f.snaplen, filter.DefaultSnaplen)
 	}
 	if f.read != "" {
 		if f.host != "" || f.container != "" || len(f.ifaces) > 0 {
@@ -88,10 +92,10 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 	if err != nil {
 		return err
 	}
-	cfg.Filter, cfg.LinkHeaders, cfg.NoPromisc = expr, f.linkHeaders, f.noPromisc
+	cfg.Filter, cfg.LinkHeaders, cfg.NoPromisc, cfg.Snaplen = expr, f.linkHeaders, f.noPromisc, f.snaplen
 	var pw *capture.PcapWriter
 	if f.write != "" {
-		if pw, err = capture.CreatePcap(f.write, 0); err != nil {
+		if pw, err = capture.CreatePcap(f.write, f.snaplen); err != nil {
 			return err
 		}
 	}
@@ -109,7 +113,7 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 	if len(cfg.Interfaces) > 0 && cfg.Interfaces[0] != "any" {
 		ifaces = strings.Join(cfg.Interfaces, ", ")
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s in %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", ifaces, cfg.Where, filter.DefaultSnaplen)
+	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s in %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", ifaces, cfg.Where, f.snaplen)
 	out := bufio.NewWriter(cmd.OutOrStdout())
 	n, werr := 0, error(nil)
 	for p := range c.Packets() {
