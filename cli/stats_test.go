@@ -6,12 +6,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"workbench/cgview"
 	"workbench/core"
+	"workbench/core/cgroup"
 	"workbench/instance"
 	"workbench/testutil"
 )
@@ -90,6 +92,40 @@ func TestLimitsEndToEnd(t *testing.T) {
 	}
 	if c, err := e.Lookup(context.Background(), "hog"); err != nil || !c.OOMKilled {
 		t.Errorf("the engine did not record the OOM kill: %+v, %v", c, err)
+	}
+
+	// A fork loop stops at the pids limit (which counts every task of the container,
+	// its init's threads included); the container keeps running.
+	if out, code := runBinary(t, "run", "-d", "--name", "forks", "--pids-limit", "20", "busybox", "sh", "-c",
+		`(i=0; while [ $i -lt 40 ]; do sleep 300 & i=$((i+1)); done) 2>/dev/null; exec sleep 300`); code != 0 {
+		t.Fatalf("run --pids-limit 20: %d\n%s", code, out)
+	}
+	time.Sleep(time.Second)
+	if r := statsOf(t, "forks"); r.PidsLimit != 20 || r.PidsCurrent < 15 || r.PidsCurrent > 20 {
+		t.Errorf("fork loop under --pids-limit 20: %d tasks, limit %d", r.PidsCurrent, r.PidsLimit)
+	}
+
+	// --cpuset-cpus 0 pins every process of the container to CPU 0.
+	if out, code := runBinary(t, "run", "-d", "--name", "pinned", "--cpuset-cpus", "0", "busybox", "sleep", "300"); code != 0 {
+		t.Fatalf("run --cpuset-cpus 0: %d\n%s", code, out)
+	}
+	c, err := e.Lookup(context.Background(), "pinned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := cgroup.Open(inst, c.CgroupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids, err := g.Pids()
+	if err != nil || len(pids) == 0 {
+		t.Fatalf("pinned container's processes: %v, %v", pids, err)
+	}
+	for _, pid := range pids {
+		b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+		if !strings.Contains(string(b), "Cpus_allowed_list:\t0\n") {
+			t.Errorf("process %d of a --cpuset-cpus 0 container is not pinned to CPU 0", pid)
+		}
 	}
 
 	// Bad input: one line, nothing made.
