@@ -105,6 +105,8 @@ func TestCaptureBadInput(t *testing.T) {
 		{[]string{"capture", "-r", filepath.Join(dir, "none.pcap")}, "no such file or directory"},
 		{[]string{"capture", "-r", "/etc/hostname", "-i", "eth0"}, "-r reads a file: it takes no --host, --container or -i"},
 		{[]string{"capture", "-c", "-3"}, "the count must be a positive number"},
+		{[]string{"capture", "-s", "10"}, "the snapshot length must be from 64 to 262144 bytes"},
+		{[]string{"capture", "-r", "/etc/hostname", "-w", filepath.Join(dir, "no/such/dir.pcap")}, "cannot write the capture to"},
 	} {
 		out, code := runBinary(t, c.args...)
 		if code != 1 || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
