@@ -63,12 +63,16 @@ type Check interface {
 	Verify(ctx context.Context, env *Env) Verdict
 }
 
-// runCommand runs a command line and returns its status and everything it printed.
-// A substitution that fails is the command's failure.
+// runCommand runs a command line and returns its status and everything it printed. A
+// leading `workbench` is dropped, as lines are often pasted from a shell; a
+// substitution that fails is the command's failure.
 func runCommand(ctx context.Context, env *Env, cl CommandLine) (int, string) {
 	args, err := cl.Expand(ctx, env)
 	if err != nil {
 		return 1, err.Error() + "\n"
+	}
+	if len(args) > 1 && args[0] == "workbench" {
+		args = args[1:]
 	}
 	var out bytes.Buffer
 	w := &lockedWriter{w: &out}

@@ -62,7 +62,7 @@ var commands = fakeCommands{
 
 func TestRunnerPasses(t *testing.T) {
 	r, out, ok := runScript(t, `say A lab.
-ps
+workbench ps
 expect ok ps
 expect fail inspect nope
 expect output ps contains web lacks db matches '/abc\s+web/'
