@@ -50,7 +50,7 @@ type Capture struct {
 }
 
 // Start opens the capture and starts delivering packets; it stops when ctx ends, when
-// Stop is called, or on an error (see Err).
+// Stop is called, or on an error (see Err). The caller reads Packets until it is closed.
 func Start(ctx context.Context, cfg Config) (*Capture, error) {
 	c, err := open(cfg)
 	if err != nil {
@@ -62,6 +62,9 @@ func Start(ctx context.Context, cfg Config) (*Capture, error) {
 
 // open compiles the filter and opens the rings: from then on the kernel fills them.
 func open(cfg Config) (*Capture, error) {
+	if cfg.Netns == "" {
+		return nil, errors.New("capture: no network namespace given: name the path of one (a host's /run/netns file, a container's netns file)")
+	}
 	if cfg.Snaplen <= 0 {
 		cfg.Snaplen = filter.DefaultSnaplen
 	}

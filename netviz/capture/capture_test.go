@@ -214,6 +214,7 @@ func TestStartBadInput(t *testing.T) {
 		{Config{Netns: "/run/netns/does-not-exist", Where: "host ghost"}, "no network namespace at /run/netns/does-not-exist (host ghost)"},
 		{Config{Netns: l.host, Filter: "tcp port eighty"}, `filter: column 10: expected a port number`},
 		{Config{Netns: l.host, Interfaces: []string{"any", "br0"}}, "-i any captures every interface"},
+		{Config{}, "no network namespace given"},
 	} {
 		c2, err := Start(context.Background(), c.cfg)
 		if err == nil {
