@@ -72,7 +72,7 @@ expect cpu busy below 70% for 200ms
 	if !ok || r.Passed != 5 || r.Failed != 0 {
 		t.Fatalf("want 5 passed, got ok=%v passed=%d failed=%d:\n%s", ok, r.Passed, r.Failed, out)
 	}
-	for _, want := range []string{"== t.lab", "$ ps", "     | abc web", "PASS expect fail inspect nope", "t.lab: 5 expectations, 5 passed, 0 failed"} {
+	for _, want := range []string{"== t.lab", "$ workbench ps", "     | abc web", "PASS expect fail inspect nope", "t.lab: 5 expectations, 5 passed, 0 failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
