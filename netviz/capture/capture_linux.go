@@ -28,6 +28,17 @@ type Config struct {
 	BufferSize  int           // bytes of ring per interface; 0 = 8 MiB
 	Reorder     time.Duration // how long packets wait to be merged in time order; 0 = 50 ms
 	NoPromisc   bool          // leave named interfaces out of promiscuous mode (tcpdump -p)
+	// Targets are interfaces in several namespaces, merged in time order into one
+	// capture (a ping followed hop by hop); when set, Netns and Interfaces are unused.
+	Targets []Target
+}
+
+// Target is one interface of a capture over several namespaces.
+type Target struct {
+	Netns string // the namespace the interface lives in
+	Where string // how to name that namespace in messages, e.g. "container web"
+	Place string // a short name for it that tags lines ("web" gives "web:eth0"); "" = none
+	Iface string // the interface's name there; "any" = every interface
 }
 
 // Stats are the counters of a capture so far.
@@ -62,7 +73,7 @@ func Start(ctx context.Context, cfg Config) (*Capture, error) {
 
 // open compiles the filter and opens the rings: from then on the kernel fills them.
 func open(cfg Config) (*Capture, error) {
-	if cfg.Netns == "" {
+	if cfg.Netns == "" && len(cfg.Targets) == 0 {
 		return nil, errors.New("capture: no network namespace given: name the path of one (a host's /run/netns file, a container's netns file)")
 	}
 	if cfg.Snaplen <= 0 {
@@ -125,24 +136,71 @@ func sender(ctx context.Context, ch chan<- Packet) func(Packet) bool {
 	}
 }
 
-// openRings makes one ring per named interface, or one for every interface, inside the
-// namespace.
+// place is one network namespace of a capture and the interfaces captured there.
+type place struct {
+	netns, where, tag string   // tag prefixes interface names in lines ("web:")
+	ifaces            []string // nil = every interface
+}
+
+// places groups the interfaces of cfg by namespace, in the order they were given.
+func places(cfg *Config) []place {
+	if len(cfg.Targets) == 0 {
+		return []place{{netns: cfg.Netns, where: cfg.Where, ifaces: cfg.Interfaces}}
+	}
+	var ps []place
+	at := map[string]int{}
+	for _, t := range cfg.Targets {
+		i, ok := at[t.Netns]
+		if !ok {
+			i, at[t.Netns] = len(ps), len(ps)
+			tag := ""
+			if t.Place != "" {
+				tag = t.Place + ":"
+			}
+			ps = append(ps, place{netns: t.Netns, where: t.Where, tag: tag})
+		}
+		ps[i].ifaces = append(ps[i].ifaces, t.Iface)
+	}
+	return ps
+}
+
+// openRings makes, in each namespace, one ring per named interface or one for every
+// interface.
 func (c *Capture) openRings(cfg *Config, prog []bpf.RawInstruction) error {
-	names := cfg.Interfaces
+	for _, pl := range places(cfg) {
+		if pl.where == "" {
+			pl.where = "network namespace " + pl.netns
+		}
+		if err := c.openPlace(cfg, pl, prog); err != nil {
+			for _, r := range c.readers {
+				r.ring.close()
+			}
+			c.readers = nil
+			if errors.Is(err, unix.ENOENT) {
+				return fmt.Errorf("no network namespace at %s (%s): is it still there?", pl.netns, pl.where)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Capture) openPlace(cfg *Config, pl place, prog []bpf.RawInstruction) error {
+	names := pl.ifaces
 	if len(names) == 0 || len(names) == 1 && names[0] == "any" {
 		names = nil
 	}
-	err := nsutil.Do(cfg.Netns, func() error {
+	return nsutil.Do(pl.netns, func() error {
 		all, err := net.Interfaces()
 		if err != nil {
-			return fmt.Errorf("list the interfaces of %s: %w", cfg.Where, err)
+			return fmt.Errorf("list the interfaces of %s: %w", pl.where, err)
 		}
 		byName := map[string]net.Interface{}
 		for _, i := range all {
 			byName[i.Name] = i
 		}
 		if names == nil {
-			r, err := c.newReader(cfg, 0, prog, all)
+			r, err := c.newReader(cfg, pl, 0, prog, all)
 			if err != nil {
 				return err
 			}
@@ -156,31 +214,20 @@ func (c *Capture) openRings(cfg *Config, prog []bpf.RawInstruction) error {
 			}
 			i, ok := byName[name]
 			if !ok {
-				return fmt.Errorf("no interface %q in %s: it has %s", name, cfg.Where, interfaceNames(all))
+				return fmt.Errorf("no interface %q in %s: it has %s", name, pl.where, interfaceNames(all))
 			}
 			if seen[name] {
 				continue
 			}
 			seen[name] = true
-			r, err := c.newReader(cfg, i.Index, prog, []net.Interface{i})
+			r, err := c.newReader(cfg, pl, i.Index, prog, []net.Interface{i})
 			if err != nil {
-				return fmt.Errorf("capture on %s in %s: %w", name, cfg.Where, err)
+				return fmt.Errorf("capture on %s in %s: %w", name, pl.where, err)
 			}
 			c.readers = append(c.readers, r)
 		}
 		return nil
 	})
-	if err != nil {
-		for _, r := range c.readers {
-			r.ring.close()
-		}
-		c.readers = nil
-		if errors.Is(err, unix.ENOENT) {
-			return fmt.Errorf("no network namespace at %s (%s): is it still there?", cfg.Netns, cfg.Where)
-		}
-		return err
-	}
-	return nil
 }
 
 func interfaceNames(all []net.Interface) string {

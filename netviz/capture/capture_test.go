@@ -257,3 +257,39 @@ func waitClosed(c *Capture) <-chan struct{} {
 	}()
 	return done
 }
+
+// TestHopByHop follows a ping through three namespaces in one capture, as article [004]
+// does with tcpdump on each hop: a's eth0, the host's bridge, b's eth0, in time order.
+func TestHopByHop(t *testing.T) {
+	l := newTestLab(t)
+	c, err := Start(context.Background(), Config{Filter: "icmp", Targets: []Target{
+		{Netns: l.a, Where: "container a", Place: "a", Iface: "eth0"},
+		{Netns: l.host, Where: "host test", Place: "host", Iface: "br0"},
+		{Netns: l.b, Where: "container b", Place: "b", Iface: "eth0"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ping(t, l.a, "172.18.0.3", 1)
+	pkts := settle(t, c)
+	t.Logf("one ping, hop by hop:\n%s", lines(pkts))
+	want := []string{
+		"a:eth0 Out IP 172.18.0.2 > 172.18.0.3: ICMP echo request",
+		"host:br0 In IP 172.18.0.2 > 172.18.0.3: ICMP echo request",
+		"b:eth0 In IP 172.18.0.2 > 172.18.0.3: ICMP echo request",
+		"b:eth0 Out IP 172.18.0.3 > 172.18.0.2: ICMP echo reply",
+		"host:br0 In IP 172.18.0.3 > 172.18.0.2: ICMP echo reply",
+		"a:eth0 In IP 172.18.0.3 > 172.18.0.2: ICMP echo reply",
+	}
+	if len(pkts) != len(want) {
+		t.Fatalf("got %d packets, want %d", len(pkts), len(want))
+	}
+	for i, p := range pkts {
+		if !strings.Contains(p.Line, want[i]) {
+			t.Errorf("packet %d: %s\nwant %s", i+1, p.Line, want[i])
+		}
+	}
+	if _, err := Start(context.Background(), Config{Targets: []Target{{Netns: l.a, Where: "container a", Iface: "eth0"}, {Netns: l.b, Where: "container b", Iface: "eth9"}}}); err == nil || !strings.Contains(err.Error(), `no interface "eth9" in container b`) {
+		t.Errorf("an unknown interface in the second namespace: %v", err)
+	}
+}

@@ -17,10 +17,9 @@ import (
 
 // reader owns one ring and the interfaces it sees.
 type reader struct {
-	cfg                                  *Config
+	place                                place
 	ring                                 *ring
-	netns                                string
-	names                                map[int]string // ifindex -> name, for rings bound to every interface
+	names                                map[int]string // ifindex -> the tag of lines: name, or place:name
 	loopback                             map[int]bool
 	dec                                  *Decoder
 	mem                                  arena
@@ -28,14 +27,14 @@ type reader struct {
 	received, filtered, dropped, skipped atomic.Uint64
 }
 
-func (c *Capture) newReader(cfg *Config, ifindex int, prog []bpf.RawInstruction, ifaces []net.Interface) (*reader, error) {
+func (c *Capture) newReader(cfg *Config, pl place, ifindex int, prog []bpf.RawInstruction, ifaces []net.Interface) (*reader, error) {
 	r, err := openRing(ifindex, prog, cfg.BufferSize, !cfg.NoPromisc)
 	if err != nil {
 		return nil, err
 	}
-	rd := &reader{cfg: cfg, ring: r, netns: cfg.Netns, names: map[int]string{}, loopback: map[int]bool{}, dec: NewDecoder(cfg.LinkHeaders)}
+	rd := &reader{place: pl, ring: r, names: map[int]string{}, loopback: map[int]bool{}, dec: NewDecoder(cfg.LinkHeaders)}
 	for _, i := range ifaces {
-		rd.names[i.Index] = i.Name
+		rd.names[i.Index] = pl.tag + i.Name
 		rd.loopback[i.Index] = i.Flags&net.FlagLoopback != 0
 	}
 	return rd, nil
@@ -51,7 +50,7 @@ func (c *Capture) run(ctx context.Context, r *reader) {
 		if err != nil {
 			var down errDown
 			if errors.As(err, &down) {
-				err = fmt.Errorf("%s in %s went down or away (%v): capture it again once it is back", r.ifaceNames(), r.cfg.Where, down)
+				err = fmt.Errorf("%s in %s went down or away (%v): capture it again once it is back", r.ifaceNames(), r.place.where, down)
 			}
 			c.fail(err)
 			return
@@ -122,13 +121,14 @@ func (r *reader) name(ifindex int) string {
 		return n
 	}
 	name := "if" + fmt.Sprint(ifindex)
-	_ = nsutil.Do(r.netns, func() error {
+	_ = nsutil.Do(r.place.netns, func() error {
 		if i, err := net.InterfaceByIndex(ifindex); err == nil {
 			name = i.Name
 			r.loopback[ifindex] = i.Flags&net.FlagLoopback != 0
 		}
 		return nil
 	})
+	name = r.place.tag + name
 	r.names[ifindex] = name
 	return name
 }
