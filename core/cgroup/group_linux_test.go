@@ -200,7 +200,7 @@ func requireLogged(t *testing.T, log interface {
 func TestMissingControllerIsNamedAndTheRestRuns(t *testing.T) {
 	testutil.RequireRoot(t)
 	inst := testutil.NewInstance(t)
-	t.Cleanup(func() { _ = ResetAll(inst); requireNoCgroups(t, inst) })
+	t.Cleanup(func() { _ = ResetAll(inst); requireNoCgroups(t, inst); os.RemoveAll(inst.RunDir) })
 	lo, err := machineLayout()
 	if err != nil {
 		t.Fatal(err)
