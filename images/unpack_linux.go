@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 
@@ -220,8 +221,10 @@ func (u *unpacker) file(parentRel, base string, hdr *tar.Header, tr *tar.Reader)
 	if err != nil {
 		return fmt.Errorf("create file: %w", err)
 	}
-	f := fdFile{fd}
-	defer unix.Close(fd)
+	// An *os.File lets the tar reader seek over the holes of a sparse file instead of
+	// writing them out, so a tiny tar cannot fill the disk with zeros.
+	f := os.NewFile(uintptr(fd), base)
+	defer f.Close()
 	n, err := io.Copy(f, tr)
 	u.stats.Size += n
 	if err != nil {

@@ -48,18 +48,3 @@ func (u *unpacker) whiteout(parentRel, base string) error {
 	u.log.AddArgs("mknod", path.Join(u.dir, parentRel, name), "c", "0", "0")
 	return nil
 }
-
-// fdFile writes to a raw file descriptor.
-type fdFile struct{ fd int }
-
-func (f fdFile) Write(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		m, err := unix.Write(f.fd, p[n:])
-		if err != nil {
-			return n, err
-		}
-		n += m
-	}
-	return n, nil
-}
