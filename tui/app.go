@@ -35,6 +35,9 @@ type Options struct {
 	Commands []string
 	// Executable is the workbench binary, run for commands that need the terminal.
 	Executable string
+	// Prepare is a command line run once at the start, quietly (PrepareLab); nil runs
+	// nothing.
+	Prepare []string
 	// Panes are the panes in tab order; the first one named "Containers" feeds the
 	// selection and the completion of container names.
 	Panes []pane.Pane
@@ -84,9 +87,9 @@ func tick() tea.Cmd { return tea.Tick(RefreshEvery, func(time.Time) tea.Msg { re
 
 // Init loads every pane once and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick()}
-	for _, p := range m.panes {
-		cmds = append(cmds, p.Refresh())
+	cmds := []tea.Cmd{tick(), m.refreshAll()}
+	if m.opts.Prepare != nil {
+		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}))
 	}
 	return tea.Batch(cmds...)
 }

@@ -4,23 +4,30 @@ import (
 	"workbench/cmdlog"
 	"workbench/instance"
 	"workbench/tui/captureview"
+	"workbench/tui/cgroupsview"
 	"workbench/tui/containers"
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
+	"workbench/tui/sources"
 	"workbench/tui/topologyview"
 )
+
+// PrepareLab is the command line the app runs first: it makes what is missing of the
+// default lab (host1, the LAN, outside) and lists the hosts.
+var PrepareLab = []string{"host", "ls"}
 
 // DefaultPanes are the app's panes on an instance, in tab order, each reading the
 // kernel and the engine of that instance.
 func DefaultPanes(inst instance.Instance) []pane.Pane {
 	log := cmdlog.Open(inst.CommandLogPath())
+	eng := sources.New(inst)
 	return []pane.Pane{
-		containers.New(nil),
+		containers.New(eng.Containers()),
 		topologyview.New(topologyview.KernelSource{Inst: inst}),
 		iptablesview.New(iptablesview.KernelSource{Inst: inst, Log: log}),
-		pane.NewPlaceholder("cgroups", "the cgroup view is not in this build"),
-		captureview.New(captureview.KernelSource{Inst: inst}),
+		cgroupsview.New(eng.Cgroups()),
+		captureview.New(captureview.KernelSource{Inst: inst, Containers: eng.CaptureNetns}),
 		logview.New(&logview.FileSource{Log: log}),
 	}
 }

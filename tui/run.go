@@ -28,6 +28,9 @@ func (m *Model) run(msg pane.RunMsg) tea.Cmd {
 	}
 	m.busy++
 	m.status, m.statusErr = "running: "+strings.Join(msg.Args, " "), false
+	if msg.Label != "" {
+		m.status = msg.Label
+	}
 	run := m.opts.Run
 	job := func() tea.Msg {
 		var out, errOut bytes.Buffer

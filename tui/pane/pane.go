@@ -37,6 +37,9 @@ type RunMsg struct {
 	Args []string
 	// Quiet keeps the output out of the status line unless the command fails.
 	Quiet bool
+	// Label says what the command does in the status line while it runs ("" = the
+	// command line itself).
+	Label string
 }
 
 // ExecMsg asks the app to give the terminal to a command (a shell in a container) and

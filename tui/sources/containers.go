@@ -1,0 +1,207 @@
+package sources
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"workbench/core"
+	"workbench/core/cgroup"
+	"workbench/tui/containers"
+)
+
+// Containers is the containers pane's source.
+func (e *Engine) Containers() ContainerSource { return ContainerSource{e} }
+
+// ContainerSource reads the containers from the engine, their CPU and memory from the
+// shared sampler, and the selected one's inside from the kernel.
+type ContainerSource struct{ e *Engine }
+
+// Load reads every container, and the detail of the one named detailOf.
+func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.Snapshot, error) {
+	cs, err := s.e.list(ctx)
+	if err != nil {
+		return containers.Snapshot{}, err
+	}
+	samples, _ := s.e.sample()
+	var snap containers.Snapshot
+	for i, c := range cs {
+		row := containers.Container{
+			ID: c.ShortID(), Name: c.Name, Image: c.Image, State: c.State, Host: c.Host,
+			CPUPercent: -1,
+		}
+		for _, a := range c.Networks {
+			row.Networks = append(row.Networks, a.Network+" "+a.IP)
+		}
+		if len(c.Networks) == 0 && c.NetMode != "" {
+			row.Networks = []string{c.NetMode}
+		}
+		for _, p := range c.Ports {
+			row.Ports = append(row.Ports, portText(p.HostIP, p.HostPort, p.ContainerPort, p.Proto))
+		}
+		if ser, ok := samples.Find(c.ID); ok && len(ser.History) > 0 {
+			last := ser.Last()
+			row.CPUPercent = last.CPUPercent
+			row.Memory = int64(last.MemoryBytes)
+			row.MemoryLimit = int64(ser.Stats.MemoryLimit)
+		}
+		if c.Name == detailOf || detailOf == "" && i == 0 {
+			row.Detail = s.detail(c, cs)
+		}
+		snap.Containers = append(snap.Containers, row)
+	}
+	return snap, nil
+}
+
+func portText(hostIP string, hostPort, ctrPort int, proto string) string {
+	host := fmt.Sprint(hostPort)
+	if hostIP != "" && hostIP != "0.0.0.0" {
+		host = hostIP + ":" + host
+	}
+	return fmt.Sprintf("%s->%d/%s", host, ctrPort, proto)
+}
+
+// detail reads the inside of one container.
+func (s ContainerSource) detail(c core.Container, all []core.Container) containers.Detail {
+	d := containers.Detail{Cmd: c.Cmd, ExitCode: c.ExitCode, OOMKilled: c.OOMKilled, Error: c.Error}
+	d.Layers = append(d.Layers, c.Layers...)
+	if c.UpperDir != "" {
+		d.Layers = append(d.Layers, "upper "+c.UpperDir)
+	}
+	for _, a := range c.Networks {
+		d.Veths = append(d.Veths, fmt.Sprintf("%s %s (%s) = %s on %s of %s", a.IfName, a.IP, a.MAC, a.HostVeth, a.Network, a.Host))
+	}
+	if c.CgroupID != "" {
+		if g, err := cgroup.Open(s.e.inst, c.CgroupID); err == nil {
+			d.CgroupPath = g.Path()
+			if l, err := g.Limits(); err == nil {
+				d.Limits = limitTexts(l)
+			}
+			if c.State == core.StateRunning {
+				if pids, err := g.Pids(); err == nil {
+					d.PidsInside = processes(pids)
+				}
+			}
+		}
+	}
+	if c.State == core.StateRunning && c.Pid > 0 {
+		d.Pid = c.Pid
+		d.Namespaces = namespaces(c, all, s.e.inst.HostNetnsPath)
+	}
+	return d
+}
+
+// limitTexts writes the limits in force the way the flags that set them read.
+func limitTexts(l cgroup.Limits) []string {
+	var out []string
+	if l.CPUQuota > 0 && l.CPUPeriod > 0 {
+		out = append(out, fmt.Sprintf("cpu %.2f (quota %dus per %dus)", float64(l.CPUQuota)/float64(l.CPUPeriod), l.CPUQuota, l.CPUPeriod))
+	} else if l.CPUs > 0 {
+		out = append(out, fmt.Sprintf("cpu %.2f", l.CPUs))
+	}
+	if l.CPUShares > 0 && l.CPUShares != 1024 {
+		out = append(out, fmt.Sprintf("shares %d", l.CPUShares))
+	}
+	if l.CpusetCpus != "" {
+		out = append(out, "cpuset "+l.CpusetCpus)
+	}
+	if l.Memory > 0 {
+		out = append(out, "memory "+cgroup.FormatBytes(uint64(l.Memory)))
+	}
+	if l.MemorySwap > 0 {
+		out = append(out, "memory+swap "+cgroup.FormatBytes(uint64(l.MemorySwap)))
+	}
+	if l.PidsLimit > 0 {
+		out = append(out, fmt.Sprintf("pids %d", l.PidsLimit))
+	}
+	if len(out) == 0 {
+		out = []string{"none"}
+	}
+	return out
+}
+
+// processes describes up to 8 processes as "machine-pid:inside-pid command".
+func processes(pids []int) []string {
+	var out []string
+	for i, pid := range pids {
+		if i == 8 {
+			out = append(out, fmt.Sprintf("… and %d more", len(pids)-8))
+			break
+		}
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		out = append(out, fmt.Sprintf("%d:%s %s", pid, insidePid(pid), strings.TrimSpace(string(comm))))
+	}
+	return out
+}
+
+// insidePid is the last number of the NSpid line of /proc/PID/status: the PID the
+// process has in its own PID namespace.
+func insidePid(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "?"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[0] == "NSpid:" {
+			return f[len(f)-1]
+		}
+	}
+	return "?"
+}
+
+// nsKinds are the namespaces shown, as named in /proc/PID/ns.
+var nsKinds = []string{"net", "mnt", "pid", "uts", "ipc", "cgroup", "user"}
+
+// namespaces reads each namespace of c's PID 1 and says who else is in it: the
+// machine (PID 1 of the machine), a lab host (its network namespace), or another
+// running container.
+func namespaces(c core.Container, all []core.Container, hostNetns func(string) string) []containers.Namespace {
+	var out []containers.Namespace
+	for _, kind := range nsKinds {
+		ino := nsInode(fmt.Sprintf("/proc/%d/ns/%s", c.Pid, kind))
+		if ino == 0 {
+			continue
+		}
+		n := containers.Namespace{Kind: kind, Inode: ino}
+		switch {
+		case ino == nsInode("/proc/1/ns/"+kind):
+			n.SharedWith = "machine"
+		case kind == "net" && c.Host != "" && ino == fileInode(hostNetns(c.Host)):
+			n.SharedWith = "host " + c.Host
+		default:
+			var others []string
+			for _, o := range all {
+				if o.ID != c.ID && o.State == core.StateRunning && o.Pid > 0 && nsInode(fmt.Sprintf("/proc/%d/ns/%s", o.Pid, kind)) == ino {
+					others = append(others, o.Name)
+				}
+			}
+			n.SharedWith = strings.Join(others, ",")
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// nsInode reads the inode of a /proc/PID/ns link ("net:[4026531840]"), 0 if unreadable.
+func nsInode(path string) uint64 {
+	l, err := os.Readlink(path)
+	if err != nil {
+		return 0
+	}
+	var ino uint64
+	if _, err := fmt.Sscanf(l[strings.IndexByte(l, '[')+1:], "%d]", &ino); err != nil {
+		return 0
+	}
+	return ino
+}
+
+// fileInode is the inode of a bind-mounted namespace file, 0 if unreadable.
+func fileInode(path string) uint64 {
+	st, err := os.Stat(filepath.Clean(path))
+	if err != nil {
+		return 0
+	}
+	return inodeOf(st)
+}
