@@ -101,54 +101,74 @@ func (f *runFlags) spec(args []string) (core.RunSpec, error) {
 	return s, nil
 }
 
-// runAttached runs a container in the foreground: this process supervises it, passes
-// its streams, its terminal size and the signals it gets, and exits with its status.
+// runAttached runs a container in the foreground and exits with its status, passing
+// on its streams, its terminal's size and the signals this process gets. With --rm,
+// or streams that are not files (the app's command line), this process supervises the
+// container itself; otherwise a supervisor of its own does, and the container outlives
+// this process if it is killed.
 func runAttached(cmd *cobra.Command, e *core.Engine, spec core.RunSpec) error {
-	stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-	if spec.Interactive {
-		stdio.In = cmd.InOrStdin()
-	}
-	restore := func() {}
-	in, isFile := cmd.InOrStdin().(*os.File)
-	onTerminal := spec.Tty && spec.Interactive && isFile && term.IsTerminal(int(in.Fd()))
-	r, err := e.Run(cmd.Context(), spec, stdio)
-	if err != nil {
-		return err
+	in, inFile := cmd.InOrStdin().(*os.File)
+	out, outFile := cmd.OutOrStdout().(*os.File)
+	errOut, errFile := cmd.ErrOrStderr().(*os.File)
+	onTerminal := spec.Tty && spec.Interactive && inFile && term.IsTerminal(int(in.Fd()))
+	var c core.Container
+	var resizeTo func()
+	var wait func() (core.Container, error)
+	if spec.AutoRemove || !outFile || !errFile || (spec.Interactive && !inFile) {
+		stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
+		if spec.Interactive {
+			stdio.In = cmd.InOrStdin()
+		}
+		r, err := e.Run(cmd.Context(), spec, stdio)
+		if err != nil {
+			return err
+		}
+		c, wait = r.Container(), func() (core.Container, error) { return r.Wait(cmd.Context()) }
+		resizeTo = func() {
+			if w, h, err := term.GetSize(int(in.Fd())); err == nil {
+				_ = r.Resize(uint16(h), uint16(w))
+			}
+		}
+	} else {
+		files := [3]*os.File{nil, out, errOut}
+		if spec.Interactive {
+			files[0] = in
+		}
+		a, err := e.RunAttached(cmd.Context(), spec, files)
+		if err != nil {
+			return err
+		}
+		c, wait = a.Container(), func() (core.Container, error) { return a.Wait(cmd.Context()) }
+		resizeTo = func() { _ = a.Resize() }
 	}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
+	restore := func() {}
 	if onTerminal {
 		if st, err := term.MakeRaw(int(in.Fd())); err == nil {
 			restore = func() { _ = term.Restore(int(in.Fd()), st) }
 		}
-		resize(r, in)
+		resizeTo()
 	}
 	go func() {
 		for s := range sigs {
 			if s == syscall.SIGWINCH {
 				if onTerminal {
-					resize(r, in)
+					resizeTo()
 				}
 				continue
 			}
-			_ = e.Kill(cmd.Context(), r.Container(), s.(syscall.Signal))
+			_ = e.Kill(cmd.Context(), c, s.(syscall.Signal))
 		}
 	}()
-	c, err := r.Wait(cmd.Context())
+	final, err := wait()
 	restore()
 	if err != nil {
 		return err
 	}
-	if c.ExitCode != 0 {
-		return ExitStatus{Code: c.ExitCode}
+	if final.ExitCode != 0 {
+		return ExitStatus{Code: final.ExitCode}
 	}
 	return nil
-}
-
-// resize passes the terminal's size on to the container's.
-func resize(r *core.Running, tty *os.File) {
-	if w, h, err := term.GetSize(int(tty.Fd())); err == nil {
-		_ = r.Resize(uint16(h), uint16(w))
-	}
 }

@@ -61,31 +61,38 @@ func TestNotRoot(t *testing.T) {
 	}
 }
 
-// TestReconcileAfterKill9 kills the supervisor of a detached container and the CLI
-// of a foreground one mid-run; the next command must repair the state.
+// TestReconcileAfterKill9 kills workbench processes mid-run: the CLI of a foreground
+// container (which runs on under its supervisor), the supervisors of that and of a
+// detached container, and the CLI of a --rm container, which supervises it itself. The
+// next command must repair the state.
 func TestReconcileAfterKill9(t *testing.T) {
 	newLab(t)
 	mustWB(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
-	bg := containerNamed(t, "bg")
-	fg := exec.Command(testutil.Binary(t), "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
-	if err := fg.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var fgc Container
-	eventually(t, "the foreground container to run", func() bool {
+	fgCLI := startWB(t, "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
+	rmCLI := startWB(t, "run", "--rm", "--name", "rmfg", "--net", "none", "busybox", "sleep", "1000")
+	running := map[string]Container{}
+	eventually(t, "the containers to run", func() bool {
 		for _, c := range psJSON(t) {
-			if c.Name == "fg" && c.State == StateRunning {
-				fgc = c
-				return true
+			if c.State == StateRunning {
+				running[c.Name] = c
 			}
 		}
-		return false
+		return len(running) == 3
 	})
-	_ = syscall.Kill(bg.SupervisorPid, syscall.SIGKILL)
-	_ = fg.Process.Kill()
-	_ = fg.Wait()
-	eventually(t, "both inits to die with their supervisors", func() bool {
-		return !alive(bg.Pid, bg.PidStart) && !alive(fgc.Pid, fgc.PidStart)
+	killAndReap(fgCLI)
+	if c := containerNamed(t, "fg"); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
+		t.Fatalf("the foreground container did not outlive its CLI: %+v", c)
+	}
+	_ = syscall.Kill(running["bg"].SupervisorPid, syscall.SIGKILL)
+	_ = syscall.Kill(running["fg"].SupervisorPid, syscall.SIGKILL)
+	killAndReap(rmCLI)
+	eventually(t, "every init to die with its supervisor", func() bool {
+		for _, c := range running {
+			if alive(c.Pid, c.PidStart) {
+				return false
+			}
+		}
+		return true
 	})
 	for _, name := range []string{"bg", "fg"} {
 		c := containerNamed(t, name)
@@ -93,7 +100,28 @@ func TestReconcileAfterKill9(t *testing.T) {
 			t.Errorf("%s after kill -9 of its supervisor: %s %q", name, c.State, c.Error)
 		}
 	}
+	if n := len(psJSON(t)); n != 2 {
+		t.Errorf("%d containers, want bg and fg only: the --rm one must be gone", n)
+	}
 	mustWB(t, "rm", "bg", "fg")
+}
+
+// startWB starts the binary without waiting for it.
+func startWB(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(testutil.Binary(t), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killAndReap(cmd) })
+	return cmd
+}
+
+func killAndReap(cmd *exec.Cmd) {
+	if cmd.ProcessState == nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
 }
 
 // TestResetLeavesNothing makes containers of every kind and checks reset removes

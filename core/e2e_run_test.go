@@ -90,6 +90,15 @@ func TestRunStdinAndCommandNotFound(t *testing.T) {
 	if !strings.Contains(r.out, "TTY") {
 		t.Fatalf("run -t gave no terminal: %q %q", r.out, r.err)
 	}
+	// Without --rm a supervisor of its own runs the container, attached to our streams.
+	r = wb(t, "hello\n", "run", "-i", "--name", "cat", "--net", "none", "busybox", "sh", "-c", "cat; exit 5")
+	if r.out != "hello\n" || r.code != 5 {
+		t.Fatalf("supervised run -i: %q %q %d", r.out, r.err, r.code)
+	}
+	r = wb(t, "", "run", "-t", "--name", "tty", "--net", "none", "busybox", "sh", "-c", "test -t 0 && echo TTY; stty size")
+	if !strings.Contains(r.out, "TTY") || !strings.Contains(r.out, "24 80") {
+		t.Fatalf("supervised run -t: %q %q", r.out, r.err)
+	}
 }
 
 func TestDetachedSurvivesAndExec(t *testing.T) {

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"workbench/instance"
 )
@@ -45,56 +48,101 @@ func (e *Engine) Run(ctx context.Context, spec RunSpec, stdio Stdio) (*Running, 
 // (a re-execution of this binary in a new session) that outlives the caller, records
 // the container's output and exit status, and removes it at the end with --rm.
 func (e *Engine) RunDetached(ctx context.Context, spec RunSpec) (Container, error) {
+	c, _, err := e.runSupervised(ctx, spec, [3]*os.File{})
+	return c, err
+}
+
+// RunAttached is RunDetached with the container's streams also passed to files (nil
+// ones are left out): the supervisor copies the output there as well as to the log,
+// and feeds the input from files[0]. Wait on the result for the container's end; if
+// the caller dies the container runs on.
+func (e *Engine) RunAttached(ctx context.Context, spec RunSpec, files [3]*os.File) (*Attached, error) {
+	c, cmd, err := e.runSupervised(ctx, spec, files)
+	if err != nil {
+		return nil, err
+	}
+	return &Attached{e: e, c: c, supervisor: cmd}, nil
+}
+
+// Attached is a container supervised by a process of its own and attached to this
+// process's streams.
+type Attached struct {
+	e          *Engine
+	c          Container
+	supervisor *exec.Cmd
+}
+
+// Container is the container's state as of its start.
+func (a *Attached) Container() Container { return a.c }
+
+// Resize tells the supervisor the attached terminal changed size.
+func (a *Attached) Resize() error { return a.supervisor.Process.Signal(syscall.SIGWINCH) }
+
+// Wait waits for the supervisor to record the container's end and returns its state.
+func (a *Attached) Wait(ctx context.Context) (Container, error) {
+	_ = a.supervisor.Wait()
+	return a.e.WaitExit(ctx, a.c)
+}
+
+func (e *Engine) runSupervised(ctx context.Context, spec RunSpec, files [3]*os.File) (Container, *exec.Cmd, error) {
 	unlock, err := e.inst.Lock()
 	if err != nil {
-		return Container{}, err
+		return Container{}, nil, err
 	}
 	defer unlock()
 	c, err := e.create(ctx, spec, true)
 	if err != nil {
-		return c, err
+		return c, nil, err
 	}
-	if err := e.spawnSupervisor(c); err != nil {
-		return c, errors.Join(err, e.destroy(ctx, &c))
+	cmd, err := e.spawnSupervisor(c, files)
+	if err != nil {
+		return c, nil, errors.Join(err, e.destroy(ctx, &c))
 	}
-	return e.load(c.ID)
+	c, err = e.load(c.ID)
+	return c, cmd, err
 }
 
 // spawnSupervisor starts the supervisor of a created container and waits until it
 // says the container runs, or why it does not.
-func (e *Engine) spawnSupervisor(c Container) error {
+func (e *Engine) spawnSupervisor(c Container, files [3]*os.File) (*exec.Cmd, error) {
 	repR, repW, err := os.Pipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer repR.Close()
 	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", SuperviseArg, c.ID, "instance=" + e.inst.Name},
-		Env: append(os.Environ(), instance.EnvName+"="+e.inst.Name), ExtraFiles: []*os.File{repW},
+		Env: append(os.Environ(), instance.EnvName+"="+e.inst.Name), ExtraFiles: []*os.File{repW, files[0], files[1], files[2]},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}
 	err = cmd.Start()
 	repW.Close()
 	if err != nil {
-		return fmt.Errorf("start the supervisor of %s: %w", c.Name, err)
+		return nil, fmt.Errorf("start the supervisor of %s: %w", c.Name, err)
 	}
-	go func() { _ = cmd.Wait() }() // reap it if this process lives longer
 	msg, err := io.ReadAll(repR)
+	if err == nil && len(msg) > 0 {
+		err = errors.New(string(msg))
+	}
+	if err == nil {
+		if st, lerr := e.load(c.ID); lerr != nil || st.State != StateRunning {
+			err = fmt.Errorf("the supervisor of %s ended before starting it", c.Name)
+		}
+	}
 	if err != nil {
-		return fmt.Errorf("read the supervisor's answer: %w", err)
+		_ = cmd.Wait()
+		return nil, err
 	}
-	if len(msg) > 0 {
-		return errors.New(string(msg))
+	if files == [3]*os.File{} {
+		go func() { _ = cmd.Wait() }() // reap it if this process lives longer
 	}
-	st, err := e.load(c.ID)
-	if err != nil || st.State != StateRunning {
-		return fmt.Errorf("the supervisor of %s ended before starting it", c.Name)
-	}
-	return nil
+	return cmd, nil
 }
 
-// Supervise is the body of the supervisor process of a detached container: it starts
-// the container (the caller that spawned it holds the lock meanwhile), tells it through
+// Supervise is the body of the supervisor process of a container: it starts the
+// container (the caller that spawned it holds the lock meanwhile), tells it through
 // file descriptor 3 (closed without a word on success, an error message otherwise),
-// then waits for the container's end and records it. It returns the process's status.
+// then waits for the container's end and records it. Descriptors 4, 5 and 6, when
+// open, are the attached input, output and error streams; SIGWINCH says the attached
+// terminal (descriptor 4) changed size. It returns the process's status.
 func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 	report := os.NewFile(3, "report")
 	e := newEngine(inst)
@@ -103,14 +151,49 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 		fmt.Fprint(report, err.Error())
 		return 1
 	}
-	r, err := e.start(ctx, &c, Stdio{}, nil)
+	var stdio Stdio
+	if in := openFd(4); in != nil && c.Interactive {
+		stdio.In = in
+	}
+	if out := openFd(5); out != nil {
+		stdio.Out = out
+	}
+	if errOut := openFd(6); errOut != nil {
+		stdio.Err = errOut
+	}
+	r, err := e.start(ctx, &c, stdio, nil)
 	if err != nil {
 		fmt.Fprint(report, err.Error())
 		return 1
 	}
 	report.Close()
+	if in, ok := stdio.In.(*os.File); ok && c.Tty {
+		go followTerminalSize(r, in)
+	}
 	if _, err := r.Wait(ctx); err != nil {
 		return 1
 	}
 	return 0
+}
+
+// openFd returns descriptor fd as a file when it is open.
+func openFd(fd int) *os.File {
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+		return nil
+	}
+	unix.CloseOnExec(fd)
+	return os.NewFile(uintptr(fd), "attached")
+}
+
+// followTerminalSize passes the attached terminal's size on to the container's, now
+// and at every SIGWINCH.
+func followTerminalSize(r *Running, tty *os.File) {
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	for {
+		if ws, err := unix.IoctlGetWinsize(int(tty.Fd()), unix.TIOCGWINSZ); err == nil {
+			_ = r.Resize(ws.Row, ws.Col)
+		}
+		<-winch
+	}
 }
