@@ -11,12 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"workbench/cmdlog"
-	"workbench/core"
-	"workbench/core/network"
 	"workbench/netviz/capture"
 	"workbench/netviz/capture/filter"
-	"workbench/nsutil"
 )
 
 func init() { register(newCaptureCmd) }
@@ -35,7 +31,7 @@ type captureFlags struct {
 func newCaptureCmd() *cobra.Command {
 	var f captureFlags
 	cmd := &cobra.Command{
-		Use:   "capture [--host H | --container NAME] [-i IFACE]... [-e] [-c COUNT] [-w FILE] [-r FILE] [FILTER...]",
+		Use:   "capture [--host H | --container NAME] [-i [PLACE:]IFACE]... [-e] [-c COUNT] [-w FILE] [-r FILE] [FILTER...]",
 		Short: "Capture packets on interfaces of a lab host or a container, like tcpdump",
 		Long: `Capture packets on one or more interfaces inside a lab host's or a container's network
 namespace and print one line per packet in tcpdump's style, merged in time order and
@@ -46,11 +42,14 @@ packets the kernel dropped because the capture could not keep up are counted, ne
 dropped silently.
 
 Without --host or --container it captures every interface of host1; a container's
-default interface is eth0. --host real is the machine's own network namespace.`,
+default interface is eth0. --host real is the machine's own network namespace.
+-i PLACE:IFACE names an interface of another host or container, so one capture can
+follow a packet hop by hop across namespaces; lines are then tagged PLACE:IFACE.`,
 		Example: `  workbench capture -i br0 -e arp or icmp
   workbench capture -i br0 -i eth0 icmp          # the same ping before and after MASQUERADE
   workbench capture --container web -c 10 -w web.pcap
-  workbench capture -r web.pcap tcp port 80`,
+  workbench capture -r web.pcap tcp port 80
+  workbench capture -i web:eth0 -i host1:wb0 -i host1:eth0 -i outside:eth0 icmp`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCapture(cmd, &f, strings.Join(args, " "))
 		},
@@ -58,7 +57,7 @@ default interface is eth0. --host real is the machine's own network namespace.`,
 	fs := cmd.Flags()
 	fs.StringVar(&f.host, "host", "", "lab host whose interfaces to capture (default host1; real = the machine's own)")
 	fs.StringVar(&f.container, "container", "", "container (name or ID) whose interfaces to capture")
-	fs.StringArrayVarP(&f.ifaces, "interface", "i", nil, "interface to capture; repeat for several; any = every interface")
+	fs.StringArrayVarP(&f.ifaces, "interface", "i", nil, "interface to capture, or PLACE:IFACE in another host or container; repeat for several; any = every interface")
 	fs.BoolVarP(&f.linkHeaders, "ether", "e", false, "print the MAC addresses and Ethernet type of each frame")
 	fs.IntVarP(&f.count, "count", "c", 0, "stop after this many packets")
 	fs.IntVarP(&f.snaplen, "snapshot-length", "s", filter.DefaultSnaplen, "bytes kept of each packet")
@@ -109,11 +108,17 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 		}
 		return err
 	}
-	ifaces := "every interface"
-	if len(cfg.Interfaces) > 0 && cfg.Interfaces[0] != "any" {
-		ifaces = strings.Join(cfg.Interfaces, ", ")
+	where := "every interface in " + cfg.Where
+	if len(cfg.Targets) > 0 {
+		var tags []string
+		for _, t := range cfg.Targets {
+			tags = append(tags, t.Place+":"+t.Iface)
+		}
+		where = strings.Join(tags, ", ")
+	} else if len(cfg.Interfaces) > 0 && cfg.Interfaces[0] != "any" {
+		where = strings.Join(cfg.Interfaces, ", ") + " in " + cfg.Where
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s in %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", ifaces, cfg.Where, f.snaplen)
+	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", where, f.snaplen)
 	out := bufio.NewWriter(cmd.OutOrStdout())
 	n, werr := 0, error(nil)
 	for p := range c.Packets() {
@@ -147,47 +152,6 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 		return err
 	}
 	return werr
-}
-
-// captureConfig finds the namespace and interfaces to capture.
-func captureConfig(cmd *cobra.Command, f *captureFlags) (capture.Config, error) {
-	inst, err := currentInstance()
-	if err != nil {
-		return capture.Config{}, err
-	}
-	cfg := capture.Config{Interfaces: f.ifaces}
-	if f.container != "" {
-		e, err := core.Open(cmd.Context(), inst)
-		if err != nil {
-			return cfg, err
-		}
-		defer e.Close()
-		ctr, err := e.Lookup(cmd.Context(), f.container)
-		if err != nil {
-			return cfg, err
-		}
-		if ctr.State != core.StateRunning || ctr.NetnsPath == "" {
-			return cfg, fmt.Errorf("container %s is %s: start it before capturing its packets", ctr.Name, ctr.State)
-		}
-		cfg.Netns, cfg.Where = ctr.NetnsPath, "container "+ctr.Name
-		if len(cfg.Interfaces) == 0 {
-			cfg.Interfaces = []string{"eth0"}
-		}
-		return cfg, nil
-	}
-	host := f.host
-	if host == "" {
-		host = network.DefaultHost
-	}
-	cfg.Where = "host " + host
-	if host == network.RealHost {
-		cfg.Netns, cfg.Where = nsutil.MachinePath, "the machine's own network namespace"
-		return cfg, nil
-	}
-	if cfg.Netns, err = network.New(inst, cmdlog.Open(inst.CommandLogPath())).HostNetnsPath(host); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
 }
 
 // readCapture prints (and with -w copies) the packets of a pcap file.

@@ -90,10 +90,62 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 	}
 }
 
+// TestCaptureAcrossPlaces follows a container's ping to outside hop by hop through
+// three namespaces with -i PLACE:IFACE: host1's bridge, host1's uplink, outside's eth0.
+func TestCaptureAcrossPlaces(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	testutil.NewInstance(t)
+	t.Cleanup(func() { runBinary(t, "reset") })
+	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
+		t.Fatalf("run: %s", out)
+	}
+	capture := exec.Command(testutil.Binary(t), "capture", "-c", "6", "-i", "wb0", "-i", "host1:eth0", "-i", "outside:eth0", "icmp")
+	var stdout bytes.Buffer
+	capture.Stdout = &stdout
+	errPipe, err := capture.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := capture.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := bufio.NewReader(errPipe).ReadString('\n')
+	if want := "listening on host1:wb0, host1:eth0, outside:eth0"; !strings.HasPrefix(first, want) {
+		capture.Process.Kill()
+		capture.Wait()
+		t.Fatalf("first line %q, want %q", first, want)
+	}
+	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
+		t.Errorf("ping: %s", out)
+	}
+	timer := time.AfterFunc(10*time.Second, func() { capture.Process.Kill() })
+	defer timer.Stop()
+	_ = capture.Wait()
+	want := []string{
+		`^\S+ host1:wb0 In IP 172\.18\.\d+\.\d+ > 198\.51\.100\.100: ICMP echo request`,
+		`^\S+ host1:eth0 Out IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
+		`^\S+ outside:eth0 In IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
+		`^\S+ outside:eth0 Out IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
+		`^\S+ host1:eth0 In IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
+		`^\S+ host1:wb0 Out IP 198\.51\.100\.100 > 172\.18\.\d+\.\d+: ICMP echo reply`,
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), stdout.String())
+	}
+	for i, re := range want {
+		if !regexp.MustCompile(re).MatchString(lines[i]) {
+			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], re)
+		}
+	}
+}
+
 // TestCaptureBadInput: each mistake is one line that says what to do.
 func TestCaptureBadInput(t *testing.T) {
 	testutil.RequireRoot(t)
 	testutil.NewInstance(t)
+	t.Cleanup(func() { runBinary(t, "reset") }) // looking a container up opens the engine
 	dir := t.TempDir()
 	for _, c := range []struct {
 		args []string
@@ -106,6 +158,7 @@ func TestCaptureBadInput(t *testing.T) {
 		{[]string{"capture", "-r", "/etc/hostname", "-i", "eth0"}, "-r reads a file: it takes no --host, --container or -i"},
 		{[]string{"capture", "-c", "-3"}, "the count must be a positive number"},
 		{[]string{"capture", "-s", "10"}, "the snapshot length must be from 64 to 262144 bytes"},
+		{[]string{"capture", "-i", "nosuch:eth0"}, `no host or container named "nosuch"`},
 		{[]string{"capture", "-r", "/etc/hostname", "-w", filepath.Join(dir, "no/such/dir.pcap")}, "cannot write the capture to"},
 	} {
 		out, code := runBinary(t, c.args...)
