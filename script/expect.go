@@ -40,6 +40,7 @@ type Place struct {
 	Host bool
 }
 
+// String writes the place as a script does: @HOST or the container name.
 func (p Place) String() string {
 	if p.Host {
 		return "@" + p.Name
@@ -86,6 +87,7 @@ type statusCheck struct {
 	wantFail bool
 }
 
+// Verify runs the command and compares its exit status with the expectation.
 func (c *statusCheck) Verify(ctx context.Context, env *Env) Verdict {
 	code, out := runCommand(ctx, env, c.args)
 	v := Verdict{Pass: (code != 0) == c.wantFail, Output: out}
@@ -106,6 +108,7 @@ type outputCheck struct {
 	conds []outputCond
 }
 
+// Verify runs the command and checks every condition on what it printed.
 func (c *outputCheck) Verify(ctx context.Context, env *Env) Verdict {
 	code, out := runCommand(ctx, env, c.args)
 	v := Verdict{Pass: true, Output: out}

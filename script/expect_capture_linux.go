@@ -20,6 +20,7 @@ type tap struct {
 	filter string
 }
 
+// String names the tap as the script wrote it.
 func (t tap) String() string { return fmt.Sprintf("%s:%s %q", t.place, t.iface, t.filter) }
 
 // captureCheck is `expect capture WHERE:IFACE FILTER [and ...] within DUR while CMD`:
@@ -49,6 +50,7 @@ func (s *sniffer) seen() []string {
 	return append([]string(nil), s.packets...)
 }
 
+// Verify listens on every interface, runs the command and waits for the packets.
 func (c *captureCheck) Verify(ctx context.Context, env *Env) Verdict {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -19,6 +19,7 @@ type ruleMatch struct {
 	match string // "" = every rule of the chain
 }
 
+// String names the rules as the report shows them.
 func (r ruleMatch) String() string {
 	if r.match == "" {
 		return fmt.Sprintf("%s %s/%s", r.place, r.table, r.chain)
@@ -32,6 +33,7 @@ type counterCheck struct {
 	args  CommandLine
 }
 
+// Verify reads the counters, runs the command and reads them again.
 func (c *counterCheck) Verify(ctx context.Context, env *Env) Verdict {
 	before := make([]uint64, len(c.rules))
 	for i, r := range c.rules {

@@ -15,6 +15,7 @@ type cpuCheck struct {
 	window    time.Duration
 }
 
+// Verify measures the container's CPU use over the window.
 func (c *cpuCheck) Verify(ctx context.Context, env *Env) Verdict {
 	clock, err := env.Lab.CPUClock(ctx, c.container)
 	if err != nil {

@@ -20,6 +20,7 @@ type pingCheck struct {
 	wantFail bool
 }
 
+// Verify pings the address from the place.
 func (c *pingCheck) Verify(ctx context.Context, env *Env) Verdict {
 	path, err := env.Lab.NetnsPath(ctx, c.from)
 	if err != nil {
@@ -70,6 +71,7 @@ type tcpCheck struct {
 // tcpPatience is how long an expected connection is tried again.
 const tcpPatience = 3 * time.Second
 
+// Verify connects to the address from the place.
 func (c *tcpCheck) Verify(ctx context.Context, env *Env) Verdict {
 	path, err := env.Lab.NetnsPath(ctx, c.from)
 	if err != nil {

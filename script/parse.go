@@ -68,6 +68,7 @@ type ParseError struct {
 	Msg string
 }
 
+// Error is the message with its place: file:line:column: what is wrong.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }

@@ -197,12 +197,14 @@ type lockedWriter struct {
 	w  *bytes.Buffer
 }
 
+// Write appends to the buffer.
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
 
+// String is everything written so far.
 func (l *lockedWriter) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()

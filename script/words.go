@@ -34,6 +34,7 @@ type SplitError struct {
 	Msg string
 }
 
+// Error is the message with its column.
 func (e *SplitError) Error() string { return fmt.Sprintf("column %d: %s", e.Col, e.Msg) }
 
 // Split cuts a line into words the way a POSIX shell does for a simple command:
