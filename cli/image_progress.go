@@ -40,13 +40,13 @@ func (p *layerProgress) report(ev images.LayerProgress) {
 	}
 	p.last[ev.Layer] = ev
 	if p.tty {
-		if ev.Status == "fetching" && time.Since(p.lastDraw) < 100*time.Millisecond {
+		if ev.Status == "fetching" && seen && prev.Status == "fetching" && time.Since(p.lastDraw) < 100*time.Millisecond {
 			return
 		}
 		p.redraw()
 		return
 	}
-	if seen && prev.Status == ev.Status {
+	if seen && prev.Status == ev.Status || ev.Status == "waiting" {
 		return
 	}
 	fmt.Fprintln(p.w, plainLine(ev))

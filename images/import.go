@@ -17,7 +17,7 @@ import (
 type LayerProgress struct {
 	// Layer is the short digest of the layer (its diffID).
 	Layer string
-	// Status is "exists", "fetching", "done" or "failed".
+	// Status is "exists", "waiting", "fetching", "done" or "failed".
 	Status string
 	// Done and Total count the bytes read of the layer blob; Total is 0 when unknown.
 	Done, Total int64
@@ -56,6 +56,9 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, sourc
 			continue
 		}
 		missing = append(missing, i)
+	}
+	for _, i := range missing {
+		progress(LayerProgress{Layer: shortID(diffIDs[i].String()), Status: "waiting"})
 	}
 	if len(missing) > 0 {
 		layers, err := img.Layers()
