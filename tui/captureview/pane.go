@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sort"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -214,7 +215,8 @@ func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
 }
 
 // waitPackets waits for the next packets and gathers what comes in the next 50 ms, so
-// a flood of packets costs one frame per 50 ms, not one per packet.
+// a flood of packets costs one frame per 50 ms, not one per packet. A batch is put in
+// time order, since several namespaces are captured side by side.
 func waitPackets(s Session) tea.Cmd {
 	return func() tea.Msg {
 		ch := s.Packets()
@@ -228,14 +230,14 @@ func waitPackets(s Session) tea.Cmd {
 			select {
 			case p, ok := <-ch:
 				if !ok {
-					return packetsMsg{session: s, packets: batch, closed: true}
+					return packetsMsg{session: s, packets: inTimeOrder(batch), closed: true}
 				}
 				batch = append(batch, p)
 			case <-deadline:
-				return packetsMsg{session: s, packets: batch}
+				return packetsMsg{session: s, packets: inTimeOrder(batch)}
 			}
 		}
-		return packetsMsg{session: s, packets: batch}
+		return packetsMsg{session: s, packets: inTimeOrder(batch)}
 	}
 }
 
@@ -326,4 +328,9 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+func inTimeOrder(batch []Packet) []Packet {
+	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Time.Before(batch[j].Time) })
+	return batch
 }

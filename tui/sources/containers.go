@@ -155,8 +155,8 @@ func insidePid(pid int) string {
 var nsKinds = []string{"net", "mnt", "pid", "uts", "ipc", "cgroup", "user"}
 
 // namespaces reads each namespace of c's PID 1 and says who else is in it: the
-// machine (PID 1 of the machine), a lab host (its network namespace), or another
-// running container.
+// machine (whose namespaces the app itself runs in), a lab host (its network
+// namespace), or another running container.
 func namespaces(c core.Container, all []core.Container, hostNetns func(string) string) []containers.Namespace {
 	var out []containers.Namespace
 	for _, kind := range nsKinds {
@@ -166,7 +166,7 @@ func namespaces(c core.Container, all []core.Container, hostNetns func(string) s
 		}
 		n := containers.Namespace{Kind: kind, Inode: ino}
 		switch {
-		case ino == nsInode("/proc/1/ns/"+kind):
+		case ino == nsInode("/proc/self/ns/"+kind):
 			n.SharedWith = "machine"
 		case kind == "net" && c.Host != "" && ino == fileInode(hostNetns(c.Host)):
 			n.SharedWith = "host " + c.Host
