@@ -18,6 +18,25 @@ type tap struct {
 	place  Place
 	iface  string
 	filter string
+	// ifaceLine fills in iface when the step runs, for an interface name written as
+	// $(...) (a container's host-side veth); nil otherwise.
+	ifaceLine *CommandLine
+}
+
+// resolve returns the tap with its interface name filled in.
+func (t tap) resolve(ctx context.Context, env *Env) (tap, error) {
+	if t.ifaceLine == nil {
+		return t, nil
+	}
+	words, err := t.ifaceLine.Expand(ctx, env)
+	if err != nil {
+		return t, err
+	}
+	t.iface, t.ifaceLine = words[0], nil
+	if t.iface == "" {
+		return t, fmt.Errorf("the interface of a capture on %s came out empty", t.place)
+	}
+	return t, nil
 }
 
 // String names the tap as the script wrote it.
@@ -62,6 +81,10 @@ func (c *captureCheck) Verify(ctx context.Context, env *Env) Verdict {
 		}
 	}()
 	for _, t := range c.taps {
+		t, err := t.resolve(ctx, env)
+		if err != nil {
+			return Verdict{Detail: err.Error()}
+		}
 		s, err := startSniffer(cctx, env, t)
 		if err != nil {
 			return Verdict{Detail: err.Error()}

@@ -165,15 +165,12 @@ func parseCapture(kind Word, rest []Word) (Check, error) {
 		if len(specs) < 2 {
 			return nil, &ParseError{Col: specs[0].Col, Msg: "each capture needs WHERE:IFACE and a filter (quote a filter with blanks), e.g. @host1:br0 \"icmp or arp\""}
 		}
-		placeText, iface, ok := strings.Cut(specs[0].Text, ":")
-		if !ok || iface == "" {
-			return nil, &ParseError{Col: specs[0].Col, Msg: fmt.Sprintf("%q is not WHERE:IFACE: write e.g. @host1:br0 or web:eth0", specs[0].Text)}
-		}
-		place, err := parsePlace(Word{Text: placeText, Col: specs[0].Col})
+		t, err := parseTap(specs[0])
 		if err != nil {
 			return nil, err
 		}
-		c.taps = append(c.taps, tap{place: place, iface: iface, filter: specs[1].Text})
+		t.filter = specs[1].Text
+		c.taps = append(c.taps, t)
 		specs = specs[2:]
 		if len(specs) > 0 {
 			if specs[0].Text != "and" {
@@ -186,6 +183,32 @@ func parseCapture(kind Word, rest []Word) (Check, error) {
 		}
 	}
 	return c, nil
+}
+
+// parseTap reads WHERE:IFACE; IFACE may be a $(...) filled in when the step runs.
+func parseTap(w Word) (tap, error) {
+	placeText, iface, ok := strings.Cut(w.Text, ":")
+	var line *CommandLine
+	if len(w.Subs) > 0 && ok {
+		at := len(placeText) + 1
+		subs := make([]Subst, len(w.Subs))
+		for i, s := range w.Subs {
+			if s.At < at {
+				return tap{}, &ParseError{Col: w.Col, Msg: "only the interface of WHERE:IFACE may be a $(...): write the place as it is, e.g. @host1:$(...)"}
+			}
+			subs[i] = Subst{At: s.At - at, Args: s.Args}
+		}
+		cl := newCommandLine([]Word{{Text: iface, Subs: subs}})
+		line = &cl
+	}
+	if !ok || (iface == "" && line == nil) {
+		return tap{}, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not WHERE:IFACE: write e.g. @host1:br0 or web:eth0", w.Text)}
+	}
+	place, err := parsePlace(Word{Text: placeText, Col: w.Col})
+	if err != nil {
+		return tap{}, err
+	}
+	return tap{place: place, iface: iface, ifaceLine: line}, nil
 }
 
 const counterExample = "`expect counter @host1 nat PREROUTING DNAT grows while host exec outside wget -qO- 198.51.100.1:8080`"

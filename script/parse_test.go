@@ -54,7 +54,7 @@ func TestParseSample(t *testing.T) {
 		t.Errorf("output check: %+v", out)
 	}
 	capt := s.Steps[13].Check.(*captureCheck)
-	if len(capt.taps) != 2 || capt.taps[0] != (tap{Place{"host1", true}, "br0", "arp or icmp"}) || capt.taps[1].place != (Place{"a", false}) || capt.within != 3*time.Second || capt.args.Args[0] != "exec" {
+	if len(capt.taps) != 2 || capt.taps[0] != (tap{place: Place{"host1", true}, iface: "br0", filter: "arp or icmp"}) || capt.taps[1].place != (Place{"a", false}) || capt.within != 3*time.Second || capt.args.Args[0] != "exec" {
 		t.Errorf("capture check: %+v", capt)
 	}
 	cnt := s.Steps[14].Check.(*counterCheck)

@@ -160,3 +160,18 @@ func TestRunnerSubstitutes(t *testing.T) {
 		t.Errorf("a failed substitution should say so:\n%s", out)
 	}
 }
+
+func TestCaptureInterfaceSubstitution(t *testing.T) {
+	s, err := Parse("t.lab", []byte(`expect capture @host1:$(inspect -f "{{.HostVeth}}" web) icmp within 1s while ps`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Steps[0].Check.(*captureCheck)
+	got, err := c.taps[0].resolve(context.Background(), &Env{Run: fakeCommands{"inspect -f {{.HostVeth}} web": {out: "veth12ab\n"}}.run})
+	if err != nil || got.iface != "veth12ab" || got.place != (Place{"host1", true}) {
+		t.Fatalf("resolved tap %+v, %v", got, err)
+	}
+	if _, err := Parse("t.lab", []byte(`expect capture $(ps):eth0 icmp within 1s while ps`)); err == nil || !strings.Contains(err.Error(), "only the interface") {
+		t.Errorf("a substituted place: %v", err)
+	}
+}
