@@ -50,7 +50,7 @@ func (s *Store) List() ([]Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum := Summary{ID: rec.ID, Refs: byID[rec.ID], Created: rec.Created, Layers: len(rec.Layers)}
+		sum := Summary{ID: rec.ID, Refs: append([]string{}, byID[rec.ID]...), Created: rec.Created, Layers: len(rec.Layers)}
 		sort.Strings(sum.Refs)
 		for _, l := range rec.Layers {
 			sum.Size += l.Size
