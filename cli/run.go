@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -66,14 +67,25 @@ func newRunCmd() *cobra.Command {
 		if f.detach {
 			c, err := e.RunDetached(cmd.Context(), spec)
 			if err != nil {
-				return err
+				return startStatus(cmd, err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
 			return nil
 		}
-		return runAttached(cmd, e, spec)
+		return startStatus(cmd, runAttached(cmd, e, spec))
 	}
 	return cmd
+}
+
+// startStatus turns a command that could not start into Docker's exit status for it
+// (127 not found, 126 not runnable, 125 other), after saying why.
+func startStatus(cmd *cobra.Command, err error) error {
+	var se *core.StartError
+	if errors.As(err, &se) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "workbench: "+se.Msg)
+		return ExitStatus{Code: se.Code}
+	}
+	return err
 }
 
 // spec checks the options and turns them into a RunSpec.

@@ -37,6 +37,12 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"rm", "taken"}, "is running"},
 		{[]string{"logs", "nosuch"}, "no such container"},
 	}
+	if r := wb(t, "", "run", "--net", "none", "busybox", "no-such-command"); r.code != 127 {
+		t.Errorf("a command not in the image exits %d, want 127 as Docker", r.code)
+	}
+	if r := wb(t, "", "run", "--net", "none", "busybox", "/etc"); r.code != 126 {
+		t.Errorf("a directory as command exits %d, want 126 as Docker", r.code)
+	}
 	for _, c := range cases {
 		r := wb(t, "", c.args...)
 		if r.code == 0 || !strings.Contains(r.err, c.want) || strings.Count(strings.TrimSpace(r.err), "\n") > 0 {

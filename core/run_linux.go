@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -120,7 +121,7 @@ func (e *Engine) spawnSupervisor(c Container, files [3]*os.File) (*exec.Cmd, err
 	}
 	msg, err := io.ReadAll(repR)
 	if err == nil && len(msg) > 0 {
-		err = errors.New(string(msg))
+		err = decodeFailure(msg)
 	}
 	if err == nil {
 		if st, lerr := e.load(c.ID); lerr != nil || st.State != StateRunning {
@@ -148,7 +149,7 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 	e := newEngine(inst)
 	c, err := e.load(id)
 	if err != nil {
-		fmt.Fprint(report, err.Error())
+		report.Write(encodeFailure(err))
 		return 1
 	}
 	var stdio Stdio
@@ -163,7 +164,7 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 	}
 	r, err := e.start(ctx, &c, stdio, nil)
 	if err != nil {
-		fmt.Fprint(report, err.Error())
+		report.Write(encodeFailure(err))
 		return 1
 	}
 	report.Close()
@@ -196,4 +197,24 @@ func followTerminalSize(r *Running, tty *os.File) {
 		}
 		<-winch
 	}
+}
+
+// encodeFailure is how a supervisor tells why it could not start its container.
+func encodeFailure(err error) []byte {
+	se := &StartError{Msg: err.Error()}
+	errors.As(err, &se)
+	b, _ := json.Marshal(se)
+	return b
+}
+
+// decodeFailure reads what encodeFailure wrote.
+func decodeFailure(b []byte) error {
+	var se StartError
+	if err := json.Unmarshal(b, &se); err != nil || se.Msg == "" {
+		return errors.New(string(b))
+	}
+	if se.Code == 0 {
+		return errors.New(se.Msg)
+	}
+	return &se
 }

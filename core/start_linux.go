@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -166,9 +167,31 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 		e.log.Add(l)
 	}
 	if rep.Error != "" {
-		return fmt.Errorf("container %s cannot start: %s", c.Name, rep.Error)
+		return &StartError{Msg: fmt.Sprintf("container %s cannot start: %s", c.Name, rep.Error), Code: startErrorCode(rep.Error)}
 	}
 	return nil
+}
+
+// StartError says why a container's command could not start, with the status Docker
+// exits with in that case: 127 for a command that is not there, 126 for one that
+// cannot be run, 125 otherwise.
+type StartError struct {
+	// Msg is the one-line reason.
+	Msg string
+	// Code is the exit status.
+	Code int
+}
+
+func (e *StartError) Error() string { return e.Msg }
+
+func startErrorCode(msg string) int {
+	switch {
+	case strings.Contains(msg, "not found in $PATH"), strings.Contains(msg, "no such file or directory"):
+		return 127
+	case strings.Contains(msg, "permission denied"), strings.Contains(msg, "is a directory"):
+		return 126
+	}
+	return 125
 }
 
 // sendGo tells the init to go on, with the network namespace to join when netns is
