@@ -250,3 +250,25 @@ func TestUpdateBelowUsageSaysWhy(t *testing.T) {
 		t.Errorf("a failed update changed the limits: %+v, %v", l, err)
 	}
 }
+
+func TestUpdateMemoryUpAndDownKeepsSwapInStep(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{Memory: 10 << 20})
+	for _, mem := range []int64{100 << 20, 20 << 20, 6 << 20} {
+		if err := g.Update(Limits{Memory: mem}); err != nil {
+			t.Fatalf("Update to %s: %v", FormatBytes(uint64(mem)), err)
+		}
+		l, err := g.Limits()
+		if err != nil || l.Memory != mem || l.MemorySwap != 2*mem {
+			t.Errorf("after Update to %s: %+v, %v; want memory+swap twice memory", FormatBytes(uint64(mem)), l, err)
+		}
+	}
+	if err := g.Update(Limits{MemorySwap: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Update(Limits{Memory: 50 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := g.Limits(); l.MemorySwap != -1 {
+		t.Errorf("unlimited swap was not kept: %+v", l)
+	}
+}
