@@ -118,7 +118,7 @@ func TestParseReportsEveryBadLine(t *testing.T) {
 // names its file, line and column.
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
-	for _, s := range []string{"expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h"} {
+	for _, s := range []string{"expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h", "expect capture @h:$(x y) icmp within 1s while ps $(z)", "run $(a \"b\" 'c')"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
