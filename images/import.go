@@ -30,10 +30,17 @@ type ProgressFunc func(LayerProgress)
 // parallelLayers is how many layers are fetched and unpacked at once.
 const parallelLayers = 3
 
+// layerLogger records how a person would unpack a layer, named by its blob digest and
+// its diffID, into dir.
+type layerLogger func(digest, diffID, dir string)
+
 // addImage adds img to the store under refs: each layer not yet present is read,
 // decompressed and unpacked (several at a time), then the config and the record are
 // written. An image already complete in the store costs no layer read at all.
-func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, source string, progress ProgressFunc) (*record, error) {
+//
+// logLayer records in the command log how a person would unpack one layer (its blob
+// digest and diffID) into dir.
+func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, logLayer layerLogger, progress ProgressFunc) (*record, error) {
 	if progress == nil {
 		progress = func(LayerProgress) {}
 	}
@@ -68,7 +75,7 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, sourc
 		if len(layers) != len(diffIDs) {
 			return nil, fmt.Errorf("the image is inconsistent: its manifest has %d layers, its config %d", len(layers), len(diffIDs))
 		}
-		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, source, progress); err != nil {
+		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, logLayer, progress); err != nil {
 			return nil, err
 		}
 	}
@@ -79,7 +86,7 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, sourc
 }
 
 // fetchLayers unpacks the layers at the missing indexes into the store.
-func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1.Hash, missing []int, rec *record, source string, progress ProgressFunc) error {
+func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1.Hash, missing []int, rec *record, logLayer layerLogger, progress ProgressFunc) error {
 	sem := make(chan struct{}, parallelLayers)
 	var wg sync.WaitGroup
 	errs := make([]error, len(layers))
@@ -94,7 +101,7 @@ func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1
 				return
 			}
 			want := diffIDs[i].String()
-			info, err := s.fetchLayer(ctx, layers[i], want, source, progress)
+			info, err := s.fetchLayer(ctx, layers[i], want, logLayer, progress)
 			if err != nil {
 				progress(LayerProgress{Layer: shortID(want), Status: "failed"})
 				errs[i] = fmt.Errorf("layer %d (%s): %w", i+1, shortID(want), err)
@@ -112,7 +119,7 @@ func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1
 	return nil
 }
 
-func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want, source string, progress ProgressFunc) (LayerInfo, error) {
+func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want string, logLayer layerLogger, progress ProgressFunc) (LayerInfo, error) {
 	short := shortID(want)
 	total, _ := l.Size()
 	rc, err := l.Compressed()
@@ -142,7 +149,8 @@ func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want, source string,
 		defer urc.Close()
 		tarStream = &countingReader{ctx: ctx, r: urc, report: counted.report}
 	}
-	info, err := s.addLayer(tarStream, want, s.untar(source+"/"+want))
+	digest, _ := l.Digest()
+	info, err := s.addLayer(tarStream, want, func(dir string) { logLayer(digest.String(), want, dir) })
 	if err != nil {
 		return LayerInfo{}, err
 	}

@@ -149,6 +149,7 @@ func TestPullWhiteoutsAndSecondPull(t *testing.T) {
 		t.Fatalf("first pull fetched %d layer blobs (want 3), %d progress events", blobGets.Load(), events.Load())
 	}
 	checkMerged(t, img)
+	logHas(t, s, "curl -sL http://"+strings.TrimSuffix(ref, ":v1")[:strings.Index(ref, "/")]+"/v2/test/img/blobs/sha256:", "| tar -xz -C ", "mknod ", "setfattr -n trusted.overlay.opaque -v y ")
 	again, err := s.Pull(ctx, ref, PullOptions{})
 	if err != nil || again.ID != img.ID {
 		t.Fatalf("second pull: %v", err)
@@ -214,6 +215,7 @@ func TestLoadDockerSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkMerged(t, img)
+	logHas(t, s, "tar -xOf "+path+" ")
 }
 
 func TestLoadOCILayout(t *testing.T) {
@@ -261,4 +263,22 @@ func tarDir(dir, path string) error {
 		return err
 	}
 	return tw.Close()
+}
+
+// logHas fails unless the store's command log holds every one of the fragments.
+func logHas(t testing.TB, s *Store, fragments ...string) {
+	t.Helper()
+	entries, err := s.log.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, e := range entries {
+		all.WriteString(e.Command + "\n")
+	}
+	for _, f := range fragments {
+		if !strings.Contains(all.String(), f) {
+			t.Errorf("the command log lacks %q:\n%s", f, all.String())
+		}
+	}
 }

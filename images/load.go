@@ -15,6 +15,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"workbench/cmdlog"
 )
 
 // Loaded names one image a load added.
@@ -136,11 +138,32 @@ func (s *Store) loadDockerArchive(ctx context.Context, path, tag string, progres
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", path, err)
 		}
-		rec, err := s.addImage(ctx, img, refs, path, progress)
+		inTar, err := layerPaths(img, m.Layers)
+		if err != nil {
+			return out, fmt.Errorf("load %s: %w", path, err)
+		}
+		rec, err := s.addImage(ctx, img, refs, func(_, diffID, dir string) {
+			s.log.Add(cmdlog.Quote("tar", "-xOf", path, inTar[diffID]) + " | " + cmdlog.Quote("tar", "-x", "-C", dir))
+		}, progress)
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", path, err)
 		}
 		out = append(out, Loaded{ID: rec.ID, Refs: refs})
+	}
+	return out, nil
+}
+
+// layerPaths maps each diffID of a `docker save` image to its file in the tarball.
+func layerPaths(img v1.Image, files []string) (map[string]string, error) {
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("read the image config: %w", err)
+	}
+	out := map[string]string{}
+	for i, d := range cfg.RootFS.DiffIDs {
+		if i < len(files) {
+			out[d.String()] = files[i]
+		}
 	}
 	return out, nil
 }
@@ -185,7 +208,9 @@ func (s *Store) loadLayout(ctx context.Context, dir, tag string, progress Progre
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", dir, err)
 		}
-		rec, err := s.addImage(ctx, img, refs, filepath.Join(dir, "blobs"), progress)
+		rec, err := s.addImage(ctx, img, refs, func(digest, _, dir string) {
+			s.log.AddArgs("tar", "-xf", filepath.Join(dir, "blobs", "sha256", hexOf(digest)), "-C", dir)
+		}, progress)
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", dir, err)
 		}

@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"workbench/cmdlog"
 )
 
 // PullOptions tune a pull.
@@ -45,7 +47,10 @@ func (s *Store) Pull(ctx context.Context, ref string, opts PullOptions) (*Image,
 	if err != nil {
 		return nil, fmt.Errorf("pull %s from %s: %w (check the name and tag, the registry's address, credentials in ~/.docker/config.json, or --insecure for a plain-HTTP registry)", r, r.Registry, err)
 	}
-	rec, err := s.addImage(ctx, img, []string{r.String()}, r.Remote(), opts.Progress)
+	blobs := fmt.Sprintf("%s://%s/v2/%s/blobs/", nref.Context().Registry.Scheme(), nref.Context().RegistryStr(), nref.Context().RepositoryStr())
+	rec, err := s.addImage(ctx, img, []string{r.String()}, func(digest, _, dir string) {
+		s.log.Add(cmdlog.Quote("curl", "-sL", blobs+digest) + " | " + cmdlog.Quote("tar", "-xz", "-C", dir))
+	}, opts.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("pull %s: %w", r, err)
 	}
