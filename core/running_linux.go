@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // Stdio are the streams a container's process is attached to while it runs. Its
@@ -31,9 +33,48 @@ type Running struct {
 	e       *Engine
 	c       Container
 	cmd     *exec.Cmd
+	exited  chan error // the init's end, as cmd.Wait returns it
 	log     *logWriter
 	copiers sync.WaitGroup
 	tty     *os.File
+}
+
+// spawn starts the init from a thread of its own, in the network namespace at join
+// when not "". The init's parent-death signal is tied to the thread that forked it,
+// and the Go runtime ends any thread a goroutine leaves locked: so the thread stays
+// locked, waiting for the init, until the init ends, and then ends with it.
+func (r *Running) spawn(join string) error {
+	started := make(chan error, 1)
+	r.exited = make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: see above
+		if join != "" {
+			if err := enterNetns(join); err != nil {
+				started <- err
+				return
+			}
+		}
+		if err := r.cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		r.exited <- r.cmd.Wait()
+	}()
+	return <-started
+}
+
+// enterNetns moves the calling thread into the network namespace at path.
+func enterNetns(path string) error {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open network namespace %s: %w", path, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("enter network namespace %s: %w", path, err)
+	}
+	return nil
 }
 
 // Container is the container's state as of its start.
@@ -119,7 +160,7 @@ func (r *Running) abort(files [3]*os.File, err error) error {
 // Wait waits for the container's PID 1 to end, records its exit status, releases its
 // kernel objects (and removes it with --rm), and returns its final state.
 func (r *Running) Wait(ctx context.Context) (Container, error) {
-	err := r.cmd.Wait()
+	err := <-r.exited
 	code := 0
 	if err != nil {
 		var ee *exec.ExitError

@@ -48,10 +48,8 @@ func (e *Engine) start(ctx context.Context, c *Container, stdio Stdio, net *NetS
 	join := c.NetnsPath
 	if net != nil || join == nsutil.MachinePath {
 		join = "" // the init joins it itself, or stays in the machine's
-		err = r.cmd.Start()
-	} else {
-		err = nsutil.Start(join, r.cmd)
 	}
+	err = r.spawn(join)
 	p.closeChildFiles()
 	for _, f := range files {
 		if f != nil {
@@ -66,7 +64,7 @@ func (e *Engine) start(ctx context.Context, c *Container, stdio Stdio, net *NetS
 	pid := r.cmd.Process.Pid
 	if err := e.configure(ctx, c, pid, &p, join == "", net); err != nil {
 		_ = r.cmd.Process.Kill()
-		_ = r.cmd.Wait()
+		<-r.exited
 		r.copiers.Wait()
 		lw.Close()
 		return nil, err
