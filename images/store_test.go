@@ -79,3 +79,35 @@ func TestTagListRemove(t *testing.T) {
 		t.Fatalf("the layer of a removed image should go: %v", err)
 	}
 }
+
+func TestBusyboxConcurrentFirstUse(t *testing.T) {
+	s := testStore(t)
+	errs := make(chan error, 4)
+	ids := make(chan string, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			img, err := s.Resolve(context.Background(), "busybox")
+			errs <- err
+			if err == nil {
+				ids <- img.ID
+			}
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := <-ids
+	for i := 1; i < 4; i++ {
+		if id := <-ids; id != first {
+			t.Fatalf("concurrent first uses made different images: %s %s", first, id)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "layers")); len(entries) != 2 {
+		t.Fatalf("want one layer directory and its record, got %d entries", len(entries))
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Fatalf("tmp/ keeps %d entries", len(entries))
+	}
+}
