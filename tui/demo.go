@@ -14,8 +14,12 @@ import (
 	"workbench/tui/styles"
 )
 
-// demoBannerLines is the height of the lab banner above the app.
-const demoBannerLines = 3
+// demoBannerLines is the height of the lab banner above the app: the progress, the
+// narration, the last step and the first lines of what it printed or saw.
+const demoBannerLines = 6
+
+// demoOutputLines is how many lines of the last step's output the banner shows.
+const demoOutputLines = demoBannerLines - 3
 
 // Demo plays a lab script over the app: a banner with the narration, one beat of the
 // script per key (`.` or `>`), and the pane each beat is about brought into focus.
@@ -26,6 +30,7 @@ type Demo struct {
 	running bool
 	// What the banner shows, copied from the player once a beat is over.
 	narration, focus, last string
+	output                 []string
 	lastFailed             bool
 	ran, passed, failed    int
 	done                   bool
@@ -107,6 +112,7 @@ func (d *demoModel) beat(results []script.Result) {
 		switch r.Step.Kind {
 		case script.Command, script.Expect:
 			dm.last, dm.lastFailed = resultLine(r), r.Failed
+			dm.output = firstLines(r.Output, demoOutputLines)
 		}
 	}
 }
@@ -122,6 +128,17 @@ func resultLine(r script.Result) string {
 		return fmt.Sprintf("$ %s: exit status %d: %s", r.Step.Source, r.Code, lastLine(r.Output))
 	}
 	return "$ " + r.Step.Source
+}
+
+// firstLines returns up to n non-blank lines of text.
+func firstLines(text string, n int) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" && len(out) < n {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // paneIndex finds the pane a `focus` line names: a word of its title ("log" is the
@@ -168,6 +185,13 @@ func (d *demoModel) banner() string {
 		styles.ActiveTab.Render("lab "+dm.name) + styles.Dim.Render(progress) + hint,
 		styles.Title.Render(dm.narration),
 		last,
+	}
+	for i := 0; i < demoOutputLines; i++ {
+		text := ""
+		if i < len(dm.output) {
+			text = styles.Dim.Render("  │ " + dm.output[i])
+		}
+		lines = append(lines, text)
 	}
 	for i, l := range lines {
 		lines[i] = pane.Fit(ansi.Truncate(l, w, "…"), w, 1)
