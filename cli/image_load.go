@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"workbench/images"
 )
 
 func init() { register(newLoadCmd) }
@@ -16,6 +18,7 @@ func newLoadCmd() *cobra.Command {
 		Use:   "load -i FILE",
 		Short: "Load images from a `docker save` tarball, an OCI layout directory or its tar",
 		Example: "  docker save alpine:3.20 -o alpine.tar && workbench load -i alpine.tar\n" +
+			"  docker save alpine:3.20 | workbench load -i -\n" +
 			"  workbench load -i ./oci-layout-dir -t myapp:dev",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -28,7 +31,12 @@ func newLoadCmd() *cobra.Command {
 			}
 			defer unlock()
 			progress := newLayerProgress(cmd.OutOrStdout())
-			loaded, err := store.Load(cmd.Context(), input, tag, progress.report)
+			var loaded []images.Loaded
+			if input == "-" {
+				loaded, err = store.LoadStream(cmd.Context(), cmd.InOrStdin(), tag, progress.report)
+			} else {
+				loaded, err = store.Load(cmd.Context(), input, tag, progress.report)
+			}
 			progress.finish()
 			for _, l := range loaded {
 				if len(l.Refs) == 0 {
@@ -40,7 +48,7 @@ func newLoadCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVarP(&input, "input", "i", "", "the file or directory to load")
+	cmd.Flags().StringVarP(&input, "input", "i", "", "the file or directory to load, - for standard input")
 	cmd.Flags().StringVarP(&tag, "tag", "t", "", "the reference for an image the file does not name")
 	return cmd
 }

@@ -216,6 +216,18 @@ func TestLoadDockerSave(t *testing.T) {
 	}
 	checkMerged(t, img)
 	logHas(t, s, "tar -xOf "+path+" ")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	again, err := s.LoadStream(context.Background(), f, "", nil)
+	if err != nil || len(again) != 1 || again[0].ID != img.ID {
+		t.Fatalf("load from a stream: %+v %v", again, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Fatalf("tmp/ keeps %d entries after a streamed load", len(entries))
+	}
 }
 
 func TestLoadOCILayout(t *testing.T) {

@@ -33,7 +33,7 @@ func (s *Store) Load(ctx context.Context, path, tag string, progress ProgressFun
 	s.sweepTemp()
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, fmt.Errorf("load %s: %w (give a `docker save` tarball, an OCI layout directory or its tar)", path, err)
 	}
 	if st.IsDir() {
 		return s.loadLayout(ctx, path, tag, progress)
@@ -60,6 +60,31 @@ func (s *Store) Load(ctx context.Context, path, tag string, progress ProgressFun
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	return s.loadLayout(ctx, tmp, tag, progress)
+}
+
+// LoadStream loads a tarball read from r (a `docker save` tarball or an OCI layout
+// tar, e.g. piped from `docker save`): it is copied into the store's tmp/ first, since
+// both formats need to be read more than once.
+func (s *Store) LoadStream(ctx context.Context, r io.Reader, tag string, progress ProgressFunc) ([]Loaded, error) {
+	s.sweepTemp()
+	tmp, err := s.tempDir()
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "input.tar")
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("load from standard input: %w", err)
+	}
+	_, err = io.Copy(f, &ctxReader{ctx: ctx, r: r})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load from standard input: %w", err)
+	}
+	return s.Load(ctx, path, tag, progress)
 }
 
 // archiveKind tells a `docker save` tarball ("docker") from an OCI layout tar ("oci").
