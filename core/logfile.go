@@ -43,6 +43,7 @@ func (l *logWriter) stream(name string, attached io.Writer) io.Writer {
 	return streamWriter{l: l, name: name, attached: attached}
 }
 
+// Close closes the log file.
 func (l *logWriter) Close() error { return l.f.Close() }
 
 type streamWriter struct {
@@ -51,6 +52,7 @@ type streamWriter struct {
 	attached io.Writer
 }
 
+// Write records p as entries of the stream and passes it on to the attached writer.
 func (w streamWriter) Write(p []byte) (int, error) {
 	now := time.Now().UTC()
 	var buf bytes.Buffer

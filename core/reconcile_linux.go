@@ -52,11 +52,10 @@ func (e *Engine) checkRunning(ctx context.Context, c *Container) error {
 	}
 	c.State, c.Finished = StateExited, time.Now()
 	c.ExitCode, c.Error = 137, "its supervisor ended before it did; the exit status is unknown"
-	err := e.release(ctx, c)
 	if c.AutoRemove {
-		return errors.Join(err, e.destroy(ctx, c))
+		return e.destroy(ctx, c)
 	}
-	return errors.Join(err, e.save(*c))
+	return errors.Join(e.release(ctx, c), e.save(*c))
 }
 
 // removeRemains removes a container directory that has no valid state, with its

@@ -190,9 +190,9 @@ func (e *Engine) finish(ctx context.Context, id string, code int, why string) (C
 		return Container{ID: id, State: StateExited, ExitCode: code}, nil
 	}
 	c.State, c.ExitCode, c.Finished, c.Error = StateExited, code, time.Now(), why
-	err = e.release(ctx, &c)
 	if c.AutoRemove {
-		return c, errors.Join(err, e.destroy(ctx, &c))
+		return c, e.destroy(ctx, &c)
 	}
+	err = e.release(ctx, &c)
 	return c, errors.Join(err, e.save(c))
 }

@@ -180,6 +180,7 @@ type StartError struct {
 	Code int
 }
 
+// Error is the one-line reason.
 func (e *StartError) Error() string { return e.Msg }
 
 func startErrorCode(msg string) int {
