@@ -9,14 +9,21 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newImageCmd) }
+func init() {
+	register(newImageCmd)
+	register(newImageHistoryCmd)
+}
 
 func newImageCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "image",
-		Short: "Look into one image: its layers and the steps that made them",
+		Short: "Manage images: ls, history, inspect, rm, pull, load, tag",
 	}
-	cmd.AddCommand(newImageHistoryCmd(), newImageInspectCmd())
+	ls := newImagesCmd()
+	ls.Use, ls.Aliases = "ls", []string{"list"}
+	rm := newRmiCmd()
+	rm.Use = "rm [-f] IMAGE..."
+	cmd.AddCommand(newImageHistoryCmd(), newImageInspectCmd(), ls, rm, newPullCmd(), newLoadCmd(), newTagCmd())
 	return cmd
 }
 
