@@ -13,7 +13,8 @@ import (
 // wrong in one line and leaves no mount, namespace, cgroup, directory or process.
 func TestBadInputLeavesNothing(t *testing.T) {
 	newLab(t)
-	mustWB(t, "run", "-d", "--name", "taken", "--net", "none", "busybox", "sleep", "1000")
+	// The first container makes the lab, which stays: it is not part of any container.
+	mustWB(t, "run", "-d", "--name", "taken", "busybox", "sleep", "1000")
 	before := testutil.Leftovers()
 	cases := []struct {
 		args []string
@@ -30,6 +31,9 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"run", "--net", "none", "-e", "=x", "busybox", "true"}, "variable name is empty"},
 		{[]string{"run", "--net", "none", "--hostname", "bad_host!", "busybox", "true"}, "host name"},
 		{[]string{"run", "--net", "container:nosuch", "busybox", "true"}, "no such container"},
+		{[]string{"run", "--net", "nosuchnet", "busybox", "true"}, "nosuchnet"},
+		{[]string{"run", "--memory", "1", "busybox", "true"}, "memory"},
+		{[]string{"run", "--net", "none", "-p", "80", "busybox", "true"}, "-p needs a bridge network"},
 		{[]string{"exec", "nosuch", "true"}, "no such container"},
 		{[]string{"exec", "taken", "no-such-command"}, "executable file not found"},
 		{[]string{"kill", "-s", "NOPE", "taken"}, "unknown signal"},
