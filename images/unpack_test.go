@@ -97,7 +97,7 @@ func TestUnpackHostile(t *testing.T) {
 			}
 		}},
 		{"size lies", []entry{{name: "big", body: "short", kind: tar.TypeReg, mode: 0o644, size: 4096}}, true, nil},
-		{"whiteouts", []entry{dir("d/"), file("d/.wh.gone", ""), file("o/.wh..wh..opq", "")}, false, func(t *testing.T, layer, outside string) {
+		{"whiteouts", []entry{dir("d/"), file("d/.wh.gone", ""), file("o/.wh..wh..opq", ""), dir(".wh..wh.plnk/"), file(".wh..wh.plnk/1.2", "x")}, false, func(t *testing.T, layer, outside string) {
 			var st unix.Stat_t
 			if err := unix.Lstat(filepath.Join(layer, "d", "gone"), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != 0 {
 				t.Fatalf("whiteout device: %+v %v", st, err)
@@ -105,8 +105,10 @@ func TestUnpackHostile(t *testing.T) {
 			if !isOpaque(filepath.Join(layer, "o")) {
 				t.Fatal("opaque xattr missing")
 			}
-			if _, err := os.Lstat(filepath.Join(layer, "d", ".wh.gone")); !os.IsNotExist(err) {
-				t.Fatal("the .wh. file itself must not be written")
+			for _, p := range []string{"d/.wh.gone", ".wh.plnk", ".wh..wh.plnk"} {
+				if _, err := os.Lstat(filepath.Join(layer, p)); !os.IsNotExist(err) {
+					t.Fatalf("%s must not be written", p)
+				}
 			}
 		}},
 	}

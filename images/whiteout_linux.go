@@ -29,6 +29,10 @@ func (u *unpacker) whiteout(parentRel, base string) error {
 		u.log.AddArgs("setfattr", "-n", opaqueXattr, "-v", "y", path.Join(u.dir, parentRel))
 		return nil
 	}
+	if strings.HasPrefix(base, whiteoutPrefix+whiteoutPrefix) {
+		u.stats.Skipped++ // aufs metadata such as .wh..wh.plnk: nothing for overlayfs
+		return nil
+	}
 	name := strings.TrimPrefix(base, whiteoutPrefix)
 	if name == "" || name == "." || name == ".." {
 		return errors.New("whiteout without a name to delete")
