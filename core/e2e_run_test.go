@@ -50,6 +50,15 @@ func TestRunIsolation(t *testing.T) {
 	}
 }
 
+func TestInitReapsOrphans(t *testing.T) {
+	newLab(t)
+	out := mustWB(t, "run", "--rm", "--net", "none", "busybox", "sh", "-c",
+		`(sleep 0.1 &); sleep 0.6; ps -o pid,ppid,stat,comm`)
+	if strings.Contains(out, " Z ") || !strings.Contains(out, "ps") {
+		t.Fatalf("an orphan was not reaped by PID 1:\n%s", out)
+	}
+}
+
 func TestRunExitCodeAndLogs(t *testing.T) {
 	newLab(t)
 	r := wb(t, "", "run", "--name", "x", "--net", "none", "-e", "GREETING=hi there", "-w", "/tmp/work", "busybox",
