@@ -75,9 +75,12 @@ func columns(width int) []column {
 		{"CPU%", 6, cpuText},
 		{"MEMORY", 15, memoryText},
 	}
-	if width < 100 {
+	switch {
+	case width < 90:
 		// At 80 columns drop the image and ports; the detail box shows them.
 		all = []column{all[0], all[2], all[3], all[4], all[6], all[7]}
+	case width < 110:
+		all = append(all[:1], all[2:]...)
 	}
 	used := 0
 	for _, c := range all {

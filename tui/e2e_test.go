@@ -1,0 +1,180 @@
+package tui_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/testutil"
+)
+
+// screen drives the real app in a tmux session of its own, as a person at a terminal.
+type screen struct {
+	t      *testing.T
+	socket string
+}
+
+func (s screen) tmux(args ...string) string {
+	out, _ := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out)
+}
+
+// keys presses keys (tmux key names, or literal text with -l).
+func (s screen) keys(keys ...string) {
+	for _, k := range keys {
+		s.tmux("send-keys", k)
+		time.Sleep(80 * time.Millisecond)
+	}
+}
+
+// typeLine types text literally, then Enter.
+func (s screen) typeLine(text string) {
+	s.tmux("send-keys", "-l", text)
+	time.Sleep(80 * time.Millisecond)
+	s.tmux("send-keys", "Enter")
+}
+
+// waitFor waits until the screen satisfies ok, and returns it.
+func (s screen) waitFor(what string, ok func(string) bool) string {
+	s.t.Helper()
+	var text string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if text = s.tmux("capture-pane", "-p"); ok(text) {
+			return text
+		}
+	}
+	s.t.Fatalf("the screen never showed %s:\n%s", what, text)
+	return ""
+}
+
+// see waits until the screen holds every one of want.
+func (s screen) see(want ...string) string {
+	s.t.Helper()
+	return s.waitFor(fmt.Sprintf("%q", want), func(text string) bool {
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// dnatCounter matches the rule line "◆   1      3    180  +1 1.0/s  -p tcp ... --dport
+// 8080 -j DNAT": number, packets, bytes, what moved, rule.
+var dnatCounter = regexp.MustCompile(`\s\d+\s+(\d+)\s+\S+\s+(?:\+\S+\s+\S+\s+)?-p tcp -m tcp --dport 8080 -j DNAT`)
+
+// dnatPackets reads the packet counter of the DNAT rule of port 8080 from the screen.
+func dnatPackets(text string) int {
+	m := dnatCounter.FindStringSubmatch(text)
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// TestAppAsAPersonUsesIt runs the real binary in tmux: the app opens on the default
+// lab, a container is made with the form and shows in the containers pane and the
+// topology, a shell runs `hostname` and comes back, the : line publishes a port and the
+// DNAT rule's counter moves when `outside` connects, a capture sees the packets, the
+// containers are killed and removed, q quits, and reset leaves nothing behind.
+func TestAppAsAPersonUsesIt(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (make deps installs it)")
+	}
+	inst := testutil.NewInstance(t)
+	bin := testutil.Binary(t)
+	before := testutil.Leftovers()
+	s := screen{t: t, socket: "wb-" + inst.Name}
+	reset := func() string {
+		out, err := exec.Command(bin, "reset").CombinedOutput()
+		if err != nil {
+			t.Errorf("reset: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	t.Cleanup(func() {
+		s.tmux("kill-server")
+		reset()
+	})
+	dir := t.TempDir() // the app writes exports (pcap, scripts) in its working directory
+	s.tmux("new-session", "-d", "-x", "160", "-y", "48", "-c", dir,
+		fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s; echo APP-EXIT $?; sleep 60", inst.Name, bin))
+
+	// It opens on the default lab.
+	s.see("1 Containers", "no containers yet")
+	s.keys("2")
+	s.see("■ host1", "■ outside")
+
+	// A container from the form: only its name is typed.
+	s.keys("1", "n", "Tab")
+	s.typeLine("box")
+	s.see("box ", "running")
+	s.keys("2")
+	s.see("box:eth0")
+
+	// A shell in it runs hostname and comes back.
+	s.keys("1", "x")
+	s.see("/ #")
+	s.typeLine("hostname; echo marker-$((40+2))")
+	s.see("marker-42")
+	s.typeLine("exit")
+	s.see("back from: workbench exec -it box sh")
+
+	// A published port from the : line; outside connects; the DNAT counter moves.
+	s.keys(":")
+	s.typeLine("run -d --name web -p 8080:80 busybox httpd -f -p 80")
+	s.see("web ", "8080->80/tcp")
+	s.keys("3")
+	first := dnatPackets(s.see("--dport 8080 -j DNAT"))
+	if first < 0 {
+		t.Fatalf("no DNAT rule counter on the screen")
+	}
+	s.keys(":")
+	s.typeLine("host exec outside wget -q -T 2 -O /dev/null http://198.51.100.1:8080/")
+	s.waitFor("the DNAT counter moving", func(text string) bool { return dnatPackets(text) > first })
+
+	// A capture on host1's uplink sees the connection.
+	s.keys("5")
+	s.see("○ host1/eth0")
+	s.keys("Space", "s")
+	s.see("● capturing on 1")
+	s.keys(":")
+	s.typeLine("host exec outside wget -q -T 2 -O /dev/null http://198.51.100.1:8080/")
+	s.see("host1/eth0 In IP 198.51.100.100.")
+	s.keys("s")
+	s.see("stopped")
+
+	// Kill and remove both containers from the containers pane.
+	s.keys("1", "g", "K")
+	s.see("exited")
+	s.keys("D")
+	s.waitFor("web removed", func(text string) bool { return !strings.Contains(text, "web ") })
+	s.keys("D")
+	s.see("no containers yet")
+
+	// q quits; reset then leaves nothing of the instance on the machine.
+	s.keys("q")
+	s.see("APP-EXIT 0")
+	reset()
+	var left []string
+	for _, l := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
+		if strings.Contains(l, inst.Name) {
+			left = append(left, l)
+		}
+	}
+	if len(left) > 0 {
+		t.Errorf("after reset the instance left:\n%s", strings.Join(left, "\n"))
+	}
+	if _, err := os.Stat(inst.RunDir); err == nil {
+		t.Errorf("after reset %s is still there", inst.RunDir)
+	}
+}
