@@ -15,7 +15,7 @@ import (
 
 func TestCPUQuotaHoldsBusyLoopAndUpdateMovesIt(t *testing.T) {
 	g, _, log := newGroup(t, Limits{CPUs: 0.2})
-	startInGroup(t, g, busyLoop())
+	boost(t, startInGroup(t, g, busyLoop()).Process.Pid)
 	time.Sleep(300 * time.Millisecond)
 	pct, first, last := cpuPercent(t, g, 20, 3*time.Second)
 	t.Logf("--cpus 0.2: %.1f%% of a core, nr_throttled %d -> %d", pct, first.NrThrottled, last.NrThrottled)
