@@ -86,3 +86,26 @@ func TestEndToEndPullLoadRunCommit(t *testing.T) {
 		t.Fatalf("images: %s", out)
 	}
 }
+
+func TestEndToEndRunHonoursConfig(t *testing.T) {
+	testutil.RequireRoot(t)
+	inst := testutil.NewInstance(t)
+	testutil.KeepMachineNetwork(t)
+	t.Cleanup(func() {
+		exec.Command(testutil.Binary(t), "reset").Run()
+		os.RemoveAll(inst.DataDir)
+		os.RemoveAll(inst.RunDir)
+	})
+	bb, _, err := busyboxLayer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := serve(t, imageOf(t, bb, layerTar(t, file("keep", "k"))))
+	workbench(t, true, "pull", ref)
+	if out := workbench(t, true, "run", "--rm", "--net", "none", ref); out != "k" {
+		t.Fatalf("the image's Cmd (cat /keep) printed %q", out)
+	}
+	if out := workbench(t, true, "run", "--rm", "--net", "none", ref, "sh", "-c", "pwd; echo $GREETING"); out != "/etc\nhi\n" {
+		t.Fatalf("WorkingDir and Env: %q", out)
+	}
+}
