@@ -35,9 +35,17 @@ func (l *Log) Path() string { return l.path }
 
 // Add records one command line. Failing to record never fails the operation: the log
 // is a view of what happened, not part of it.
-func (l *Log) Add(command string) {
-	if l == nil {
+func (l *Log) Add(command string) { l.AddLines(command) }
+
+// AddLines records several command lines at once, in order, with one write.
+func (l *Log) AddLines(commands ...string) {
+	if l == nil || len(commands) == 0 {
 		return
+	}
+	var b strings.Builder
+	now := time.Now().Format(time.RFC3339Nano)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "%s\t%s\n", now, strings.ReplaceAll(c, "\n", " "))
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -49,8 +57,7 @@ func (l *Log) Add(command string) {
 		return
 	}
 	defer f.Close()
-	line := strings.ReplaceAll(command, "\n", " ")
-	fmt.Fprintf(f, "%s\t%s\n", time.Now().Format(time.RFC3339Nano), line)
+	_, _ = f.WriteString(b.String())
 }
 
 // Addf records a command line built with fmt.Sprintf.

@@ -29,6 +29,15 @@ func TestAddAndEntries(t *testing.T) {
 	}
 }
 
+func TestAddLinesKeepsOrder(t *testing.T) {
+	l := Open(filepath.Join(t.TempDir(), "commands.log"))
+	l.AddLines("mount --make-rprivate /", "pivot_root . .", "umount -l .")
+	es, err := l.Entries()
+	if err != nil || len(es) != 3 || es[0].Command != "mount --make-rprivate /" || es[2].Command != "umount -l ." {
+		t.Fatalf("AddLines recorded %v, %v", es, err)
+	}
+}
+
 func TestNilLogRecordsNothing(t *testing.T) {
 	var l *Log
 	l.Add("anything")

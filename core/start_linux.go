@@ -161,9 +161,7 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 		}
 		return fmt.Errorf("container %s: its init ended before starting the command", c.Name)
 	}
-	for _, l := range rep.Log {
-		e.log.Add(l)
-	}
+	e.log.AddLines(rep.Log...)
 	if rep.Error != "" {
 		return &StartError{Msg: fmt.Sprintf("container %s cannot start: %s", c.Name, rep.Error), Code: startErrorCode(rep.Error)}
 	}
