@@ -57,14 +57,6 @@ func (r *Runner) Done() bool { return r.stopped != nil || r.next >= len(r.script
 // Stopped is the failed command that stopped the script, or nil.
 func (r *Runner) Stopped() *Result { return r.stopped }
 
-// Peek is the step that runs next; ok is false when the run is done.
-func (r *Runner) Peek() (Step, bool) {
-	if r.Done() {
-		return Step{}, false
-	}
-	return r.script.Steps[r.next], true
-}
-
 // Next runs the next step and returns what it did. It must not be called once Done.
 func (r *Runner) Next(ctx context.Context) Result {
 	step := r.script.Steps[r.next]
@@ -119,17 +111,17 @@ func (r *Runner) Run(ctx context.Context, w io.Writer) bool {
 			fmt.Fprintf(w, "interrupted: %v\n", ctx.Err())
 			return false
 		}
-		Print(w, r.Next(ctx))
+		printResult(w, r.Next(ctx))
 	}
-	r.PrintSummary(w)
+	r.printSummary(w)
 	return r.OK()
 }
 
 // maxShownLines bounds the output printed for one step.
 const maxShownLines = 40
 
-// Print writes one step's report: the line, its output indented, and its verdict.
-func Print(w io.Writer, res Result) {
+// printResult writes one step's report: the line, its output indented, and its verdict.
+func printResult(w io.Writer, res Result) {
 	step := res.Step
 	switch step.Kind {
 	case Say:
@@ -175,8 +167,8 @@ func printIndented(w io.Writer, out string) {
 	}
 }
 
-// PrintSummary writes the totals and every failure with its line.
-func (r *Runner) PrintSummary(w io.Writer) {
+// printSummary writes the totals and every failure with its line.
+func (r *Runner) printSummary(w io.Writer) {
 	fmt.Fprintf(w, "\n%s: %d expectations, %d passed, %d failed\n", r.script.Name, r.Passed+r.Failed, r.Passed, r.Failed)
 	for _, f := range r.Failures {
 		why := fmt.Sprintf("exit status %d", f.Code)
