@@ -118,7 +118,13 @@ func (s *Store) Resolve(ctx context.Context, ref string) (*Image, error) {
 	if rec == nil {
 		return nil, notFound(ref)
 	}
-	return s.image(rec, name), nil
+	img := s.image(rec, name)
+	for _, dir := range img.Layers {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("layer %s of image %s is missing from the store: pull or load the image again (or `workbench rmi -f %s`)", shortID(filepath.Base(dir)), name, name)
+		}
+	}
+	return img, nil
 }
 
 func notFound(ref string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,6 +46,12 @@ func TestBusyboxBuiltin(t *testing.T) {
 	t.Logf("resolve of an existing image: %v", time.Since(start)/100)
 	if _, err := s.Resolve(ctx, "nosuchimage"); err == nil {
 		t.Fatal("resolving an unknown image should fail")
+	}
+	if err := os.Rename(l, l+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Resolve(ctx, "busybox"); err == nil || !strings.Contains(err.Error(), "missing from the store") {
+		t.Fatalf("an image with a missing layer should say so: %v", err)
 	}
 }
 
