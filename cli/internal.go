@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"workbench/core"
@@ -28,16 +30,16 @@ func newInternalInitCmd() *cobra.Command {
 // runs as.
 func newInternalSuperviseCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    core.SuperviseArg + " ID [instance=NAME]",
+		Use:    core.SuperviseArg + " ID instance=NAME attach=[i][o][e]",
 		Short:  "Supervise a detached container (started by run -d, not by hand)",
 		Hidden: true,
-		Args:   cobra.RangeArgs(1, 2),
+		Args:   cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			inst, err := currentInstance()
 			if err != nil {
 				return err
 			}
-			return ExitStatus{Code: core.Supervise(cmd.Context(), inst, args[0])}
+			return ExitStatus{Code: core.Supervise(cmd.Context(), inst, args[0], strings.TrimPrefix(args[2], "attach="))}
 		},
 	}
 }

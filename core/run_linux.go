@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -111,8 +112,26 @@ func (e *Engine) spawnSupervisor(c Container, files [3]*os.File) (*exec.Cmd, err
 		return nil, err
 	}
 	defer repR.Close()
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", SuperviseArg, c.ID, "instance=" + e.inst.Name},
-		Env: append(os.Environ(), instance.EnvName+"="+e.inst.Name), ExtraFiles: []*os.File{repW, files[0], files[1], files[2]},
+	// Descriptors 4 to 6 are always open (on /dev/null when not attached), so that
+	// no file the supervisor opens can take their place; the attach= argument says
+	// which are attached.
+	extra, attach := []*os.File{repW}, ""
+	for i, f := range files {
+		if f == nil {
+			null, err := os.Open(os.DevNull)
+			if err != nil {
+				repW.Close()
+				return nil, err
+			}
+			defer null.Close()
+			f = null
+		} else {
+			attach += string("ioe"[i])
+		}
+		extra = append(extra, f)
+	}
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", SuperviseArg, c.ID, "instance=" + e.inst.Name, "attach=" + attach},
+		Env: append(os.Environ(), instance.EnvName+"="+e.inst.Name), ExtraFiles: extra,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}
 	err = cmd.Start()
 	repW.Close()
@@ -140,11 +159,11 @@ func (e *Engine) spawnSupervisor(c Container, files [3]*os.File) (*exec.Cmd, err
 
 // Supervise is the body of the supervisor process of a container: it starts the
 // container (the caller that spawned it holds the lock meanwhile), tells it through
-// file descriptor 3 (closed without a word on success, an error message otherwise),
-// then waits for the container's end and records it. Descriptors 4, 5 and 6, when
-// open, are the attached input, output and error streams; SIGWINCH says the attached
-// terminal (descriptor 4) changed size. It returns the process's status.
-func Supervise(ctx context.Context, inst instance.Instance, id string) int {
+// file descriptor 3 (closed without a word on success, why not otherwise), then waits
+// for the container's end and records it. Descriptors 4, 5 and 6 are the input, output
+// and error streams, used when attach names them ("i", "o", "e"); SIGWINCH says the
+// attached terminal (descriptor 4) changed size. It returns the process's status.
+func Supervise(ctx context.Context, inst instance.Instance, id, attach string) int {
 	report := os.NewFile(3, "report")
 	e := newEngine(inst)
 	c, err := e.load(id)
@@ -153,14 +172,14 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 		return 1
 	}
 	var stdio Stdio
-	if in := openFd(4); in != nil && c.Interactive {
-		stdio.In = in
+	if strings.Contains(attach, "i") && c.Interactive {
+		stdio.In = attachedFd(4)
 	}
-	if out := openFd(5); out != nil {
-		stdio.Out = out
+	if strings.Contains(attach, "o") {
+		stdio.Out = attachedFd(5)
 	}
-	if errOut := openFd(6); errOut != nil {
-		stdio.Err = errOut
+	if strings.Contains(attach, "e") {
+		stdio.Err = attachedFd(6)
 	}
 	r, err := e.start(ctx, &c, stdio, nil)
 	if err != nil {
@@ -177,11 +196,8 @@ func Supervise(ctx context.Context, inst instance.Instance, id string) int {
 	return 0
 }
 
-// openFd returns descriptor fd as a file when it is open.
-func openFd(fd int) *os.File {
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-		return nil
-	}
+// attachedFd returns an attached stream's descriptor as a file.
+func attachedFd(fd int) *os.File {
 	unix.CloseOnExec(fd)
 	return os.NewFile(uintptr(fd), "attached")
 }
