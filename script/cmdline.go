@@ -30,6 +30,9 @@ func newCommandLine(words []Word) CommandLine {
 	return cl
 }
 
+// hasSubs reports whether the line has $(...) to fill in.
+func (cl CommandLine) hasSubs() bool { return len(cl.subs) > 0 }
+
 // Expand runs the line's substitutions, in order, and returns the words to run.
 func (cl CommandLine) Expand(ctx context.Context, env *Env) ([]string, error) {
 	if len(cl.subs) == 0 {

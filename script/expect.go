@@ -64,14 +64,19 @@ type Check interface {
 	Verify(ctx context.Context, env *Env) Verdict
 }
 
-// runCommand runs a command line and returns its status and everything it printed. A
-// leading `workbench` is dropped, as lines are often pasted from a shell; a
+// runCommand runs a command line and returns its status and everything it printed; a
 // substitution that fails is the command's failure.
 func runCommand(ctx context.Context, env *Env, cl CommandLine) (int, string) {
 	args, err := cl.Expand(ctx, env)
 	if err != nil {
 		return 1, err.Error() + "\n"
 	}
+	return runArgs(ctx, env, args)
+}
+
+// runArgs runs the words of a command line. A leading `workbench` is dropped, as lines
+// are often pasted from a shell.
+func runArgs(ctx context.Context, env *Env, args []string) (int, string) {
 	if len(args) > 1 && args[0] == "workbench" {
 		args = args[1:]
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"workbench/cmdlog"
 )
 
 // DefaultStepTimeout bounds one step, so a command that never returns cannot hang a lab.
@@ -19,6 +21,8 @@ type Result struct {
 	Step Step
 	// Code is the exit status of a Command step.
 	Code int
+	// Ran is a Command step's line with its $(...) filled in, "" when it has none.
+	Ran string
 	// Output is what a Command printed, or what an expectation saw.
 	Output string
 	// Verdict is the verdict of an Expect step, nil for other steps.
@@ -71,7 +75,16 @@ func (r *Runner) Next(ctx context.Context) Result {
 	res := Result{Step: step}
 	switch step.Kind {
 	case Command:
-		res.Code, res.Output = runCommand(sctx, r.env, step.Command)
+		args, err := step.Command.Expand(sctx, r.env)
+		if err != nil {
+			res.Code, res.Output = 1, err.Error()+"\n"
+		} else {
+			if step.Command.hasSubs() {
+				// Show the line as it ran: the PIDs and paths the substitutions gave.
+				res.Ran = cmdlog.Quote(args...)
+			}
+			res.Code, res.Output = runArgs(sctx, r.env, args)
+		}
 		if res.Code != 0 {
 			res.Failed = true
 			r.stopped = &res
@@ -134,6 +147,9 @@ func printResult(w io.Writer, res Result) {
 		return
 	case Command:
 		fmt.Fprintf(w, "$ %s\n", step.Source)
+		if res.Ran != "" {
+			fmt.Fprintf(w, "  = %s\n", res.Ran)
+		}
 	case Expect:
 		word := "PASS"
 		if res.Failed {

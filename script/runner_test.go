@@ -152,9 +152,12 @@ func TestRunnerSubstitutes(t *testing.T) {
 		"inspect -f {{.Pid}} web": {out: "4242\n"},
 		"echo pid=4242/x":         {out: "yes\n"},
 	}
-	r, out, ok := runScript(t, "expect output echo pid=$(workbench inspect -f '{{.Pid}}' web)/x contains yes\nexpect fail echo $(inspect nope)\n", cmds)
+	r, out, ok := runScript(t, "echo pid=$(inspect -f '{{.Pid}}' web)/x\nexpect output echo pid=$(workbench inspect -f '{{.Pid}}' web)/x contains yes\nexpect fail echo $(inspect nope)\n", cmds)
 	if !ok || r.Passed != 2 {
 		t.Fatalf("substitution:\n%s", out)
+	}
+	if !strings.Contains(out, "  = echo pid=4242/x\n") {
+		t.Errorf("a command with a substitution should show how it ran:\n%s", out)
 	}
 	if !strings.Contains(out, "$(inspect nope) failed with exit status 127") {
 		t.Errorf("a failed substitution should say so:\n%s", out)
