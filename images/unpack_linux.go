@@ -180,11 +180,9 @@ func (u *unpacker) file(parentRel, base string, hdr *tar.Header, tr *tar.Reader)
 	if err != nil {
 		return fmt.Errorf("create file: %w", err)
 	}
-	// An *os.File lets the tar reader seek over the holes of a sparse file instead of
-	// writing them out, so a tiny tar cannot fill the disk with zeros.
 	f := os.NewFile(uintptr(fd), base)
 	defer f.Close()
-	n, err := io.Copy(f, tr)
+	n, err := copySparse(f, tr)
 	u.stats.Size += n
 	if err != nil {
 		return fmt.Errorf("write file (is the tar truncated?): %w", err)

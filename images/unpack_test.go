@@ -3,6 +3,7 @@ package images
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -178,4 +179,41 @@ func FuzzUnpack(f *testing.F) {
 		Unpack(bytes.NewReader(data), filepath.Join(base, "layer"), nil)
 		outsideUntouched(t, base)
 	})
+}
+
+func TestUnpackSparseHoleIsNotWritten(t *testing.T) {
+	testutil.RequireRoot(t)
+	base := sandbox(t)
+	// An old GNU sparse file: 4 GiB long, holding one byte at offset 0. Go's tar writer
+	// makes no sparse headers, so a GNU header is patched by hand.
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "huge", Mode: 0o644, Size: 1, Format: tar.FormatGNU}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write([]byte("x"))
+	tw.Close()
+	b := buf.Bytes()
+	b[156] = tar.TypeGNUSparse
+	copy(b[386:398], "00000000000\x00") // first region: offset 0
+	copy(b[398:410], "00000000001\x00") // one byte long
+	copy(b[483:495], "40000000000\x00") // real size: 4 GiB
+	copy(b[148:156], "        ")
+	sum := 0
+	for _, c := range b[:512] {
+		sum += int(c)
+	}
+	copy(b[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	layer := filepath.Join(base, "layer")
+	if _, err := Unpack(bytes.NewReader(b), layer, nil); err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(layer, "huge"), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Size != 4<<30 || st.Blocks*512 > 1<<20 {
+		t.Fatalf("want a 4 GiB file with its hole left as a hole: size %d, %d bytes on disk", st.Size, st.Blocks*512)
+	}
+	outsideUntouched(t, base)
 }
