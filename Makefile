@@ -35,5 +35,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
+# PNGs of every pane of the real app on a demo lab, for the README (needs root).
+screenshots: build
+	@scripts/deps.sh screenshots
+	scripts/screenshots.sh
+
 clean:
 	rm -rf bin

@@ -11,6 +11,10 @@ have tcpdump      || need+=(tcpdump)
 have tmux         || need+=(tmux)
 have conntrack    || need+=(conntrack)
 have nsenter      || need+=(util-linux)
+if [ "${1:-}" = screenshots ]; then  # only `make screenshots` renders PNGs
+  have aha           || need+=(aha)
+  have wkhtmltoimage || need+=(wkhtmltopdf)
+fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -57,7 +57,8 @@ func (m *Model) headLine() string {
 	return pane.Cell(m.filter.View(), max(10, room)) + "  " + counters
 }
 
-// targetList lists the interfaces, marked ones with ●, coloured as their lines.
+// targetList lists the interfaces, marked or captured ones with ●, coloured as their
+// lines.
 func (m *Model) targetList(width, height int) string {
 	if m.err != nil {
 		return styles.Error.Render(m.err.Error())
@@ -73,7 +74,7 @@ func (m *Model) targetList(width, height int) string {
 	for i := start; i < len(m.targets) && i < start+height; i++ {
 		t := m.targets[i]
 		mark := "○ "
-		if m.marked[t.Label()] {
+		if m.marked[t.Label()] || m.session != nil && m.colour(t) >= 0 {
 			mark = "● "
 		}
 		text := pane.Cell(mark+t.Label(), width)

@@ -25,7 +25,7 @@ const (
 	nameW = 10
 	cpuW  = 10
 	thrW  = 11
-	memW  = 26
+	memW  = 28
 	pidsW = 7
 )
 
