@@ -141,8 +141,8 @@ func checkHostname(h string) error {
 // makeDir makes the container's directory with its state and the files bound into it.
 func (e *Engine) makeDir(c *Container) error {
 	dir := e.Dir(c.ID)
-	if err := os.MkdirAll(e.inst.ContainersDir(), 0o711); err != nil {
-		return fmt.Errorf("make %s: %w", e.inst.ContainersDir(), err)
+	if err := e.ensureStateFs(); err != nil {
+		return err
 	}
 	if err := os.Mkdir(dir, 0o711); err != nil {
 		return fmt.Errorf("make the container directory: %w", err)

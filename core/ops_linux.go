@@ -135,7 +135,7 @@ func (e *Engine) Reset(ctx context.Context, keepImages bool) error {
 		}
 		errs = append(errs, e.destroy(ctx, &c))
 	}
-	errs = append(errs, cgroup.ResetAll(e.inst))
+	errs = append(errs, e.removeStateFs(), cgroup.ResetAll(e.inst))
 	errs = append(errs, e.net.Reset(ctx))
 	dirs := []string{e.inst.RunDir}
 	if !keepImages {
