@@ -249,3 +249,21 @@ func TestHelpShowsPaneAndGlobalKeys(t *testing.T) {
 		t.Error("a key did not close the help")
 	}
 }
+
+func TestMouseClickOnATabAndWheel(t *testing.T) {
+	m, _ := newApp(t, 160, 48, 3)
+	// "workbench " then " 1 Containers " " 2 Topology " " 3 iptables ": x=40 is in tab 3.
+	drain(m, func() tea.Msg { return tea.MouseClickMsg{X: 40, Y: 0, Button: tea.MouseLeft} })
+	if m.focus != 2 {
+		t.Errorf("a click on the iptables tab focused pane %d", m.focus)
+	}
+	drain(m, func() tea.Msg { return tea.MouseClickMsg{X: 150, Y: 10, Button: tea.MouseLeft} })
+	if m.focus != 5 {
+		t.Errorf("a click in the command log beside focused pane %d", m.focus)
+	}
+	m.Update(keyMsg("1"))
+	drain(m, func() tea.Msg { return tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown} })
+	if sel := m.panes[0].(*containers.Model).Selected(); sel != "web1" {
+		t.Errorf("the wheel moved the selection to %q, want web1", sel)
+	}
+}

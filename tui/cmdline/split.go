@@ -6,23 +6,25 @@ import (
 )
 
 // Split cuts a command line into words as a POSIX shell does for plain words, single
-// and double quotes and backslashes (no variables, no globbing).
+// and double quotes and backslashes (no variables, no globbing). It works on bytes, so
+// any text, valid UTF-8 or not, keeps its bytes.
 func Split(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord := false
-	var quote rune
+	var quote byte
 	escaped := false
-	for _, r := range line {
+	for i := 0; i < len(line); i++ {
+		r := line[i]
 		switch {
 		case escaped:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			escaped = false
 		case quote == '\'':
 			if r == '\'' {
 				quote = 0
 			} else {
-				cur.WriteRune(r)
+				cur.WriteByte(r)
 			}
 		case quote == '"':
 			switch r {
@@ -31,20 +33,20 @@ func Split(line string) ([]string, error) {
 			case '\\':
 				escaped = true
 			default:
-				cur.WriteRune(r)
+				cur.WriteByte(r)
 			}
 		case r == '\\':
 			escaped, inWord = true, true
 		case r == '\'' || r == '"':
 			quote, inWord = r, true
-		case r == ' ' || r == '\t' || r == '\n':
+		case isBlank(r):
 			if inWord {
 				words = append(words, cur.String())
 				cur.Reset()
 				inWord = false
 			}
 		default:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			inWord = true
 		}
 	}
@@ -59,3 +61,6 @@ func Split(line string) ([]string, error) {
 	}
 	return words, nil
 }
+
+// isBlank tells the bytes that separate words.
+func isBlank(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
