@@ -166,6 +166,7 @@ type countingReader struct {
 	report func(int64)
 }
 
+// Read reads, counts and reports the bytes read so far.
 func (c *countingReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err

@@ -14,7 +14,9 @@ import (
 
 // layerMeta is what layers/HEX.json holds.
 type layerMeta struct {
-	Size    int64
+	// Size is the total size of the layer's regular files.
+	Size int64
+	// Entries is the number of tar entries the layer held.
 	Entries int
 }
 

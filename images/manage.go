@@ -94,6 +94,7 @@ func (s *Store) Tag(src, dst string) error {
 
 // HistoryLine is one line of `image history`: a step and the layer it made, if any.
 type HistoryLine struct {
+	// HistoryEntry is the step.
 	HistoryEntry
 	// Layer is the layer the step made, empty for a step that made none.
 	Layer LayerInfo

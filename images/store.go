@@ -83,11 +83,17 @@ type LayerInfo struct {
 
 // record is what images/HEX.json holds.
 type record struct {
-	ID           string
-	Config       Config
-	Layers       []LayerInfo
-	History      []HistoryEntry `json:",omitempty"`
-	Created      time.Time
+	// ID is the digest of the image config.
+	ID string
+	// Config is how a container of the image starts.
+	Config Config
+	// Layers are the image's layers, bottom first.
+	Layers []LayerInfo
+	// History holds the steps that made the image.
+	History []HistoryEntry `json:",omitempty"`
+	// Created is when the image was made.
+	Created time.Time
+	// OS and Architecture are the image's platform.
 	OS           string `json:",omitempty"`
 	Architecture string `json:",omitempty"`
 }
