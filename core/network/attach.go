@@ -66,9 +66,6 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a}
 	err = m.putEndpoint(n, e)
 	if err == nil {
-		err = m.save(s)
-	}
-	if err == nil {
 		err = m.refreshHosts(s, n, e)
 	}
 	if err != nil {
@@ -268,8 +265,10 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if err := m.dropEndpoint(n, e); err != nil {
 		return err
 	}
-	if err := m.save(s); err != nil {
-		return err
+	if len(mine) > 0 {
+		if err := m.save(s); err != nil {
+			return err
+		}
 	}
 	return m.refreshHosts(s, n, Endpoint{})
 }

@@ -67,9 +67,9 @@ func lastAddr(p netip.Prefix) netip.Addr {
 }
 
 // allocate picks an address for a new endpoint of n: want when given (it must be a
-// free host address of the pool), else the next free one after the last handed out,
-// so a released address is not reused at once.
-// taken maps the addresses in use to their container IDs.
+// free host address of the pool), else the first free one after the highest in use,
+// wrapping around, so a released address is not handed out again at once. taken maps
+// the addresses in use to their container IDs; nothing is written to pick one.
 func allocate(n *Network, taken map[netip.Addr]string, want string) (netip.Addr, error) {
 	subnet := netip.MustParsePrefix(n.Subnet)
 	pool := netip.MustParsePrefix(n.Pool)
@@ -95,15 +95,14 @@ func allocate(n *Network, taken map[netip.Addr]string, want string) (netip.Addr,
 	}
 	first, last := toU32(pool.Addr())+1, toU32(lastAddr(pool))-1
 	start := first
-	if n.LastIP != "" {
-		if a, err := netip.ParseAddr(n.LastIP); err == nil && toU32(a) >= first && toU32(a) < last {
-			start = toU32(a) + 1
+	for a := range taken {
+		if v := toU32(a); v >= start && v < last {
+			start = v + 1
 		}
 	}
 	for i, size := uint32(0), last-first+1; i < size; i++ {
 		a := fromU32(first + (start-first+i)%size)
 		if _, taken := used[a]; !taken && usable(a) {
-			n.LastIP = a.String()
 			return a, nil
 		}
 	}

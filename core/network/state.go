@@ -49,8 +49,6 @@ type Network struct {
 	Cluster string `json:"cluster,omitempty"`
 	// Default marks a host's default bridge network.
 	Default bool `json:"default,omitempty"`
-	// LastIP is where the pool's search for a free address starts next time.
-	LastIP string `json:"lastIP,omitempty"`
 	// Endpoints are the containers on the network (kept in files of their own, filled
 	// in when asked for).
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
