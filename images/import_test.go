@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -292,5 +294,38 @@ func logHas(t testing.TB, s *Store, fragments ...string) {
 		if !strings.Contains(all.String(), f) {
 			t.Errorf("the command log lacks %q:\n%s", f, all.String())
 		}
+	}
+}
+
+func TestPullWithCredentials(t *testing.T) {
+	s := testStore(t)
+	reg := registry.New(registry.Logger(nopLogger()))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user, pass, ok := r.BasicAuth(); !ok || user != "alice" || pass != "s3cret" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	ref := u.Host + "/private/img:v1"
+	nref, _ := name.ParseReference(ref)
+	if err := remote.Write(nref, imageOf(t, layerTar(t, file("f", "x"))), remote.WithAuth(&authn.Basic{Username: "alice", Password: "s3cret"})); err != nil {
+		t.Fatal(err)
+	}
+	cfgDir := t.TempDir()
+	t.Setenv("DOCKER_CONFIG", cfgDir)
+	if _, err := s.Pull(context.Background(), ref, PullOptions{}); err == nil || !strings.Contains(err.Error(), "credentials") {
+		t.Fatalf("a pull without credentials should fail and mention them: %v", err)
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte("alice:s3cret"))
+	config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, u.Host, auth)
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pull(context.Background(), ref, PullOptions{}); err != nil {
+		t.Fatalf("a pull with credentials in the Docker config file: %v", err)
 	}
 }

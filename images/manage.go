@@ -185,6 +185,7 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 		return nil, err
 	}
 	defer unlock()
+	s.sweepTemp()
 	rec, name, err := s.find(ref)
 	if err != nil {
 		return nil, err
