@@ -12,9 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// initExecFd is the listening exec socket the parent hands to the init.
-const initExecFd = 5
-
 // execCall is one exec request received by the init, to be started from its main
 // thread (the one with the container's cgroup namespace and reduced capabilities).
 type execCall struct {
@@ -23,10 +20,12 @@ type execCall struct {
 	conn  *net.UnixConn
 }
 
-// serveExec accepts exec requests and hands them to the init's main loop.
-func serveExec(calls chan<- execCall) {
-	syscall.CloseOnExec(initExecFd)
-	l, err := net.FileListener(os.NewFile(initExecFd, execSocket))
+// serveExec accepts exec requests on the listening socket fd and hands them to the
+// init's main loop.
+func serveExec(fd int, calls chan<- execCall) {
+	f := os.NewFile(uintptr(fd), execSocket)
+	l, err := net.FileListener(f)
+	f.Close()
 	if err != nil {
 		return
 	}

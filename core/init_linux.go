@@ -41,7 +41,6 @@ func init() {
 func RunInit() int {
 	syscall.CloseOnExec(initConfigFd)
 	syscall.CloseOnExec(initReportFd)
-	syscall.CloseOnExec(initExecFd)
 	report := os.NewFile(initReportFd, "report")
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs)
@@ -67,7 +66,7 @@ func RunInit() int {
 		return failInit(report, b.log, err)
 	}
 	calls := make(chan execCall)
-	go serveExec(calls)
+	go serveExec(in.execSocket, calls)
 	out, _ := json.Marshal(initReport{Log: b.log})
 	report.Write(out)
 	report.Close()
@@ -132,18 +131,19 @@ func startCommand(cfg *initConfig, b *rootfsBuilder, netns int) (pid int, err er
 }
 
 // initInput reads the parent's messages on the init's configuration socket: one line
-// of JSON, then the go-ahead byte, which may carry the network namespace to join.
+// of JSON, which carries the listening exec socket, then the go-ahead byte, which may
+// carry the network namespace to join.
 type initInput struct {
-	fd    int
-	buf   []byte
-	netns int
-	ok    bool
+	fd         int
+	buf        []byte
+	fds        []int
+	execSocket int
 }
 
 // read receives more bytes and any descriptor sent with them.
 func (in *initInput) read() error {
 	b := make([]byte, 64*1024)
-	oob := make([]byte, unix.CmsgSpace(4))
+	oob := make([]byte, unix.CmsgSpace(2*4))
 	n, oobn, _, _, err := unix.Recvmsg(in.fd, b, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
 		return err
@@ -154,21 +154,21 @@ func (in *initInput) read() error {
 	in.buf = append(in.buf, b[:n]...)
 	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
 		for _, m := range msgs {
-			if fds, err := unix.ParseUnixRights(&m); err == nil && len(fds) > 0 {
-				in.netns, in.ok = fds[0], true
+			if fds, err := unix.ParseUnixRights(&m); err == nil {
+				in.fds = append(in.fds, fds...)
 			}
 		}
 	}
 	return nil
 }
 
-// line returns the first line.
+// line returns the first line and takes the exec socket sent with it.
 func (in *initInput) line() ([]byte, error) {
-	in.netns = -1
 	for {
-		if i := bytes.IndexByte(in.buf, '\n'); i >= 0 {
+		if i := bytes.IndexByte(in.buf, '\n'); i >= 0 && len(in.fds) > 0 {
 			line := in.buf[:i]
 			in.buf = in.buf[i+1:]
+			in.execSocket, in.fds = in.fds[0], in.fds[1:]
 			return line, nil
 		}
 		if err := in.read(); err != nil {
@@ -188,7 +188,10 @@ func (in *initInput) goAhead() (int, error) {
 	if in.buf[0] != initGo {
 		return -1, fmt.Errorf("unexpected message from the parent")
 	}
-	return in.netns, nil
+	if len(in.fds) == 0 {
+		return -1, nil
+	}
+	return in.fds[0], nil
 }
 
 // reap forwards every signal to the command, starts exec requests, and reaps every

@@ -29,12 +29,17 @@ type logWriter struct {
 	f  *os.File
 }
 
-func openLogWriter(path string) (*logWriter, error) {
+// open opens the log file; streams may be set up before it is, since nothing is
+// written to them before the container's command starts.
+func (l *logWriter) open(path string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {
-		return nil, fmt.Errorf("open the container log: %w", err)
+		return fmt.Errorf("open the container log: %w", err)
 	}
-	return &logWriter{f: f}, nil
+	l.mu.Lock()
+	l.f = f
+	l.mu.Unlock()
+	return nil
 }
 
 // stream returns a writer that records everything written to it as entries of one
@@ -44,7 +49,14 @@ func (l *logWriter) stream(name string, attached io.Writer) io.Writer {
 }
 
 // Close closes the log file.
-func (l *logWriter) Close() error { return l.f.Close() }
+func (l *logWriter) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
 
 type streamWriter struct {
 	l        *logWriter
@@ -65,8 +77,11 @@ func (w streamWriter) Write(p []byte) (int, error) {
 		_ = enc.Encode(LogEntry{Stream: w.name, Time: now, Log: string(rest[:n])})
 		rest = rest[n:]
 	}
+	var err error
 	w.l.mu.Lock()
-	_, err := w.l.f.Write(buf.Bytes())
+	if w.l.f != nil {
+		_, err = w.l.f.Write(buf.Bytes())
+	}
 	w.l.mu.Unlock()
 	if w.attached != nil {
 		// A reader that went away must not stop the recording.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/instance"
+	"workbench/nsutil"
 )
 
 // SuperviseArg is the hidden command the binary is re-executed with to supervise a
@@ -29,21 +30,49 @@ func (e *Engine) Run(ctx context.Context, spec RunSpec, stdio Stdio) (*Running, 
 		return nil, err
 	}
 	defer unlock()
-	// A user namespace's init cannot join a namespace of the machine's: make the
-	// network first so it is made in it. Otherwise make it while the init boots.
-	c, err := e.create(ctx, spec, spec.Userns)
+	if spec.Userns {
+		// A user namespace's init cannot join a namespace of the machine's later:
+		// make the network first, for the init to be made in it.
+		c, err := e.create(ctx, spec, true)
+		if err != nil {
+			return nil, err
+		}
+		r, err := e.launch(true, true, joinAtClone(c), stdio)
+		if err == nil {
+			err = r.run(ctx, &c, true, nil)
+		}
+		if err != nil {
+			return nil, errors.Join(err, e.destroy(ctx, &c))
+		}
+		return r, nil
+	}
+	// Otherwise the init boots while the container is made. Its mount namespace is a
+	// copy of this one: the state directory's tmpfs must be there already.
+	if err := e.ensureStateFs(); err != nil {
+		return nil, err
+	}
+	r, err := e.launch(spec.Tty, false, "", stdio)
 	if err != nil {
 		return nil, err
 	}
-	net := &spec.Net
-	if spec.Userns {
-		net = nil
-	}
-	r, err := e.start(ctx, &c, stdio, net)
+	c, err := e.create(ctx, spec, false)
 	if err != nil {
+		r.kill()
+		return nil, err
+	}
+	if err := r.run(ctx, &c, false, &spec.Net); err != nil {
 		return nil, errors.Join(err, e.destroy(ctx, &c))
 	}
 	return r, nil
+}
+
+// joinAtClone is the network namespace an init is made in: the container's, unless
+// that is the machine's, which it is in anyway.
+func joinAtClone(c Container) string {
+	if c.NetnsPath == nsutil.MachinePath {
+		return ""
+	}
+	return c.NetnsPath
 }
 
 // RunDetached makes a container and starts it under a supervisor process of its own
@@ -181,7 +210,10 @@ func Supervise(ctx context.Context, inst instance.Instance, id, attach string) i
 	if strings.Contains(attach, "e") {
 		stdio.Err = attachedFd(6)
 	}
-	r, err := e.start(ctx, &c, stdio, nil)
+	r, err := e.launch(c.Tty, c.Userns, joinAtClone(c), stdio)
+	if err == nil {
+		err = r.run(ctx, &c, true, nil)
+	}
 	if err != nil {
 		report.Write(encodeFailure(err))
 		return 1

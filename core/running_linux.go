@@ -34,6 +34,7 @@ type Running struct {
 	c       Container
 	cmd     *exec.Cmd
 	exited  chan error // the init's end, as cmd.Wait returns it
+	pipes   initPipes
 	log     *logWriter
 	copiers sync.WaitGroup
 	tty     *os.File
@@ -90,8 +91,8 @@ func (r *Running) Resize(rows, cols uint16) error {
 
 // streams makes the container's standard streams: a pseudo-terminal with -t, pipes
 // otherwise, and starts copying them to the log and the attached streams.
-func (r *Running) streams(c *Container, stdio Stdio) (files [3]*os.File, err error) {
-	if c.Tty {
+func (r *Running) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) {
+	if tty {
 		master, slave, err := pty.Open()
 		if err != nil {
 			return files, fmt.Errorf("open a pseudo-terminal: %w", err)

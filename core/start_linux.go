@@ -20,69 +20,86 @@ import (
 	"workbench/nsutil"
 )
 
-// start starts a created container's PID 1 and returns once its command runs. The
-// init is made in new namespaces and sent its configuration at once, so it builds the
-// root filesystem while this process makes the network and the cgroup (with net, for
-// a container created without them) or puts it in the cgroup made already; then it is
-// told to go on: it joins the network namespace, drops privileges and starts the
-// command, or says why it could not. The caller holds the lock and destroys the
-// container on failure.
-func (e *Engine) start(ctx context.Context, c *Container, stdio Stdio, net *NetSpec) (*Running, error) {
-	lw, err := openLogWriter(e.LogPath(c.ID))
+// launch starts an init for a container that may still be being made: its streams,
+// its configuration socket and the process in new namespaces (joined at once to the
+// network namespace join, when not ""). The init boots while the caller makes the
+// rest; run then configures it. The log opens and the exec socket is made in run,
+// once the container's directory exists.
+func (e *Engine) launch(tty, userns bool, join string, stdio Stdio) (*Running, error) {
+	r := &Running{e: e, log: &logWriter{}}
+	files, err := r.streams(tty, stdio)
 	if err != nil {
 		return nil, err
 	}
-	r := &Running{e: e, log: lw}
-	files, err := r.streams(c, stdio)
-	if err != nil {
-		lw.Close()
-		return nil, err
-	}
-	var p initPipes
-	if err := p.open(e, c.ID); err != nil {
+	if err := r.pipes.open(); err != nil {
 		return nil, r.abort(files, err)
 	}
-	defer p.close()
-	r.cmd = e.initCommand(c, files, p.childFiles())
-	e.log.Add(initCommandLine(c))
-	join := c.NetnsPath
-	if net != nil || join == nsutil.MachinePath {
-		join = "" // the init joins it itself, or stays in the machine's
-	}
+	r.cmd = initCommand(e.inst.Name, userns, files, r.pipes.childFiles())
 	err = r.spawn(join)
-	p.closeChildFiles()
+	r.pipes.closeChildFiles()
 	for _, f := range files {
 		if f != nil {
 			f.Close()
 		}
 	}
 	if err != nil {
-		r.copiers.Wait()
-		lw.Close()
-		return nil, fmt.Errorf("start the init of %s: %w", c.Name, err)
+		r.pipes.close()
+		return nil, r.abort([3]*os.File{}, fmt.Errorf("start a container's init: %w", err))
+	}
+	return r, nil
+}
+
+// run configures a launched init for the container c and returns once its command
+// runs: the init builds the root filesystem from its configuration while this process
+// makes the network and the cgroup (with net, for a container created without them)
+// or puts it in the cgroup made already (joined says the init is in its network
+// namespace already); then the init is told to go on: it joins the network namespace,
+// drops privileges and starts the command, or says why it could not. The caller holds
+// the lock; on failure the init is gone and the caller destroys the container.
+func (r *Running) run(ctx context.Context, c *Container, joined bool, net *NetSpec) error {
+	e := r.e
+	defer r.pipes.close()
+	err := r.log.open(e.LogPath(c.ID))
+	var sock *os.File
+	if err == nil {
+		sock, err = e.listenExec(c.ID)
+	}
+	if err == nil {
+		defer sock.Close()
+		e.log.Add(initCommandLine(c))
+		err = e.configure(ctx, c, r.cmd.Process.Pid, &r.pipes, sock, !joined, net)
+	}
+	if err != nil {
+		r.kill()
+		return err
 	}
 	pid := r.cmd.Process.Pid
-	if err := e.configure(ctx, c, pid, &p, join == "", net); err != nil {
-		_ = r.cmd.Process.Kill()
-		<-r.exited
-		r.copiers.Wait()
-		lw.Close()
-		return nil, err
-	}
 	c.Pid, c.PidStart = pid, procStart(pid)
 	c.SupervisorPid = os.Getpid()
 	c.SupervisorStart = procStart(c.SupervisorPid)
 	c.State, c.Started = StateRunning, time.Now()
 	r.c = *c
-	return r, e.save(*c)
+	return e.save(*c)
 }
 
-// initPipes are the init's configuration socket, its report pipe and its exec socket.
+// kill ends a launched init that will not run, and what copies its streams.
+func (r *Running) kill() {
+	_ = r.cmd.Process.Kill()
+	<-r.exited
+	r.copiers.Wait()
+	r.pipes.close()
+	if r.tty != nil {
+		r.tty.Close()
+	}
+	r.log.Close()
+}
+
+// initPipes are the init's configuration socket and its report pipe.
 type initPipes struct {
-	cfgR, cfgW, repR, repW, sock *os.File
+	cfgR, cfgW, repR, repW *os.File
 }
 
-func (p *initPipes) open(e *Engine, id string) error {
+func (p *initPipes) open() error {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("make the init's configuration socket: %w", err)
@@ -92,15 +109,11 @@ func (p *initPipes) open(e *Engine, id string) error {
 		p.close()
 		return err
 	}
-	if p.sock, err = e.listenExec(id); err != nil {
-		p.close()
-		return err
-	}
 	return nil
 }
 
-// childFiles are the init's descriptors 3, 4 and 5.
-func (p *initPipes) childFiles() []*os.File { return []*os.File{p.cfgR, p.repW, p.sock} }
+// childFiles are the init's descriptors 3 and 4.
+func (p *initPipes) childFiles() []*os.File { return []*os.File{p.cfgR, p.repW} }
 
 // closeChildFiles closes this process's copies of the init's ends.
 func (p *initPipes) closeChildFiles() {
@@ -110,16 +123,17 @@ func (p *initPipes) closeChildFiles() {
 }
 
 func (p *initPipes) close() {
-	for _, f := range []*os.File{p.cfgR, p.cfgW, p.repR, p.repW, p.sock} {
+	for _, f := range []*os.File{p.cfgR, p.cfgW, p.repR, p.repW} {
 		if f != nil {
 			f.Close()
 		}
 	}
 }
 
-// configure sends the init its configuration, makes or joins the cgroup (and makes the
-// network with net) meanwhile, tells the init to go on and reads its answer.
-func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPipes, initJoins bool, net *NetSpec) error {
+// configure sends the init its configuration with the exec socket, makes or joins
+// the cgroup (and makes the network with net) meanwhile, tells the init to go on and
+// reads its answer.
+func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPipes, sock *os.File, initJoins bool, net *NetSpec) error {
 	dir := e.Dir(c.ID)
 	cfg := initConfig{Layers: c.Layers, Upper: filepath.Join(dir, upperDir), Work: filepath.Join(dir, workDir),
 		Merged: c.Rootfs, Hostname: c.Hostname, Args: c.Cmd, Env: c.Env, Cwd: c.WorkingDir,
@@ -130,7 +144,7 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 		cfg.Netns = c.NetnsPath
 	}
 	b, _ := json.Marshal(cfg)
-	_, sendErr := p.cfgW.Write(append(b, '\n'))
+	sendErr := unix.Sendmsg(int(p.cfgW.Fd()), append(b, '\n'), unix.UnixRights(int(sock.Fd())), nil, 0)
 	var err error
 	if net != nil {
 		err = e.provision(ctx, c, *net, pid)
@@ -168,6 +182,55 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 	return nil
 }
 
+// sendGo tells the init to go on, with the network namespace to join when netns is
+// not "".
+func sendGo(conn *os.File, netns string) error {
+	var rights []byte
+	if netns != "" {
+		fd, err := unix.Open(netns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("open network namespace %s: %w", netns, err)
+		}
+		defer unix.Close(fd)
+		rights = unix.UnixRights(fd)
+	}
+	return unix.Sendmsg(int(conn.Fd()), []byte{initGo}, rights, nil, 0)
+}
+
+// initCommand is the re-execution of this binary that becomes the container's PID 1.
+func initCommand(instanceName string, userns bool, files [3]*os.File, extra []*os.File) *exec.Cmd {
+	attr := &syscall.SysProcAttr{
+		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC | syscall.CLONE_NEWPID,
+		Pdeathsig:  syscall.SIGKILL,
+	}
+	if userns {
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: usernsBase, Size: usernsSize}}
+		attr.GidMappings = attr.UidMappings
+		// Become the namespace's root (the machine's usernsBase), which the mapping
+		// knows, instead of staying the machine's root, which it does not.
+		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
+	}
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg, "instance=" + instanceName}, Env: []string{},
+		ExtraFiles: extra, SysProcAttr: attr}
+	// A nil *os.File must stay a nil interface, or exec would use it as a file.
+	if files[0] != nil {
+		cmd.Stdin = files[0]
+	}
+	cmd.Stdout, cmd.Stderr = files[1], files[2]
+	return cmd
+}
+
+// initCommandLine is the shell command that makes the same namespaces.
+func initCommandLine(c *Container) string {
+	args := []string{"nsenter", "--net=" + c.NetnsPath, "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork"}
+	if c.Userns {
+		m := "0:" + strconv.Itoa(usernsBase) + ":" + strconv.Itoa(usernsSize)
+		args = append(args, "--user", "--map-users="+m, "--map-groups="+m)
+	}
+	return cmdlog.Quote(append(args, "--", "workbench", InitArg)...)
+}
+
 // StartError says why a container's command could not start, with the status Docker
 // exits with in that case: 127 for a command that is not there, 126 for one that
 // cannot be run, 125 otherwise.
@@ -189,53 +252,4 @@ func startErrorCode(msg string) int {
 		return 126
 	}
 	return 125
-}
-
-// sendGo tells the init to go on, with the network namespace to join when netns is
-// not "".
-func sendGo(conn *os.File, netns string) error {
-	var rights []byte
-	if netns != "" {
-		fd, err := unix.Open(netns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("open network namespace %s: %w", netns, err)
-		}
-		defer unix.Close(fd)
-		rights = unix.UnixRights(fd)
-	}
-	return unix.Sendmsg(int(conn.Fd()), []byte{initGo}, rights, nil, 0)
-}
-
-// initCommand is the re-execution of this binary that becomes the container's PID 1.
-func (e *Engine) initCommand(c *Container, files [3]*os.File, extra []*os.File) *exec.Cmd {
-	attr := &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC | syscall.CLONE_NEWPID,
-		Pdeathsig:  syscall.SIGKILL,
-	}
-	if c.Userns {
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
-		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: usernsBase, Size: usernsSize}}
-		attr.GidMappings = attr.UidMappings
-		// Become the namespace's root (the machine's usernsBase), which the mapping
-		// knows, instead of staying the machine's root, which it does not.
-		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
-	}
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg, c.ShortID(), "instance=" + e.inst.Name}, Env: []string{},
-		ExtraFiles: extra, SysProcAttr: attr}
-	// A nil *os.File must stay a nil interface, or exec would use it as a file.
-	if files[0] != nil {
-		cmd.Stdin = files[0]
-	}
-	cmd.Stdout, cmd.Stderr = files[1], files[2]
-	return cmd
-}
-
-// initCommandLine is the shell command that makes the same namespaces.
-func initCommandLine(c *Container) string {
-	args := []string{"nsenter", "--net=" + c.NetnsPath, "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork"}
-	if c.Userns {
-		m := "0:" + strconv.Itoa(usernsBase) + ":" + strconv.Itoa(usernsSize)
-		args = append(args, "--user", "--map-users="+m, "--map-groups="+m)
-	}
-	return cmdlog.Quote(append(args, "--", "workbench", InitArg)...)
 }
