@@ -61,6 +61,7 @@ type Model struct {
 	status        string
 	statusErr     bool
 	width, height int
+	frames        frameCache
 }
 
 // New returns the app.

@@ -1,11 +1,15 @@
 package tui
 
 import (
+	"context"
 	"sort"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"workbench/tui/containers"
+	"workbench/tui/fixture"
 )
 
 // BenchmarkFrame measures a full frame with 250 containers and 2000 iptables rules: the
@@ -14,7 +18,9 @@ import (
 func BenchmarkFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, size := range [][2]int{{80, 24}, {200, 60}} {
-			m := New(Options{Panes: testPanes(250, 2000)})
+			panes := testPanes(250, 2000)
+			panes[0] = containers.New(&changingContainers{snap: fixture.Containers(250)})
+			m := New(Options{Panes: panes})
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			drain(m, m.refreshAll())
 			var data, keyed []time.Duration
@@ -60,4 +66,20 @@ func report(b *testing.B, name string, d []time.Duration) {
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 	b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, name+"-p50-ms")
 	b.ReportMetric(float64(d[len(d)-1].Microseconds())/1000, name+"-max-ms")
+}
+
+// changingContainers serves 250 containers whose CPU figures change at every load, so
+// every frame of the benchmark has new data to draw.
+type changingContainers struct {
+	snap containers.Snapshot
+	n    int
+}
+
+func (c *changingContainers) Load(context.Context, string) (containers.Snapshot, error) {
+	c.n++
+	out := containers.Snapshot{Containers: append([]containers.Container(nil), c.snap.Containers...)}
+	for i := range out.Containers {
+		out.Containers[i].CPUPercent = float64((c.n + i) % 100)
+	}
+	return out, nil
 }

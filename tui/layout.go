@@ -119,7 +119,7 @@ func (m *Model) body() string {
 		if i == 0 {
 			frame = styles.FocusedFrame
 		}
-		blocks[i] = frame.Render(pane.Fit(m.panes[p].View(), areas[i].w, areas[i].h))
+		blocks[i] = m.frames.framed(i, m.panes[p].View(), frame, areas[i])
 	}
 	if len(blocks) == 1 {
 		return blocks[0]
@@ -170,8 +170,11 @@ func (m *Model) bottomLine() string {
 	case m.form != nil:
 		return m.help.ShortHelpView(m.form.KeyMap().ShortHelp())
 	}
-	k := append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...)
-	return m.help.ShortHelpView(k)
+	if m.frames.hintFocus != m.focus || m.frames.hintWidth != m.width || m.frames.hint == "" {
+		k := append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...)
+		m.frames.hint, m.frames.hintFocus, m.frames.hintWidth = m.help.ShortHelpView(k), m.focus, m.width
+	}
+	return m.frames.hint
 }
 
 // helpView lists every key of the focused pane, then the global ones.
