@@ -30,9 +30,20 @@ type ProgressFunc func(LayerProgress)
 // parallelLayers is how many layers are fetched and unpacked at once.
 const parallelLayers = 3
 
-// layerLogger records how a person would unpack a layer, named by its blob digest and
-// its diffID, into dir.
-type layerLogger func(digest, diffID, dir string)
+// layerLogger records how a person would unpack layer l (diffID) into dir.
+type layerLogger func(l v1.Layer, diffID, dir string)
+
+// layerSource says where layers come from.
+type layerSource int
+
+const (
+	// fromRegistry layers are read compressed, so progress counts the bytes fetched.
+	fromRegistry layerSource = iota
+	// fromFile layers are read through the library's own decompression: a local
+	// tarball may hold them uncompressed, and asking it for a compressed form would
+	// compress them first.
+	fromFile
+)
 
 // addImage adds img to the store under refs: each layer not yet present is read,
 // decompressed and unpacked (several at a time), then the config and the record are
@@ -40,7 +51,7 @@ type layerLogger func(digest, diffID, dir string)
 //
 // logLayer records in the command log how a person would unpack one layer (its blob
 // digest and diffID) into dir.
-func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, logLayer layerLogger, progress ProgressFunc) (*record, error) {
+func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, src layerSource, logLayer layerLogger, progress ProgressFunc) (*record, error) {
 	if progress == nil {
 		progress = func(LayerProgress) {}
 	}
@@ -75,7 +86,7 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, logLa
 		if len(layers) != len(diffIDs) {
 			return nil, fmt.Errorf("the image is inconsistent: its manifest has %d layers, its config %d", len(layers), len(diffIDs))
 		}
-		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, logLayer, progress); err != nil {
+		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, src, logLayer, progress); err != nil {
 			return nil, err
 		}
 	}
@@ -86,7 +97,7 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, logLa
 }
 
 // fetchLayers unpacks the layers at the missing indexes into the store.
-func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1.Hash, missing []int, rec *record, logLayer layerLogger, progress ProgressFunc) error {
+func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1.Hash, missing []int, rec *record, src layerSource, logLayer layerLogger, progress ProgressFunc) error {
 	sem := make(chan struct{}, parallelLayers)
 	var wg sync.WaitGroup
 	errs := make([]error, len(layers))
@@ -101,7 +112,7 @@ func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1
 				return
 			}
 			want := diffIDs[i].String()
-			info, err := s.fetchLayer(ctx, layers[i], want, logLayer, progress)
+			info, err := s.fetchLayer(ctx, layers[i], want, src, logLayer, progress)
 			if err != nil {
 				progress(LayerProgress{Layer: shortID(want), Status: "failed"})
 				errs[i] = fmt.Errorf("layer %d (%s): %w", i+1, shortID(want), err)
@@ -119,43 +130,61 @@ func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1
 	return nil
 }
 
-func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want string, logLayer layerLogger, progress ProgressFunc) (LayerInfo, error) {
+func (s *Store) fetchLayer(ctx context.Context, l v1.Layer, want string, src layerSource, logLayer layerLogger, progress ProgressFunc) (LayerInfo, error) {
 	short := shortID(want)
-	total, _ := l.Size()
-	rc, err := l.Compressed()
-	if err != nil {
-		return LayerInfo{}, fmt.Errorf("open the layer blob: %w", err)
-	}
-	defer rc.Close()
-	counted := &countingReader{ctx: ctx, r: rc, report: func(n int64) {
+	tarStream, counted, total, closeAll, err := openLayer(ctx, l, src, func(n, total int64) {
 		progress(LayerProgress{Layer: short, Status: "fetching", Done: n, Total: total})
-	}}
-	br := bufio.NewReaderSize(counted, 1<<20)
-	var tarStream io.Reader = br
-	magic, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return LayerInfo{}, fmt.Errorf("the layer is not valid gzip: %w", err)
-		}
-		defer zr.Close()
-		tarStream = zr
-	case bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		urc, err := l.Uncompressed() // zstd: let the library decompress it
-		if err != nil {
-			return LayerInfo{}, fmt.Errorf("decompress the layer: %w", err)
-		}
-		defer urc.Close()
-		tarStream = &countingReader{ctx: ctx, r: urc, report: counted.report}
+	})
+	if err != nil {
+		return LayerInfo{}, err
 	}
-	digest, _ := l.Digest()
-	info, err := s.addLayer(tarStream, want, func(dir string) { logLayer(digest.String(), want, dir) })
+	defer closeAll()
+	info, err := s.addLayer(tarStream, want, func(dir string) { logLayer(l, want, dir) })
 	if err != nil {
 		return LayerInfo{}, err
 	}
 	progress(LayerProgress{Layer: short, Status: "done", Done: counted.n, Total: total})
 	return info, nil
+}
+
+// openLayer returns the layer's tar stream, the counter of the bytes read of it (of
+// the compressed blob from a registry), the blob's size when known, and the function
+// that closes what it opened.
+func openLayer(ctx context.Context, l v1.Layer, src layerSource, report func(n, total int64)) (io.Reader, *countingReader, int64, func(), error) {
+	if src == fromFile {
+		rc, err := l.Uncompressed()
+		if err != nil {
+			return nil, nil, 0, nil, fmt.Errorf("open the layer: %w", err)
+		}
+		counted := &countingReader{ctx: ctx, r: rc, report: func(n int64) { report(n, 0) }}
+		return counted, counted, 0, func() { rc.Close() }, nil
+	}
+	total, _ := l.Size()
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, nil, 0, nil, fmt.Errorf("open the layer blob: %w", err)
+	}
+	counted := &countingReader{ctx: ctx, r: rc, report: func(n int64) { report(n, total) }}
+	br := bufio.NewReaderSize(counted, 1<<20)
+	magic, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, nil, 0, nil, fmt.Errorf("the layer is not valid gzip: %w", err)
+		}
+		return zr, counted, total, func() { zr.Close(); rc.Close() }, nil
+	case bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		rc.Close()
+		urc, err := l.Uncompressed() // zstd: let the library decompress it
+		if err != nil {
+			return nil, nil, 0, nil, fmt.Errorf("decompress the layer: %w", err)
+		}
+		counted = &countingReader{ctx: ctx, r: urc, report: counted.report}
+		return counted, counted, total, func() { urc.Close() }, nil
+	}
+	return br, counted, total, func() { rc.Close() }, nil
 }
 
 // countingReader counts bytes read and stops when the context ends.

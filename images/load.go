@@ -167,7 +167,7 @@ func (s *Store) loadDockerArchive(ctx context.Context, path, tag string, progres
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", path, err)
 		}
-		rec, err := s.addImage(ctx, img, refs, func(_, diffID, dir string) {
+		rec, err := s.addImage(ctx, img, refs, fromFile, func(_ v1.Layer, diffID, dir string) {
 			s.log.Add(cmdlog.Quote("tar", "-xOf", path, inTar[diffID]) + " | " + cmdlog.Quote("tar", "-x", "-C", dir))
 		}, progress)
 		if err != nil {
@@ -208,6 +208,7 @@ const (
 )
 
 func (s *Store) loadLayout(ctx context.Context, dir, tag string, progress ProgressFunc) ([]Loaded, error) {
+	layoutDir := dir
 	idx, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: not an OCI image layout: %w", dir, err)
@@ -233,8 +234,9 @@ func (s *Store) loadLayout(ctx context.Context, dir, tag string, progress Progre
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", dir, err)
 		}
-		rec, err := s.addImage(ctx, img, refs, func(digest, _, dir string) {
-			s.log.AddArgs("tar", "-xf", filepath.Join(dir, "blobs", "sha256", hexOf(digest)), "-C", dir)
+		rec, err := s.addImage(ctx, img, refs, fromFile, func(l v1.Layer, _, dir string) {
+			digest, _ := l.Digest()
+			s.log.AddArgs("tar", "-xf", filepath.Join(layoutDir, "blobs", "sha256", digest.Hex), "-C", dir)
 		}, progress)
 		if err != nil {
 			return out, fmt.Errorf("load %s: %w", dir, err)

@@ -48,8 +48,9 @@ func (s *Store) Pull(ctx context.Context, ref string, opts PullOptions) (*Image,
 		return nil, fmt.Errorf("pull %s from %s: %w (check the name and tag, the registry's address, credentials in ~/.docker/config.json, or --insecure for a plain-HTTP registry)", r, r.Registry, err)
 	}
 	blobs := fmt.Sprintf("%s://%s/v2/%s/blobs/", nref.Context().Registry.Scheme(), nref.Context().RegistryStr(), nref.Context().RepositoryStr())
-	rec, err := s.addImage(ctx, img, []string{r.String()}, func(digest, _, dir string) {
-		s.log.Add(cmdlog.Quote("curl", "-sL", blobs+digest) + " | " + cmdlog.Quote("tar", "-xz", "-C", dir))
+	rec, err := s.addImage(ctx, img, []string{r.String()}, fromRegistry, func(l v1.Layer, _, dir string) {
+		digest, _ := l.Digest()
+		s.log.Add(cmdlog.Quote("curl", "-sL", blobs+digest.String()) + " | " + cmdlog.Quote("tar", "-xz", "-C", dir))
 	}, opts.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("pull %s: %w", r, err)
