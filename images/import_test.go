@@ -153,6 +153,7 @@ func TestLoadOCILayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkMerged(t, img)
+	logHas(t, s, "tar -xf "+dir+"/blobs/sha256/")
 
 	tarPath := filepath.Join(t.TempDir(), "layout.tar")
 	if err := tarDir(dir, tarPath); err != nil {
