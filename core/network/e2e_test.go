@@ -23,9 +23,15 @@ func newBinaryLab(t *testing.T) *binaryLab {
 	testutil.KeepMachineNetwork(t)
 	inst := testutil.NewInstance(t)
 	l := &binaryLab{t: t, bin: testutil.Binary(t)}
+	before := testutil.Leftovers()
 	t.Cleanup(func() {
 		if out, code := l.run("reset"); code != 0 {
 			t.Errorf("reset: %s", out)
+		}
+		for _, line := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
+			if strings.Contains(line, inst.Name) {
+				t.Errorf("after reset the instance left: %s", line)
+			}
 		}
 		os.RemoveAll(inst.RunDir)
 	})
