@@ -140,16 +140,16 @@ func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a 
 	a = Attachment{Host: n.Host, Network: n.Name, IfName: ifName, IP: netip.PrefixFrom(ip, subnet.Bits()).String(),
 		Gateway: n.Gateway, MAC: dockerMAC(ip).String(), HostVeth: hostVethName(h, req.ContainerID, n.Host+"/"+n.Name)}
 	veth := &netlink.Veth{
-		LinkAttrs:        netlink.LinkAttrs{Name: a.HostVeth, MTU: 1500},
+		LinkAttrs:        netlink.LinkAttrs{Name: a.HostVeth, MTU: n.mtu()},
 		PeerName:         ifName,
 		PeerNamespace:    netlink.NsFd(c.ns),
 		PeerHardwareAddr: dockerMAC(ip),
-		PeerMTU:          1500,
+		PeerMTU:          uint32(n.mtu()),
 	}
 	if err := h.LinkAdd(veth); err != nil {
 		return a, fmt.Errorf("make veth %s for %s: %w", a.HostVeth, nameOr(Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName}), err)
 	}
-	m.logIP(path, "link", "add", a.HostVeth, "mtu", "1500", "type", "veth", "peer", "name", ifName, "address", a.MAC, "netns", req.NetnsPath)
+	m.logIP(path, "link", "add", a.HostVeth, "mtu", strconv.Itoa(n.mtu()), "type", "veth", "peer", "name", ifName, "address", a.MAC, "netns", req.NetnsPath)
 	defer func() {
 		if err != nil {
 			m.deleteLink(path, a.HostVeth)

@@ -13,6 +13,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Tunnel overheads on the LAN's 1500-byte frames: VXLAN adds 50 bytes (outer IPv4, UDP,
+// VXLAN header, inner Ethernet), gretap 38 (outer IPv4, GRE with key-less header,
+// inner Ethernet). Every link of such a network takes the smaller MTU, so a full-size
+// packet from a container is not dropped inside the tunnel.
+const (
+	lanMTU   = 1500
+	vxlanMTU = lanMTU - 50
+	greMTU   = lanMTU - 38
+)
+
+// mtu is the MTU of a network's links.
+func (n *Network) mtu() int {
+	switch n.CrossHost {
+	case CrossHostVXLAN:
+		return vxlanMTU
+	case CrossHostGRE:
+		return greMTU
+	}
+	return lanMTU
+}
+
 // vxlanPort is the IANA VXLAN port.
 const vxlanPort = 4789
 
@@ -51,7 +72,7 @@ func (m *Manager) join(s *labState, n *Network) error {
 	defer h.Close()
 	if n.CrossHost == CrossHostVXLAN {
 		self := s.host(n.Host)
-		vx := &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: vxlanName(n), MTU: 1450}, VxlanId: vni(n.Name),
+		vx := &netlink.Vxlan{LinkAttrs: netlink.LinkAttrs{Name: vxlanName(n), MTU: n.mtu()}, VxlanId: vni(n.Name),
 			SrcAddr: net.ParseIP(lanIP(self.Index)), Port: vxlanPort, Learning: true}
 		if err := h.LinkAdd(vx); err != nil {
 			return fmt.Errorf("make VXLAN %s on %s: %w", vx.Name, n.Host, err)
@@ -95,7 +116,7 @@ func (m *Manager) linkPeer(h *nsHandle, s *labState, n, p *Network, peer *Host) 
 		}
 		m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
 	case CrossHostGRE:
-		gt := &netlink.Gretap{LinkAttrs: netlink.LinkAttrs{Name: greName(n, peer), MTU: 1462},
+		gt := &netlink.Gretap{LinkAttrs: netlink.LinkAttrs{Name: greName(n, peer), MTU: n.mtu()},
 			Local: net.ParseIP(lanIP(self.Index)), Remote: net.ParseIP(lanIP(peer.Index))}
 		if err := h.LinkAdd(gt); err != nil {
 			if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOTSUP) {

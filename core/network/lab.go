@@ -123,7 +123,7 @@ func (m *Manager) setupUplink(hostPath, name string, index int) error {
 	}
 	defer host.Close()
 	veth := &netlink.Veth{
-		LinkAttrs:     netlink.LinkAttrs{Name: name, MTU: 1500},
+		LinkAttrs:     netlink.LinkAttrs{Name: name, MTU: lanMTU},
 		PeerName:      "eth0",
 		PeerNamespace: netlink.NsFd(host.ns),
 	}

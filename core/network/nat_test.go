@@ -2,6 +2,8 @@ package network
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -93,6 +95,10 @@ func TestCrossHost(t *testing.T) {
 			got := capture(t, b, "eth0", "icmp", func() {
 				inNs(t, a, "busybox", "ping", "-c1", "-W2", addrOf(bb.IP))
 			})
+			// A full-size packet crosses too: the network's MTU leaves room for the tunnel.
+			mtu := strings.Fields(inNs(t, a, "cat", "/sys/class/net/eth0/mtu"))[0]
+			size := fmt.Sprint(atoi(mtu) - 28)
+			inNs(t, a, "busybox", "ping", "-c1", "-W2", "-s", size, addrOf(bb.IP))
 			if !strings.Contains(got, addrOf(aa.IP)+" > "+addrOf(bb.IP)) {
 				t.Errorf("host2's container saw %q, want the ping from %s unchanged (no NAT inside the cluster)", got, addrOf(aa.IP))
 			}
@@ -135,4 +141,9 @@ func TestCrossHost(t *testing.T) {
 			}
 		})
 	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -141,7 +141,7 @@ func (m *Manager) makeBridge(path string, n *Network) error {
 	if _, err := h.LinkByName(n.Bridge); err == nil {
 		return fmt.Errorf("an interface %s already exists on %s: remove it or pick another network name", n.Bridge, n.Host)
 	}
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: n.Bridge, MTU: 1500}}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: n.Bridge, MTU: n.mtu()}}
 	if err := h.LinkAdd(br); err != nil {
 		return fmt.Errorf("make bridge %s: %w", n.Bridge, err)
 	}
