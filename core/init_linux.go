@@ -57,11 +57,15 @@ func RunInit() int {
 	if err := b.build(); err != nil {
 		return failInit(report, b.log, err)
 	}
+	cmd, err := prepareCommand(&cfg, b)
+	if err != nil {
+		return failInit(report, b.log, err)
+	}
 	netns, err := in.goAhead()
 	if err != nil {
 		return 1 // the parent gave up: it removes the container
 	}
-	child, err := startCommand(&cfg, b, netns)
+	child, err := startCommand(&cfg, b, netns, cmd)
 	if err != nil {
 		return failInit(report, b.log, err)
 	}
@@ -80,9 +84,37 @@ func failInit(report *os.File, rec []string, err error) int {
 	return 127
 }
 
+// prepareCommand does what needs neither the cgroup nor the network while the parent
+// makes them: the host name, and the command found, with its user and working
+// directory, in the new root.
+func prepareCommand(cfg *initConfig, b *rootfsBuilder) (*exec.Cmd, error) {
+	if cfg.Hostname != "" {
+		b.record("hostname", cfg.Hostname)
+		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
+			return nil, fmt.Errorf("set the host name: %w", err)
+		}
+	}
+	path, err := lookPath(cfg.Args[0], envValue(cfg.Env, "PATH"))
+	if err != nil {
+		return nil, err
+	}
+	cred, err := lookupUser(cfg.User)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Cwd != "" {
+		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
+			return nil, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
+		}
+	}
+	return &exec.Cmd{Path: path, Args: cfg.Args, Env: cfg.Env, Dir: cfg.Cwd,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		SysProcAttr: &syscall.SysProcAttr{Setsid: cfg.Tty, Setctty: cfg.Tty, Credential: cred}}, nil
+}
+
 // startCommand finishes the container once it is in its cgroup: network namespace,
-// /sys, cgroup namespace, host name, privileges; then it starts the command.
-func startCommand(cfg *initConfig, b *rootfsBuilder, netns int) (pid int, err error) {
+// /sys, cgroup namespace, privileges; then it starts the command.
+func startCommand(cfg *initConfig, b *rootfsBuilder, netns int, cmd *exec.Cmd) (pid int, err error) {
 	if netns >= 0 {
 		err := unix.Setns(netns, unix.CLONE_NEWNET)
 		unix.Close(netns)
@@ -98,32 +130,10 @@ func startCommand(cfg *initConfig, b *rootfsBuilder, netns int) (pid int, err er
 	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
 		return 0, fmt.Errorf("make the cgroup namespace: %w", err)
 	}
-	if cfg.Hostname != "" {
-		b.record("hostname", cfg.Hostname)
-		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
-			return 0, fmt.Errorf("set the host name: %w", err)
-		}
-	}
-	path, err := lookPath(cfg.Args[0], envValue(cfg.Env, "PATH"))
-	if err != nil {
-		return 0, err
-	}
-	cred, err := lookupUser(cfg.User)
-	if err != nil {
-		return 0, err
-	}
-	if cfg.Cwd != "" {
-		if err := os.MkdirAll(cfg.Cwd, 0o755); err != nil {
-			return 0, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
-		}
-	}
 	if err := restrictThread(); err != nil {
 		return 0, err
 	}
 	b.record("capsh", "--caps=<docker default 14>", "--no-new-privs")
-	cmd := &exec.Cmd{Path: path, Args: cfg.Args, Env: cfg.Env, Dir: cfg.Cwd,
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		SysProcAttr: &syscall.SysProcAttr{Setsid: cfg.Tty, Setctty: cfg.Tty, Credential: cred}}
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("start %s: %w", cfg.Args[0], unwrapExec(err))
 	}

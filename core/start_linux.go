@@ -158,28 +158,45 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 		}
 	}
 	if err != nil {
+		// The init may have failed first (a command not in the image), which is
+		// then why it could not be put in its cgroup: its reason comes first.
+		p.cfgW.Close()
+		if rep, ok := e.readReport(p.repR); ok && rep.Error != "" {
+			return startError(c, rep)
+		}
 		return err
 	}
 	if sendErr == nil {
 		sendErr = sendGo(p.cfgW, cfg.Netns)
 	}
 	p.cfgW.Close()
-	raw, err := io.ReadAll(p.repR)
-	if err != nil {
-		return fmt.Errorf("read the init's answer: %w", err)
-	}
-	var rep initReport
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	rep, ok := e.readReport(p.repR)
+	if !ok {
 		if sendErr != nil {
 			return fmt.Errorf("configure the init of %s: %w", c.Name, sendErr)
 		}
 		return fmt.Errorf("container %s: its init ended before starting the command", c.Name)
 	}
-	e.log.AddLines(rep.Log...)
 	if rep.Error != "" {
-		return &StartError{Msg: fmt.Sprintf("container %s cannot start: %s", c.Name, rep.Error), Code: startErrorCode(rep.Error)}
+		return startError(c, rep)
 	}
 	return nil
+}
+
+// readReport reads the init's answer, once it has given it or ended, and records the
+// commands it made.
+func (e *Engine) readReport(r io.Reader) (initReport, bool) {
+	var rep initReport
+	raw, err := io.ReadAll(r)
+	if err != nil || json.Unmarshal(raw, &rep) != nil {
+		return rep, false
+	}
+	e.log.AddLines(rep.Log...)
+	return rep, true
+}
+
+func startError(c *Container, rep initReport) error {
+	return &StartError{Msg: fmt.Sprintf("container %s cannot start: %s", c.Name, rep.Error), Code: startErrorCode(rep.Error)}
 }
 
 // sendGo tells the init to go on, with the network namespace to join when netns is
