@@ -28,7 +28,7 @@ func (m *Model) View() string {
 		m.cache = head
 		return head
 	}
-	listW := min(30, max(16, m.width/3))
+	listW := min(30, max(18, m.width/4))
 	list := pane.Fit(m.targetList(listW, h), listW, h)
 	right := m.width - listW - 1
 	var body string
@@ -107,7 +107,7 @@ func (m *Model) lines(width, height int) string {
 		if m.session != nil {
 			return styles.Dim.Render("waiting for packets…")
 		}
-		return styles.Dim.Render("mark interfaces with space (J/K move), / for a filter, s to start")
+		return styles.Dim.Render("space marks an interface (J/K move)\n/ types a filter (tcpdump syntax)\ns starts and stops the capture")
 	}
 	end := len(m.packets)
 	if m.cursor >= 0 {
