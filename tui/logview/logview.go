@@ -185,6 +185,10 @@ func (m *Model) render() string {
 	}
 	if len(lines) > m.height {
 		lines = lines[len(lines)-m.height:]
+		// The oldest entry does not fit whole: blank its tail rather than show a piece.
+		for i := 0; i < len(lines) && strings.HasPrefix(lines[i], " "); i++ {
+			lines[i] = ""
+		}
 	}
 	return strings.Join(lines, "\n")
 }
