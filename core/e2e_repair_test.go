@@ -130,7 +130,7 @@ func startWB(t *testing.T, args ...string) *exec.Cmd {
 func killAndReap(cmd *exec.Cmd) {
 	if cmd.ProcessState == nil {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		_, _ = cmd.Process.Wait()
 	}
 }
 

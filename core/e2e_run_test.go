@@ -1,11 +1,13 @@
 package core
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunIsolation(t *testing.T) {
@@ -120,6 +122,22 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) || !alive(c.SupervisorPid, c.SupervisorStart) {
 		t.Fatalf("detached container is not running after the CLI ended: %+v", c)
 	}
+	var ins []Inspection
+	if err := json.Unmarshal([]byte(mustWB(t, "inspect", "web")), &ins); err != nil || len(ins) != 1 {
+		t.Fatalf("inspect: %v", err)
+	}
+	shared := map[string]bool{}
+	for _, n := range ins[0].Namespaces {
+		shared[n.Type] = n.Shared
+	}
+	for kind, want := range map[string]bool{"mnt": false, "uts": false, "ipc": false, "pid": false, "net": false, "cgroup": false, "user": true} {
+		if got, ok := shared[kind]; !ok || got != want {
+			t.Errorf("inspect: %s namespace shared with the machine = %v (listed %v), want %v", kind, got, ok, want)
+		}
+	}
+	if ins[0].Cgroup == nil || !strings.HasSuffix(ins[0].Cgroup.Path, c.ID) || len(ins[0].Capabilities) != 14 {
+		t.Errorf("inspect: cgroup %+v, %d capabilities", ins[0].Cgroup, len(ins[0].Capabilities))
+	}
 	out := mustWB(t, "exec", "web", "ps", "-o", "pid,ppid,comm")
 	if !strings.Contains(out, "sleep") || !strings.Contains(out, " ps") {
 		t.Fatalf("exec's ps does not show the container's processes and itself:\n%s", out)
@@ -169,12 +187,23 @@ func TestSignalsAndStop(t *testing.T) {
 	newLab(t)
 	mustWB(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
 		`trap "echo got TERM; exit 7" TERM; while true; do sleep 0.05; done`)
+	follow := startWB(t, "logs", "-f", "trap")
 	mustWB(t, "kill", "-s", "TERM", "trap")
 	if out := mustWB(t, "wait", "trap"); out != "7\n" {
 		t.Fatalf("wait printed %q, want 7", out)
 	}
 	if out := mustWB(t, "logs", "trap"); !strings.Contains(out, "got TERM") {
 		t.Fatalf("the TERM did not reach the command: %q", out)
+	}
+	done := make(chan error, 1)
+	go func() { done <- follow.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("logs -f: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("logs -f did not end with the container")
 	}
 	mustWB(t, "run", "-d", "--name", "stubborn", "--net", "none", "busybox", "sh", "-c", `trap "" TERM; while true; do sleep 0.05; done`)
 	mustWB(t, "stop", "-t", "1", "stubborn")
