@@ -23,7 +23,11 @@ func newResetCmd() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			if err := e.Reset(cmd.Context(), keepImages); err != nil {
+			reset := e.Reset
+			if keepImages {
+				reset = e.ResetKeepImages
+			}
+			if err := reset(cmd.Context()); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "instance %s removed\n", e.Instance().Name)

@@ -104,9 +104,14 @@ func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
 }
 
 // Reset removes everything of the instance: every container and its processes,
-// mounts, namespace files and cgroups, every network object, the state directory and,
-// unless keepImages, the image store. Nothing outside the instance is touched.
-func (e *Engine) Reset(ctx context.Context, keepImages bool) error {
+// mounts, namespace files and cgroups, every network object, the state directory and
+// the image store. Nothing outside the instance is touched.
+func (e *Engine) Reset(ctx context.Context) error { return e.reset(ctx, false) }
+
+// ResetKeepImages is Reset that keeps the image store.
+func (e *Engine) ResetKeepImages(ctx context.Context) error { return e.reset(ctx, true) }
+
+func (e *Engine) reset(ctx context.Context, keepImages bool) error {
 	unlock, err := e.inst.Lock()
 	if err != nil {
 		return err
