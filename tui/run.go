@@ -84,7 +84,8 @@ func (m *Model) exec(msg pane.ExecMsg) tea.Cmd {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if t := strings.TrimSpace(lines[i]); t != "" {
+		// Words only: a table's tabs and runs of spaces would not line up here.
+		if t := strings.Join(strings.Fields(lines[i]), " "); t != "" {
 			return t
 		}
 	}
