@@ -37,7 +37,7 @@ func (e *Engine) Run(ctx context.Context, spec RunSpec, stdio Stdio) (*Running, 
 		if err != nil {
 			return nil, err
 		}
-		r, err := e.launch(true, true, joinAtClone(c), stdio)
+		r, err := e.launch(spec.Tty, true, joinAtClone(c), stdio)
 		if err == nil {
 			err = r.run(ctx, &c, true, nil)
 		}
