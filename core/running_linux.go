@@ -106,7 +106,10 @@ func (r *Running) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) 
 		return [3]*os.File{slave, slave, slave}, nil
 	}
 	if f, ok := stdio.In.(*os.File); ok {
-		files[0] = f
+		// A copy: the caller keeps its own, the init's is closed here once passed on.
+		if files[0], err = dupFile(f); err != nil {
+			return files, err
+		}
 	} else if stdio.In != nil {
 		inR, inW, err := os.Pipe()
 		if err != nil {
