@@ -1,0 +1,86 @@
+package sources_test
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"workbench/testutil"
+	"workbench/tui/lab"
+	"workbench/tui/sources"
+)
+
+// TestSourcesReadARealContainer runs a container with the real binary and reads it
+// back the way the panes do: its row, its inside, its cgroup sample, its namespace.
+func TestSourcesReadARealContainer(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	inst := testutil.NewInstance(t)
+	bin := testutil.Binary(t)
+	wb := func(args ...string) string {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("workbench %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	t.Cleanup(func() { exec.Command(bin, "reset").Run() })
+	wb("run", "-d", "--name", "probe", "--cpus", "0.5", "-p", "8080:80", "busybox", "sleep", "1000")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	e := sources.New(inst)
+	snap, err := e.Containers().Load(ctx, "probe")
+	if err != nil || len(snap.Containers) != 1 {
+		t.Fatalf("Load: %v, %+v", err, snap)
+	}
+	c := snap.Containers[0]
+	if c.Name != "probe" || c.State != "running" || c.Host != "host1" {
+		t.Errorf("row: %+v", c)
+	}
+	if len(c.Networks) != 1 || !strings.HasPrefix(c.Networks[0], "bridge 172.") {
+		t.Errorf("networks: %q", c.Networks)
+	}
+	if len(c.Ports) != 1 || c.Ports[0] != "8080->80/tcp" {
+		t.Errorf("ports: %q", c.Ports)
+	}
+	d := c.Detail
+	if d.Pid <= 0 || len(d.PidsInside) == 0 || !strings.Contains(strings.Join(d.PidsInside, " "), "sleep") {
+		t.Errorf("processes: pid %d, %q", d.Pid, d.PidsInside)
+	}
+	if !strings.HasPrefix(d.CgroupPath, inst.CgroupParent()+"/") {
+		t.Errorf("cgroup path %q is not under %s", d.CgroupPath, inst.CgroupParent())
+	}
+	if !strings.Contains(strings.Join(d.Limits, " "), "cpu 0.50") {
+		t.Errorf("limits: %q", d.Limits)
+	}
+	kinds := map[string]string{}
+	for _, n := range d.Namespaces {
+		kinds[n.Kind] = n.SharedWith
+	}
+	for _, own := range []string{"net", "mnt", "pid", "uts", "ipc"} {
+		if shared, ok := kinds[own]; !ok || shared != "" {
+			t.Errorf("the %s namespace is missing or shared (%q)", own, shared)
+		}
+	}
+	if len(d.Veths) != 1 || !strings.Contains(d.Veths[0], "eth0 172.") {
+		t.Errorf("links: %q", d.Veths)
+	}
+
+	// The sampler sees the container after two samples (a rate needs two readings).
+	e.Cgroups().Sample(ctx)
+	time.Sleep(time.Second)
+	samples, err := e.Cgroups().Sample(ctx)
+	if ser, ok := samples.Find("probe"); err != nil || !ok || len(ser.History) == 0 {
+		t.Errorf("the cgroup sample has no probe: %v, %+v", err, samples)
+	}
+	nets, err := e.CaptureNetns(ctx)
+	if err != nil || len(nets) != 1 || nets[0].Where != "probe" {
+		t.Errorf("capture namespaces: %v, %+v", err, nets)
+	}
+	if hosts := lab.Hosts(inst); len(hosts) == 0 || hosts[0] != "host1" {
+		t.Errorf("lab hosts: %q", hosts)
+	}
+}
