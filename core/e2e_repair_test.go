@@ -151,3 +151,37 @@ func TestResetLeavesNothing(t *testing.T) {
 		t.Fatalf("reset left:\n%s", d)
 	}
 }
+
+// TestConcurrentCommands starts runs side by side, two of them with the same name:
+// the lock keeps the state whole and exactly one of the two gets the name.
+func TestConcurrentCommands(t *testing.T) {
+	newLab(t)
+	names := []string{"a", "b", "c", "d", "e", "same", "same"}
+	results := make(chan wbResult, len(names))
+	for _, n := range names {
+		go func(n string) {
+			results <- wb(t, "", "run", "-d", "--name", n, "--net", "none", "busybox", "sleep", "1000")
+		}(n)
+	}
+	failed := 0
+	for range names {
+		if r := <-results; r.code != 0 {
+			failed++
+			if !strings.Contains(r.err, "already in use") {
+				t.Errorf("a concurrent run failed: %s", r.err)
+			}
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d runs failed, want exactly one of the two named same", failed)
+	}
+	running := 0
+	for _, c := range psJSON(t) {
+		if c.State == StateRunning && alive(c.Pid, c.PidStart) {
+			running++
+		}
+	}
+	if running != len(names)-1 {
+		t.Errorf("%d containers run, want %d", running, len(names)-1)
+	}
+}
