@@ -81,7 +81,7 @@ func dnatPackets(text string) int {
 
 // TestAppAsAPersonUsesIt runs the real binary in tmux: the app opens on the default
 // lab, a container is made with the form and shows in the containers pane and the
-// topology, a shell runs `hostname` and comes back, the : line publishes a port and the
+// topology, its CPU limit is set and lowered from the cgroups pane, a shell runs `hostname` and comes back, the : line publishes a port and the
 // DNAT rule's counter moves when `outside` connects, a capture sees the packets, the
 // containers are killed and removed, q quits, and reset leaves nothing behind.
 func TestAppAsAPersonUsesIt(t *testing.T) {
@@ -120,6 +120,14 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	s.see("box ", "running")
 	s.keys("2")
 	s.see("box:eth0")
+
+	// Its CPU limit, set and lowered live from the cgroups pane.
+	s.keys("4")
+	s.see("box CPU %", "no CPU limit")
+	s.keys("-")
+	s.see("limit 1.00 CPU")
+	s.keys("-")
+	s.see("limit 0.90 CPU")
 
 	// A shell in it runs hostname and comes back.
 	s.keys("1", "x")
