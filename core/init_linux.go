@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
@@ -107,9 +108,33 @@ func prepareCommand(cfg *initConfig, b *rootfsBuilder) (*exec.Cmd, error) {
 			return nil, fmt.Errorf("make the working directory %s: %w", cfg.Cwd, err)
 		}
 	}
-	return &exec.Cmd{Path: path, Args: cfg.Args, Env: cfg.Env, Dir: cfg.Cwd,
+	cmd := &exec.Cmd{Path: path, Args: cfg.Args, Env: cfg.Env, Dir: cfg.Cwd,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		SysProcAttr: &syscall.SysProcAttr{Setsid: cfg.Tty, Setctty: cfg.Tty, Credential: cred}}, nil
+		SysProcAttr: &syscall.SysProcAttr{Setsid: cfg.Tty, Setctty: cfg.Tty, Credential: cred}}
+	if cfg.Tty {
+		tty, err := sendTerminal()
+		if err != nil {
+			return nil, err
+		}
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	}
+	return cmd, nil
+}
+
+// sendTerminal makes a terminal in the container's /dev/pts (a new instance), sends
+// its master to the parent on the configuration socket and returns its other end, for
+// the command.
+func sendTerminal() (*os.File, error) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		return nil, fmt.Errorf("make the container's terminal: %w", err)
+	}
+	defer master.Close()
+	if err := unix.Sendmsg(initConfigFd, []byte{'t'}, unix.UnixRights(int(master.Fd())), nil, 0); err != nil {
+		tty.Close()
+		return nil, fmt.Errorf("send the container's terminal: %w", err)
+	}
+	return tty, nil
 }
 
 // startCommand finishes the container once it is in its cgroup: network namespace,

@@ -35,6 +35,7 @@ type Running struct {
 	cmd     *exec.Cmd
 	exited  chan error // the init's end, as cmd.Wait returns it
 	pipes   initPipes
+	stdio   Stdio // kept for the terminal, which comes later
 	log     *logWriter
 	copiers sync.WaitGroup
 	tty     *os.File
@@ -93,17 +94,10 @@ func (r *Running) Resize(rows, cols uint16) error {
 // otherwise, and starts copying them to the log and the attached streams.
 func (r *Running) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) {
 	if tty {
-		master, slave, err := pty.Open()
-		if err != nil {
-			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
-		}
-		r.tty = master
-		_ = pty.Setsize(master, &defaultWinsize)
-		r.copy(r.log.stream("stdout", stdio.Out), master)
-		if stdio.In != nil {
-			go func() { _, _ = io.Copy(master, stdio.In) }()
-		}
-		return [3]*os.File{slave, slave, slave}, nil
+		// The terminal is made by the init in the container's own /dev/pts and sent
+		// back (attachTerminal); until then the init's streams are /dev/null.
+		r.stdio = stdio
+		return files, nil
 	}
 	if f, ok := stdio.In.(*os.File); ok {
 		// A copy: the caller keeps its own, the init's is closed here once passed on.
@@ -134,6 +128,17 @@ func (r *Running) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) 
 		files[i+1] = pw
 	}
 	return files, nil
+}
+
+// attachTerminal takes the master of the container's terminal and passes it to and
+// from the attached streams and the log.
+func (r *Running) attachTerminal(master *os.File) {
+	r.tty = master
+	_ = pty.Setsize(master, &defaultWinsize)
+	r.copy(r.log.stream("stdout", r.stdio.Out), master)
+	if r.stdio.In != nil {
+		go func() { _, _ = io.Copy(master, r.stdio.In) }()
+	}
 }
 
 // copy copies src to dst until src ends, then closes src.

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,7 +68,7 @@ func (r *Running) run(ctx context.Context, c *Container, joined bool, net *NetSp
 	if err == nil {
 		defer sock.Close()
 		e.log.Add(initCommandLine(c))
-		err = e.configure(ctx, c, r.cmd.Process.Pid, &r.pipes, sock, !joined, net)
+		err = e.configure(ctx, c, r.cmd.Process.Pid, &r.pipes, sock, !joined, net, r.attachTerminal)
 	}
 	if err != nil {
 		r.kill()
@@ -133,7 +134,7 @@ func (p *initPipes) close() {
 // configure sends the init its configuration with the exec socket, makes or joins
 // the cgroup (and makes the network with net) meanwhile, tells the init to go on and
 // reads its answer.
-func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPipes, sock *os.File, initJoins bool, net *NetSpec) error {
+func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPipes, sock *os.File, initJoins bool, net *NetSpec, terminal func(*os.File)) error {
 	dir := e.Dir(c.ID)
 	cfg := initConfig{Layers: c.Layers, Upper: filepath.Join(dir, upperDir), Work: filepath.Join(dir, workDir),
 		Merged: c.Rootfs, Hostname: c.Hostname, Args: c.Cmd, Env: c.Env, Cwd: c.WorkingDir,
@@ -166,6 +167,12 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 		}
 		return err
 	}
+	if sendErr == nil && c.Tty {
+		var master *os.File
+		if master, sendErr = receiveTerminal(p.cfgW); sendErr == nil {
+			terminal(master)
+		}
+	}
 	if sendErr == nil {
 		sendErr = sendGo(p.cfgW, cfg.Netns)
 	}
@@ -197,6 +204,24 @@ func (e *Engine) readReport(r io.Reader) (initReport, bool) {
 
 func startError(c *Container, rep initReport) error {
 	return &StartError{Msg: fmt.Sprintf("container %s cannot start: %s", c.Name, rep.Error), Code: startErrorCode(rep.Error)}
+}
+
+// receiveTerminal takes the master of the terminal the init made in the container's
+// /dev/pts, sent back on the configuration socket.
+func receiveTerminal(conn *os.File) (*os.File, error) {
+	b := make([]byte, 1)
+	oob := make([]byte, unix.CmsgSpace(4))
+	_, oobn, _, _, err := unix.Recvmsg(int(conn.Fd()), b, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("receive the container's terminal: %w", err)
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err == nil && len(msgs) > 0 {
+		if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
+			return os.NewFile(uintptr(fds[0]), "terminal"), nil
+		}
+	}
+	return nil, errors.New("the init sent no terminal")
 }
 
 // sendGo tells the init to go on, with the network namespace to join when netns is
