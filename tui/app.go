@@ -51,6 +51,7 @@ type Model struct {
 	zoom          bool
 	mouse         bool
 	showHelp      bool
+	output        string // a command's output on screen until a key is pressed
 	commandOpen   bool
 	cmd           *cmdline.Model
 	form          *form.Model
@@ -148,8 +149,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.commandOpen || m.form != nil || m.focused().Typing() {
 		return m.routeInput(msg)
 	}
-	if m.showHelp {
-		m.showHelp = false
+	if m.showHelp || m.output != "" {
+		m.showHelp, m.output = false, ""
 		return nil
 	}
 	g := m.keys

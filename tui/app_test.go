@@ -267,3 +267,24 @@ func TestMouseClickOnATabAndWheel(t *testing.T) {
 		t.Errorf("the wheel moved the selection to %q, want web1", sel)
 	}
 }
+
+func TestCommandOutputIsShownUntilAKey(t *testing.T) {
+	run := func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) int {
+		fmt.Fprintln(stdout, "NAME   STATE")
+		fmt.Fprintln(stdout, "web0   running")
+		return 0
+	}
+	m := New(Options{Run: run, Panes: testPanes(1, 4)})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, ":")
+	typeText(m, "ps")
+	press(m, "enter")
+	v := golden.Plain(m.View().Content)
+	if !strings.Contains(v, "$ workbench ps") || !strings.Contains(v, "web0   running") {
+		t.Fatalf("the output of :ps is not on screen:\n%s", v)
+	}
+	press(m, "x")
+	if strings.Contains(golden.Plain(m.View().Content), "$ workbench ps") {
+		t.Error("a key did not close the output")
+	}
+}

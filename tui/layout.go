@@ -105,6 +105,8 @@ func (m *Model) body() string {
 		return pane.Fit(m.form.View(), m.width, h)
 	case m.showHelp:
 		return m.helpView(h)
+	case m.output != "":
+		return m.outputView(h)
 	}
 	idx, areas := m.regions()
 	if len(idx) == 0 {
@@ -189,6 +191,15 @@ func (m *Model) helpView(h int) string {
 	b.WriteString(m.help.FullHelpView(m.keys.FullHelp()) + "\n\n")
 	b.WriteString(styles.Dim.Render("any key closes this help"))
 	return pane.Fit(b.String(), m.width, h)
+}
+
+// outputView shows a command's output, its last lines when it is long.
+func (m *Model) outputView(h int) string {
+	lines := strings.Split(m.output, "\n")
+	if len(lines) > h-1 {
+		lines = append(lines[:1], lines[len(lines)-(h-2):]...)
+	}
+	return pane.Fit(strings.Join(lines, "\n")+"\n"+styles.Dim.Render("any key closes this output"), m.width, h)
 }
 
 // handleClick moves the focus to a clicked tab or pane.

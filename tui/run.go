@@ -17,7 +17,7 @@ type ranMsg struct {
 	args        []string
 	code        int
 	out, errOut string
-	quiet       bool
+	quiet, show bool
 }
 
 // run starts a CLI command line in the background with a spinner; its result comes
@@ -35,7 +35,7 @@ func (m *Model) run(msg pane.RunMsg) tea.Cmd {
 	job := func() tea.Msg {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), msg.Args, strings.NewReader(""), &out, &errOut)
-		return ranMsg{args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet}
+		return ranMsg{args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet, show: msg.Show}
 	}
 	return tea.Batch(job, m.spin.Tick)
 }
@@ -62,6 +62,9 @@ func (m *Model) ran(msg ranMsg) tea.Cmd {
 			text = "done: " + cmdline
 		}
 		m.status, m.statusErr = text, false
+	}
+	if out := strings.TrimRight(msg.out, "\n"); msg.show && msg.code == 0 && strings.Contains(out, "\n") {
+		m.output = "$ workbench " + cmdline + "\n" + out
 	}
 	return m.refreshAll()
 }

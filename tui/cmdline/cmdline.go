@@ -124,7 +124,7 @@ func (m *Model) submit() tea.Cmd {
 	if err != nil {
 		return pane.Status(err.Error(), true)
 	}
-	return func() tea.Msg { return pane.RunMsg{Args: args} }
+	return func() tea.Msg { return pane.RunMsg{Args: args, Show: true} }
 }
 
 func (m *Model) browse(step int) {

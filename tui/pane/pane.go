@@ -37,6 +37,9 @@ type RunMsg struct {
 	Args []string
 	// Quiet keeps the output out of the status line unless the command fails.
 	Quiet bool
+	// Show puts the whole output on screen when it is longer than one line (the `:`
+	// line does: `:ps`, `:inspect web`).
+	Show bool
 	// Label says what the command does in the status line while it runs ("" = the
 	// command line itself).
 	Label string
