@@ -106,8 +106,8 @@ func TestRunStdinAndCommandNotFound(t *testing.T) {
 	if r.out != "hello\n" || r.code != 5 {
 		t.Fatalf("supervised run -i: %q %q %d", r.out, r.err, r.code)
 	}
-	r = wb(t, "", "run", "-t", "--name", "tty", "--net", "none", "busybox", "sh", "-c", "test -t 0 && echo TTY; stty size")
-	if !strings.Contains(r.out, "TTY") || !strings.Contains(r.out, "24 80") {
+	r = wb(t, "", "run", "-t", "--name", "tty", "--net", "none", "busybox", "sh", "-c", "test -t 0 && echo TTY; stty size; tty")
+	if !strings.Contains(r.out, "TTY") || !strings.Contains(r.out, "24 80") || !strings.Contains(r.out, "/dev/pts/0") {
 		t.Fatalf("supervised run -t: %q %q", r.out, r.err)
 	}
 }
@@ -144,6 +144,9 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 	}
 	if out := mustWB(t, "exec", "-e", "A=1", "-w", "/etc", "web", "sh", "-c", "echo $A $(pwd) $(cat hostname)"); out != "1 /etc "+id[:12]+"\n" {
 		t.Fatalf("exec env/workdir/files: %q", out)
+	}
+	if out := mustWB(t, "exec", "-t", "web", "tty"); !strings.HasPrefix(out, "/dev/pts/") {
+		t.Fatalf("exec -t: the terminal is not one of the container's /dev/pts: %q", out)
 	}
 	if r := wb(t, "hi\n", "exec", "-i", "web", "cat"); r.out != "hi\n" {
 		t.Fatalf("exec -i: %q", r.out)

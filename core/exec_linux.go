@@ -2,6 +2,7 @@ package core
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,9 +111,8 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 		x.close()
 		return nil, err
 	}
-	x.replies = bufio.NewScanner(conn)
-	var rep execReply
-	if err := x.next(&rep); err != nil {
+	rep, err := x.first(spec.Tty, stdio)
+	if err != nil {
 		x.close()
 		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
 	}
@@ -124,14 +124,51 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 	return x, nil
 }
 
-// send writes the request with the three streams attached.
+// send writes the request with the three streams attached (none for a terminal,
+// which the init makes).
 func (x *Execution) send(req execRequest, files [3]*os.File) error {
 	b, _ := json.Marshal(req)
-	rights := unix.UnixRights(int(files[0].Fd()), int(files[1].Fd()), int(files[2].Fd()))
+	var rights []byte
+	if files[0] != nil {
+		rights = unix.UnixRights(int(files[0].Fd()), int(files[1].Fd()), int(files[2].Fd()))
+	}
 	if _, _, err := x.conn.WriteMsgUnix(b, rights, nil); err != nil {
 		return fmt.Errorf("send the exec request: %w", err)
 	}
 	return nil
+}
+
+// first reads the init's first reply, which carries the terminal's master with tty,
+// and attaches the terminal to stdio.
+func (x *Execution) first(tty bool, stdio Stdio) (execReply, error) {
+	var rep execReply
+	buf := make([]byte, 64*1024)
+	oob := make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := x.conn.ReadMsgUnix(buf, oob)
+	if err != nil {
+		return rep, err
+	}
+	line, rest, _ := bytes.Cut(buf[:n], []byte("\n"))
+	x.replies = bufio.NewScanner(io.MultiReader(bytes.NewReader(append([]byte(nil), rest...)), x.conn))
+	if err := json.Unmarshal(line, &rep); err != nil {
+		return rep, errors.New("the container ended")
+	}
+	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) > 0 {
+		if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
+			master := os.NewFile(uintptr(fds[0]), "terminal")
+			if !tty {
+				master.Close()
+			} else {
+				x.tty = master
+				_ = pty.Setsize(master, &defaultWinsize)
+				x.copyOut(stdio.Out, master)
+				if stdio.In != nil {
+					go func() { _, _ = io.Copy(master, stdio.In) }()
+				}
+			}
+		}
+	}
+	return rep, nil
 }
 
 // next reads the init's next reply.
@@ -149,19 +186,7 @@ func (x *Execution) next(rep *execReply) error {
 // caller's files as they are, or pipes copied to and from its readers and writers.
 func (x *Execution) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) {
 	if tty {
-		master, slave, err := pty.Open()
-		if err != nil {
-			return files, fmt.Errorf("open a pseudo-terminal: %w", err)
-		}
-		x.tty = master
-		_ = pty.Setsize(master, &defaultWinsize)
-		x.copyOut(stdio.Out, master)
-		if stdio.In != nil {
-			go func() { _, _ = io.Copy(master, stdio.In) }()
-		}
-		s2, _ := dupFile(slave)
-		s3, _ := dupFile(slave)
-		return [3]*os.File{slave, s2, s3}, nil
+		return files, nil // the init makes the terminal (first)
 	}
 	if f, ok := stdio.In.(*os.File); ok {
 		files[0], err = dupFile(f)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"syscall"
 
+	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
@@ -66,7 +67,7 @@ func readExecCall(conn *net.UnixConn, calls chan<- execCall) {
 			}
 		}
 	}
-	if len(files) != 3 {
+	if want := 3; len(files) != want && !(req.Tty && len(files) == 0) {
 		replyExec(conn, execReply{Error: "exec request without its 3 streams"})
 		conn.Close()
 		return
@@ -96,6 +97,16 @@ func startExec(call execCall) int {
 	if err != nil {
 		return fail(err)
 	}
+	var master *os.File
+	if r.Tty {
+		// A terminal of the container's own /dev/pts; its master goes to the client.
+		m, tty, err := pty.Open()
+		if err != nil {
+			return fail(fmt.Errorf("make a terminal: %w", err))
+		}
+		defer m.Close()
+		master, call.files = m, []*os.File{tty, tty, tty}
+	}
 	cmd := &exec.Cmd{Path: path, Args: r.Args, Env: r.Env, Dir: r.Cwd,
 		Stdin: call.files[0], Stdout: call.files[1], Stderr: call.files[2],
 		SysProcAttr: &syscall.SysProcAttr{Setsid: r.Tty, Setctty: r.Tty, Credential: cred}}
@@ -103,7 +114,12 @@ func startExec(call execCall) int {
 		return fail(fmt.Errorf("start %s: %w", r.Args[0], unwrapExec(err)))
 	}
 	pid := cmd.Process.Pid
-	replyExec(call.conn, execReply{Pid: pid})
+	b, _ := json.Marshal(execReply{Pid: pid})
+	var rights []byte
+	if master != nil {
+		rights = unix.UnixRights(int(master.Fd()))
+	}
+	_, _, _ = call.conn.WriteMsgUnix(append(b, '\n'), rights, nil)
 	go forwardExecSignals(call.conn, pid)
 	return pid
 }
