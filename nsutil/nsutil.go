@@ -11,12 +11,30 @@ import (
 	"github.com/vishvananda/netns"
 )
 
-// MachinePath is the network namespace of the machine itself (PID 1's).
-const MachinePath = "/proc/1/ns/net"
+// MachinePath is the network namespace of the process's main thread: the machine's own
+// when workbench is started on the machine. It is valid in every workbench process and
+// may be stored in state, because the main thread never leaves that namespace: init
+// pins the main goroutine to it and Do moves only threads of its own. (PID 1's
+// namespace file cannot be opened on every machine, so it is not used.)
+const MachinePath = "/proc/self/ns/net"
 
-// Do runs fn with the calling thread inside the network namespace at path. Sockets and
-// netlink handles opened in fn stay bound to that namespace after Do returns.
+func init() {
+	// Keep the main goroutine, and nothing else, on the main thread, so that no
+	// goroutine that enters another namespace can ever run on it.
+	runtime.LockOSThread()
+}
+
+// Do runs fn on a thread of its own inside the network namespace at path, and waits for
+// it. Sockets and netlink handles opened in fn stay bound to that namespace after Do
+// returns.
 func Do(path string, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- doLocked(path, fn) }()
+	return <-errc
+}
+
+// doLocked enters the namespace on the calling goroutine's thread, runs fn, and leaves.
+func doLocked(path string, fn func() error) error {
 	runtime.LockOSThread()
 	orig, err := netns.Get()
 	if err != nil {

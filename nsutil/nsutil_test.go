@@ -35,3 +35,21 @@ func TestDoReportsMissingNamespace(t *testing.T) {
 		t.Fatalf("want an error naming the path, got %v", err)
 	}
 }
+
+func TestMachinePathIsTheMainThreadsNamespace(t *testing.T) {
+	want, err := os.Readlink("/proc/thread-self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	err = Do(MachinePath, func() error {
+		got, err = os.Readlink("/proc/thread-self/ns/net")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the machine's namespace cannot be entered: %v", err)
+	}
+	if got != want {
+		t.Fatalf("MachinePath is %s, the test runs in %s", got, want)
+	}
+}

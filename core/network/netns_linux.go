@@ -34,28 +34,23 @@ func addNamedNetns(name string) (err error) {
 			os.Remove(path)
 		}
 	}()
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("read the current network namespace: %w", err)
-	}
-	defer orig.Close()
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("unshare a network namespace for %s: %w", name, err)
-	}
-	self := "/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/ns/net"
-	mountErr := unix.Mount(self, path, "none", unix.MS_BIND, "")
-	if err := netns.Set(orig); err != nil {
-		// The thread stays in the new namespace: keep it locked so the runtime drops it.
-		return fmt.Errorf("return from network namespace %s: %w", name, err)
-	}
-	runtime.UnlockOSThread()
-	if mountErr != nil {
-		return fmt.Errorf("bind-mount network namespace %s: %w", path, mountErr)
-	}
-	return nil
+	mountErr := make(chan error, 1)
+	go func() {
+		// The thread is left locked: it ends with the goroutine, in the new namespace,
+		// and never runs anything else.
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			mountErr <- fmt.Errorf("unshare a network namespace for %s: %w", name, err)
+			return
+		}
+		self := "/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/ns/net"
+		if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
+			mountErr <- fmt.Errorf("bind-mount network namespace %s: %w", path, err)
+			return
+		}
+		mountErr <- nil
+	}()
+	return <-mountErr
 }
 
 // shareNetnsDir makes /run/netns a shared mount point, as iproute2 does, so that a
