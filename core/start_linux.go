@@ -253,7 +253,8 @@ func initCommand(instanceName string, userns bool, files [3]*os.File, extra []*o
 		// knows, instead of staying the machine's root, which it does not.
 		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg, "instance=" + instanceName}, Env: []string{},
+	// One P keeps the init to a few threads: every thread counts against --pids-limit.
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", InitArg, "instance=" + instanceName}, Env: []string{"GOMAXPROCS=1"},
 		ExtraFiles: extra, SysProcAttr: attr}
 	// A nil *os.File must stay a nil interface, or exec would use it as a file.
 	if files[0] != nil {
