@@ -28,7 +28,7 @@ test: deps build
 	WORKBENCH_BASELINE=/tmp/workbench-baseline.json $(GO) test -count=1 ./leakcheck
 
 bench: deps build
-	WORKBENCH_BIN=$(CURDIR)/$(BIN) $(GO) test -p 1 -count=1 -run '^$$' -bench . -benchtime 1x ./... | grep -Ev '^(ok|PASS|goos|goarch|pkg|cpu)'
+	WORKBENCH_BIN=$(CURDIR)/$(BIN) $(GO) test -p 1 -count=1 -run '^$$' -bench . -benchtime 1x ./... | grep -Ev '^(ok|PASS|goos|goarch|pkg|cpu|\?)'
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
