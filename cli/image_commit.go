@@ -16,14 +16,7 @@ func init() {
 
 // containerOf finds a container through the engine.
 func containerOf(cmd *cobra.Command, nameOrID string) (core.Container, error) {
-	if err := needRoot(cmd); err != nil {
-		return core.Container{}, err
-	}
-	inst, err := currentInstance()
-	if err != nil {
-		return core.Container{}, err
-	}
-	engine, err := core.Open(cmd.Context(), inst)
+	engine, err := openEngine(cmd)
 	if err != nil {
 		return core.Container{}, err
 	}

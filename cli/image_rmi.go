@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"workbench/core"
 )
 
 func init() { register(newRmiCmd) }
@@ -19,14 +17,7 @@ func newRmiCmd() *cobra.Command {
 			"layer no other image has. -f removes every reference of the image at once.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			inst, err := currentInstance()
-			if err != nil {
-				return err
-			}
-			engine, err := core.Open(cmd.Context(), inst)
+			engine, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}

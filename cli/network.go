@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"workbench/core"
 	"workbench/core/network"
 )
 
@@ -155,14 +154,7 @@ func newNetworkConnectCmd() *cobra.Command {
 		Short: "Give a running container an interface on one more network",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			inst, err := currentInstance()
-			if err != nil {
-				return err
-			}
-			e, err := core.Open(cmd.Context(), inst)
+			e, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}
@@ -185,14 +177,7 @@ func newNetworkDisconnectCmd() *cobra.Command {
 		Short: "Remove a container's interface on a network",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			inst, err := currentInstance()
-			if err != nil {
-				return err
-			}
-			e, err := core.Open(cmd.Context(), inst)
+			e, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}
