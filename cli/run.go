@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"workbench/core"
+	"workbench/core/cgroup"
 )
 
 func init() { register(newRunCmd) }
@@ -53,6 +54,15 @@ func newRunCmd() *cobra.Command {
 		}
 		if spec.Limits, err = lf.limits(); err != nil {
 			return err
+		}
+		if !spec.Limits.IsZero() {
+			warnings, err := cgroup.MachineWarnings()
+			if err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+			}
 		}
 		nr, err := nf.request()
 		if err != nil {

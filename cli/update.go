@@ -60,6 +60,11 @@ func newUpdateCmd() *cobra.Command {
 				if err := g.Update(l); err != nil {
 					return fmt.Errorf("update %s: %w", c.Name, err)
 				}
+				if l.PidsLimit > 0 {
+					if err := g.ExemptThreads(c.Pid); err != nil {
+						return fmt.Errorf("update %s: %w", c.Name, err)
+					}
+				}
 				for _, w := range g.Warnings() {
 					fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
 				}

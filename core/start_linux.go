@@ -158,6 +158,13 @@ func (e *Engine) configure(ctx context.Context, c *Container, pid int, p *initPi
 			err = g.AddProcess(pid)
 		}
 	}
+	if err == nil && c.Limits.PidsLimit > 0 {
+		// Before the go-ahead: the command must find the whole limit its own.
+		var g *cgroup.Group
+		if g, err = cgroup.Open(e.inst, c.CgroupID); err == nil {
+			err = g.ExemptThreads(pid)
+		}
+	}
 	if err != nil {
 		// The init may have failed first (a command not in the image), which is
 		// then why it could not be put in its cgroup: its reason comes first.

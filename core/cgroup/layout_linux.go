@@ -146,3 +146,13 @@ func missingWarnings(present map[string]bool) []string {
 	}
 	return out
 }
+
+// MachineWarnings names each controller this machine lacks and what does not work
+// without it; empty when every controller the workbench uses is there.
+func MachineWarnings() ([]string, error) {
+	lo, err := machineLayout()
+	if err != nil {
+		return nil, err
+	}
+	return missingWarnings(lo.present), nil
+}
