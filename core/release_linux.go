@@ -32,7 +32,7 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 	}
 	var kept = c.Networks[:0]
 	for _, a := range c.Networks {
-		if err := e.net.Detach(ctx, a); err != nil {
+		if err := e.net.Release(ctx, a); err != nil {
 			errs = append(errs, err)
 			kept = append(kept, a)
 		}

@@ -227,6 +227,21 @@ func isZeroMask(m net.IPMask) bool {
 // is), its address (free again), the port mappings to it, and its name from its peers'
 // hosts files.
 func (m *Manager) Detach(ctx context.Context, a Attachment) error {
+	return m.detach(a, m.deleteLink)
+}
+
+// Release is Detach for an endpoint whose container is being removed: the host's end of
+// the veth pair goes down and off the bridge, and the kernel deletes the pair when the
+// container's namespace goes. Deleting a veth waits on the kernel's netdev teardown
+// (about 25 ms here), which namespace teardown does in the background. A namespace that
+// outlives the container (shared with --net container:NAME) keeps a veth that is off
+// every bridge until it goes.
+func (m *Manager) Release(ctx context.Context, a Attachment) error {
+	return m.detach(a, m.unplugLink)
+}
+
+// detach does Detach and Release; drop takes the host's end of the veth away.
+func (m *Manager) detach(a Attachment, drop func(nsPath, name string)) error {
 	s, err := m.load()
 	if err != nil {
 		return err
@@ -261,7 +276,7 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if err := m.unpublish(s, mine); err != nil {
 		return err
 	}
-	m.deleteLink(m.hostPath(a.Host), e.Attachment.HostVeth)
+	drop(m.hostPath(a.Host), e.Attachment.HostVeth)
 	if err := m.dropEndpoint(n, e); err != nil {
 		return err
 	}

@@ -177,6 +177,25 @@ func (m *Manager) deleteLink(path, name string) {
 	}
 }
 
+// unplugLink takes a link down and off its bridge, when it is there.
+func (m *Manager) unplugLink(path, name string) {
+	h, err := openNs(path)
+	if err != nil {
+		return
+	}
+	defer h.Close()
+	l, err := h.LinkByName(name)
+	if err != nil {
+		return
+	}
+	if h.LinkSetDown(l) == nil {
+		m.logIP(path, "link", "set", name, "down")
+	}
+	if h.LinkSetNoMaster(l) == nil {
+		m.logIP(path, "link", "set", name, "nomaster")
+	}
+}
+
 // networkRules are the iptables rules of one network: its outbound NAT, the FORWARD
 // path to and from its bridge, and its isolation from the host's other networks.
 func networkRules(n *Network) []rule {

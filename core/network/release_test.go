@@ -1,0 +1,47 @@
+package network
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Release frees the address at once and takes the veth off the bridge; the kernel
+// deletes the pair when the container's namespace goes.
+func TestReleaseLeavesTheVethToTheNamespace(t *testing.T) {
+	m, inst := newLab(t)
+	c := newSandbox(t, inst, "rel")
+	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c1", NetnsPath: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host1 := inst.HostNetnsPath(DefaultHost)
+	if err := m.Release(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	out := inNs(t, host1, "ip", "-o", "link", "show", a.HostVeth)
+	if strings.Contains(out, "master") || strings.Contains(out, "state UP") {
+		t.Errorf("%s is still on the bridge or up after Release: %s", a.HostVeth, out)
+	}
+	b, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c2", NetnsPath: newSandbox(t, inst, "rel2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.IP != a.IP {
+		t.Errorf("the released address %s was not handed out again (got %s)", a.IP, b.IP)
+	}
+	// The container's namespace goes: the kernel takes the pair with it.
+	if out, err := exec.Command("ip", "netns", "del", filepath.Base(c)).CombinedOutput(); err != nil {
+		t.Fatalf("remove the container's namespace: %v: %s", err, out)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for tryNs(host1, "ip", "link", "show", a.HostVeth) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still there 5 s after its namespace went", a.HostVeth)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
