@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -16,8 +17,17 @@ import (
 
 func init() { register(newHostCmd) }
 
-// labManager opens the network manager of the current instance.
-func labManager() (*network.Manager, func(), error) {
+// labManager checks for root, then opens the network manager as openManager does.
+func labManager(cmd *cobra.Command) (*network.Manager, func(), error) {
+	if err := needRoot(cmd); err != nil {
+		return nil, nil, err
+	}
+	return openManager()
+}
+
+// openManager takes the state lock and opens the network manager of the current
+// instance; the caller releases the lock with the function it returns.
+func openManager() (*network.Manager, func(), error) {
 	inst, err := currentInstance()
 	if err != nil {
 		return nil, nil, err
@@ -27,6 +37,20 @@ func labManager() (*network.Manager, func(), error) {
 		return nil, nil, err
 	}
 	return network.New(inst, cmdlog.Open(inst.CommandLogPath())), unlock, nil
+}
+
+// openLab checks for root, takes the state lock and makes what is missing of the
+// default lab; the caller releases the lock with the function it returns.
+func openLab(cmd *cobra.Command) (*network.Manager, func(), error) {
+	m, unlock, err := labManager(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.EnsureLab(cmd.Context()); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return m, unlock, nil
 }
 
 func newHostCmd() *cobra.Command {
@@ -44,10 +68,7 @@ func newHostAddCmd() *cobra.Command {
 		Short: "Add a lab host on the LAN, with its own default bridge network",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}
@@ -69,17 +90,11 @@ func newHostLsCmd() *cobra.Command {
 		Short: "List the lab hosts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := openLab(cmd)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			if err := m.EnsureLab(cmd.Context()); err != nil {
-				return err
-			}
 			hosts, err := m.Hosts()
 			if err != nil {
 				return err
@@ -123,10 +138,7 @@ func newHostRmCmd() *cobra.Command {
 		Short: "Remove a lab host (refused while it carries containers or user networks)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}
@@ -145,7 +157,7 @@ func newHostExecCmd() *cobra.Command {
 			if err := needRoot(cmd); err != nil {
 				return err
 			}
-			path, err := hostPathFor(cmd, args[0])
+			path, err := hostPath(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -165,15 +177,15 @@ func newHostExecCmd() *cobra.Command {
 	return cmd
 }
 
-// hostPathFor is the namespace of a host, making the lab first when it is missing.
-func hostPathFor(cmd *cobra.Command, host string) (string, error) {
-	m, unlock, err := labManager()
+// hostPath is the namespace of a host, making the lab first when it is missing.
+func hostPath(ctx context.Context, host string) (string, error) {
+	m, unlock, err := openManager()
 	if err != nil {
 		return "", err
 	}
 	defer unlock()
 	if host != network.RealHost {
-		if err := m.EnsureLab(cmd.Context()); err != nil {
+		if err := m.EnsureLab(ctx); err != nil {
 			return "", err
 		}
 	}

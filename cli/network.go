@@ -29,11 +29,8 @@ func newNetworkCreateCmd() *cobra.Command {
 		Short: "Make a bridge network on a host, or across every lab host with --crosshost",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
 			o.Name = args[0]
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}
@@ -64,17 +61,11 @@ func newNetworkLsCmd() *cobra.Command {
 		Short: "List the networks of every host",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := openLab(cmd)
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			if err := m.EnsureLab(cmd.Context()); err != nil {
-				return err
-			}
 			nets, err := m.Networks()
 			if err != nil {
 				return err
@@ -100,10 +91,7 @@ func newNetworkInspectCmd() *cobra.Command {
 		Short: "Show a network as JSON: each host's bridge, subnet, gateway and endpoints",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}
@@ -123,10 +111,7 @@ func newNetworkRmCmd() *cobra.Command {
 		Short: "Remove networks (refused while containers are on them)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ func newPortCmd() *cobra.Command {
 				}
 				ports = c.Ports
 			}
-			m, unlock, err := labManager()
+			m, unlock, err := labManager(cmd)
 			if err != nil {
 				return err
 			}

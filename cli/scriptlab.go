@@ -7,7 +7,6 @@ import (
 
 	"workbench/core"
 	"workbench/core/cgroup"
-	"workbench/core/network"
 	"workbench/instance"
 	"workbench/script"
 )
@@ -33,17 +32,7 @@ func (l *scriptLab) container(ctx context.Context, name string) (core.Container,
 // probe of a host makes the lab first when it is missing, as `host exec` does.
 func (l *scriptLab) NetnsPath(ctx context.Context, p script.Place) (string, error) {
 	if p.Host {
-		m, unlock, err := labManager()
-		if err != nil {
-			return "", err
-		}
-		defer unlock()
-		if p.Name != network.RealHost {
-			if err := m.EnsureLab(ctx); err != nil {
-				return "", err
-			}
-		}
-		return m.HostNetnsPath(p.Name)
+		return hostPath(ctx, p.Name)
 	}
 	c, err := l.container(ctx, p.Name)
 	if err != nil {
