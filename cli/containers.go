@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"workbench/core"
@@ -27,4 +29,26 @@ func lookupContainer(cmd *cobra.Command, nameOrID string) (*core.Engine, core.Co
 	}
 	c, err := e.Lookup(cmd.Context(), nameOrID)
 	return e, c, err
+}
+
+// eachContainer opens the engine and applies act to each named container in turn,
+// printing each name once act has succeeded, as docker does; it stops at the first
+// error.
+func eachContainer(cmd *cobra.Command, names []string, act func(*core.Engine, core.Container) error) error {
+	e, err := openEngine(cmd)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	for _, name := range names {
+		c, err := e.Lookup(cmd.Context(), name)
+		if err != nil {
+			return err
+		}
+		if err := act(e, c); err != nil {
+			return err
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), name)
+	}
+	return nil
 }

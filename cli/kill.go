@@ -25,22 +25,9 @@ func newKillCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			for _, name := range args {
-				c, err := e.Lookup(cmd.Context(), name)
-				if err != nil {
-					return err
-				}
-				if err := e.Kill(cmd.Context(), c, sig); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), name)
-			}
-			return nil
+			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
+				return e.Kill(cmd.Context(), c, sig)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send: a name (TERM, HUP, INT...) or a number")
@@ -57,22 +44,10 @@ func newStopCmd() *cobra.Command {
 			if secs < 0 {
 				return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", secs)
 			}
-			e, err := openEngine(cmd)
-			if err != nil {
+			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
+				_, err := e.Stop(cmd.Context(), c, time.Duration(secs)*time.Second)
 				return err
-			}
-			defer e.Close()
-			for _, name := range args {
-				c, err := e.Lookup(cmd.Context(), name)
-				if err != nil {
-					return err
-				}
-				if _, err := e.Stop(cmd.Context(), c, time.Duration(secs)*time.Second); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), name)
-			}
-			return nil
+			})
 		},
 	}
 	cmd.Flags().IntVarP(&secs, "time", "t", 10, "seconds to wait after SIGTERM before SIGKILL")

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
+
+	"workbench/core"
 )
 
 func init() { register(newRmCmd) }
@@ -15,22 +15,9 @@ func newRmCmd() *cobra.Command {
 		Short: "Remove containers (a running one only with -f, which kills it)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			for _, name := range args {
-				c, err := e.Lookup(cmd.Context(), name)
-				if err != nil {
-					return err
-				}
-				if err := e.Remove(cmd.Context(), c, force); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), name)
-			}
-			return nil
+			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
+				return e.Remove(cmd.Context(), c, force)
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill a running container first")
