@@ -6,12 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"workbench/cmdlog"
 	"workbench/core"
 	"workbench/core/network"
 	"workbench/instance"
 	"workbench/netviz/capture"
-	"workbench/nsutil"
 )
 
 // placeResolver finds the network namespace of a lab host or of a container.
@@ -23,11 +21,12 @@ type placeResolver struct {
 
 // host resolves a lab host ("real" = the machine's own namespace).
 func (r *placeResolver) host(name string) (netns, where string, err error) {
+	where = "host " + name
 	if name == network.RealHost {
-		return nsutil.MachinePath, "the machine's own network namespace", nil
+		where = "the machine's own network namespace"
 	}
-	netns, err = network.New(r.inst, cmdlog.Open(r.inst.CommandLogPath())).HostNetnsPath(name)
-	return netns, "host " + name, err
+	netns, err = hostNetnsPath(r.inst, name)
+	return netns, where, err
 }
 
 // container resolves a running container by name or ID prefix.
