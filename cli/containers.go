@@ -9,7 +9,8 @@ import (
 )
 
 // openEngine checks for root and opens the engine of the current instance, which
-// reconciles its state with the kernel first.
+// reconciles its state with the kernel first; what it could not repair is printed as
+// warnings.
 func openEngine(cmd *cobra.Command) (*core.Engine, error) {
 	if err := needRoot(cmd); err != nil {
 		return nil, err
@@ -18,7 +19,14 @@ func openEngine(cmd *cobra.Command) (*core.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return core.Open(cmd.Context(), inst)
+	e, err := core.Open(cmd.Context(), inst)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range e.Warnings() {
+		fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+	}
+	return e, nil
 }
 
 // lookupContainer opens the engine and finds a container by name or ID prefix.

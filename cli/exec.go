@@ -37,6 +37,9 @@ func newExecCmd() *cobra.Command {
 					spec.Env = append(spec.Env, v)
 				}
 			}
+			if interactive && tty && !stdinIsTerminal(cmd) {
+				return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
+			}
 			e, c, err := lookupContainer(cmd, args[0])
 			if err != nil {
 				return err
@@ -50,7 +53,7 @@ func newExecCmd() *cobra.Command {
 			onTerminal := tty && interactive && isFile && term.IsTerminal(int(in.Fd()))
 			x, err := e.Exec(cmd.Context(), c, spec, stdio)
 			if err != nil {
-				return err
+				return startStatus(cmd, err)
 			}
 			sigs := make(chan os.Signal, 8)
 			signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGWINCH)

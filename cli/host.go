@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -163,18 +165,32 @@ func newHostExecCmd() *cobra.Command {
 			}
 			c := exec.CommandContext(cmd.Context(), args[1], args[2:]...)
 			c.Stdin, c.Stdout, c.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if err := nsutil.Run(path, c); err != nil {
-				var exitErr *exec.ExitError
-				if errors.As(err, &exitErr) {
-					return ExitStatus{Code: exitErr.ExitCode()}
-				}
-				return fmt.Errorf("run %s on %s: %w", args[1], args[0], err)
-			}
-			return nil
+			return hostExecStatus(nsutil.Run(path, c), args[1], args[0])
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
 	return cmd
+}
+
+// hostExecStatus turns the end of a command run on a lab host into the status a shell
+// (and Docker) gives: its code, 128+N after signal N, 127 for a command that is not
+// there, 126 for one that cannot be run.
+func hostExecStatus(err error, command, host string) error {
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &exitErr):
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return ExitStatus{Code: 128 + int(ws.Signal())}
+		}
+		return ExitStatus{Code: exitErr.ExitCode()}
+	case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):
+		return &exitError{code: 127, msg: fmt.Sprintf("host exec %s: %s: command not found", host, command)}
+	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
+		return &exitError{code: 126, msg: fmt.Sprintf("host exec %s: %s: %v", host, command, unwrapPathError(err))}
+	}
+	return fmt.Errorf("run %s on %s: %w", command, host, err)
 }
 
 // hostPath is the namespace of a host, making the lab first when it is missing.

@@ -71,6 +71,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return st.Code
 	}
 	fmt.Fprintln(stderr, "workbench: "+oneLine(err.Error()))
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
 	return 1
 }
 
@@ -85,6 +89,15 @@ func Execute(args []string) int {
 type ExitStatus struct{ Code int }
 
 func (e ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// exitError is an error printed as usual that ends the command with a status of its
+// own (126, 127) instead of 1.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
 
 // needRoot fails with one line that says what to do when the process is not root.
 func needRoot(cmd *cobra.Command) error {

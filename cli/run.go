@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,9 @@ func init() { register(newRunCmd) }
 
 // runFlags are the options of `run` besides the network and limit flags.
 type runFlags struct {
-	name, workdir, hostname, user        string
-	env                                  []string
-	detach, rm, interactive, tty, userns bool
+	name, workdir, hostname, user, restart     string
+	env, securityOpts, storageOpts             []string
+	detach, rm, interactive, tty, userns, init bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -45,6 +46,10 @@ func newRunCmd() *cobra.Command {
 	fs.StringVar(&f.hostname, "hostname", "", "the container's host name (default: its short ID)")
 	fs.StringVarP(&f.user, "user", "u", "", "user to run as: name, uid or uid:gid")
 	fs.BoolVar(&f.userns, "userns", false, "run in a user namespace of its own: container root is uid 100000 on the machine")
+	fs.BoolVar(&f.init, "init", false, "run a small reaper as PID 1 that starts the command, passes signals on and reaps orphans")
+	fs.StringVar(&f.restart, "restart", "no", "restart policy: no, on-failure[:N], always, unless-stopped")
+	fs.StringArrayVar(&f.securityOpts, "security-opt", nil, "seccomp=unconfined, seccomp=PROFILE.json (Docker's format) or no-new-privileges")
+	fs.StringArrayVar(&f.storageOpts, "storage-opt", nil, "size=SIZE bounds the writable layer (default 512m)")
 	nf := addNetFlags(fs)
 	lf := addLimitFlags(fs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -69,6 +74,9 @@ func newRunCmd() *cobra.Command {
 			return err
 		}
 		spec.Net = core.NetSpec{Mode: nr.Mode, Host: nr.Host, IP: nr.IP, Ports: nr.Ports}
+		if f.interactive && f.tty && !f.detach && !stdinIsTerminal(cmd) {
+			return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
+		}
 		e, err := openEngine(cmd)
 		if err != nil {
 			return err
@@ -102,7 +110,17 @@ func startStatus(cmd *cobra.Command, err error) error {
 func (f *runFlags) spec(args []string) (core.RunSpec, error) {
 	s := core.RunSpec{Image: args[0], Args: args[1:], Name: f.name, WorkingDir: f.workdir,
 		Hostname: f.hostname, User: f.user, Tty: f.tty, Interactive: f.interactive,
-		AutoRemove: f.rm, Userns: f.userns}
+		AutoRemove: f.rm, Userns: f.userns, Init: f.init}
+	var err error
+	if s.Restart, err = core.ParseRestartPolicy(f.restart); err != nil {
+		return s, err
+	}
+	if err := securityOpts(&s, f.securityOpts); err != nil {
+		return s, err
+	}
+	if err := storageOpts(&s, f.storageOpts); err != nil {
+		return s, err
+	}
 	if f.name != "" {
 		if err := core.CheckName(f.name); err != nil {
 			return s, err
@@ -124,44 +142,30 @@ func (f *runFlags) spec(args []string) (core.RunSpec, error) {
 }
 
 // runAttached runs a container in the foreground and exits with its status, passing
-// on its streams, its terminal's size and the signals this process gets. With --rm,
-// or streams that are not files (the app's command line), this process supervises the
-// container itself; otherwise a supervisor of its own does, and the container outlives
-// this process if it is killed.
+// on its streams, its terminal's size and the signals this process gets. The
+// instance's monitor holds the container: killed, this process leaves it running.
 func runAttached(cmd *cobra.Command, e *core.Engine, spec core.RunSpec) error {
+	stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
+	if spec.Interactive {
+		stdio.In = cmd.InOrStdin()
+	}
+	a, err := e.RunAttached(cmd.Context(), spec, stdio)
+	if err != nil {
+		return err
+	}
+	return followAttached(cmd, e, a, spec.Tty && spec.Interactive)
+}
+
+// followAttached waits for an attached container's end, with the terminal in raw mode
+// (onTerminal), its size passed on, and the signals this process gets passed to the
+// container; it returns the container's status.
+func followAttached(cmd *cobra.Command, e *core.Engine, a *core.Attached, tty bool) error {
 	in, inFile := cmd.InOrStdin().(*os.File)
-	out, outFile := cmd.OutOrStdout().(*os.File)
-	errOut, errFile := cmd.ErrOrStderr().(*os.File)
-	onTerminal := spec.Tty && spec.Interactive && inFile && term.IsTerminal(int(in.Fd()))
-	var c core.Container
-	var resizeTo func()
-	var wait func() (core.Container, error)
-	if spec.AutoRemove || !outFile || !errFile || (spec.Interactive && !inFile) {
-		stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-		if spec.Interactive {
-			stdio.In = cmd.InOrStdin()
+	onTerminal := tty && inFile && term.IsTerminal(int(in.Fd()))
+	resize := func() {
+		if w, h, err := term.GetSize(int(in.Fd())); err == nil {
+			_ = a.Resize(uint16(h), uint16(w))
 		}
-		r, err := e.Run(cmd.Context(), spec, stdio)
-		if err != nil {
-			return err
-		}
-		c, wait = r.Container(), func() (core.Container, error) { return r.Wait(cmd.Context()) }
-		resizeTo = func() {
-			if w, h, err := term.GetSize(int(in.Fd())); err == nil {
-				_ = r.Resize(uint16(h), uint16(w))
-			}
-		}
-	} else {
-		files := [3]*os.File{nil, out, errOut}
-		if spec.Interactive {
-			files[0] = in
-		}
-		a, err := e.RunAttached(cmd.Context(), spec, files)
-		if err != nil {
-			return err
-		}
-		c, wait = a.Container(), func() (core.Container, error) { return a.Wait(cmd.Context()) }
-		resizeTo = func() { _ = a.Resize() }
 	}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
@@ -171,20 +175,21 @@ func runAttached(cmd *cobra.Command, e *core.Engine, spec core.RunSpec) error {
 		if st, err := term.MakeRaw(int(in.Fd())); err == nil {
 			restore = func() { _ = term.Restore(int(in.Fd()), st) }
 		}
-		resizeTo()
+		resize()
 	}
+	c := a.Container()
 	go func() {
 		for s := range sigs {
 			if s == syscall.SIGWINCH {
 				if onTerminal {
-					resizeTo()
+					resize()
 				}
 				continue
 			}
 			_ = e.Kill(cmd.Context(), c, s.(syscall.Signal))
 		}
 	}()
-	final, err := wait()
+	final, err := a.Wait(cmd.Context())
 	restore()
 	if err != nil {
 		return err
@@ -193,4 +198,69 @@ func runAttached(cmd *cobra.Command, e *core.Engine, spec core.RunSpec) error {
 		return ExitStatus{Code: final.ExitCode}
 	}
 	return nil
+}
+
+// stdinIsTerminal says whether the command's standard input is a terminal.
+func stdinIsTerminal(cmd *cobra.Command) bool {
+	in, ok := cmd.InOrStdin().(*os.File)
+	return ok && term.IsTerminal(int(in.Fd()))
+}
+
+// securityOpts reads --security-opt values as Docker takes them.
+func securityOpts(s *core.RunSpec, opts []string) error {
+	for _, o := range opts {
+		key, val, _ := strings.Cut(o, "=")
+		if k, v, ok := strings.Cut(o, ":"); !strings.Contains(o, "=") && ok {
+			key, val = k, v // Docker's older seccomp:FILE spelling
+		}
+		switch key {
+		case "seccomp":
+			switch val {
+			case "unconfined":
+				s.Seccomp = core.SeccompUnconfined
+			case "":
+				return fmt.Errorf("--security-opt seccomp= needs a value: unconfined, or a profile file in Docker's JSON format")
+			default:
+				b, err := os.ReadFile(val)
+				if err != nil {
+					return fmt.Errorf("--security-opt seccomp=%s: %w: give a profile file in Docker's JSON format", val, unwrapPathError(err))
+				}
+				s.Seccomp, s.SeccompProfile = core.SeccompCustom, b
+			}
+		case "no-new-privileges":
+			if val != "" && val != "true" {
+				return fmt.Errorf("--security-opt %s: no_new_privs is always set here; it cannot be turned off", o)
+			}
+		case "apparmor", "label", "systempaths", "proc-opts", "mask", "unmask":
+			return fmt.Errorf("--security-opt %s is not supported: there is no AppArmor, SELinux or path option here; seccomp and no-new-privileges are", o)
+		default:
+			return fmt.Errorf("--security-opt %q is unknown: use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges", o)
+		}
+	}
+	return nil
+}
+
+// storageOpts reads --storage-opt values: size= bounds the writable layer.
+func storageOpts(s *core.RunSpec, opts []string) error {
+	for _, o := range opts {
+		key, val, _ := strings.Cut(o, "=")
+		if key != "size" {
+			return fmt.Errorf("--storage-opt %q is unknown: only size=SIZE is, e.g. --storage-opt size=1g", o)
+		}
+		n, err := cgroup.ParseMemory(val)
+		if err != nil || n < 1<<20 {
+			return fmt.Errorf("--storage-opt size=%s: give a size of 1m or more, e.g. size=256m or size=2g", val)
+		}
+		s.StorageSize = n
+	}
+	return nil
+}
+
+// unwrapPathError keeps the system's words of a file error, without the path twice.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -4,9 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"workbench/core"
-	"workbench/core/cgroup"
 )
 
 func init() { register(newUpdateCmd) }
@@ -31,41 +28,16 @@ func newUpdateCmd() *cobra.Command {
 			if l.IsZero() {
 				return fmt.Errorf("update needs at least one limit flag: e.g. --cpus 0.5, --memory 256m or --pids-limit 50")
 			}
-			inst, err := currentInstance()
+			e, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}
-			e, err := core.Open(cmd.Context(), inst)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			unlock, err := inst.Lock()
-			if err != nil {
-				return err
-			}
-			defer unlock()
 			for _, name := range args {
-				c, err := e.Lookup(cmd.Context(), name)
+				c, warnings, err := e.Update(cmd.Context(), name, l)
 				if err != nil {
 					return err
 				}
-				if c.State != core.StateRunning {
-					return fmt.Errorf("container %s is %s: only a running container's limits can change (start a new one with the limits as run flags)", c.Name, c.State)
-				}
-				g, err := cgroup.Open(inst, c.CgroupID)
-				if err != nil {
-					return fmt.Errorf("update %s: %w", c.Name, err)
-				}
-				if err := g.Update(l); err != nil {
-					return fmt.Errorf("update %s: %w", c.Name, err)
-				}
-				if l.PidsLimit > 0 {
-					if err := g.ExemptThreads(c.Pid); err != nil {
-						return fmt.Errorf("update %s: %w", c.Name, err)
-					}
-				}
-				for _, w := range g.Warnings() {
+				for _, w := range warnings {
 					fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), c.Name)

@@ -19,6 +19,9 @@ const (
 	StateRunning = "running"
 	// StateExited is a container whose PID 1 has ended; its files and logs remain.
 	StateExited = "exited"
+	// StateRestarting is a container that ended and that its restart policy starts
+	// again after a delay.
+	StateRestarting = "restarting"
 )
 
 // Container is the state file of one container (state.json in its directory). It is
@@ -42,23 +45,37 @@ type Container struct {
 	OOMKilled bool
 	// Error says why it could not start or how its supervision ended badly.
 	Error string `json:",omitempty"`
-	// Pid is PID 1 of the container as seen from the machine (the container's init).
+	// Pid is the container's PID 1 as the machine sees it: its command itself (or
+	// the reaper of --init).
 	Pid int
 	// PidStart is Pid's start time in clock ticks, to tell it from a reused PID.
 	PidStart uint64 `json:",omitempty"`
-	// SupervisorPid is the workbench process that waits for Pid and records its end.
-	SupervisorPid int `json:",omitempty"`
-	// SupervisorStart is SupervisorPid's start time in clock ticks.
-	SupervisorStart uint64 `json:",omitempty"`
+	// MonitorPid is the instance's monitor that holds Pid as its child, records its
+	// output and its end.
+	MonitorPid int `json:",omitempty"`
+	// MonitorStart is MonitorPid's start time in clock ticks.
+	MonitorStart uint64 `json:",omitempty"`
+	// OwnerPid is the command making or starting the container, while it does; a
+	// container left "created" by an owner that died is reconciled.
+	OwnerPid int `json:",omitempty"`
+	// OwnerStart is OwnerPid's start time in clock ticks.
+	OwnerStart uint64 `json:",omitempty"`
 	// Host is the lab host its network hangs off.
 	Host string
 	// NetMode is "bridge", "none", "host", "container:NAME" or a network name.
 	NetMode string
 	// NetnsPath is the container's network namespace file.
 	NetnsPath string
-	// Networks are its endpoints.
+	// StaticIP and PortSpecs are the address and ports asked for (--ip, -p): every
+	// start makes the endpoint and publishes the ports from them again.
+	StaticIP  string             `json:",omitempty"`
+	PortSpecs []network.PortSpec `json:",omitempty"`
+	// ExtraNetworks are networks it was connected to after it was made (network
+	// connect), attached again at every start.
+	ExtraNetworks []string `json:",omitempty"`
+	// Networks are its endpoints while it runs.
 	Networks []network.Attachment
-	// Ports are its published ports.
+	// Ports are its published ports while it runs.
 	Ports []network.PortBinding
 	// CgroupID is the id passed to cgroup.Create and cgroup.Open.
 	CgroupID string
@@ -86,6 +103,17 @@ type Container struct {
 	AutoRemove bool
 	// Userns says whether it runs in a user namespace of its own.
 	Userns bool
+	// Init runs a reaper as PID 1 that starts the command and reaps orphans (--init).
+	Init bool `json:",omitempty"`
+	// Restart is its restart policy, RestartCount how often it was restarted, and
+	// ManuallyStopped says that stop, kill or rm ended it (no restart then).
+	Restart         RestartPolicy
+	RestartCount    int  `json:",omitempty"`
+	ManuallyStopped bool `json:",omitempty"`
+	// Security is what its processes may do.
+	Security Security
+	// StorageSize bounds its writable layer, in bytes.
+	StorageSize int64
 	// Created, Started and Finished are when it was made, started and ended.
 	Created, Started, Finished time.Time
 }
@@ -98,13 +126,19 @@ func (c Container) ShortID() string {
 	return c.ID
 }
 
-// Status is the human status `ps` shows: "Up 3 seconds", "Exited (3) 2 minutes ago".
+// Status is the human status `ps` shows: "Up 3 seconds", "Exited (3) 2 minutes ago",
+// "Restarting (1) 2 seconds ago".
 func (c Container) Status(now time.Time) string {
 	switch c.State {
 	case StateRunning:
 		return "Up " + humanDuration(now.Sub(c.Started))
+	case StateRestarting:
+		return "Restarting (" + itoa(c.ExitCode) + ") " + humanDuration(now.Sub(c.Finished)) + " ago"
 	case StateExited:
 		return "Exited (" + itoa(c.ExitCode) + ") " + humanDuration(now.Sub(c.Finished)) + " ago"
 	}
 	return "Created"
 }
+
+// starting says whether a command is making or starting the container right now.
+func (c Container) starting() bool { return alive(c.OwnerPid, c.OwnerStart) }

@@ -11,22 +11,23 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"workbench/core/cgroup"
 	"workbench/core/network"
 	"workbench/images"
 )
 
-// create makes a new container's directory and state, the files bound into it and the
-// overlay's directories, and plans its network; with provision it also makes the
-// network namespace and endpoints and the cgroup (otherwise start makes them while the
-// init boots). The caller holds the instance lock. On failure everything made is
-// removed again.
-func (e *Engine) create(ctx context.Context, spec RunSpec, provision bool) (c Container, err error) {
+// create makes a new container: its state first (naming this process as the one
+// making it, so that a command killed half-way is reconciled), then its directory's
+// files and its writable layer. The network and the cgroup are made at start. The
+// caller holds the lock. On failure everything made is removed again.
+func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err error) {
 	if err := checkOverlay(); err != nil {
 		return c, err
 	}
 	if err := spec.Limits.Validate(); err != nil {
 		return c, err
+	}
+	if spec.AutoRemove && spec.Restart.Name != "" && spec.Restart.Name != "no" {
+		return c, errors.New("--restart and --rm conflict: a container removed when it exits cannot be restarted; drop one")
 	}
 	all, err := e.loadAll()
 	if err != nil {
@@ -48,49 +49,18 @@ func (e *Engine) create(ctx context.Context, spec RunSpec, provision bool) (c Co
 	c.Env = containerEnv(img.Config, c.Hostname, spec.Tty, spec.Env)
 	c.WorkingDir = firstNonEmpty(spec.WorkingDir, img.Config.WorkingDir, "/")
 	c.User = firstNonEmpty(spec.User, img.Config.User)
-	if err := e.makeDir(&c); err != nil {
+	if err := e.planNetwork(&c, spec.Net, all); err != nil {
+		return c, err
+	}
+	if err := e.makeDir(&c, spec); err != nil {
 		return c, err
 	}
 	defer func() {
 		if err != nil {
-			e.release(ctx, &c)
-			os.RemoveAll(e.Dir(c.ID))
+			err = errors.Join(err, e.destroy(ctx, &c))
 		}
 	}()
-	if err := e.planNetwork(&c, spec.Net, all); err != nil {
-		return c, err
-	}
-	if err := e.save(c); err != nil {
-		return c, err
-	}
-	if !provision {
-		return c, nil
-	}
-	if err := e.provision(ctx, &c, spec.Net, 0); err != nil {
-		return c, err
-	}
-	if c.Userns {
-		// The init, root of its user namespace only, may not read the image's layers:
-		// mount the rootfs for it here; its mount namespace gets a copy.
-		dir := e.Dir(c.ID)
-		e.log.Add(overlayCommand(c.Layers, c.UpperDir, filepath.Join(dir, workDir), c.Rootfs))
-		if err := mountOverlay(c.Layers, c.UpperDir, filepath.Join(dir, workDir), c.Rootfs); err != nil {
-			return c, err
-		}
-	}
-	return c, e.save(c)
-}
-
-// provision makes a container's network and its cgroup, side by side, and puts pid
-// (when not 0) in the cgroup.
-func (e *Engine) provision(ctx context.Context, c *Container, n NetSpec, pid int) error {
-	netErr := make(chan error, 1)
-	go func() { netErr <- e.makeNetwork(ctx, c, n) }()
-	g, cgErr := cgroup.Create(e.inst, c.CgroupID, c.Limits, e.log)
-	if cgErr == nil && pid > 0 {
-		cgErr = g.AddProcess(pid)
-	}
-	return errors.Join(<-netErr, cgErr)
+	return c, e.mountLayer(&c)
 }
 
 // newContainer fills in a container's identity and options; it makes nothing.
@@ -105,7 +75,13 @@ func (e *Engine) newContainer(spec RunSpec, all []Container) (Container, error) 
 	}
 	c := Container{ID: NewID(), Name: spec.Name, Image: spec.Image, State: StateCreated,
 		Tty: spec.Tty, Interactive: spec.Interactive, AutoRemove: spec.AutoRemove,
-		Userns: spec.Userns, Limits: spec.Limits, Created: time.Now()}
+		Userns: spec.Userns, Limits: spec.Limits, Created: time.Now(), Init: spec.Init,
+		Restart: spec.Restart, StorageSize: spec.StorageSize,
+		Security: Security{Caps: append([]string(nil), DefaultCaps...), Seccomp: firstNonEmpty(spec.Seccomp, SeccompDefault)},
+		OwnerPid: os.Getpid(), OwnerStart: procStart(os.Getpid())}
+	if c.StorageSize == 0 {
+		c.StorageSize = DefaultStorageSize
+	}
 	if c.Name == "" {
 		c.Name = RandomName(taken)
 	} else if err := CheckName(c.Name); err != nil {
@@ -121,7 +97,7 @@ func (e *Engine) newContainer(spec RunSpec, all []Container) (Container, error) 
 	}
 	c.CgroupID = c.ID
 	dir := e.Dir(c.ID)
-	c.Rootfs, c.UpperDir = filepath.Join(dir, mergedDir), filepath.Join(dir, upperDir)
+	c.Rootfs, c.UpperDir = filepath.Join(dir, mergedDir), filepath.Join(dir, layerDirName, upperDir)
 	return c, nil
 }
 
@@ -138,13 +114,22 @@ func checkHostname(h string) error {
 	return nil
 }
 
-// makeDir makes the container's directory with its state and the files bound into it.
-func (e *Engine) makeDir(c *Container) error {
+// makeDir makes the container's directory with its state, then the files bound into
+// it and the overlay's mount point. The directory is root's only; with --userns the
+// user namespace's root may pass through it, to mount from it.
+func (e *Engine) makeDir(c *Container, spec RunSpec) error {
 	dir := e.Dir(c.ID)
 	if err := e.ensureStateFs(); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o711); err != nil {
+	mode := os.FileMode(0o700)
+	if c.Userns {
+		mode = 0o711
+	}
+	if err := os.Mkdir(dir, mode); err != nil {
+		return fmt.Errorf("make the container directory: %w", err)
+	}
+	if err := os.Chmod(dir, mode); err != nil {
 		return fmt.Errorf("make the container directory: %w", err)
 	}
 	if err := e.save(*c); err != nil {
@@ -155,22 +140,23 @@ func (e *Engine) makeDir(c *Container) error {
 		hostnameFile: c.Hostname + "\n",
 		hostsFile:    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
 		resolvFile:   "# The lab has no name server: the names of peers are in /etc/hosts.\n",
-		logFile:      "",
 	}
 	for name, text := range files {
+		// Seen inside the container (and by its non-root users): readable by all.
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
 	}
-	for _, d := range []string{upperDir, workDir, mergedDir} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			return fmt.Errorf("make %s: %w", d, err)
+	if err := os.WriteFile(filepath.Join(dir, logFile), nil, 0o600); err != nil {
+		return fmt.Errorf("make the container log: %w", err)
+	}
+	if c.Security.Seccomp == SeccompCustom {
+		if err := os.WriteFile(filepath.Join(dir, seccompFile), spec.SeccompProfile, 0o600); err != nil {
+			return fmt.Errorf("keep the seccomp profile: %w", err)
 		}
-		if c.Userns {
-			if err := os.Chown(filepath.Join(dir, d), usernsBase, usernsBase); err != nil {
-				return fmt.Errorf("give %s to the user namespace: %w", d, err)
-			}
-		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, mergedDir), 0o755); err != nil {
+		return fmt.Errorf("make the rootfs mount point: %w", err)
 	}
 	return nil
 }
@@ -179,6 +165,7 @@ func (e *Engine) makeDir(c *Container) error {
 // its own file, a lab host's (host) or another container's (container:NAME).
 func (e *Engine) planNetwork(c *Container, n NetSpec, all []Container) error {
 	c.NetMode, c.Host = firstNonEmpty(n.Mode, "bridge"), firstNonEmpty(n.Host, network.DefaultHost)
+	c.StaticIP, c.PortSpecs = n.IP, n.Ports
 	switch {
 	case c.NetMode == "host":
 		p, err := e.net.HostNetnsPath(c.Host)
@@ -205,8 +192,9 @@ func (e *Engine) ownsNetns(c *Container) bool {
 }
 
 // makeNetwork makes what planNetwork decided: the lab host of host mode, or the
-// container's own namespace with its loopback, endpoint and published ports.
-func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec) error {
+// container's own namespace with its loopback, Docker's sysctls, its endpoint, the
+// networks it was connected to and its published ports.
+func (e *Engine) makeNetwork(ctx context.Context, c *Container) error {
 	if !e.ownsNetns(c) {
 		if c.NetMode == "host" && c.Host != network.RealHost {
 			return e.net.EnsureLab(ctx)
@@ -219,6 +207,9 @@ func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec) error
 	if err := network.LoopbackUp(c.NetnsPath); err != nil {
 		return err
 	}
+	if err := e.net.ContainerSysctls(c.NetnsPath); err != nil {
+		return err
+	}
 	if c.NetMode == "none" {
 		return nil
 	}
@@ -229,21 +220,34 @@ func (e *Engine) makeNetwork(ctx context.Context, c *Container, n NetSpec) error
 	if netName == "bridge" {
 		netName = ""
 	}
-	a, err := e.net.Attach(ctx, network.AttachRequest{Host: c.Host, Network: netName,
-		ContainerID: c.ID, ContainerName: c.Name, NetnsPath: c.NetnsPath, IP: n.IP,
-		HostsFile: filepath.Join(e.Dir(c.ID), hostsFile)})
+	a, err := e.attach(ctx, c, netName, c.StaticIP)
 	if err != nil {
 		return err
 	}
-	c.Networks = append(c.Networks, a)
-	if len(n.Ports) > 0 {
-		b, err := e.net.Publish(ctx, a, n.Ports)
+	for _, extra := range c.ExtraNetworks {
+		if _, err := e.attach(ctx, c, extra, ""); err != nil {
+			return err
+		}
+	}
+	if len(c.PortSpecs) > 0 {
+		b, err := e.net.Publish(ctx, a, c.PortSpecs)
 		if err != nil {
 			return err
 		}
 		c.Ports = b
 	}
 	return nil
+}
+
+// attach makes an endpoint of the container on a network and records it in c.
+func (e *Engine) attach(ctx context.Context, c *Container, netName, ip string) (network.Attachment, error) {
+	a, err := e.net.Attach(ctx, network.AttachRequest{Host: c.Host, Network: netName,
+		ContainerID: c.ID, ContainerName: c.Name, NetnsPath: c.NetnsPath, IP: ip,
+		HostsFile: filepath.Join(e.Dir(c.ID), hostsFile)})
+	if err == nil {
+		c.Networks = append(c.Networks, a)
+	}
+	return a, err
 }
 
 // resolveImage finds an image in the instance's store.

@@ -71,10 +71,10 @@ func TestNotRoot(t *testing.T) {
 	}
 }
 
-// TestReconcileAfterKill9 kills workbench processes mid-run: the CLI of a foreground
-// container (which runs on under its supervisor), the supervisors of that and of a
-// detached container, and the CLI of a --rm container, which supervises it itself. The
-// next command must repair the state.
+// TestReconcileAfterKill9 kills workbench processes mid-run: the CLIs of foreground
+// containers (which run on under the monitor, --rm included), then the monitor
+// itself (its containers run on, and the next command says so), then the containers'
+// PID 1 (the next command records their end, and removes the --rm one).
 func TestReconcileAfterKill9(t *testing.T) {
 	newLab(t)
 	mustWB(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
@@ -90,13 +90,29 @@ func TestReconcileAfterKill9(t *testing.T) {
 		return len(running) == 3
 	})
 	killAndReap(fgCLI)
-	if c := containerNamed(t, "fg"); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
-		t.Fatalf("the foreground container did not outlive its CLI: %+v", c)
-	}
-	_ = syscall.Kill(running["bg"].SupervisorPid, syscall.SIGKILL)
-	_ = syscall.Kill(running["fg"].SupervisorPid, syscall.SIGKILL)
 	killAndReap(rmCLI)
-	eventually(t, "every init to die with its supervisor", func() bool {
+	for _, name := range []string{"fg", "rmfg"} {
+		if c := containerNamed(t, name); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
+			t.Fatalf("%s did not outlive its CLI: %+v", name, c)
+		}
+	}
+	monitor := running["bg"].MonitorPid
+	if monitor == 0 || running["fg"].MonitorPid != monitor {
+		t.Fatalf("the containers are not held by one monitor: %+v", running)
+	}
+	_ = syscall.Kill(monitor, syscall.SIGKILL)
+	eventually(t, "the monitor to die", func() bool { return !alive(monitor, running["bg"].MonitorStart) })
+	r := wb(t, "", "ps")
+	if r.code != 0 || !strings.Contains(r.err, "monitor ended") || !strings.Contains(r.err, "bg, fg, rmfg") {
+		t.Fatalf("ps after the monitor died: exit %d, stderr %q: want the three named as running on", r.code, r.err)
+	}
+	for name, c := range running {
+		if !alive(c.Pid, c.PidStart) {
+			t.Fatalf("%s died with the monitor", name)
+		}
+		_ = syscall.Kill(c.Pid, syscall.SIGKILL)
+	}
+	eventually(t, "every PID 1 to die", func() bool {
 		for _, c := range running {
 			if alive(c.Pid, c.PidStart) {
 				return false
@@ -107,7 +123,7 @@ func TestReconcileAfterKill9(t *testing.T) {
 	for _, name := range []string{"bg", "fg"} {
 		c := containerNamed(t, name)
 		if c.State != StateExited || c.Error == "" {
-			t.Errorf("%s after kill -9 of its supervisor: %s %q", name, c.State, c.Error)
+			t.Errorf("%s after its monitor and PID 1 died: %s %q", name, c.State, c.Error)
 		}
 	}
 	if n := len(psJSON(t)); n != 2 {

@@ -25,8 +25,8 @@ func TestRunIsolation(t *testing.T) {
 	if lines[0] != "box" {
 		t.Errorf("hostname = %q, want box", lines[0])
 	}
-	if lines[1] != "pid1=exe" {
-		t.Errorf("PID 1 is %q, want the container's init", lines[1])
+	if lines[1] != "pid1=sh" {
+		t.Errorf("PID 1 is %q, want the container's command", lines[1])
 	}
 	if n, _ := strconv.Atoi(strings.TrimSpace(lines[2])); n > 5 {
 		t.Errorf("ps inside sees %d lines: the machine's processes leak in:\n%s", n, r.out)
@@ -54,7 +54,7 @@ func TestRunIsolation(t *testing.T) {
 
 func TestInitReapsOrphans(t *testing.T) {
 	newLab(t)
-	out := mustWB(t, "run", "--rm", "--net", "none", "busybox", "sh", "-c",
+	out := mustWB(t, "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c",
 		`(sleep 0.1 &); sleep 0.6; ps -o pid,ppid,stat,comm`)
 	if strings.Contains(out, " Z ") || !strings.Contains(out, "ps") {
 		t.Fatalf("an orphan was not reaped by PID 1:\n%s", out)
@@ -101,7 +101,7 @@ func TestRunStdinAndCommandNotFound(t *testing.T) {
 	if !strings.Contains(r.out, "TTY") {
 		t.Fatalf("run -t gave no terminal: %q %q", r.out, r.err)
 	}
-	// Without --rm a supervisor of its own runs the container, attached to our streams.
+	// Without --rm too, the monitor runs the container, attached to our streams.
 	r = wb(t, "hello\n", "run", "-i", "--name", "cat", "--net", "none", "busybox", "sh", "-c", "cat; exit 5")
 	if r.out != "hello\n" || r.code != 5 {
 		t.Fatalf("supervised run -i: %q %q %d", r.out, r.err, r.code)
@@ -119,7 +119,7 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 		t.Fatalf("run -d printed %q, want the ID", id)
 	}
 	c := containerNamed(t, "web")
-	if c.State != StateRunning || !alive(c.Pid, c.PidStart) || !alive(c.SupervisorPid, c.SupervisorStart) {
+	if c.State != StateRunning || !alive(c.Pid, c.PidStart) || !alive(c.MonitorPid, c.MonitorStart) {
 		t.Fatalf("detached container is not running after the CLI ended: %+v", c)
 	}
 	var ins []Inspection
@@ -157,8 +157,8 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 	// The exec'd process is in the container's cgroup.
 	mustWB(t, "exec", "web", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo started")
 	procs := cgroupProcs(t, c)
-	if len(procs) < 3 {
-		t.Fatalf("cgroup holds %v: the exec'd sleep is not in it", procs)
+	if len(procs) != 2 {
+		t.Fatalf("cgroup holds %v: want the command and the exec'd sleep, nothing else", procs)
 	}
 	if out := mustWB(t, "exec", "web", "sh", "-c", "readlink /proc/self/ns/mnt"); strings.Contains(out, nsLink("self", "mnt")) {
 		t.Fatalf("exec runs in the machine's mount namespace: %s", out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"workbench/cmdlog"
 	"workbench/core/network"
@@ -15,28 +16,47 @@ type Engine struct {
 	inst instance.Instance
 	log  *cmdlog.Log
 	net  *network.Manager
+	// spawner starts containers' PID 1: the instance's monitor.
+	spawner spawner
+	// warnings are what Open could not repair.
+	warnings []string
+}
+
+// lockTimeout is how long a command waits for another one that holds the lab.
+const lockTimeout = time.Minute
+
+// lock takes the instance's state lock, waiting up to lockTimeout (or until ctx ends)
+// for a command that holds it.
+func (e *Engine) lock(ctx context.Context) (func(), error) {
+	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	return e.inst.LockContext(ctx)
 }
 
 // Open returns the engine of an instance after reconciling its state with the kernel:
 // containers whose processes died are marked exited and anything half-made by a
-// crashed command is removed.
+// crashed command is finished or removed. Only a lock that cannot be taken fails it;
+// what reconciling could not repair is in Warnings.
 func Open(ctx context.Context, inst instance.Instance) (*Engine, error) {
 	e := newEngine(inst)
-	unlock, err := inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if err := e.reconcile(ctx); err != nil {
-		return nil, err
-	}
+	e.warnings = e.reconcile(ctx)
 	return e, nil
 }
+
+// Warnings are what Open could not repair, one line each, for the caller to show.
+func (e *Engine) Warnings() []string { return e.warnings }
 
 // newEngine returns an engine without touching the kernel or the state.
 func newEngine(inst instance.Instance) *Engine {
 	log := cmdlog.Open(inst.CommandLogPath())
-	return &Engine{inst: inst, log: log, net: network.New(inst, log)}
+	e := &Engine{inst: inst, log: log, net: network.New(inst, log)}
+	e.spawner = monitorClient{e: e}
+	return e
 }
 
 // Close releases what the engine holds. The engine keeps no kernel object open between

@@ -1,22 +1,19 @@
 package core
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
 
-	"github.com/creack/pty"
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
+
+	"workbench/core/launch"
 )
 
 // ExecSpec is what `exec` asks for.
@@ -33,239 +30,223 @@ type ExecSpec struct {
 	Tty bool
 }
 
-// Execution is a process started by Exec inside a running container.
+// Execution is a process started by Exec in a running container; this process is its
+// parent and passes its streams on.
 type Execution struct {
-	conn    *net.UnixConn
-	replies *bufio.Scanner
-	tty     *os.File
-	copiers sync.WaitGroup
-	// Pid is the process's PID inside the container.
+	proc   *launch.Process
+	tty    *os.File
+	copies sync.WaitGroup
+	// Pid is the process's PID on the machine.
 	Pid int
 }
 
-// listenExec makes the socket a container's init listens on for exec requests and
-// returns it as a file to hand to the init. The path is reached through a descriptor
-// of the container's directory, since the full path is longer than a socket name.
-func (e *Engine) listenExec(id string) (*os.File, error) {
-	var sock *os.File
-	err := inDir(e.Dir(id), func(dir string) error {
-		l, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(dir, execSocket), Net: "unix"})
-		if err != nil {
-			return fmt.Errorf("make the exec socket: %w", err)
-		}
-		l.SetUnlinkOnClose(false)
-		defer l.Close()
-		sock, err = l.File()
-		return err
-	})
-	return sock, err
-}
-
-// inDir calls fn with a short path (/proc/self/fd/N) that names dir.
-func inDir(dir string, fn func(short string) error) error {
-	d, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
-	}
-	defer d.Close()
-	return fn("/proc/self/fd/" + strconv.Itoa(int(d.Fd())))
-}
-
-// Exec starts a process in a running container: its init forks it, so the process is
-// in every namespace of the container (mount, PID, UTS, IPC, network, cgroup, user),
-// in its cgroup, with the same capabilities and no_new_privs. Wait for its status.
+// Exec starts a process in a running container, joined from outside: nothing of the
+// workbench is inside the container to ask. A clone of this process enters the
+// container's cgroup, then every namespace of its PID 1 through a pidfd (mount, UTS,
+// IPC, network, cgroup, and user with --userns; its PID namespace is entered by the
+// thread that clones, for the process to be born in it), and takes the container's
+// user, capabilities, no_new_privs and seccomp filter before it executes the command.
+// Wait for its status.
 func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Stdio) (*Execution, error) {
-	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
-		return nil, fmt.Errorf("container %s is not running: start a new one with workbench run", c.Name)
+	notRunning := fmt.Errorf("container %s is not running: start it (workbench start %s) or run a new one", c.Name, c.Name)
+	if c.State != StateRunning {
+		return nil, notRunning
 	}
 	if len(spec.Args) == 0 {
 		return nil, errors.New("no command: give one after the container, e.g. workbench exec web sh")
 	}
-	req := execRequest{Args: spec.Args, Env: MergeEnv(c.Env, spec.Env),
-		Cwd: firstNonEmpty(spec.WorkingDir, c.WorkingDir), User: firstNonEmpty(spec.User, c.User), Tty: spec.Tty}
+	fd, err := unix.PidfdOpen(c.Pid, 0)
+	if err != nil {
+		return nil, notRunning
+	}
+	pidfd := os.NewFile(uintptr(fd), "pidfd")
+	defer pidfd.Close()
+	root, err := openRoot("/proc/" + strconv.Itoa(c.Pid) + "/root")
+	// Both opened, the process is checked: a PID reused meanwhile would fail here.
+	if err != nil || !alive(c.Pid, c.PidStart) || unix.PidfdSendSignal(fd, 0, nil, 0) != nil {
+		if root != nil {
+			root.Close()
+		}
+		return nil, notRunning
+	}
+	defer root.Close()
+	cwd := firstNonEmpty(spec.WorkingDir, c.WorkingDir)
+	if err := checkDirInRoot(root, cwd); err != nil {
+		return nil, &StartError{Code: 126, Msg: fmt.Sprintf("exec in %s: chdir to the working directory %s: %v", c.Name, cwd, err)}
+	}
+	run := c
+	run.Env, run.User, run.Tty = MergeEnv(c.Env, spec.Env), firstNonEmpty(spec.User, c.User), spec.Tty
 	if spec.Tty {
-		req.Env = MergeEnv(req.Env, []string{"TERM=xterm"})
+		run.Env = MergeEnv(run.Env, []string{"TERM=xterm"})
 	}
 	x := &Execution{}
-	var conn *net.UnixConn
-	err := inDir(e.Dir(c.ID), func(dir string) error {
-		var err error
-		conn, err = net.DialUnix("unix", nil, &net.UnixAddr{Name: filepath.Join(dir, execSocket), Net: "unix"})
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reach the init of %s: %w", c.Name, err)
-	}
-	x.conn = conn
-	files, err := x.streams(spec.Tty, stdio)
-	if err == nil {
-		err = x.send(req, files)
-	}
-	for _, f := range files {
-		if f != nil {
-			f.Close()
+	var stdioFiles, mine [3]*os.File
+	if !spec.Tty {
+		if stdioFiles, mine, err = execStreams(stdio); err != nil {
+			return nil, err
 		}
 	}
-	e.log.AddArgs(append([]string{"nsenter", "--target", strconv.Itoa(c.Pid), "--all"}, spec.Args...)...)
+	defer closeAll(stdioFiles[:])
+	pr, err := e.containerProcess(&run, root, spec.Args, cwd, stdioFiles)
 	if err != nil {
-		x.close()
-		return nil, err
-	}
-	rep, err := x.first(spec.Tty, stdio)
-	if err != nil {
-		x.close()
+		closeAll(mine[:])
 		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
 	}
-	if rep.Error != "" {
-		x.close()
-		return nil, fmt.Errorf("exec in %s: %s", c.Name, rep.Error)
+	p := launch.New()
+	var opts launch.Options
+	if err := joinCgroup(e, &c, p, &opts); err != nil {
+		closeAll(mine[:])
+		return nil, err
 	}
-	x.Pid = rep.Pid
+	nstypes := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP)
+	text := "nsenter --target " + strconv.Itoa(c.Pid) + " --mount --uts --ipc --net --cgroup --pid"
+	if c.Userns {
+		nstypes |= unix.CLONE_NEWUSER
+		text += " --user"
+	}
+	p.Setns(p.File(pidfd), nstypes, text)
+	opts.Join = []launch.Namespace{{File: pidfd, Type: unix.CLONE_NEWPID}}
+	processSteps(p, pr)
+	proc, err := p.Start(opts)
+	if opts.Cgroup != nil {
+		opts.Cgroup.Close()
+	}
+	closeAll(stdioFiles[:])
+	stdioFiles = [3]*os.File{}
+	if err == nil && spec.Tty {
+		x.tty, err = proc.Terminal()
+	}
+	if err == nil {
+		err = proc.Wait()
+	}
+	if err != nil {
+		closeAll(mine[:])
+		if proc != nil {
+			_ = proc.Signal(unix.SIGKILL)
+			_, _ = proc.ExitCode()
+			proc.PidFD.Close()
+		}
+		if x.tty != nil {
+			x.tty.Close()
+		}
+		var le *launch.Error
+		if errors.As(err, &le) {
+			return nil, &StartError{Code: le.Code(), Msg: fmt.Sprintf("exec in %s: %v", c.Name, le)}
+		}
+		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
+	}
+	e.log.AddLines(p.Commands()...)
+	x.proc, x.Pid = proc, proc.Pid
+	x.passStreams(stdio, mine)
 	return x, nil
 }
 
-// send writes the request with the three streams attached (none for a terminal,
-// which the init makes).
-func (x *Execution) send(req execRequest, files [3]*os.File) error {
-	b, _ := json.Marshal(req)
-	var rights []byte
-	if files[0] != nil {
-		rights = unix.UnixRights(int(files[0].Fd()), int(files[1].Fd()), int(files[2].Fd()))
+// checkDirInRoot says whether name is a directory inside root.
+func checkDirInRoot(root *os.File, name string) error {
+	h, err := pathrs.OpenatInRoot(root, name)
+	if err != nil {
+		return unwrapPath(err)
 	}
-	if _, _, err := x.conn.WriteMsgUnix(b, rights, nil); err != nil {
-		return fmt.Errorf("send the exec request: %w", err)
+	defer h.Close()
+	st, err := h.Stat()
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return syscall.ENOTDIR
 	}
 	return nil
 }
 
-// first reads the init's first reply, which carries the terminal's master with tty,
-// and attaches the terminal to stdio.
-func (x *Execution) first(tty bool, stdio Stdio) (execReply, error) {
-	var rep execReply
-	buf := make([]byte, 64*1024)
-	oob := make([]byte, unix.CmsgSpace(4))
-	n, oobn, _, _, err := x.conn.ReadMsgUnix(buf, oob)
-	if err != nil {
-		return rep, err
+// unwrapPath keeps the system's error of a path error.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	line, rest, _ := bytes.Cut(buf[:n], []byte("\n"))
-	x.replies = bufio.NewScanner(io.MultiReader(bytes.NewReader(append([]byte(nil), rest...)), x.conn))
-	if err := json.Unmarshal(line, &rep); err != nil {
-		return rep, errors.New("the container ended")
-	}
-	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) > 0 {
-		if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
-			master := os.NewFile(uintptr(fds[0]), "terminal")
-			if !tty {
-				master.Close()
-			} else {
-				x.tty = master
-				_ = pty.Setsize(master, &defaultWinsize)
-				x.copyOut(stdio.Out, master)
-				if stdio.In != nil {
-					go func() { _, _ = io.Copy(master, stdio.In) }()
-				}
-			}
-		}
-	}
-	return rep, nil
+	return err
 }
 
-// next reads the init's next reply.
-func (x *Execution) next(rep *execReply) error {
-	if !x.replies.Scan() {
-		if err := x.replies.Err(); err != nil {
-			return err
-		}
-		return errors.New("the container ended")
-	}
-	return json.Unmarshal(x.replies.Bytes(), rep)
-}
-
-// streams makes the process's three streams: a pseudo-terminal with tty, else the
-// caller's files as they are, or pipes copied to and from its readers and writers.
-func (x *Execution) streams(tty bool, stdio Stdio) (files [3]*os.File, err error) {
-	if tty {
-		return files, nil // the init makes the terminal (first)
-	}
-	if f, ok := stdio.In.(*os.File); ok {
-		files[0], err = dupFile(f)
-	} else {
-		var w *os.File
-		if files[0], w, err = os.Pipe(); err == nil {
-			if stdio.In == nil {
-				w.Close()
-			} else {
-				go func() { _, _ = io.Copy(w, stdio.In); w.Close() }()
-			}
-		}
-	}
-	for i, out := range []io.Writer{stdio.Out, stdio.Err} {
+// execStreams makes the process's streams without a terminal: a pipe this process
+// feeds from stdio.In (else /dev/null), and pipes for its output and errors. mine are
+// this process's ends.
+func execStreams(stdio Stdio) (theirs, mine [3]*os.File, err error) {
+	defer func() {
 		if err != nil {
-			break
+			closeAll(theirs[:])
+			closeAll(mine[:])
 		}
-		if f, ok := out.(*os.File); ok {
-			files[i+1], err = dupFile(f)
-			continue
+	}()
+	if stdio.In != nil {
+		if theirs[0], mine[0], err = os.Pipe(); err != nil {
+			return
 		}
-		var r *os.File
-		if r, files[i+1], err = os.Pipe(); err == nil {
-			x.copyOut(out, r)
+	} else if theirs[0], err = os.Open(os.DevNull); err != nil {
+		return
+	}
+	for i := 1; i < 3; i++ {
+		if mine[i], theirs[i], err = os.Pipe(); err != nil {
+			return
 		}
 	}
-	return files, err
+	return
 }
 
-func dupFile(f *os.File) (*os.File, error) {
-	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
+// passStreams copies stdio to and from the process: its terminal's master, or the
+// pipes of execStreams.
+func (x *Execution) passStreams(stdio Stdio, mine [3]*os.File) {
+	if x.tty != nil {
+		_ = setTerminalSize(x.tty, defaultRows, defaultCols)
+		x.copyOut(stdio.Out, x.tty)
+		if stdio.In != nil {
+			go func() { _, _ = io.Copy(x.tty, stdio.In) }()
+		}
+		return
 	}
-	return os.NewFile(uintptr(fd), f.Name()), nil
+	if mine[0] != nil {
+		go func() { _, _ = io.Copy(mine[0], stdio.In); mine[0].Close() }()
+	}
+	x.copyOut(stdio.Out, mine[1])
+	x.copyOut(stdio.Err, mine[2])
 }
 
 func (x *Execution) copyOut(dst io.Writer, src *os.File) {
-	x.copiers.Add(1)
+	x.copies.Add(1)
 	go func() {
-		defer x.copiers.Done()
+		defer x.copies.Done()
 		if dst == nil {
 			dst = io.Discard
 		}
 		_, _ = io.Copy(dst, src)
-		src.Close()
+		if src != x.tty {
+			src.Close()
+		}
 	}()
 }
 
 // Signal passes a signal to the process.
-func (x *Execution) Signal(sig syscall.Signal) error {
-	b, _ := json.Marshal(execRequest{Signal: int(sig)})
-	_, err := x.conn.Write(append(b, '\n'))
-	return err
-}
+func (x *Execution) Signal(sig syscall.Signal) error { return x.proc.Signal(sig) }
 
 // Resize sets the window size of the process's terminal.
 func (x *Execution) Resize(rows, cols uint16) error {
 	if x.tty == nil {
 		return nil
 	}
-	return pty.Setsize(x.tty, &pty.Winsize{Rows: rows, Cols: cols})
+	return setTerminalSize(x.tty, rows, cols)
 }
 
-// Wait waits for the process to end and returns its exit status.
+// Wait waits for the process to end and its output to be passed on, and returns its
+// exit status as a shell reports it (128+N after signal N).
 func (x *Execution) Wait() (int, error) {
-	var rep execReply
-	err := x.next(&rep)
-	x.copiers.Wait()
-	x.close()
-	if err != nil {
-		return 137, fmt.Errorf("wait for the exec'd process: %w", err)
-	}
-	return rep.Code, nil
-}
-
-func (x *Execution) close() {
-	x.conn.Close()
+	code, err := x.proc.ExitCode()
+	x.proc.PidFD.Close()
+	// A terminal's output ends with its last holder (EIO), pipes at EOF.
+	x.copies.Wait()
 	if x.tty != nil {
 		x.tty.Close()
 	}
+	if err != nil {
+		return 137, fmt.Errorf("wait for the exec'd process: %w", err)
+	}
+	return code, nil
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"sort"
 	"strconv"
 	"time"
 )
@@ -28,14 +27,4 @@ func humanDuration(d time.Duration) string {
 		return itoa(s/3600) + " hours"
 	}
 	return itoa(s/86400) + " days"
-}
-
-// sortedKeys returns a map's keys in order, for a stable sequence of operations.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

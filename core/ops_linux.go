@@ -12,23 +12,81 @@ import (
 	"workbench/core/cgroup"
 )
 
-// Kill sends a signal to a running container's PID 1, which passes it on to the
-// command (SIGKILL ends the init, and with it every process of the container).
+// signalPid1 sends sig to a container's PID 1 through a pidfd, once it is checked to
+// be the same process (not a reused PID).
+func signalPid1(c Container, sig unix.Signal) error {
+	fd, err := unix.PidfdOpen(c.Pid, 0)
+	if err != nil {
+		return errNotRunning
+	}
+	defer unix.Close(fd)
+	if !alive(c.Pid, c.PidStart) {
+		return errNotRunning
+	}
+	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
+		if err == unix.ESRCH {
+			return errNotRunning
+		}
+		return err
+	}
+	return nil
+}
+
+var errNotRunning = errors.New("not running")
+
+// Kill sends a signal to a running container's PID 1, its command (the kernel gives a
+// PID 1 only the signals it handles, SIGKILL aside). A SIGKILL or a TERM counts as a
+// manual stop: the restart policy does not start it again.
 func (e *Engine) Kill(ctx context.Context, c Container, sig unix.Signal) error {
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		return fmt.Errorf("container %s is not running: nothing to signal (see workbench ps -a)", c.Name)
 	}
+	if sig == unix.SIGKILL || sig == unix.SIGTERM {
+		if err := e.markStopped(ctx, c.ID); err != nil {
+			return err
+		}
+	}
 	e.log.Addf("kill -%s %d", SignalName(sig), c.Pid)
-	if err := unix.Kill(c.Pid, sig); err != nil {
+	if err := signalPid1(c, sig); err != nil {
+		if err == errNotRunning {
+			return fmt.Errorf("container %s is not running: nothing to signal (see workbench ps -a)", c.Name)
+		}
 		return fmt.Errorf("send %s to container %s: %w", SignalName(sig), c.Name, err)
 	}
 	return nil
 }
 
+// markStopped records that the user stopped a container, so that its restart policy
+// leaves it stopped; a container waiting to be restarted is exited at once.
+func (e *Engine) markStopped(ctx context.Context, id string) error {
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil {
+		return nil
+	}
+	c.ManuallyStopped = true
+	if c.State == StateRestarting {
+		c.State = StateExited
+	}
+	return e.save(c)
+}
+
 // Stop sends SIGTERM, waits up to timeout for the container to end, then SIGKILL, and
-// returns once its end is recorded.
+// returns once its end is recorded. A PID 1 that has no handler for TERM ignores it,
+// as the kernel has it: it ends by the KILL, Exited (137).
 func (e *Engine) Stop(ctx context.Context, c Container, timeout time.Duration) (Container, error) {
-	if c.State != StateRunning {
+	switch c.State {
+	case StateRestarting:
+		if err := e.markStopped(ctx, c.ID); err != nil {
+			return c, err
+		}
+		return e.load(c.ID)
+	case StateRunning:
+	default:
 		return c, nil
 	}
 	if err := e.Kill(ctx, c, unix.SIGTERM); err == nil && !waitGone(c.Pid, c.PidStart, timeout) {
@@ -47,11 +105,11 @@ func (e *Engine) WaitExit(ctx context.Context, c Container) (Container, error) {
 			c.State = StateExited
 			return c, nil
 		}
-		if cur.State == StateExited {
+		if cur.State != StateRunning {
 			return cur, nil
 		}
-		if !alive(cur.SupervisorPid, cur.SupervisorStart) {
-			// The supervisor died: reconcile records what can be known.
+		if !alive(cur.Pid, cur.PidStart) && !alive(cur.MonitorPid, cur.MonitorStart) {
+			// Nobody is left to record the end: reconcile records what can be known.
 			if err := e.reconcileOne(ctx, cur.ID); err != nil {
 				return cur, err
 			}
@@ -67,7 +125,7 @@ func (e *Engine) WaitExit(ctx context.Context, c Container) (Container, error) {
 
 // reconcileOne takes the lock and repairs one container.
 func (e *Engine) reconcileOne(ctx context.Context, id string) error {
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return err
 	}
@@ -82,16 +140,19 @@ func (e *Engine) reconcileOne(ctx context.Context, id string) error {
 // Remove removes a container: its kernel objects, state, log and writable layer. A
 // running one is refused unless force, which kills it first.
 func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
-	if c.State == StateRunning {
+	if c.State == StateRunning || c.State == StateRestarting {
 		if !force {
-			return fmt.Errorf("container %s is running: stop it first (workbench stop %s) or use rm -f", c.Name, c.Name)
+			return fmt.Errorf("container %s is %s: stop it first (workbench stop %s) or use rm -f", c.Name, c.State, c.Name)
 		}
-		_ = e.Kill(ctx, c, unix.SIGKILL)
+		if err := e.markStopped(ctx, c.ID); err != nil {
+			return err
+		}
+		_ = signalPid1(c, unix.SIGKILL)
 		if _, err := e.WaitExit(ctx, c); err != nil {
 			return err
 		}
 	}
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,23 +161,78 @@ func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
 	if err != nil {
 		return nil // removed meanwhile (--rm)
 	}
+	if cur.starting() {
+		return fmt.Errorf("container %s is being started by another command (pid %d): try again when it is done", c.Name, cur.OwnerPid)
+	}
 	return e.destroy(ctx, &cur)
 }
 
-// Reset removes everything of the instance: every container and its processes,
-// mounts, namespace files and cgroups, every network object, the state directory and
-// the image store. Nothing outside the instance is touched.
+// finish records the end of a container's PID 1 pid (the monitor calls it): exited,
+// or restarting when its policy says so; its running parts are released, and it is
+// removed with --rm. It returns the final state and whether to start it again.
+func (e *Engine) finish(ctx context.Context, id string, pid, code int, why string) (Container, bool, error) {
+	unlock, err := e.inst.LockContext(ctx)
+	if err != nil {
+		return Container{}, false, err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil || (c.Pid != pid && c.State == StateRunning) {
+		// Removed meanwhile (rm -f, reset), or already running again.
+		return Container{ID: id, State: StateExited, ExitCode: code}, false, nil
+	}
+	c.ExitCode, c.Finished, c.Error = code, time.Now(), why
+	restart := c.restarts(code)
+	c.State = StateExited
+	if restart {
+		c.State = StateRestarting
+	}
+	if c.AutoRemove && !restart {
+		return c, false, e.destroy(ctx, &c)
+	}
+	err = e.release(ctx, &c)
+	return c, restart, errors.Join(err, e.save(c))
+}
+
+// restartNow starts a container that is waiting to be restarted, unless it was stopped
+// or removed meanwhile.
+func (e *Engine) restartNow(ctx context.Context, id string) error {
+	unlock, err := e.inst.LockContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil || c.State != StateRestarting || c.ManuallyStopped {
+		return nil
+	}
+	c.RestartCount++
+	if _, err := e.start(ctx, &c, nil); err != nil {
+		c.State = StateExited
+		return errors.Join(err, e.save(c))
+	}
+	return nil
+}
+
+// Reset removes everything of the instance: its monitor, every container and its
+// processes, mounts, namespace files and cgroups, every network object, the state
+// directory and the image store. Nothing outside the instance is touched.
 func (e *Engine) Reset(ctx context.Context) error { return e.reset(ctx, false) }
 
 // ResetKeepImages is Reset that keeps the image store.
 func (e *Engine) ResetKeepImages(ctx context.Context) error { return e.reset(ctx, true) }
 
 func (e *Engine) reset(ctx context.Context, keepImages bool) error {
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if m, ok := e.currentMonitor(); ok {
+		e.log.Addf("kill -9 %d", m.Pid)
+		_ = unix.Kill(m.Pid, unix.SIGKILL)
+		waitGone(m.Pid, m.Start, 5*time.Second)
+	}
 	ids, err := e.ids()
 	if err != nil {
 		return err
@@ -125,18 +241,8 @@ func (e *Engine) reset(ctx context.Context, keepImages bool) error {
 	for _, id := range ids {
 		c, err := e.load(id)
 		if err != nil {
-			errs = append(errs, e.removeRemains(id))
+			errs = append(errs, e.removeRemains(ctx, id))
 			continue
-		}
-		for _, p := range []struct {
-			pid   int
-			start uint64
-		}{{c.SupervisorPid, c.SupervisorStart}, {c.Pid, c.PidStart}} {
-			if p.pid != os.Getpid() && alive(p.pid, p.start) {
-				e.log.Addf("kill -9 %d", p.pid)
-				_ = unix.Kill(p.pid, unix.SIGKILL)
-				waitGone(p.pid, p.start, 5*time.Second)
-			}
 		}
 		errs = append(errs, e.destroy(ctx, &c))
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"workbench/core/launch"
 )
 
 // overlayData is the overlay mount's options: the layers top first, then the
@@ -20,7 +22,7 @@ func overlayData(layers []string, upper, work string) string {
 
 // overlayCommand is the mount(8) command that makes a container's rootfs.
 func overlayCommand(layers []string, upper, work, merged string) string {
-	return mountCommand("overlay", merged, "overlay", 0, overlayData(layers, upper, work))
+	return launch.MountCommand("overlay", merged, "overlay", 0, overlayData(layers, upper, work))
 }
 
 // mountOverlay mounts a container's root filesystem: the image's layers read-only

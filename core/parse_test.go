@@ -150,13 +150,3 @@ func TestStatus(t *testing.T) {
 		t.Fatalf("Status = %q", got)
 	}
 }
-
-func TestMountCommand(t *testing.T) {
-	got := mountCommand("proc", "/m/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-	if got != "mount -t proc -o nosuid,nodev,noexec proc /m/proc" {
-		t.Fatalf("mountCommand = %q", got)
-	}
-	if got := mountCommand("/p", "/p", "", unix.MS_BIND|unix.MS_REC, ""); got != "mount -o rbind /p /p" {
-		t.Fatalf("mountCommand = %q", got)
-	}
-}

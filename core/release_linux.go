@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"os"
 
-	"golang.org/x/sys/unix"
-
 	"workbench/core/cgroup"
 )
 
 // release removes the kernel objects a container holds while it runs: published ports,
-// endpoints, its own network namespace and its cgroup. Its directory, state and log
-// stay. It goes on past failures and returns them all. The namespace goes first: with
-// no process left in it the kernel frees it, with its end of the veth pair, in the
-// background; the cgroup goes meanwhile.
+// endpoints, its own network namespace, the overlay and its cgroup (every process left
+// in it killed first). Its directory, state, log and writable layer stay. It goes on
+// past failures and returns them all. The namespace goes first: with no process left
+// in it the kernel frees it, with its end of the veth pair, in the background; the
+// cgroup goes meanwhile.
 func (e *Engine) release(ctx context.Context, c *Container) error {
 	cgErr := make(chan error, 1)
 	go func() { cgErr <- e.releaseCgroup(c) }()
@@ -38,17 +37,14 @@ func (e *Engine) release(ctx context.Context, c *Container) error {
 		}
 	}
 	c.Networks = kept
-	if c.Userns {
-		if err := unix.Unmount(c.Rootfs, unix.MNT_DETACH); err == nil {
-			e.log.AddArgs("umount", "-l", c.Rootfs)
-		} else if err != unix.EINVAL && err != unix.ENOENT {
-			errs = append(errs, fmt.Errorf("unmount %s: %w", c.Rootfs, err))
-		}
-	}
-	return errors.Join(append(errs, <-cgErr)...)
+	errs = append(errs, <-cgErr)
+	// The overlay goes once no process of the container is left to use it.
+	errs = append(errs, e.unmount(c.Rootfs))
+	return errors.Join(errs...)
 }
 
-// releaseCgroup notes whether the OOM killer struck, then removes the cgroup.
+// releaseCgroup notes whether the OOM killer struck, then kills what is left in the
+// cgroup and removes it.
 func (e *Engine) releaseCgroup(c *Container) error {
 	g, err := cgroup.Open(e.inst, c.CgroupID)
 	if err != nil {
@@ -60,9 +56,10 @@ func (e *Engine) releaseCgroup(c *Container) error {
 	return g.Delete()
 }
 
-// destroy releases a container and removes its directory. The caller holds the lock.
+// destroy releases a container, unmounts its writable layer and removes its
+// directory. The caller holds the lock.
 func (e *Engine) destroy(ctx context.Context, c *Container) error {
-	err := e.release(ctx, c)
+	err := errors.Join(e.release(ctx, c), e.unmount(e.layerDir(c.ID)))
 	if rmErr := os.RemoveAll(e.Dir(c.ID)); rmErr != nil {
 		err = errors.Join(err, fmt.Errorf("remove %s: %w", e.Dir(c.ID), rmErr))
 	}

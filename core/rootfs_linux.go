@@ -1,7 +1,6 @@
 package core
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,8 +8,14 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"workbench/cmdlog"
+	"workbench/core/launch"
 )
+
+// A container's root filesystem is made in two halves. On the machine, before the
+// clone: the overlay of the image's layers under the container's writable layer, and
+// every mount point inside it, resolved within the rootfs so that no symlink of the
+// image leads a write out of it (rootfsPlan). In the clone: the mounts onto those
+// points, pivot_root and the masks (rootfsSteps).
 
 // maskedPaths are hidden from the container as runc and Docker hide them: files get
 // /dev/null bound over them, directories an empty read-only tmpfs.
@@ -31,260 +36,196 @@ type device struct {
 	major, minor uint32
 }
 
+// devices are the nodes of a container's /dev: Docker's defaults.
 var devices = []device{
 	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 }
 
-// rootfsBuilder mounts a container's root filesystem from inside its new mount
-// namespace and records each step as a shell command.
-type rootfsBuilder struct {
-	cfg *initConfig
-	// root is where the rootfs is: the overlay's mount point, then / after pivot_root.
-	root string
-	log  []string
+// initPath is where --init's reaper is bound inside a container.
+const initPath = "/dev/init"
+
+// rootfsPlan is the machine-side half: where the clone mounts what.
+type rootfsPlan struct {
+	// merged is the overlay's mount point on the machine.
+	merged string
+	// binds are files of the container's directory bound over files of the rootfs
+	// (targets are machine paths under merged).
+	binds [][2]string
+	// userns says the clone is root of a user namespace only: it binds device nodes
+	// and /sys instead of making them.
+	userns bool
+	// init is the reaper's binary on the machine (this one), bound at initPath, or "".
+	init string
+	// tty makes /dev/console a mount point for the container's terminal.
+	tty bool
 }
 
-func (b *rootfsBuilder) record(args ...string) { b.log = append(b.log, cmdlog.Quote(args...)) }
-
-// mount mounts and records the equivalent mount(8) command.
-func (b *rootfsBuilder) mount(source, target, fstype string, flags uintptr, data string) error {
-	b.log = append(b.log, mountCommand(source, target, fstype, flags, data))
-	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
-		return fmt.Errorf("mount %s on %s: %w", fstype+source, target, err)
-	}
-	return nil
-}
-
-// mountCommand spells a mount(2) call as the mount(8) command that makes it.
-func mountCommand(source, target, fstype string, flags uintptr, data string) string {
-	if flags&unix.MS_PRIVATE != 0 {
-		return cmdlog.Quote("mount", "--make-rprivate", target)
-	}
-	args := []string{"mount"}
-	if fstype != "" {
-		args = append(args, "-t", fstype)
-	}
-	if opts := mountOptions(flags, data); opts != "" {
-		args = append(args, "-o", opts)
-	}
-	if source != "" {
-		args = append(args, source)
-	}
-	return cmdlog.Quote(append(args, target)...)
-}
-
-// build makes the whole root filesystem and moves into it with pivot_root.
-func (b *rootfsBuilder) build() error {
-	c := b.cfg
-	if err := b.mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return err
-	}
-	if c.OverlayMounted {
-		// A mount copied from the machine's namespace into a user namespace's is locked
-		// and cannot be pivoted to: bind it on itself to get one of the namespace's own.
-		if err := b.mount(c.Merged, c.Merged, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return err
+// planRootfs resolves the mount points of a container whose overlay is mounted: /proc,
+// /sys and /dev must be directories of the rootfs itself, the bound /etc files are
+// made (following symlinks only inside the rootfs), and the working directory is made
+// as runc makes it. It returns the plan and the working directory inside.
+func (e *Engine) planRootfs(c *Container) (rootfsPlan, string, error) {
+	plan := rootfsPlan{merged: c.Rootfs, userns: c.Userns, tty: c.Tty}
+	if c.Init {
+		// A path, not /proc/self/exe: a bind's source must be in the clone's own mount
+		// namespace, and the magic link names this process's.
+		exe, err := os.Executable()
+		if err != nil {
+			return plan, "", fmt.Errorf("find this binary for --init: %w", err)
 		}
-	} else {
-		b.log = append(b.log, overlayCommand(c.Layers, c.Upper, c.Work, c.Merged))
-		if err := mountOverlay(c.Layers, c.Upper, c.Work, c.Merged); err != nil {
-			return err
+		plan.init = exe
+	}
+	root, err := openRoot(c.Rootfs)
+	if err != nil {
+		return plan, "", err
+	}
+	defer root.Close()
+	for _, d := range []string{"/proc", "/sys", "/dev"} {
+		if _, err := realDirInRoot(root, c.Rootfs, d); err != nil {
+			return plan, "", err
 		}
 	}
-	steps := []func() error{b.mountProc, b.mountDev, b.bindFiles, b.pivot}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
+	dir := e.Dir(c.ID)
+	for _, f := range []struct{ inside, file string }{
+		{"/etc/hostname", hostnameFile}, {"/etc/hosts", hostsFile}, {"/etc/resolv.conf", resolvFile},
+	} {
+		target, err := mountPointInRoot(root, f.inside)
+		if err != nil {
+			return plan, "", err
 		}
+		plan.binds = append(plan.binds, [2]string{filepath.Join(dir, f.file), target})
 	}
-	return b.maskPaths("/proc/")
+	cwd, err := mkdirInRoot(root, c.WorkingDir, 0o755)
+	if err != nil {
+		return plan, "", err
+	}
+	if cwd, err = inside(c.Rootfs, cwd); err != nil {
+		return plan, "", err
+	}
+	return plan, cwd, nil
 }
 
-// finish mounts /sys, which shows the network namespace of its mounter, once the
-// init is in the container's, and hides what runc hides there.
-func (b *rootfsBuilder) finish() error {
-	if err := b.mountSys(); err != nil {
-		return err
-	}
-	return b.maskPaths("/sys/")
-}
-
-func (b *rootfsBuilder) path(p string) string { return filepath.Join(b.root, p) }
-
-func (b *rootfsBuilder) mountProc() error {
-	dir := b.path("/proc")
-	if err := os.MkdirAll(dir, 0o555); err != nil {
-		return fmt.Errorf("make /proc in the rootfs: %w", err)
-	}
-	return b.mount("proc", dir, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-}
-
-func (b *rootfsBuilder) mountSys() error {
-	dir := b.path("/sys")
-	if err := os.MkdirAll(dir, 0o555); err != nil {
-		return fmt.Errorf("make /sys in the rootfs: %w", err)
-	}
-	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY)
-	err := b.mount("sysfs", dir, "sysfs", flags, "")
-	if err == nil || !errors.Is(err, unix.EPERM) {
-		return err
-	}
-	// A user namespace may not mount sysfs for a network namespace it does not own:
-	// bind the machine's, read-only, as runc does.
-	if err := b.mount("/sys", dir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-		return err
-	}
-	return b.mount("", dir, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|flags, "")
-}
-
-func (b *rootfsBuilder) mountDev() error {
-	dev := b.path("/dev")
-	if err := os.MkdirAll(dev, 0o755); err != nil {
-		return fmt.Errorf("make /dev in the rootfs: %w", err)
-	}
-	if err := b.mount("tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
-		return err
-	}
+// rootfsSteps adds the clone's half: a private mount tree, the overlay as a mount of
+// its own, /proc, /dev with Docker's nodes, /dev/pts, /dev/shm, /dev/mqueue, the bound
+// files, /sys (which shows the network namespace of its mounter: the clone is in the
+// container's already), pivot_root into the overlay, then the masked and read-only
+// paths.
+func rootfsSteps(p *launch.Program, r rootfsPlan) {
+	at := func(name string) string { return r.merged + name }
+	p.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
+	// A mount copied into a user namespace's is locked and cannot be pivoted to: a
+	// bind of it on itself is one of the namespace's own.
+	p.Mount(r.merged, r.merged, "", unix.MS_BIND|unix.MS_REC, "")
+	p.Mount("proc", at("/proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	p.Mount("tmpfs", at("/dev"), "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k")
+	p.Umask(0)
 	for _, d := range devices {
-		if err := b.makeDevice(dev, d); err != nil {
-			return err
+		node := at("/dev/" + d.name)
+		if r.userns {
+			// mknod is not allowed in a user namespace: bind the machine's node.
+			p.CreateFile(node, 0o666)
+			p.Mount("/dev/"+d.name, node, "", unix.MS_BIND, "")
+		} else {
+			p.Mknod(node, 0o666, d.major, d.minor)
 		}
 	}
-	links := [][2]string{{"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
-		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}}
-	for _, l := range links {
-		if err := os.Symlink(l[0], filepath.Join(dev, l[1])); err != nil {
-			return fmt.Errorf("link /dev/%s: %w", l[1], err)
-		}
+	for _, l := range [][2]string{{"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}} {
+		p.Symlink(l[0], at("/dev/"+l[1]))
 	}
 	for _, d := range []string{"pts", "shm", "mqueue"} {
-		if err := os.Mkdir(filepath.Join(dev, d), 0o755); err != nil {
-			return fmt.Errorf("make /dev/%s: %w", d, err)
-		}
+		p.Mkdir(at("/dev/"+d), 0o755)
 	}
-	if err := b.mount("devpts", filepath.Join(dev, "pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5"); err != nil {
-		return err
+	p.Mount("devpts", at("/dev/pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5")
+	p.Mount("shm", at("/dev/shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k")
+	p.Mount("mqueue", at("/dev/mqueue"), "mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	if r.tty {
+		p.CreateFile(at("/dev/console"), 0o620)
 	}
-	if err := b.mount("shm", filepath.Join(dev, "shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k"); err != nil {
-		return err
+	if r.init != "" {
+		p.CreateFile(at(initPath), 0o755)
+		p.Mount(r.init, at(initPath), "", unix.MS_BIND, "")
+		p.Mount("", at(initPath), "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "")
 	}
-	return b.mount("mqueue", filepath.Join(dev, "mqueue"), "mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	p.Umask(0o022)
+	for _, b := range r.binds {
+		p.Mount(b[0], b[1], "", unix.MS_BIND, "")
+	}
+	sys := at("/sys")
+	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY)
+	i := p.Mount("sysfs", sys, "sysfs", flags, "")
+	p.Otherwise(i, func() {
+		// A user namespace may not mount sysfs for a network namespace it does not
+		// own: bind the machine's, read-only, as runc does.
+		p.Mount("/sys", sys, "", unix.MS_BIND|unix.MS_REC, "")
+		p.Mount("", sys, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
+	})
+	p.Chdir(r.merged)
+	p.PivotRoot()
+	p.Unmount(".")
+	p.Chdir("/")
+	for _, m := range maskedPaths {
+		i := p.Mount("tmpfs", m, "tmpfs", unix.MS_RDONLY, "size=0")
+		p.Tolerate(i, unix.ENOENT)
+		p.Otherwise(i, func() { p.Mount("/dev/null", m, "", unix.MS_BIND, "") })
+	}
+	for _, m := range readonlyPaths {
+		i := p.Mount(m, m, "", unix.MS_BIND|unix.MS_REC, "")
+		p.Tolerate(i, unix.ENOENT)
+		i = p.Mount("", m, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		p.Tolerate(i, unix.ENOENT)
+	}
 }
 
-// makeDevice makes one node; in a user namespace, where mknod is not allowed, it binds
-// the machine's node instead.
-func (b *rootfsBuilder) makeDevice(dev string, d device) error {
-	p := filepath.Join(dev, d.name)
-	if !b.cfg.Userns {
-		b.record("mknod", "-m", "666", p, "c", itoa(int(d.major)), itoa(int(d.minor)))
-		if err := unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
-			return fmt.Errorf("make /dev/%s: %w", d.name, err)
-		}
-		return unix.Chmod(p, 0o666)
-	}
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o666)
-	if err != nil {
-		return fmt.Errorf("make /dev/%s: %w", d.name, err)
-	}
-	f.Close()
-	return b.mount("/dev/"+d.name, p, "", unix.MS_BIND, "")
-}
+// layerDir is the tmpfs of a container's writable layer: upper and work directories,
+// bounded at the container's StorageSize.
+func (e *Engine) layerDir(id string) string { return filepath.Join(e.Dir(id), layerDirName) }
 
-// bindFiles binds /etc/hostname, /etc/hosts and /etc/resolv.conf from the container's
-// directory, so the engine can rewrite them while it runs.
-func (b *rootfsBuilder) bindFiles() error {
-	for _, inside := range sortedKeys(b.cfg.Files) {
-		target := b.path(inside)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return fmt.Errorf("make %s in the rootfs: %w", filepath.Dir(inside), err)
+// mountLayer mounts the tmpfs of a container's writable layer and makes its upper and
+// work directories (owned by the user namespace's root with --userns). The layer
+// lives as long as the container: start after stop finds it as it was.
+func (e *Engine) mountLayer(c *Container) error {
+	dir := e.layerDir(c.ID)
+	if err := os.Mkdir(dir, 0o700); err != nil && !os.IsExist(err) {
+		return fmt.Errorf("make the writable layer's directory: %w", err)
+	}
+	data := fmt.Sprintf("size=%d,mode=0700", c.StorageSize)
+	e.log.Add(launch.MountCommand("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, data))
+	if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, data); err != nil {
+		return fmt.Errorf("mount the writable layer of %s: %w", c.Name, err)
+	}
+	for _, d := range []string{upperDir, workDir} {
+		p := filepath.Join(dir, d)
+		if err := os.Mkdir(p, 0o755); err != nil {
+			return fmt.Errorf("make %s: %w", p, err)
 		}
-		if _, err := os.Lstat(target); err != nil {
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY, 0o644)
-			if err != nil {
-				return fmt.Errorf("make %s in the rootfs: %w", inside, err)
+		if c.Userns {
+			if err := os.Chown(p, usernsBase, usernsBase); err != nil {
+				return fmt.Errorf("give %s to the user namespace: %w", p, err)
 			}
-			f.Close()
-		}
-		if err := b.mount(b.cfg.Files[inside], target, "", unix.MS_BIND, ""); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
-// pivot makes the overlay the root with pivot_root and detaches the old root, runc's
-// way: pivot_root . . then umount the old root stacked underneath.
-func (b *rootfsBuilder) pivot() error {
-	b.record("cd", b.cfg.Merged)
-	if err := unix.Chdir(b.cfg.Merged); err != nil {
-		return fmt.Errorf("enter the rootfs %s: %w", b.cfg.Merged, err)
-	}
-	b.record("pivot_root", ".", ".")
-	if err := unix.PivotRoot(".", "."); err != nil {
-		return fmt.Errorf("pivot_root into %s: %w", b.cfg.Merged, err)
-	}
-	b.record("umount", "-l", ".")
-	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
-		return fmt.Errorf("detach the old root: %w", err)
-	}
-	b.root = "/"
-	return unix.Chdir("/")
+// mountRootfs mounts the overlay of a container's image layers under its writable
+// layer on its mount point.
+func (e *Engine) mountRootfs(c *Container) error {
+	layer := e.layerDir(c.ID)
+	upper, work := filepath.Join(layer, upperDir), filepath.Join(layer, workDir)
+	e.log.Add(overlayCommand(c.Layers, upper, work, c.Rootfs))
+	return mountOverlay(c.Layers, upper, work, c.Rootfs)
 }
 
-// maskPaths hides maskedPaths and makes readonlyPaths read-only, those under prefix.
-func (b *rootfsBuilder) maskPaths(prefix string) error {
-	for _, p := range maskedPaths {
-		if !strings.HasPrefix(p, prefix) {
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			continue
-		}
-		if fi.IsDir() {
-			err = b.mount("tmpfs", p, "tmpfs", unix.MS_RDONLY, "size=0")
-		} else {
-			err = b.mount("/dev/null", p, "", unix.MS_BIND, "")
-		}
-		if err != nil {
-			return err
-		}
+// unmount detaches a mount if there is one; nothing mounted is not an error.
+func (e *Engine) unmount(target string) error {
+	err := unix.Unmount(target, unix.MNT_DETACH)
+	switch {
+	case err == nil:
+		e.log.AddArgs("umount", "-l", target)
+		return nil
+	case err == unix.EINVAL || err == unix.ENOENT:
+		return nil
 	}
-	for _, p := range readonlyPaths {
-		if !strings.HasPrefix(p, prefix) {
-			continue
-		}
-		if _, err := os.Stat(p); err != nil {
-			continue
-		}
-		if err := b.mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return err
-		}
-		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC)
-		if err := b.mount("", p, "", flags, ""); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// mountOptions spells mount flags and data as mount(8)'s -o does.
-func mountOptions(flags uintptr, data string) string {
-	names := []struct {
-		flag uintptr
-		name string
-	}{{unix.MS_REMOUNT, "remount"}, {unix.MS_BIND | unix.MS_REC, "rbind"}, {unix.MS_BIND, "bind"},
-		{unix.MS_RDONLY, "ro"}, {unix.MS_NOSUID, "nosuid"}, {unix.MS_NODEV, "nodev"},
-		{unix.MS_NOEXEC, "noexec"}, {unix.MS_STRICTATIME, "strictatime"}}
-	var opts []string
-	for _, n := range names {
-		if flags&n.flag == n.flag {
-			opts = append(opts, n.name)
-			flags &^= n.flag
-		}
-	}
-	if data != "" {
-		opts = append(opts, data)
-	}
-	return strings.Join(opts, ",")
+	return fmt.Errorf("unmount %s: %w", strings.TrimSpace(target), err)
 }

@@ -31,11 +31,26 @@ type RunSpec struct {
 	// Userns runs the container in a user namespace of its own, its root mapped to an
 	// unprivileged range of the machine.
 	Userns bool
+	// Init runs a reaper as PID 1 that starts the command, passes signals on to it and
+	// reaps orphans (--init).
+	Init bool
+	// Restart is the restart policy (--restart).
+	Restart RestartPolicy
+	// Seccomp is SeccompDefault (also ""), SeccompUnconfined or SeccompCustom with the
+	// profile in SeccompProfile (Docker's JSON format).
+	Seccomp        string
+	SeccompProfile []byte
+	// StorageSize bounds the writable layer in bytes; 0 is DefaultStorageSize.
+	StorageSize int64
 	// Net says how the container's network is made.
 	Net NetSpec
 	// Limits are its cgroup limits.
 	Limits cgroup.Limits
 }
+
+// DefaultStorageSize bounds a container's writable layer unless --storage-opt size=
+// says otherwise.
+const DefaultStorageSize = 512 << 20
 
 // NetSpec is the network part of a RunSpec.
 type NetSpec struct {

@@ -17,6 +17,7 @@ const (
 	hostsFile    = "hosts"
 	resolvFile   = "resolv.conf"
 	netnsFile    = "netns"
+	layerDirName = "layer"
 	upperDir     = "upper"
 	workDir      = "work"
 	mergedDir    = "merged"
@@ -34,14 +35,22 @@ func (e *Engine) save(c Container) error {
 	if err != nil {
 		return fmt.Errorf("encode state of %s: %w", c.Name, err)
 	}
-	dir := e.Dir(c.ID)
-	tmp := filepath.Join(dir, stateFile+".new")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := writeFileAtomic(filepath.Join(e.Dir(c.ID), stateFile), b); err != nil {
 		return fmt.Errorf("write state of %s: %w", c.Name, err)
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, stateFile)); err != nil {
+	return nil
+}
+
+// writeFileAtomic writes a file readable by root only, through a new file renamed
+// over the old one, so that a reader never sees half of it.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write state of %s: %w", c.Name, err)
+		return err
 	}
 	return nil
 }

@@ -84,3 +84,6 @@ func (i Instance) ImagesDir() string { return filepath.Join(i.DataDir, "images")
 
 // LockPath is the file locked by every command that changes state.
 func (i Instance) LockPath() string { return filepath.Join(i.RunDir, "lock") }
+
+// MonitorSocket is where the instance's monitor listens.
+func (i Instance) MonitorSocket() string { return filepath.Join(i.RunDir, "monitor.sock") }

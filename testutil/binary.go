@@ -26,6 +26,9 @@ func Binary(t testing.TB) string {
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Dir(filepath.Dir(file))
 		dir, err := os.MkdirTemp("", "workbench-bin")
+		if err == nil {
+			err = os.Chmod(dir, 0o755) // tests run it as other users too
+		}
 		if err != nil {
 			buildErr = err
 			return

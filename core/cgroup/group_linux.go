@@ -63,6 +63,10 @@ func createIn(lo layout, inst instance.Instance, id string, l Limits, log *cmdlo
 		g.removeDirs()
 		return nil, err
 	}
+	if err := g.allowDevices(); err != nil {
+		g.removeDirs()
+		return nil, err
+	}
 	if err := g.apply(l, Limits{}); err != nil {
 		g.removeDirs()
 		return nil, err

@@ -23,7 +23,7 @@ const (
 )
 
 // controllers are the controllers the workbench drives, in the order they are made.
-var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids"}
+var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids", "devices"}
 
 // layout says where each controller lives on this machine.
 type layout struct {
@@ -88,6 +88,7 @@ func detectLayout() (layout, error) {
 		}
 		// cpuacct is part of cpu on v2 (cpu.stat is always there).
 		lo.present["cpuacct"] = true
+		lo.present["devices"] = true // a BPF program of the cgroup, not a controller
 		return lo, nil
 	case cgroups.Legacy, cgroups.Hybrid:
 		lo := layout{mode: V1, root: root, present: map[string]bool{}}
@@ -137,6 +138,7 @@ func missingWarnings(present map[string]bool) []string {
 		"cpuset":  "--cpuset-cpus is not applied",
 		"memory":  "--memory and --memory-swap are not applied; memory figures and OOM detection are missing",
 		"pids":    "--pids-limit is not applied and PID counts are missing",
+		"devices": "containers may open any device node they can make: there is no device allowlist",
 	}
 	var out []string
 	for _, c := range controllers {

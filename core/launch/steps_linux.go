@@ -143,29 +143,32 @@ func (p *Program) KeepCaps(on bool) int {
 	return p.addQuiet("prctl PR_SET_KEEPCAPS", unix.SYS_PRCTL, unix.PR_SET_KEEPCAPS, v)
 }
 
-// Capabilities reduces the clone to the capabilities in keep (a mask of CAP_*
-// numbers) in every set: bounding (capabilities up to last are dropped from it),
-// effective and permitted; inheritable and ambient are emptied. text names the set
-// for the command log.
-func (p *Program) Capabilities(keep uint64, last int, text string) {
+// DropBounding drops from the bounding set every capability up to last that is not in
+// keep (a mask of CAP_* numbers). It needs CAP_SETPCAP: drop before changing user.
+func (p *Program) DropBounding(keep uint64, last int, text string) {
 	first := true
 	for c := 0; c <= last; c++ {
 		if keep&(1<<c) != 0 {
 			continue
 		}
 		i := p.addQuiet("drop capability "+itoa(c)+" from the bounding set", unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c))
-		if first {
-			p.steps[i].text, p.steps[i].quiet, first = "capsh --drop=<all but "+text+"> --inh=''", false, false
-		}
 		p.Tolerate(i, unix.EINVAL)
+		if first {
+			p.steps[i].text, p.steps[i].quiet, first = "capsh --drop=<all but "+text+">", false, false
+		}
 	}
+}
+
+// SetCapabilities makes keep the effective and permitted capabilities and empties the
+// inheritable and ambient ones. After a change of user it needs KeepCaps.
+func (p *Program) SetCapabilities(keep uint64, text string) {
 	hdr := &unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	data := &[2]unix.CapUserData{}
 	for i := range data {
 		w := uint32(keep >> (32 * i))
 		data[i] = unix.CapUserData{Effective: w, Permitted: w}
 	}
-	p.add("capsh --caps=<"+text+">", unix.SYS_CAPSET, ptr(p, hdr), ptr(p, data))
+	p.add("capsh --caps=<"+text+"> --inh=''", unix.SYS_CAPSET, ptr(p, hdr), ptr(p, data))
 	i := p.addQuiet("clear the ambient capabilities", unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL)
 	p.Tolerate(i, unix.EINVAL)
 }

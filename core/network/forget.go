@@ -1,0 +1,35 @@
+package network
+
+import (
+	"context"
+	"errors"
+)
+
+// ReleaseContainer releases every endpoint a container has on any network (with the
+// ports published to it), as Release does each; the container engine calls it for a
+// container it knows only by ID, the remains of a command that died.
+func (m *Manager) ReleaseContainer(ctx context.Context, containerID string) error {
+	s, err := m.load()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range s.Networks {
+		keys, err := m.endpointKeys(n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for ip, id := range keys {
+			if id != containerID {
+				continue
+			}
+			e, err := m.readEndpoint(n, ip, id)
+			if err == nil {
+				err = m.Release(ctx, e.Attachment)
+			}
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
