@@ -167,13 +167,61 @@ func (a *asm) search(spans []span) {
 // rules emits the verdict of a span: its rules in order, each returning its action
 // when all its conditions hold, then the span's own verdict.
 func (a *asm) rules(s span) {
-	for _, r := range s.rules {
+	for rules := s.rules; len(rules) > 0; {
+		if n := equalRun(rules); n > 1 {
+			a.equalities(rules[:n])
+			rules = rules[n:]
+			continue
+		}
 		next := a.newLabel()
-		for _, arg := range r.args {
+		for _, arg := range rules[0].args {
 			a.condition(arg, next)
 		}
-		a.emit(bpf.RetConstant{Val: r.ret})
+		a.emit(bpf.RetConstant{Val: rules[0].ret})
 		a.place(next)
+		rules = rules[1:]
 	}
 	a.emit(bpf.RetConstant{Val: s.ret})
+}
+
+// equalRun returns how many rules, from the first, return the same when one argument
+// equals a value, the same argument with values of the same high word: Docker's rules
+// for socket families and personality values are such runs.
+func equalRun(rules []rule) int {
+	alike := func(r rule) bool {
+		first := rules[0].args
+		return len(r.args) == 1 && r.args[0].Op == specs.OpEqualTo && len(first) == 1 &&
+			r.args[0].Index == first[0].Index && r.args[0].Value>>32 == first[0].Value>>32 &&
+			r.ret == rules[0].ret
+	}
+	n := 0
+	for n < len(rules) && alike(rules[n]) {
+		n++
+	}
+	return n
+}
+
+// equalities emits a run of rules found by equalRun: the high word is tested once,
+// then the low word against each value in turn, all going to one return.
+func (a *asm) equalities(run []rule) {
+	c := run[0].args[0]
+	lo := uint32(offArgs + 8*c.Index)
+	low, match, next := a.newLabel(), a.newLabel(), a.newLabel()
+	a.load(lo + 4)
+	a.jump(bpf.JumpEqual, uint32(c.Value>>32), low, next)
+	a.place(low)
+	a.load(lo)
+	for i, r := range run {
+		miss := next
+		if i < len(run)-1 {
+			miss = a.newLabel()
+		}
+		a.jump(bpf.JumpEqual, uint32(r.args[0].Value), match, miss)
+		if miss != next {
+			a.place(miss)
+		}
+	}
+	a.place(match)
+	a.emit(bpf.RetConstant{Val: run[0].ret})
+	a.place(next)
 }

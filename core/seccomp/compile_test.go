@@ -148,7 +148,8 @@ func TestDefaultMatchesReference(t *testing.T) {
 }
 
 // randomProfile makes a profile of n rules over a few syscalls, with every operator,
-// action and argument, values in both words, and a name no architecture has.
+// action and argument, values in both words, runs of rules that differ only in a
+// value, and a name no architecture has.
 func randomProfile(rng *rand.Rand, n int, syscalls []string) *specs.LinuxSeccomp {
 	ops := []specs.LinuxSeccompOperator{specs.OpEqualTo, specs.OpNotEqual, specs.OpLessThan,
 		specs.OpLessEqual, specs.OpGreaterThan, specs.OpGreaterEqual, specs.OpMaskedEqual}
@@ -168,6 +169,14 @@ func randomProfile(rng *rand.Rand, n int, syscalls []string) *specs.LinuxSeccomp
 	errno := uint(unix.EACCES)
 	p := &specs.LinuxSeccomp{DefaultAction: acts[rng.IntN(len(acts))], DefaultErrnoRet: &errno}
 	for range n {
+		if last := len(p.Syscalls) - 1; last >= 0 && len(p.Syscalls[last].Args) == 1 && rng.IntN(3) == 0 {
+			// The same rule for another value, as Docker's rules for socket families.
+			sc := p.Syscalls[last]
+			sc.Args = []specs.LinuxSeccompArg{sc.Args[0]}
+			sc.Args[0].Value ^= uint64(1 + rng.IntN(3))
+			p.Syscalls = append(p.Syscalls, sc)
+			continue
+		}
 		sc := specs.LinuxSyscall{Action: acts[rng.IntN(len(acts))]}
 		for range 1 + rng.IntN(2) {
 			sc.Names = append(sc.Names, syscalls[rng.IntN(len(syscalls))])
@@ -210,7 +219,7 @@ func TestRandomProfilesMatchReference(t *testing.T) {
 // jumps through `ja` and still means what the profile says.
 func TestFarJumps(t *testing.T) {
 	p := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
-	for v := range uint64(200) {
+	for v := range uint64(300) {
 		p.Syscalls = append(p.Syscalls, specs.LinuxSyscall{
 			Names:  []string{"personality"},
 			Action: specs.ActAllow,
