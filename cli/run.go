@@ -13,6 +13,7 @@ import (
 
 	"workbench/core"
 	"workbench/core/cgroup"
+	"workbench/core/seccomp"
 )
 
 func init() { register(newRunCmd) }
@@ -224,6 +225,9 @@ func securityOpts(s *core.RunSpec, opts []string) error {
 				b, err := os.ReadFile(val)
 				if err != nil {
 					return fmt.Errorf("--security-opt seccomp=%s: %w: give a profile file in Docker's JSON format", val, unwrapPathError(err))
+				}
+				if _, err := seccomp.Load(b, core.DefaultCaps); err != nil {
+					return fmt.Errorf("--security-opt seccomp=%s: %w", val, err)
 				}
 				s.Seccomp, s.SeccompProfile = core.SeccompCustom, b
 			}

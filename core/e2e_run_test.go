@@ -14,7 +14,7 @@ func TestRunIsolation(t *testing.T) {
 	newLab(t)
 	script := `hostname; echo pid1=$(cat /proc/1/comm); ps -o pid,comm | wc -l; ` +
 		`test -e /etc/debian_version && echo MACHINE-FILE-VISIBLE; ` +
-		`echo keys=$(wc -c < /proc/keys); grep CapBnd /proc/self/status; ` +
+		`echo keys=$(wc -c < /proc/keys); grep -E 'CapBnd|Seccomp:' /proc/self/status; ` +
 		`echo x > /proc/sys/kernel/hostname 2>/dev/null && echo PROCSYS-WRITABLE; ` +
 		`touch /sys/x 2>/dev/null && echo SYS-WRITABLE; ls /dev; cat /proc/self/mountinfo | grep -c ' / / '`
 	r := wb(t, "", "run", "--rm", "--net", "none", "--hostname", "box", "busybox", "sh", "-c", script)
@@ -41,6 +41,9 @@ func TestRunIsolation(t *testing.T) {
 	}
 	if !strings.Contains(r.out, "CapBnd:\t00000000a80425fb") {
 		t.Errorf("bounding set is not Docker's default:\n%s", r.out)
+	}
+	if !strings.Contains(r.out, "Seccomp:\t2") {
+		t.Errorf("no seccomp filter:\n%s", r.out)
 	}
 	for _, dev := range []string{"null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "fd", "stdin"} {
 		if !strings.Contains(r.out, "\n"+dev+"\n") {
