@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,15 @@ import (
 	"workbench/instance"
 	"workbench/testutil"
 )
+
+// TestMain removes what the tests built once for all of them.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if probePath != "" {
+		os.RemoveAll(filepath.Dir(probePath))
+	}
+	os.Exit(code)
+}
 
 // wbResult is what one run of the workbench binary printed and returned.
 type wbResult struct {
