@@ -23,7 +23,7 @@ const (
 )
 
 // controllers are the controllers the workbench drives, in the order they are made.
-var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids"}
+var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids", "freezer"}
 
 // layout says where each controller lives on this machine.
 type layout struct {
@@ -86,8 +86,10 @@ func detectLayout() (layout, error) {
 		for _, c := range strings.Fields(string(b)) {
 			lo.present[c] = true
 		}
-		// cpuacct is part of cpu on v2 (cpu.stat is always there).
+		// cpuacct is part of cpu on v2 (cpu.stat is always there), and the freezer is
+		// part of every cgroup (cgroup.freeze).
 		lo.present["cpuacct"] = true
+		lo.present["freezer"] = true
 		return lo, nil
 	case cgroups.Legacy, cgroups.Hybrid:
 		lo := layout{mode: V1, root: root, present: map[string]bool{}}
@@ -137,6 +139,7 @@ func missingWarnings(present map[string]bool) []string {
 		"cpuset":  "--cpuset-cpus is not applied",
 		"memory":  "--memory and --memory-swap are not applied; memory figures and OOM detection are missing",
 		"pids":    "--pids-limit is not applied and PID counts are missing",
+		"freezer": "commit cannot pause a running container (commit --pause=false reads its layer while it runs)",
 	}
 	var out []string
 	for _, c := range controllers {

@@ -40,6 +40,8 @@ func (lo layout) v1Subsystems() []cgroup1.Subsystem {
 			out = append(out, cgroup1.NewMemory(lo.root))
 		case "pids":
 			out = append(out, cgroup1.NewPids(lo.root))
+		case "freezer":
+			out = append(out, cgroup1.NewFreezer(lo.root))
 		}
 	}
 	return out
