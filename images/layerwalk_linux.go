@@ -23,10 +23,7 @@ import (
 const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
 
 // layerDir is an open layer directory.
-type layerDir struct {
-	fd  int
-	dir string
-}
+type layerDir struct{ fd int }
 
 // openLayerDir opens a layer directory (the directory itself is the machine's: only what
 // is under it is the layer's).
@@ -35,7 +32,7 @@ func openLayerDir(dir string) (*layerDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open layer directory %s: %w", dir, err)
 	}
-	return &layerDir{fd: fd, dir: dir}, nil
+	return &layerDir{fd: fd}, nil
 }
 
 // openLayerDirs opens layer directories, in the order given; on failure none stays open.
@@ -227,6 +224,9 @@ func visitEntry(dirfd int, rel, name string, visit func(*layerEntry) error) erro
 		return visit(e)
 	}
 	sub, err := unix.Openat(fd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil // removed since it was pinned
+	}
 	if err != nil {
 		return fmt.Errorf("open directory %s: %w", rel, err)
 	}
