@@ -17,7 +17,8 @@ import (
 //     it holds (namespace mount, cgroup) is removed with it;
 //   - a container still "created" was being made by a command that died: removed;
 //   - a running container whose PID 1 died with its supervisor is marked exited (and
-//     removed with --rm); one whose supervisor died alone loses its PID 1 too.
+//     removed with --rm); one whose supervisor died alone loses its PID 1 too;
+//   - a container a commit froze and did not thaw (the command died) is thawed.
 func (e *Engine) reconcile(ctx context.Context) error {
 	ids, err := e.ids()
 	if err != nil {
@@ -29,6 +30,9 @@ func (e *Engine) reconcile(ctx context.Context) error {
 		if errors.Is(err, errNoState) {
 			errs = append(errs, e.removeRemains(id))
 			continue
+		}
+		if _, err := os.Stat(filepath.Join(e.Dir(id), pausedFile)); err == nil {
+			errs = append(errs, e.resume(c))
 		}
 		switch c.State {
 		case StateCreated:
