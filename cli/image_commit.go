@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -14,42 +17,31 @@ func init() {
 	register(newDiffCmd)
 }
 
-// containerOf finds a container through the engine.
-func containerOf(cmd *cobra.Command, nameOrID string) (core.Container, error) {
-	engine, err := openEngine(cmd)
-	if err != nil {
-		return core.Container{}, err
-	}
-	defer engine.Close()
-	return engine.Lookup(cmd.Context(), nameOrID)
-}
-
 func newCommitCmd() *cobra.Command {
 	var message string
+	var pause bool
 	cmd := &cobra.Command{
 		Use:   "commit CONTAINER [IMAGE]",
 		Short: "Make a new image from a container: its upper directory becomes a layer on top of its image",
+		Long: "commit records a container's upper directory as one more layer on top of its image. A running\n" +
+			"container is paused (its cgroup frozen) while its layer is read and resumed after, as docker\n" +
+			"commit does; --pause=false reads the layer while it runs. Symlinks are recorded, never followed.",
 		Example: "  workbench run --name web busybox sh -c 'echo hi > /hello'\n" +
 			"  workbench commit web hello:v1 && workbench image history hello:v1",
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := containerOf(cmd, args[0])
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			e, c, err := lookupContainer(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			store, unlock, err := openImageStore(cmd, true)
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			ref := ""
+			defer e.Close()
+			spec := core.CommitSpec{Comment: message, Pause: pause}
 			if len(args) == 2 {
-				ref = args[1]
+				spec.Ref = args[1]
 			}
-			img, err := store.Commit(cmd.Context(), c.UpperDir, c.ImageID, ref, images.CommitOptions{
-				Comment:   message,
-				CreatedBy: "workbench commit " + c.Name,
-			})
+			img, err := e.Commit(ctx, c, spec)
 			if err != nil {
 				return err
 			}
@@ -58,6 +50,7 @@ func newCommitCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&message, "message", "m", "", "a note kept in the image's history")
+	cmd.Flags().BoolVarP(&pause, "pause", "p", true, "pause a running container while its layer is read (--pause=false to read it while it runs)")
 	return cmd
 }
 
@@ -67,10 +60,11 @@ func newDiffCmd() *cobra.Command {
 		Short: "List the files a container added (A), changed (C) and deleted (D) over its image",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := containerOf(cmd, args[0])
+			e, c, err := lookupContainer(cmd, args[0])
 			if err != nil {
 				return err
 			}
+			e.Close()
 			store, unlock, err := openImageStore(cmd, false)
 			if err != nil {
 				return err

@@ -204,7 +204,12 @@ func (e *Engine) startMonitor() error {
 		return err
 	}
 	defer null.Close()
-	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: []string{"workbench", MonitorArg}, Dir: "/",
+	// Executed by its path, not /proc/self/exe, for ps to name it workbench.
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "/proc/self/exe"
+	}
+	cmd := &exec.Cmd{Path: exe, Args: []string{"workbench", MonitorArg}, Dir: "/",
 		Env:   []string{instance.EnvName + "=" + e.inst.Name, "PATH=" + os.Getenv("PATH")},
 		Stdin: null, Stdout: null, Stderr: null, ExtraFiles: []*os.File{sock},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,7 +165,7 @@ func TestExecClientKilledLeavesTheContainer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tty.Close()
-	go func() { _, _ = os.Stdout.ReadFrom(eofAfter(tty, time.Minute)) }()
+	go func() { _, _ = io.Copy(io.Discard, eofAfter(tty, time.Minute)) }()
 	eventually(t, "the exec'd shell to run", func() bool { return len(cgroupProcs(t, c)) == 2 })
 	_ = client.Process.Kill()
 	_, _ = client.Process.Wait()

@@ -196,7 +196,6 @@ func execStreams(stdio Stdio) (theirs, mine [3]*os.File, err error) {
 // pipes of execStreams.
 func (x *Execution) passStreams(stdio Stdio, mine [3]*os.File) {
 	if x.tty != nil {
-		_ = setTerminalSize(x.tty, defaultRows, defaultCols)
 		x.copyOut(stdio.Out, x.tty)
 		if stdio.In != nil {
 			go func() { _, _ = io.Copy(x.tty, stdio.In) }()

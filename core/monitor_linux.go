@@ -209,7 +209,6 @@ func (m *monitor) run(c *Container, client [3]*os.File) (*held, []string, error)
 		return nil, nil, err
 	}
 	if c.Tty {
-		_ = setTerminalSize(h.master, defaultRows, defaultCols)
 		h.copy(h.log.stream("stdout", &h.out), h.master)
 		if client[0] != nil {
 			in := dup(client[0])

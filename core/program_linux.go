@@ -39,7 +39,7 @@ type process struct {
 // then the command.
 func processSteps(p *launch.Program, pr process) {
 	if pr.tty {
-		p.Terminal(pr.console)
+		p.Terminal(defaultRows, defaultCols, pr.console)
 	} else {
 		p.Stdio(p.File(pr.stdio[0]), p.File(pr.stdio[1]), p.File(pr.stdio[2]))
 	}

@@ -21,7 +21,8 @@ import (
 //     PID 1 (the start got that far), else undone;
 //   - a running container whose PID 1 and monitor are both gone is marked exited
 //     (removed with --rm); one whose monitor died alone runs on, and is reported;
-//   - a container waiting to be restarted with no monitor left is marked exited.
+//   - a container waiting to be restarted with no monitor left is marked exited;
+//   - a container a commit froze and did not thaw (the command died) is thawed.
 //
 // What it could not repair is returned as warnings: a command never fails because a
 // cleanup did.
@@ -56,6 +57,11 @@ func (e *Engine) reconcile(ctx context.Context) []string {
 			case c.State == StateRestarting && !alive(c.MonitorPid, c.MonitorStart):
 				c.State, c.Error = StateExited, "its monitor ended before restarting it"
 				err = e.save(c)
+			}
+		}
+		if err == nil {
+			if _, serr := os.Stat(filepath.Join(e.Dir(id), pausedFile)); serr == nil {
+				err = e.resume(c)
 			}
 		}
 		if err != nil {

@@ -21,6 +21,9 @@ const (
 	upperDir     = "upper"
 	workDir      = "work"
 	mergedDir    = "merged"
+	// pausedFile marks a container a commit froze; the next command thaws it if the
+	// commit died before it could.
+	pausedFile = "paused"
 )
 
 // Dir is the directory holding a container's state, log, files and layers.

@@ -4,12 +4,8 @@ import (
 	"archive/tar"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -26,25 +22,15 @@ type Change struct {
 // String is the `docker diff` line: "A /etc/foo".
 func (c Change) String() string { return string(c.Kind) + " " + c.Path }
 
-// isWhiteout reports whether an upper-dir entry is overlayfs's deletion mark.
-func isWhiteout(fi fs.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && fi.Mode()&fs.ModeCharDevice != 0 && fi.Mode()&fs.ModeDevice != 0 && st.Rdev == 0
-}
+// isWhiteout reports whether a stat describes overlayfs's deletion mark.
+func isWhiteout(st unix.Stat_t) bool { return st.Mode&unix.S_IFMT == unix.S_IFCHR && st.Rdev == 0 }
 
-// isOpaque reports whether an upper-dir directory hides everything below it.
-func isOpaque(dir string) bool {
-	var b [1]byte
-	n, err := unix.Lgetxattr(dir, opaqueXattr, b[:])
-	return err == nil && n == 1 && b[0] == 'y'
-}
-
-// inLowers reports whether rel is visible in the union of the lower directories
-// (given top first): present in one, and not deleted or hidden by one above.
-func inLowers(lowers []string, rel string) bool {
+// inLowers reports whether rel is visible in the union of the lower layers (given top
+// first): present in one, and not deleted or hidden by one above.
+func inLowers(lowers []*layerDir, rel string) bool {
 	for _, l := range lowers {
-		if fi, err := os.Lstat(filepath.Join(l, rel)); err == nil {
-			return !isWhiteout(fi)
+		if st, err := l.lstat(rel); err == nil {
+			return !isWhiteout(st)
 		}
 		if hiddenIn(l, rel) {
 			return false
@@ -55,10 +41,10 @@ func inLowers(lowers []string, rel string) bool {
 
 // hiddenIn reports whether a layer hides rel from the layers below it: a parent of
 // rel is deleted, opaque, or not a directory in that layer.
-func hiddenIn(layer, rel string) bool {
-	for p := filepath.Dir(rel); p != "."; p = filepath.Dir(p) {
-		fi, err := os.Lstat(filepath.Join(layer, p))
-		if err == nil && (!fi.IsDir() || isOpaque(filepath.Join(layer, p))) {
+func hiddenIn(l *layerDir, rel string) bool {
+	for p := path.Dir(rel); p != "."; p = path.Dir(p) {
+		st, err := l.lstat(p)
+		if err == nil && (st.Mode&unix.S_IFMT != unix.S_IFDIR || l.opaque(p)) {
 			return true
 		}
 	}
@@ -77,30 +63,29 @@ func topFirst(layers []string) []string {
 // Changes lists what an overlay upper directory changed over its lower directories
 // (an image's layers, bottom first): whiteouts are deletions, paths not visible below
 // are additions, the rest changes; the entries below an opaque directory that the
-// lowers showed are deletions too.
+// lowers showed are deletions too. The upper directory may belong to a running
+// container: no symlink of it, or of a lower layer, is ever followed.
 func Changes(upper string, layers []string) ([]Change, error) {
-	lowers := topFirst(layers)
+	up, err := openLayerDir(upper)
+	if err != nil {
+		return nil, fmt.Errorf("read the container's upper directory: %w", err)
+	}
+	defer up.close()
+	lowers, err := openLayerDirs(topFirst(layers))
+	if err != nil {
+		return nil, fmt.Errorf("read the image's layers: %w", err)
+	}
+	defer closeLayerDirs(lowers)
 	var out []Change
-	err := filepath.WalkDir(upper, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(upper, p)
-		if rel == "." {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		abs := "/" + filepath.ToSlash(rel)
+	err = up.walk(func(e *layerEntry) error {
+		abs := "/" + e.rel
 		switch {
-		case isWhiteout(fi):
+		case e.isWhiteout():
 			out = append(out, Change{'D', abs})
-		case inLowers(lowers, rel):
+		case inLowers(lowers, e.rel):
 			out = append(out, Change{'C', abs})
-			if fi.IsDir() && isOpaque(p) {
-				out = append(out, hiddenBelow(upper, lowers, rel)...)
+			if e.opaque {
+				out = append(out, hiddenBelow(up, lowers, e.rel)...)
 			}
 		default:
 			out = append(out, Change{'A', abs})
@@ -116,37 +101,35 @@ func Changes(upper string, layers []string) ([]Change, error) {
 
 // hiddenBelow lists as deleted the entries the lowers (top first) showed in an opaque
 // directory that the upper directory does not have again.
-func hiddenBelow(upper string, lowers []string, rel string) []Change {
+func hiddenBelow(up *layerDir, lowers []*layerDir, rel string) []Change {
 	seen := map[string]bool{}
 	var out []Change
 	for _, l := range lowers {
-		d := filepath.Join(l, rel)
-		fi, err := os.Lstat(d)
+		st, err := l.lstat(rel)
 		if err != nil {
 			if hiddenIn(l, rel) {
 				break
 			}
 			continue
 		}
-		if !fi.IsDir() {
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			break
 		}
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			name := path.Join(filepath.ToSlash(rel), e.Name())
+		names, _ := l.names(rel)
+		for _, n := range names {
+			name := path.Join(rel, n)
 			if seen[name] {
 				continue
 			}
 			seen[name] = true
-			info, err := e.Info()
-			if err != nil || isWhiteout(info) {
+			if st, err := l.lstat(name); err != nil || isWhiteout(st) {
 				continue
 			}
-			if _, err := os.Lstat(filepath.Join(upper, name)); err != nil {
+			if _, err := up.lstat(name); err != nil {
 				out = append(out, Change{'D', "/" + name})
 			}
 		}
-		if isOpaque(d) {
+		if l.opaque(rel) {
 			break
 		}
 	}
@@ -155,30 +138,25 @@ func hiddenBelow(upper string, lowers []string, rel string) []Change {
 
 // WriteLayer writes an overlay upper directory as an OCI layer tar: whiteout devices
 // become `.wh.NAME` entries, opaque directories get a `.wh..wh..opq` entry, hard links
-// inside the directory stay hard links. Sockets are left out.
+// inside the directory stay hard links. Sockets are left out. The directory may belong
+// to a running container: a symlink is recorded as a symlink and never followed, and a
+// file's content is read from the inode that was listed.
 func WriteLayer(upper string, w io.Writer) error {
+	l, err := openLayerDir(upper)
+	if err != nil {
+		return err
+	}
+	defer l.close()
 	tw := tar.NewWriter(w)
 	links := map[uint64]string{}
-	err := filepath.WalkDir(upper, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	err = l.walk(func(e *layerEntry) error {
+		if e.isWhiteout() {
+			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: path.Join(path.Dir(e.rel), whiteoutPrefix+path.Base(e.rel)), Mode: 0o600, ModTime: mtime(e.st), Format: tar.FormatPAX})
 		}
-		rel, _ := filepath.Rel(upper, p)
-		if rel == "." {
+		if e.kind() == unix.S_IFSOCK {
 			return nil
 		}
-		rel = filepath.ToSlash(rel)
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if isWhiteout(fi) {
-			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: path.Join(path.Dir(rel), whiteoutPrefix+path.Base(rel)), Mode: 0o600, ModTime: fi.ModTime(), Format: tar.FormatPAX})
-		}
-		if fi.Mode()&fs.ModeSocket != 0 {
-			return nil
-		}
-		return writeEntry(tw, p, rel, fi, links)
+		return writeEntry(tw, e, links)
 	})
 	if err != nil {
 		return fmt.Errorf("write a layer from %s: %w", upper, err)
@@ -186,53 +164,74 @@ func WriteLayer(upper string, w io.Writer) error {
 	return tw.Close()
 }
 
-func writeEntry(tw *tar.Writer, p, rel string, fi fs.FileInfo, links map[uint64]string) error {
-	target := ""
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		t, err := os.Readlink(p)
+// mtime is a stat's modification time.
+func mtime(st unix.Stat_t) time.Time { return time.Unix(st.Mtim.Sec, st.Mtim.Nsec) }
+
+// header is the tar header of an entry: what tar.FileInfoHeader makes of its stat,
+// without user and group names or access and change times.
+func header(e *layerEntry) (*tar.Header, error) {
+	hdr := &tar.Header{Name: e.rel, Mode: int64(e.st.Mode & 0o7777), ModTime: mtime(e.st),
+		Uid: int(e.st.Uid), Gid: int(e.st.Gid), Format: tar.FormatPAX}
+	switch e.kind() {
+	case unix.S_IFREG:
+		hdr.Typeflag, hdr.Size = tar.TypeReg, e.st.Size
+	case unix.S_IFDIR:
+		hdr.Typeflag, hdr.Name = tar.TypeDir, e.rel+"/"
+	case unix.S_IFLNK:
+		target, err := e.target()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		target = t
+		hdr.Typeflag, hdr.Linkname = tar.TypeSymlink, target
+	case unix.S_IFCHR, unix.S_IFBLK:
+		hdr.Typeflag = tar.TypeChar
+		if e.kind() == unix.S_IFBLK {
+			hdr.Typeflag = tar.TypeBlock
+		}
+		hdr.Devmajor, hdr.Devminor = int64(unix.Major(e.st.Rdev)), int64(unix.Minor(e.st.Rdev))
+	case unix.S_IFIFO:
+		hdr.Typeflag = tar.TypeFifo
+	default:
+		return nil, fmt.Errorf("%s: unknown file type %#o", e.rel, e.kind())
 	}
-	hdr, err := tar.FileInfoHeader(fi, target)
+	return hdr, nil
+}
+
+func writeEntry(tw *tar.Writer, e *layerEntry, links map[uint64]string) error {
+	hdr, err := header(e)
 	if err != nil {
 		return err
 	}
-	hdr.Name, hdr.Uname, hdr.Gname, hdr.Format = rel, "", "", tar.FormatPAX
-	hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
-	st, _ := fi.Sys().(*syscall.Stat_t)
-	if st != nil {
-		hdr.Uid, hdr.Gid = int(st.Uid), int(st.Gid)
-	}
-	if fi.IsDir() {
-		hdr.Name += "/"
+	if e.kind() == unix.S_IFDIR {
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}
-		if isOpaque(p) {
-			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: rel + "/" + opaqueMarker, Mode: 0o600, ModTime: fi.ModTime(), Format: tar.FormatPAX})
+		if e.opaque {
+			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: e.rel + "/" + opaqueMarker, Mode: 0o600, ModTime: hdr.ModTime, Format: tar.FormatPAX})
 		}
 		return nil
 	}
-	if fi.Mode().IsRegular() && st != nil && st.Nlink > 1 {
-		if first, ok := links[st.Ino]; ok {
+	if e.kind() == unix.S_IFREG && e.st.Nlink > 1 {
+		if first, ok := links[e.st.Ino]; ok {
 			hdr.Typeflag, hdr.Linkname, hdr.Size = tar.TypeLink, first, 0
 			return tw.WriteHeader(hdr)
 		}
-		links[st.Ino] = rel
+		links[e.st.Ino] = e.rel
 	}
-	if err := tw.WriteHeader(hdr); err != nil {
-		return err
+	if e.kind() != unix.S_IFREG {
+		return tw.WriteHeader(hdr)
 	}
-	if !fi.Mode().IsRegular() {
-		return nil
-	}
-	f, err := os.Open(p)
+	f, err := e.open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = io.Copy(tw, io.LimitReader(f, hdr.Size))
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	n, err := io.Copy(tw, io.LimitReader(f, hdr.Size))
+	if err == nil && n < hdr.Size {
+		err = fmt.Errorf("%s shrank from %d to %d bytes while it was read (the container changed it): commit it paused", e.rel, hdr.Size, n)
+	}
 	return err
 }

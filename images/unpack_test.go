@@ -103,7 +103,12 @@ func TestUnpackHostile(t *testing.T) {
 			if err := unix.Lstat(filepath.Join(layer, "d", "gone"), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != 0 {
 				t.Fatalf("whiteout device: %+v %v", st, err)
 			}
-			if !isOpaque(filepath.Join(layer, "o")) {
+			l, err := openLayerDir(layer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.close()
+			if !l.opaque("o") {
 				t.Fatal("opaque xattr missing")
 			}
 			for _, p := range []string{"d/.wh.gone", ".wh.plnk", ".wh..wh.plnk"} {

@@ -18,9 +18,20 @@ func (g *Group) Delete() error {
 	return g.removeDirs()
 }
 
-// killAll sends SIGKILL to every process of the group until none is left (a process
-// may fork between the read and the kill, hence the loop).
+// killAll sends SIGKILL to every process of the group until none is left. With a
+// freezer the group is frozen first, so that no process forks between the read and
+// the kill, then thawed (a frozen process does not die; this also thaws a group a
+// dead command left frozen); without one, the loop catches what forked.
 func (g *Group) killAll() error {
+	if pids, err := g.Pids(); err != nil || len(pids) == 0 {
+		return nil
+	}
+	if _, _, err := g.freezer(true); err == nil {
+		if g.Freeze() == nil {
+			g.signalAll()
+		}
+		_ = g.Thaw()
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		pids, err := g.Pids()
@@ -30,11 +41,17 @@ func (g *Group) killAll() error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("cgroup %s still holds processes %v after SIGKILL: look for a process stuck in the kernel (ps -o pid,stat,wchan -p %d)", g.path, pids, pids[0])
 		}
-		for _, pid := range pids {
-			g.log.Addf("kill -9 %d", pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
+		g.signalAll()
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// signalAll sends SIGKILL to every process the group holds now.
+func (g *Group) signalAll() {
+	pids, _ := g.Pids()
+	for _, pid := range pids {
+		g.log.Addf("kill -9 %d", pid)
+		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
 }
 

@@ -23,7 +23,7 @@ const (
 )
 
 // controllers are the controllers the workbench drives, in the order they are made.
-var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids", "devices"}
+var controllers = []string{"cpu", "cpuacct", "cpuset", "memory", "pids", "devices", "freezer"}
 
 // layout says where each controller lives on this machine.
 type layout struct {
@@ -86,9 +86,11 @@ func detectLayout() (layout, error) {
 		for _, c := range strings.Fields(string(b)) {
 			lo.present[c] = true
 		}
-		// cpuacct is part of cpu on v2 (cpu.stat is always there).
+		// cpuacct is part of cpu on v2 (cpu.stat is always there), and the freezer is
+		// part of every cgroup (cgroup.freeze).
 		lo.present["cpuacct"] = true
 		lo.present["devices"] = true // a BPF program of the cgroup, not a controller
+		lo.present["freezer"] = true
 		return lo, nil
 	case cgroups.Legacy, cgroups.Hybrid:
 		lo := layout{mode: V1, root: root, present: map[string]bool{}}
@@ -139,6 +141,7 @@ func missingWarnings(present map[string]bool) []string {
 		"memory":  "--memory and --memory-swap are not applied; memory figures and OOM detection are missing",
 		"pids":    "--pids-limit is not applied and PID counts are missing",
 		"devices": "containers may open any device node they can make: there is no device allowlist",
+		"freezer": "commit cannot pause a running container (commit --pause=false reads its layer while it runs)",
 	}
 	var out []string
 	for _, c := range controllers {

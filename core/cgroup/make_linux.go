@@ -42,6 +42,8 @@ func (lo layout) v1Subsystems() []cgroup1.Subsystem {
 			out = append(out, cgroup1.NewPids(lo.root))
 		case "devices":
 			out = append(out, cgroup1.NewDevices(lo.root))
+		case "freezer":
+			out = append(out, cgroup1.NewFreezer(lo.root))
 		}
 	}
 	return out

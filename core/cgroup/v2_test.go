@@ -88,7 +88,7 @@ func TestV2GroupPathsAndFiles(t *testing.T) {
 	if got := v1.hierarchies(p); !reflect.DeepEqual(got, []string{"/sys/fs/cgroup/cpu/workbench/abc", "/sys/fs/cgroup/memory/workbench/abc"}) {
 		t.Errorf("v1 hierarchies = %v", got)
 	}
-	if w := missingWarnings(v1.present); len(w) != 4 || !strings.Contains(w[0], "cpuacct") || !strings.Contains(w[2], "--pids-limit is not applied") || !strings.Contains(w[3], "device allowlist") {
+	if w := missingWarnings(v1.present); len(w) != 5 || !strings.Contains(w[0], "cpuacct") || !strings.Contains(w[2], "--pids-limit is not applied") || !strings.Contains(w[3], "device allowlist") || !strings.Contains(w[4], "--pause=false") {
 		t.Errorf("missing controller warnings = %q", w)
 	}
 }

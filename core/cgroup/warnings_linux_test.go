@@ -16,7 +16,7 @@ func TestMachineWarningsOnThisMachine(t *testing.T) {
 	if len(w) != 0 {
 		t.Fatalf("warnings on a machine with every controller: %q", w)
 	}
-	if got := missingWarnings(map[string]bool{"cpu": true, "cpuacct": true, "cpuset": true, "memory": true, "devices": true}); len(got) != 1 || got[0] == "" {
+	if got := missingWarnings(map[string]bool{"cpu": true, "cpuacct": true, "cpuset": true, "memory": true, "devices": true, "freezer": true}); len(got) != 1 || got[0] == "" {
 		t.Fatalf("a machine without pids should get one warning, got %q", got)
 	}
 }

@@ -197,8 +197,8 @@ func TestTerminalInItsOwnDevpts(t *testing.T) {
 	p.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
 	p.Mount("devpts", "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
 	p.Mount("/dev/pts/ptmx", "/dev/ptmx", "", unix.MS_BIND, "")
-	p.Terminal("")
-	sh(p, "tty; echo done")
+	p.Terminal(30, 100, "")
+	sh(p, "tty; stty size; echo done")
 	pr, err := p.Start(Options{Cloneflags: unix.CLONE_NEWNS})
 	if err != nil {
 		t.Fatal(err)
@@ -221,8 +221,8 @@ func TestTerminalInItsOwnDevpts(t *testing.T) {
 		}
 	}
 	wait(t, pr)
-	if !strings.HasPrefix(out.String(), "/dev/pts/0") {
-		t.Fatalf("tty says %q, want /dev/pts/0 of a new devpts instance", out.String())
+	if !strings.HasPrefix(out.String(), "/dev/pts/0\r\n30 100") {
+		t.Fatalf("tty says %q, want /dev/pts/0 of a new devpts instance, 30 rows of 100", out.String())
 	}
 }
 

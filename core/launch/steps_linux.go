@@ -191,17 +191,18 @@ func (p *Program) Seccomp(filter []unix.SockFilter, text string) int {
 	return p.add(text, unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, ptr(p, prog))
 }
 
-// Terminal makes a terminal in the /dev/pts the clone sees (/dev/ptmx), sends its
-// master to the parent (Process.Terminal) and makes the other end the clone's
-// controlling terminal and its descriptors 0, 1 and 2. With console set, that end is
-// also bound over it, as runc binds /dev/console.
-func (p *Program) Terminal(console string) {
+// Terminal makes a terminal of rows and cols in the /dev/pts the clone sees
+// (/dev/ptmx), sends its master to the parent (Process.Terminal) and makes the other
+// end the clone's controlling terminal and its descriptors 0, 1 and 2. With console
+// set, that end is also bound over it, as runc binds /dev/console.
+func (p *Program) Terminal(rows, cols uint16, console string) {
 	p.terminal = true
 	i := p.addQuiet("open /dev/ptmx", unix.SYS_OPENAT, atFDCWD, p.str("/dev/ptmx"), unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
 	p.steps[i].save = 0
 	i = p.addQuiet("keep the terminal's master", unix.SYS_DUP3, 0, fdScratch0, unix.O_CLOEXEC)
 	p.steps[i].reg, p.steps[i].regArg = 0, 0
 	p.addQuiet("unlock the terminal", unix.SYS_IOCTL, fdScratch0, unix.TIOCSPTLCK, ptr(p, new(int32)))
+	p.addQuiet("size the terminal", unix.SYS_IOCTL, fdScratch0, unix.TIOCSWINSZ, ptr(p, &unix.Winsize{Row: rows, Col: cols}))
 	i = p.addQuiet("open the terminal", unix.SYS_IOCTL, fdScratch0, unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
 	p.steps[i].save = 1
 	i = p.addQuiet("keep the terminal", unix.SYS_DUP3, 0, fdScratch1, unix.O_CLOEXEC)
