@@ -26,6 +26,9 @@ type Entry struct {
 type Log struct {
 	path string
 	mu   sync.Mutex
+	// f is the file, opened on the first entry and kept open (an O_APPEND write is
+	// whole, whoever else writes): a command records dozens of entries.
+	f *os.File
 }
 
 // Open returns the log kept in the file at path; the file is made on first use.
@@ -50,15 +53,31 @@ func (l *Log) AddLines(commands ...string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o711); err != nil {
+	if l.f == nil {
+		if err := os.MkdirAll(filepath.Dir(l.path), 0o711); err != nil {
+			return
+		}
+		f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
+		if err != nil {
+			return
+		}
+		l.f = f
+	}
+	_, _ = l.f.WriteString(b.String())
+}
+
+// Close closes the file; the next entry opens it again (after a reset removed it, a
+// new one).
+func (l *Log) Close() {
+	if l == nil {
 		return
 	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
-	if err != nil {
-		return
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f != nil {
+		l.f.Close()
+		l.f = nil
 	}
-	defer f.Close()
-	_, _ = f.WriteString(b.String())
 }
 
 // Addf records a command line built with fmt.Sprintf.

@@ -323,17 +323,27 @@ func (m *monitor) ended(h *held, code int, why string) {
 	m.mu.Lock()
 	delete(m.held, h.id)
 	m.mu.Unlock()
-	c, restart, err := m.e.finish(ctx, h.id, h.proc.Pid, code, why)
+	// The output is drained: the clients' streams end here, and the clients are told
+	// the end as soon as it is recorded.
 	h.out.close()
 	h.errs.close()
-	h.mu.Lock()
-	for _, conn := range h.clients {
-		if err == nil {
+	told := false
+	tell := func() {
+		h.mu.Lock()
+		for _, conn := range h.clients {
 			_ = sendMonitor(conn, monitorReply{Exited: true, ExitCode: code})
+			conn.Close()
 		}
-		conn.Close()
+		h.clients, told = nil, true
+		h.mu.Unlock()
 	}
-	h.mu.Unlock()
+	c, restart, _ := m.e.finish(ctx, h.id, h.proc.Pid, code, why, tell)
+	if !told {
+		// The end could not be recorded: the clients see the connection end.
+		h.mu.Lock()
+		closeConns(h.clients)
+		h.mu.Unlock()
+	}
 	if restart {
 		m.mu.Lock()
 		m.pending++
@@ -402,6 +412,12 @@ func (m *monitor) idle() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.held) == 0 && m.pending == 0 && time.Since(m.last) > monitorLinger
+}
+
+func closeConns(conns []*net.UnixConn) {
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 // fanout passes what is written to every attached client stream, and drops a stream

@@ -168,9 +168,11 @@ func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
 }
 
 // finish records the end of a container's PID 1 pid (the monitor calls it): exited,
-// or restarting when its policy says so; its running parts are released, and it is
-// removed with --rm. It returns the final state and whether to start it again.
-func (e *Engine) finish(ctx context.Context, id string, pid, code int, why string) (Container, bool, error) {
+// or restarting when its policy says so; recorded is called once that is saved (an
+// attached client may go: whatever it does next waits for the lock, held until the
+// end); then the container's running parts are released, and it is removed with --rm.
+// It returns the final state and whether to start it again.
+func (e *Engine) finish(ctx context.Context, id string, pid, code int, why string, recorded func()) (Container, bool, error) {
 	unlock, err := e.inst.LockContext(ctx)
 	if err != nil {
 		return Container{}, false, err
@@ -179,6 +181,7 @@ func (e *Engine) finish(ctx context.Context, id string, pid, code int, why strin
 	c, err := e.load(id)
 	if err != nil || (c.Pid != pid && c.State == StateRunning) {
 		// Removed meanwhile (rm -f, reset), or already running again.
+		recorded()
 		return Container{ID: id, State: StateExited, ExitCode: code}, false, nil
 	}
 	c.ExitCode, c.Finished, c.Error = code, time.Now(), why
@@ -187,6 +190,10 @@ func (e *Engine) finish(ctx context.Context, id string, pid, code int, why strin
 	if restart {
 		c.State = StateRestarting
 	}
+	if err := e.save(c); err != nil {
+		return c, false, err
+	}
+	recorded()
 	if c.AutoRemove && !restart {
 		return c, false, e.destroy(ctx, &c)
 	}
@@ -257,5 +264,6 @@ func (e *Engine) reset(ctx context.Context, keepImages bool) error {
 			errs = append(errs, fmt.Errorf("remove %s: %w", d, err))
 		}
 	}
+	e.log.Close()
 	return errors.Join(errs...)
 }
