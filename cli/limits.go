@@ -34,6 +34,8 @@ func addLimitFlags(fs *pflag.FlagSet) *limitFlags {
 	fs.StringVarP(&f.memory, "memory", "m", "", "memory limit, e.g. 64m or 1g (at least 6m)")
 	fs.StringVar(&f.memorySwap, "memory-swap", "", "memory plus swap limit, e.g. 128m (-1 = unlimited swap)")
 	fs.Int64Var(&f.pidsLimit, "pids-limit", 0, "most processes the container may hold (-1 = unlimited)")
+	setExamples(fs, map[string]string{"cpus": "0.5", "cpu-period": "100000", "cpu-quota": "50000",
+		"cpu-shares": "512", "cpuset-cpus": "0-1", "memory": "64m", "memory-swap": "128m", "pids-limit": "100"})
 	return f
 }
 
