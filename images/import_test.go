@@ -168,6 +168,46 @@ func TestLoadOCILayout(t *testing.T) {
 	}
 }
 
+// TestLoadNamesTheInput: a bad input is named as the user gave it (the file, or
+// standard input), never by the temporary copy the store reads.
+func TestLoadNamesTheInput(t *testing.T) {
+	s := testStore(t)
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	empty := filepath.Join(dir, "empty.tar")
+	noIndex := filepath.Join(dir, "noindex.tar")
+	os.WriteFile(text, []byte("hello\n"), 0o644)
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(noIndex, layerTar(t, file("oci-layout", `{"imageLayoutVersion":"1.0.0"}`)), 0o644)
+	stdin := func(data string) func() ([]Loaded, error) {
+		return func() ([]Loaded, error) { return s.LoadStream(context.Background(), strings.NewReader(data), "", nil) }
+	}
+	fromFile := func(path string) func() ([]Loaded, error) {
+		return func() ([]Loaded, error) { return s.Load(context.Background(), path, "", nil) }
+	}
+	for _, c := range []struct {
+		load func() ([]Loaded, error)
+		want string
+	}{
+		{stdin(""), "load: standard input is empty: pipe a `docker save` tarball or an OCI archive into it"},
+		{stdin("hello\n"), "load: standard input is not a tar, or a truncated one: pipe a `docker save` tarball or an OCI archive into it"},
+		{stdin("\x1f\x8b rest"), "load: standard input is gzip-compressed: pipe it through gunzip first"},
+		{stdin(string(layerTar(t, file("etc/passwd", "root")))), "load: standard input is a tar without manifest.json or oci-layout: pipe a `docker save` tarball or an OCI archive into it"},
+		{fromFile(text), "load " + text + ": the file is not a tar, or a truncated one: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(empty), "load " + empty + ": the file is empty: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(filepath.Join(dir, "nosuch.tar")), "load " + filepath.Join(dir, "nosuch.tar") + ": no such file or directory: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(noIndex), "load " + noIndex + ": not an OCI image layout: stat index.json: no such file or directory"},
+	} {
+		_, err := c.load()
+		if err == nil || err.Error() != c.want {
+			t.Errorf("load = %v\nwant %s", err, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Fatalf("tmp/ keeps %d entries after failed loads", len(entries))
+	}
+}
+
 // tarDir writes the files of dir into a tar at path.
 func tarDir(dir, path string) error {
 	f, err := os.Create(path)
