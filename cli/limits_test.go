@@ -5,9 +5,11 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"workbench/core/cgroup"
@@ -103,4 +105,46 @@ func TestRunAndUpdateRefuseLimitsOutOfRange(t *testing.T) {
 			t.Errorf("a refused run made %s", p)
 		}
 	}
+}
+
+// FuzzLimitFlags gives each limit flag arbitrary values, as `run` and `update` parse
+// them: a refusal is one line that starts with the flag and shows no parser
+// internals; what is accepted passes Validate.
+func FuzzLimitFlags(f *testing.F) {
+	names := []string{"cpus", "cpu-period", "cpu-quota", "cpu-shares", "cpuset-cpus", "memory", "memory-swap", "pids-limit"}
+	for i, v := range []string{"0.5", "100000", "-1", "512", "0-1", "64m", "-1", "4294967296"} {
+		f.Add(uint8(i), v)
+		f.Add(uint8(i), "lots")
+	}
+	for _, v := range []string{"", "0", "NaN", "1e400", "99999999999999999999", "2000t", "1.5.5m", "0x10", "-0", " 1", "1 2"} {
+		f.Add(uint8(0), v)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value string) {
+		name := names[int(which)%len(names)]
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		lf := addLimitFlags(fs)
+		err := fs.Parse([]string{"--" + name + "=" + value})
+		if err != nil {
+			err = flagError(&cobra.Command{Use: "run"}, err)
+		} else {
+			var l cgroup.Limits
+			if l, err = lf.limits(); err == nil {
+				if verr := l.Validate(); verr != nil {
+					t.Fatalf("--%s=%q: limits() took %+v, which Validate refuses: %v", name, value, l, verr)
+				}
+				return
+			}
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "--"+name) || strings.Contains(msg, "\n") {
+			t.Fatalf("--%s=%q: %q is not one line that starts with the flag", name, value, msg)
+		}
+		rest := strings.Replace(msg, strconv.Quote(value), "", 1)
+		for _, w := range goInternals {
+			if strings.Contains(rest, w) {
+				t.Fatalf("--%s=%q: %q shows %q", name, value, msg, w)
+			}
+		}
+	})
 }
