@@ -61,6 +61,7 @@ follow a packet hop by hop across namespaces; lines are then tagged PLACE:IFACE.
 	fs.BoolVarP(&f.linkHeaders, "ether", "e", false, "print the MAC addresses and Ethernet type of each frame")
 	fs.IntVarP(&f.count, "count", "c", 0, "stop after this many packets")
 	fs.IntVarP(&f.snaplen, "snapshot-length", "s", filter.DefaultSnaplen, "bytes kept of each packet")
+	setExamples(fs, map[string]string{"count": "10", "snapshot-length": "96"})
 	fs.StringVarP(&f.write, "write", "w", "", "also write the packets to this pcap file")
 	fs.StringVarP(&f.read, "read", "r", "", "read packets from this pcap file instead of capturing")
 	fs.BoolVarP(&f.noPromisc, "no-promiscuous-mode", "p", false, "leave the interfaces out of promiscuous mode")

@@ -54,6 +54,7 @@ func TestImageCommandsBadInput(t *testing.T) {
 	}{
 		{[]string{"load"}, "give it with -i FILE"},
 		{[]string{"load", "-i", "/nonexistent.tar"}, "no such file"},
+		{[]string{"load", "-i", "-"}, "workbench: load: standard input is empty: pipe a `docker save` tarball or an OCI archive into it\n"},
 		{[]string{"pull", "Bad Ref"}, "is invalid"},
 		{[]string{"tag", "nosuch", "x:y"}, "is not in the store"},
 		{[]string{"tag", "busybox", "UPPER"}, "is invalid"},

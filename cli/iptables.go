@@ -99,5 +99,6 @@ func newIptablesCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&hooks, "hooks", true, "draw the five netfilter hooks with the traffic through each")
 	cmd.Flags().DurationVar(&rate, "rate", 0, "read twice, this long apart (e.g. 2s), and show the rules that moved with their rate")
 	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	setExamples(cmd.Flags(), map[string]string{"rate": "2s", "width": "120"})
 	return cmd
 }

@@ -1,12 +1,19 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"workbench/core/cgroup"
+	"workbench/testutil"
 )
 
 func parseLimitFlags(t *testing.T, args ...string) (cgroup.Limits, error) {
@@ -38,8 +45,11 @@ func TestLimitFlagsRejectBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--cpus", "0"}, "--cpus 0 is invalid"},
-		{[]string{"--cpus", "-1"}, "--cpus -1 is invalid"},
+		{[]string{"--cpus", "0"}, "--cpus 0 is out of range: use 0.01 to"},
+		{[]string{"--cpus", "-1"}, "--cpus -1 is out of range: use 0.01 to"},
+		{[]string{"--pids-limit", "4294967296"}, "--pids-limit 4294967296 is out of range: use 1 to 4194304"},
+		{[]string{"--cpu-quota", "17592186044416"}, "--cpu-quota 17592186044416 is out of range"},
+		{[]string{"--memory", "2000t"}, "more than any machine has: use at most 1024t"},
 		{[]string{"--cpus", "64"}, "more than the"},
 		{[]string{"--cpuset-cpus", "63"}, "does not have"},
 		{[]string{"--cpuset-cpus", ""}, "empty"},
@@ -58,4 +68,83 @@ func TestLimitFlagsRejectBadInput(t *testing.T) {
 			t.Errorf("%v: %v, want one line with %q", c.args, err, c.want)
 		}
 	}
+}
+
+// TestRunAndUpdateRefuseLimitsOutOfRange runs the commands as a person would: a limit
+// out of the kernel's range gets one line naming the flag, the value and the range,
+// and nothing is made (no lab, no container, no cgroup).
+func TestRunAndUpdateRefuseLimitsOutOfRange(t *testing.T) {
+	testutil.RequireRoot(t)
+	inst := testutil.NewInstance(t)
+	t.Cleanup(func() { Run(context.Background(), []string{"reset"}, strings.NewReader(""), io.Discard, io.Discard) })
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--pids-limit", "4294967296"}, "--pids-limit 4294967296 is out of range: use 1 to 4194304, or -1 for no limit"},
+		{[]string{"--pids-limit", "-2"}, "--pids-limit -2 is out of range: use 1 to 4194304, or -1 for no limit"},
+		{[]string{"--cpu-quota", "17592186044416"}, "--cpu-quota 17592186044416 is out of range: use 1000 to 17592186044415 microseconds, or -1 for no quota"},
+		{[]string{"--cpu-period", "1000001"}, "--cpu-period 1000001 is out of range: use 1000 to 1000000 microseconds"},
+		{[]string{"-c", "1"}, "--cpu-shares 1 is out of range: use 2 to 262144 (1024 is the default weight)"},
+		{[]string{"--memory", "5m"}, "--memory 5MiB is below what a process needs: use 6m to 1024t"},
+		{[]string{"--cpuset-cpus", "4095"}, "--cpuset-cpus \"4095\" names CPU 4095, which this machine does not have: use CPUs "},
+		{[]string{"--cpus", "4096"}, "--cpus 4096 is more than the "},
+	} {
+		for _, cmd := range [][]string{{"run"}, {"update"}} {
+			args := append(append(cmd, c.flags...), "busybox", "true")
+			var out, errb bytes.Buffer
+			code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+			msg := errb.String()
+			if code != 1 || !strings.HasPrefix(msg, "workbench: "+c.want) || strings.Count(msg, "\n") != 1 {
+				t.Errorf("%v: status %d, stderr %q; want one line starting %q", args, code, msg, "workbench: "+c.want)
+			}
+		}
+	}
+	for _, p := range []string{inst.RunDir, inst.DataDir, "/sys/fs/cgroup/pids" + inst.CgroupParent()} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("a refused run made %s", p)
+		}
+	}
+}
+
+// FuzzLimitFlags gives each limit flag arbitrary values, as `run` and `update` parse
+// them: a refusal is one line that starts with the flag and shows no parser
+// internals; what is accepted passes Validate.
+func FuzzLimitFlags(f *testing.F) {
+	names := []string{"cpus", "cpu-period", "cpu-quota", "cpu-shares", "cpuset-cpus", "memory", "memory-swap", "pids-limit"}
+	for i, v := range []string{"0.5", "100000", "-1", "512", "0-1", "64m", "-1", "4294967296"} {
+		f.Add(uint8(i), v)
+		f.Add(uint8(i), "lots")
+	}
+	for _, v := range []string{"", "0", "NaN", "1e400", "99999999999999999999", "2000t", "1.5.5m", "0x10", "-0", " 1", "1 2"} {
+		f.Add(uint8(0), v)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value string) {
+		name := names[int(which)%len(names)]
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		lf := addLimitFlags(fs)
+		err := fs.Parse([]string{"--" + name + "=" + value})
+		if err != nil {
+			err = flagError(&cobra.Command{Use: "run"}, err)
+		} else {
+			var l cgroup.Limits
+			if l, err = lf.limits(); err == nil {
+				if verr := l.Validate(); verr != nil {
+					t.Fatalf("--%s=%q: limits() took %+v, which Validate refuses: %v", name, value, l, verr)
+				}
+				return
+			}
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "--"+name) || strings.Contains(msg, "\n") {
+			t.Fatalf("--%s=%q: %q is not one line that starts with the flag", name, value, msg)
+		}
+		rest := strings.Replace(msg, strconv.Quote(value), "", 1)
+		for _, w := range goInternals {
+			if strings.Contains(rest, w) {
+				t.Fatalf("--%s=%q: %q shows %q", name, value, msg, w)
+			}
+		}
+	})
 }

@@ -40,6 +40,7 @@ func NewRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	root.SetFlagErrorFunc(flagError)
 	if rootRun != nil {
 		root.RunE = rootRun
 		root.Args = cobra.NoArgs

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -97,5 +99,22 @@ func TestScriptKeepLeavesTheLab(t *testing.T) {
 	}
 	if out, code := runBinary(t, "--script", path); code != 1 || !strings.Contains(out, "already has a lab standing") {
 		t.Errorf("a second run without --keep should refuse to reset a standing lab: %d %s", code, out)
+	}
+}
+
+// TestScriptLineErrorsNameTheLine: an over-long line and an unknown regular
+// expression flag are each named by file and line, and nothing runs.
+func TestScriptLineErrorsNameTheLine(t *testing.T) {
+	inst := testutil.NewInstance(t)
+	path := writeScript(t, "say long lines\nps "+strings.Repeat("x", 3<<20)+"\nexpect output ps matches /x/zz\n")
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"--script", path}, strings.NewReader(""), &out, &errb)
+	want := "workbench: " + path + ":2: the line is longer than 64 KiB: split it\n" +
+		"workbench: " + path + `:3:26: unknown flag "z" after /x/: use i, m or s` + "\n"
+	if code != 2 || errb.String() != want || out.Len() != 0 {
+		t.Errorf("status %d, stdout %q, stderr %q\nwant 2 and stderr %q", code, out.String(), errb.String(), want)
+	}
+	if _, err := os.Stat(inst.RunDir); err == nil {
+		t.Errorf("a script with bad lines made %s", inst.RunDir)
 	}
 }

@@ -71,5 +71,6 @@ func newRestartCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVarP(&secs, "time", "t", 10, "seconds to wait after SIGTERM before SIGKILL")
+	setExamples(cmd.Flags(), map[string]string{"time": "10"})
 	return cmd
 }

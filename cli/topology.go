@@ -67,5 +67,6 @@ func newTopologyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&highlight, "highlight", "", "mark this container's path: eth0, veth, bridge, uplink, LAN")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
 	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	setExamples(cmd.Flags(), map[string]string{"width": "120"})
 	return cmd
 }

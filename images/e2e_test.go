@@ -109,3 +109,24 @@ func TestEndToEndRunHonoursConfig(t *testing.T) {
 		t.Fatalf("WorkingDir and Env: %q", out)
 	}
 }
+
+// TestEndToEndLoadRefusesSymlinkWrite runs `workbench load` on a hostile tarball whose
+// second layer writes through the first one's symlink: one line on stderr, status 1,
+// and no layer left in the store.
+func TestEndToEndLoadRefusesSymlinkWrite(t *testing.T) {
+	testutil.RequireRoot(t)
+	inst := testutil.NewInstance(t)
+	t.Cleanup(func() { os.RemoveAll(inst.DataDir); os.RemoveAll(inst.RunDir) })
+	path := saveTarball(t, imageOf(t, layerTar(t, dir("etc/"), symlink("a", "/etc")), layerTar(t, file("a/b", "x"))), "evil:v1")
+	cmd := exec.Command(testutil.Binary(t), "load", "-i", path)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	want := "workbench: load " + path + ": layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused\n"
+	if cmd.ProcessState.ExitCode() != 1 || stderr.String() != want {
+		t.Fatalf("load: %v, stderr %q\nwant status 1 and %q", err, stderr.String(), want)
+	}
+	if layers, _ := os.ReadDir(filepath.Join(inst.ImagesDir(), "layers")); len(layers) != 0 {
+		t.Errorf("the refused load left %d entries in layers/", len(layers))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -47,7 +48,9 @@ const (
 
 // addImage adds img to the store under refs: each layer not yet present is read,
 // decompressed and unpacked (several at a time), then the config and the record are
-// written. An image already complete in the store costs no layer read at all.
+// written. An image already complete in the store costs no layer read at all. An
+// image in which a layer writes through a symlink is refused (ThroughSymlinkError).
+// On failure, the layers it added that no image has are removed again.
 //
 // logLayer records in the command log how a person would unpack one layer (its blob
 // digest and diffID) into dir.
@@ -78,22 +81,72 @@ func (s *Store) addImage(ctx context.Context, img v1.Image, refs []string, src l
 	for _, i := range missing {
 		progress(LayerProgress{Layer: shortID(diffIDs[i].String()), Status: "waiting"})
 	}
-	if len(missing) > 0 {
-		layers, err := img.Layers()
-		if err != nil {
-			return nil, fmt.Errorf("read the image manifest: %w", err)
+	name := shortID(digestOf(raw))
+	if len(refs) > 0 {
+		name = refs[0]
+	}
+	err = s.fetchMissing(ctx, img, diffIDs, missing, rec, src, logLayer, progress)
+	if err == nil {
+		err = s.checkSymlinks(rec, name)
+	}
+	if err != nil {
+		var tse *ThroughSymlinkError
+		if errors.As(err, &tse) {
+			tse.Image = name
 		}
-		if len(layers) != len(diffIDs) {
-			return nil, fmt.Errorf("the image is inconsistent: its manifest has %d layers, its config %d", len(layers), len(diffIDs))
-		}
-		if err := s.fetchLayers(ctx, layers, diffIDs, missing, rec, src, logLayer, progress); err != nil {
-			return nil, err
-		}
+		s.dropLayers(diffIDs, missing)
+		return nil, err
 	}
 	if err := s.putImage(raw, rec, refs); err != nil {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// fetchMissing unpacks the layers at the missing indexes into the store.
+func (s *Store) fetchMissing(ctx context.Context, img v1.Image, diffIDs []v1.Hash, missing []int, rec *record, src layerSource, logLayer layerLogger, progress ProgressFunc) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return fmt.Errorf("read the image manifest: %w", err)
+	}
+	if len(layers) != len(diffIDs) {
+		return fmt.Errorf("the image is inconsistent: its manifest has %d layers, its config %d", len(layers), len(diffIDs))
+	}
+	return s.fetchLayers(ctx, layers, diffIDs, missing, rec, src, logLayer, progress)
+}
+
+// checkSymlinks refuses an image in which a layer writes through a symlink of a layer
+// below it; name names the image.
+func (s *Store) checkSymlinks(rec *record, name string) error {
+	dirs := make([]string, len(rec.Layers))
+	implied := make([]map[string]string, len(rec.Layers))
+	for i, l := range rec.Layers {
+		dirs[i] = s.layerDir(l.DiffID)
+		m, _ := s.readLayerMeta(l.DiffID)
+		implied[i] = m.Implied
+	}
+	return checkLowerSymlinks(dirs, implied, name)
+}
+
+// dropLayers removes the layers at the missing indexes that no image has: what a
+// failed addImage added.
+func (s *Store) dropLayers(diffIDs []v1.Hash, missing []int) {
+	if len(missing) == 0 {
+		return
+	}
+	only := make([]string, len(missing))
+	for k, i := range missing {
+		only[k] = diffIDs[i].String()
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return
+	}
+	defer unlock()
+	_, _ = s.removeUnusedLayers(only)
 }
 
 // fetchLayers unpacks the layers at the missing indexes into the store.
@@ -113,7 +166,14 @@ func (s *Store) fetchLayers(ctx context.Context, layers []v1.Layer, diffIDs []v1
 			}
 			want := diffIDs[i].String()
 			info, err := s.fetchLayer(ctx, layers[i], want, src, logLayer, progress)
-			if err != nil {
+			var tse *ThroughSymlinkError
+			switch {
+			case errors.As(err, &tse):
+				progress(LayerProgress{Layer: shortID(want), Status: "failed"})
+				tse.Layer = i + 1
+				errs[i] = tse
+				return
+			case err != nil:
 				progress(LayerProgress{Layer: shortID(want), Status: "failed"})
 				errs[i] = fmt.Errorf("layer %d (%s): %w", i+1, shortID(want), err)
 				return

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -165,6 +166,126 @@ func TestLoadOCILayout(t *testing.T) {
 	}
 	if _, err := s.Load(context.Background(), filepath.Join(dir, "index.json"), "", nil); err == nil {
 		t.Fatal("loading a file that is no tar should fail")
+	}
+}
+
+// TestLoadNamesTheInput: a bad input is named as the user gave it (the file, or
+// standard input), never by the temporary copy the store reads.
+func TestLoadNamesTheInput(t *testing.T) {
+	s := testStore(t)
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	empty := filepath.Join(dir, "empty.tar")
+	noIndex := filepath.Join(dir, "noindex.tar")
+	os.WriteFile(text, []byte("hello\n"), 0o644)
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(noIndex, layerTar(t, file("oci-layout", `{"imageLayoutVersion":"1.0.0"}`)), 0o644)
+	stdin := func(data string) func() ([]Loaded, error) {
+		return func() ([]Loaded, error) { return s.LoadStream(context.Background(), strings.NewReader(data), "", nil) }
+	}
+	fromFile := func(path string) func() ([]Loaded, error) {
+		return func() ([]Loaded, error) { return s.Load(context.Background(), path, "", nil) }
+	}
+	for _, c := range []struct {
+		load func() ([]Loaded, error)
+		want string
+	}{
+		{stdin(""), "load: standard input is empty: pipe a `docker save` tarball or an OCI archive into it"},
+		{stdin("hello\n"), "load: standard input is not a tar, or a truncated one: pipe a `docker save` tarball or an OCI archive into it"},
+		{stdin("\x1f\x8b rest"), "load: standard input is gzip-compressed: pipe it through gunzip first"},
+		{stdin(string(layerTar(t, file("etc/passwd", "root")))), "load: standard input is a tar without manifest.json or oci-layout: pipe a `docker save` tarball or an OCI archive into it"},
+		{fromFile(text), "load " + text + ": the file is not a tar, or a truncated one: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(empty), "load " + empty + ": the file is empty: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(filepath.Join(dir, "nosuch.tar")), "load " + filepath.Join(dir, "nosuch.tar") + ": no such file or directory: give a `docker save` tarball, an OCI layout directory or its tar"},
+		{fromFile(noIndex), "load " + noIndex + ": not an OCI image layout: stat index.json: no such file or directory"},
+	} {
+		_, err := c.load()
+		if err == nil || err.Error() != c.want {
+			t.Errorf("load = %v\nwant %s", err, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+		t.Fatalf("tmp/ keeps %d entries after failed loads", len(entries))
+	}
+}
+
+// saveTarball writes img as a `docker save` tarball tagged ref and returns its path.
+func saveTarball(t testing.TB, img v1.Image, ref string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "img.tar")
+	tag, err := name.NewTag(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tarball.WriteToFile(path, tag, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestLoadRefusesWritesThroughSymlinks: a layer entry a/b where a is a symlink of the
+// same layer or of a layer below is refused with one message, and the load leaves no
+// layer of its own behind.
+func TestLoadRefusesWritesThroughSymlinks(t *testing.T) {
+	s := testStore(t)
+	base := layerTar(t, dir("etc/"), file("etc/hostname", "h"))
+	good := saveTarball(t, imageOf(t, base), "good:v1")
+	if _, err := s.Load(context.Background(), good, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	link := layerTar(t, symlink("a", "/etc"))
+	for _, c := range []struct {
+		layers [][]byte
+		want   string
+	}{
+		{[][]byte{base, link, layerTar(t, file("a/b", "x"))}, "layer 3 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
+		{[][]byte{base, layerTar(t, symlink("a", "/etc"), file("a/b", "x"))}, "layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
+		{[][]byte{base, layerTar(t, dir("x/"), symlink("x/l", "../etc")), layerTar(t, file("keep", "k")), layerTar(t, file("x/l/deep/b", "x"))}, "layer 4 of evil:v1 writes x/l/deep/b through the symlink x/l -> ../etc: refused"},
+	} {
+		path := saveTarball(t, imageOf(t, c.layers...), "evil:v1")
+		_, err := s.Load(context.Background(), path, "", nil)
+		if want := "load " + path + ": " + c.want; err == nil || err.Error() != want {
+			t.Errorf("load = %v\nwant %s", err, want)
+		}
+		var tse *ThroughSymlinkError
+		if !errors.As(err, &tse) {
+			t.Errorf("load = %v: want a ThroughSymlinkError", err)
+		}
+		if _, err := s.Resolve(context.Background(), "evil:v1"); err == nil {
+			t.Error("the refused image is in the store")
+		}
+		layers, _ := os.ReadDir(filepath.Join(s.dir, "layers"))
+		if len(layers) != 2 { // the good image's layer: its directory and its .json
+			t.Errorf("a refused load left layers behind: %d entries in layers/", len(layers))
+		}
+		if entries, _ := os.ReadDir(filepath.Join(s.dir, "tmp")); len(entries) != 0 {
+			t.Errorf("tmp/ keeps %d entries after a refused load", len(entries))
+		}
+	}
+	// A layer that replaces the symlink with a directory, deletes it, or hides it
+	// under an opaque directory writes through nothing.
+	for i, layers := range [][][]byte{
+		{link, layerTar(t, dir("a/"), file("a/b", "x"))},
+		{link, layerTar(t, file(".wh.a", "")), layerTar(t, file("a/b", "x"))},
+		{layerTar(t, dir("d/"), symlink("d/a", "/etc")), layerTar(t, file("d/.wh..wh..opq", "")), layerTar(t, file("d/a/b", "x"))},
+	} {
+		ref := fmt.Sprintf("fine:v%d", i)
+		if _, err := s.Load(context.Background(), saveTarball(t, imageOf(t, layers...), ref), "", nil); err != nil {
+			t.Errorf("%s: %v", ref, err)
+			continue
+		}
+		img, err := s.Resolve(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mnt := mergedView(t, img)
+		b := filepath.Join(mnt, "a", "b")
+		if i == 2 {
+			b = filepath.Join(mnt, "d", "a", "b")
+		}
+		if got := readFile(t, b); got != "x" {
+			t.Errorf("%s: %s = %q", ref, b, got)
+		}
 	}
 }
 

@@ -18,22 +18,31 @@ type layerMeta struct {
 	Size int64
 	// Entries is the number of tar entries the layer held.
 	Entries int
+	// Implied are the directories the layer's tar needed but did not hold, each with
+	// the first entry that needed it (UnpackStats.Implied).
+	Implied map[string]string `json:",omitempty"`
 }
 
 // hasLayer reports whether the layer with this diffID is unpacked in the store.
 func (s *Store) hasLayer(diffID string) (LayerInfo, bool) {
-	b, err := os.ReadFile(s.layerDir(diffID) + ".json")
-	if err != nil {
+	m, ok := s.readLayerMeta(diffID)
+	if !ok {
 		return LayerInfo{}, false
 	}
 	if _, err := os.Stat(s.layerDir(diffID)); err != nil {
 		return LayerInfo{}, false
 	}
-	var m layerMeta
-	if json.Unmarshal(b, &m) != nil {
-		return LayerInfo{}, false
-	}
 	return LayerInfo{DiffID: diffID, Size: m.Size}, true
+}
+
+// readLayerMeta reads layers/HEX.json.
+func (s *Store) readLayerMeta(diffID string) (layerMeta, bool) {
+	var m layerMeta
+	b, err := os.ReadFile(s.layerDir(diffID) + ".json")
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		return layerMeta{}, false
+	}
+	return m, true
 }
 
 // tempDir makes a fresh directory under tmp/ named after this process, so a later
@@ -112,7 +121,7 @@ func (s *Store) addLayer(r io.Reader, wantDiffID string, logMake func(dir string
 	if existing, ok := s.hasLayer(diffID); ok {
 		return existing, nil
 	}
-	if err := writeJSONAtomic(final+".json", layerMeta{Size: stats.Size, Entries: stats.Entries}); err != nil {
+	if err := writeJSONAtomic(final+".json", layerMeta{Size: stats.Size, Entries: stats.Entries, Implied: stats.Implied}); err != nil {
 		return LayerInfo{}, fmt.Errorf("record layer %s: %w", shortID(diffID), err)
 	}
 	if err := os.Rename(root, final); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,42 +32,15 @@ type Loaded struct {
 // tar of one. An image the file does not name is recorded under tag when given.
 func (s *Store) Load(ctx context.Context, path, tag string, progress ProgressFunc) ([]Loaded, error) {
 	s.sweepTemp()
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w (give a `docker save` tarball, an OCI layout directory or its tar)", path, err)
-	}
-	if st.IsDir() {
-		return s.loadLayout(ctx, path, tag, progress)
-	}
-	kind, err := archiveKind(path)
-	if err != nil {
-		return nil, err
-	}
-	if kind == "docker" {
-		return s.loadDockerArchive(ctx, path, tag, progress)
-	}
-	tmp, err := s.tempDir()
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	defer f.Close()
-	s.log.AddArgs("tar", "-xf", path, "-C", tmp)
-	if _, err := Unpack(f, tmp, nil); err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	return s.loadLayout(ctx, tmp, tag, progress)
+	return s.load(ctx, path, loadInput{name: path}, tag, progress)
 }
 
 // LoadStream loads a tarball read from r (a `docker save` tarball or an OCI layout
 // tar, e.g. piped from `docker save`): it is copied into the store's tmp/ first, since
-// both formats need to be read more than once.
+// both formats need to be read more than once. Messages name it standard input.
 func (s *Store) LoadStream(ctx context.Context, r io.Reader, tag string, progress ProgressFunc) ([]Loaded, error) {
 	s.sweepTemp()
+	in := loadInput{stdin: true}
 	tmp, err := s.tempDir()
 	if err != nil {
 		return nil, err
@@ -75,31 +49,113 @@ func (s *Store) LoadStream(ctx context.Context, r io.Reader, tag string, progres
 	path := filepath.Join(tmp, "input.tar")
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("load from standard input: %w", err)
+		return nil, fmt.Errorf("%s: keep a copy in the image store: %w", in, err)
 	}
 	_, err = io.Copy(f, &ctxReader{ctx: ctx, r: r})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("load from standard input: %w", err)
+		return nil, fmt.Errorf("%s: read it into the image store: %w", in, err)
 	}
-	return s.Load(ctx, path, tag, progress)
+	return s.load(ctx, path, in, tag, progress)
+}
+
+// loadInput is what a load reads, as its messages name it: the user's file or
+// directory, or standard input (of which a temporary copy is read).
+type loadInput struct {
+	// name is the path the user gave; empty for standard input.
+	name string
+	// stdin is set when the input is standard input.
+	stdin bool
+}
+
+// String starts a message about the input: "load FILE" or "load: standard input".
+func (in loadInput) String() string {
+	if in.stdin {
+		return "load: standard input"
+	}
+	return "load " + in.name
+}
+
+// is starts a sentence about what the input is: "load FILE: the file is ...".
+func (in loadInput) is(what string) string {
+	if in.stdin {
+		return in.String() + " is " + what
+	}
+	return in.String() + ": the file is " + what
+}
+
+// hint says what to give instead.
+func (in loadInput) hint() string {
+	if in.stdin {
+		return "pipe a `docker save` tarball or an OCI archive into it"
+	}
+	return "give a `docker save` tarball, an OCI layout directory or its tar"
+}
+
+// load loads path, which in names in messages.
+func (s *Store) load(ctx context.Context, path string, in loadInput, tag string, progress ProgressFunc) ([]Loaded, error) {
+	st, err := os.Stat(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s: %w: %s", in, pe.Err, in.hint())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+	if st.IsDir() {
+		return s.loadLayout(ctx, path, in, tag, progress)
+	}
+	kind, err := archiveKind(path, in)
+	if err != nil {
+		return nil, err
+	}
+	if kind == "docker" {
+		return s.loadDockerArchive(ctx, path, in, tag, progress)
+	}
+	tmp, err := s.tempDir()
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+	defer f.Close()
+	s.log.AddArgs("tar", "-xf", path, "-C", tmp)
+	if _, err := Unpack(f, tmp, nil); err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+	loaded, err := s.loadLayout(ctx, tmp, in, tag, progress)
+	if err != nil && strings.Contains(err.Error(), tmp) {
+		// The library names a file it could not read by its temporary path: name it
+		// by its path in the archive.
+		err = errors.New(strings.ReplaceAll(err.Error(), tmp+"/", ""))
+	}
+	return loaded, err
 }
 
 // archiveKind tells a `docker save` tarball ("docker") from an OCI layout tar ("oci").
-func archiveKind(path string) (string, error) {
+func archiveKind(path string, in loadInput) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("load %s: %w", path, err)
+		return "", fmt.Errorf("%s: %w", in, err)
 	}
 	defer f.Close()
 	var magic [2]byte
-	if _, err := io.ReadFull(f, magic[:]); err == nil && magic == [2]byte{0x1f, 0x8b} {
-		return "", fmt.Errorf("load %s: the file is gzip-compressed: decompress it first (gunzip) and load the .tar", path)
+	n, _ := io.ReadFull(f, magic[:])
+	switch {
+	case n == 0:
+		return "", fmt.Errorf("%s: %s", in.is("empty"), in.hint())
+	case magic == [2]byte{0x1f, 0x8b} && in.stdin:
+		return "", fmt.Errorf("%s: pipe it through gunzip first", in.is("gzip-compressed"))
+	case magic == [2]byte{0x1f, 0x8b}:
+		return "", fmt.Errorf("%s: decompress it first (gunzip) and load the .tar", in.is("gzip-compressed"))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", in, err)
 	}
 	tr := tar.NewReader(f)
 	kind := ""
@@ -109,7 +165,7 @@ func archiveKind(path string) (string, error) {
 			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("load %s: not a readable tar (%v): give a `docker save` tarball, an OCI layout directory or its tar", path, err)
+			return "", fmt.Errorf("%s: %s", in.is("not a tar, or a truncated one"), in.hint())
 		}
 		switch strings.TrimPrefix(hdr.Name, "./") {
 		case "manifest.json":
@@ -119,19 +175,19 @@ func archiveKind(path string) (string, error) {
 		}
 	}
 	if kind == "" {
-		return "", fmt.Errorf("load %s: the tar has neither manifest.json nor oci-layout: give a `docker save` tarball, an OCI layout directory or its tar", path)
+		return "", fmt.Errorf("%s: %s", in.is("a tar without manifest.json or oci-layout"), in.hint())
 	}
 	return kind, nil
 }
 
-func (s *Store) loadDockerArchive(ctx context.Context, path, tag string, progress ProgressFunc) ([]Loaded, error) {
+func (s *Store) loadDockerArchive(ctx context.Context, path string, in loadInput, tag string, progress ProgressFunc) ([]Loaded, error) {
 	opener := func() (io.ReadCloser, error) { return os.Open(path) }
 	manifest, err := tarball.LoadManifest(opener)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: read manifest.json: %w", path, err)
+		return nil, fmt.Errorf("%s: read manifest.json: %w", in, err)
 	}
 	if len(manifest) == 0 {
-		return nil, fmt.Errorf("load %s: manifest.json lists no image", path)
+		return nil, fmt.Errorf("%s: manifest.json lists no image", in)
 	}
 	var out []Loaded
 	for i, m := range manifest {
@@ -140,18 +196,18 @@ func (s *Store) loadDockerArchive(ctx context.Context, path, tag string, progres
 		for _, rt := range m.RepoTags {
 			r, err := ParseRef(rt)
 			if err != nil {
-				return out, fmt.Errorf("load %s: %w", path, err)
+				return out, fmt.Errorf("%s: %w", in, err)
 			}
 			refs = append(refs, r.String())
 		}
 		if len(m.RepoTags) > 0 {
 			nt, err := name.NewTag(m.RepoTags[0])
 			if err != nil {
-				return out, fmt.Errorf("load %s: tag %q: %w", path, m.RepoTags[0], err)
+				return out, fmt.Errorf("%s: tag %q: %w", in, m.RepoTags[0], err)
 			}
 			t = &nt
 		} else if len(manifest) > 1 {
-			return out, fmt.Errorf("load %s: image %d of %d has no tag, and an untagged image can only be read from a one-image tarball", path, i+1, len(manifest))
+			return out, fmt.Errorf("%s: image %d of %d has no tag, and an untagged image can only be read from a one-image tarball", in, i+1, len(manifest))
 		}
 		if len(refs) == 0 && tag != "" {
 			refs, err = tagRefs(tag)
@@ -161,17 +217,17 @@ func (s *Store) loadDockerArchive(ctx context.Context, path, tag string, progres
 		}
 		img, err := tarball.Image(opener, t)
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", path, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		inTar, err := layerPaths(img, m.Layers)
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", path, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		rec, err := s.addImage(ctx, img, refs, fromFile, func(_ v1.Layer, diffID, dir string) {
 			s.log.Add(cmdlog.Quote("tar", "-xOf", path, inTar[diffID]) + " | " + cmdlog.Quote("tar", "-x", "-C", dir))
 		}, progress)
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", path, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		out = append(out, Loaded{ID: rec.ID, Refs: refs})
 	}
@@ -207,21 +263,21 @@ const (
 	annotationContainerdRef = "io.containerd.image.name"
 )
 
-func (s *Store) loadLayout(ctx context.Context, dir, tag string, progress ProgressFunc) ([]Loaded, error) {
+func (s *Store) loadLayout(ctx context.Context, dir string, in loadInput, tag string, progress ProgressFunc) ([]Loaded, error) {
 	layoutDir := dir
 	idx, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: not an OCI image layout: %w", dir, err)
+		return nil, fmt.Errorf("%s: not an OCI image layout: %w", in, err)
 	}
 	im, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("load %s: read index.json: %w", dir, err)
+		return nil, fmt.Errorf("%s: read index.json: %w", in, err)
 	}
 	var out []Loaded
 	for _, desc := range im.Manifests {
 		img, err := layoutImage(idx, desc)
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", dir, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		var refs []string
 		if n := desc.Annotations[annotationContainerdRef]; n != "" {
@@ -232,19 +288,19 @@ func (s *Store) loadLayout(ctx context.Context, dir, tag string, progress Progre
 			refs, err = tagRefs(tag)
 		}
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", dir, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		rec, err := s.addImage(ctx, img, refs, fromFile, func(l v1.Layer, _, dir string) {
 			digest, _ := l.Digest()
 			s.log.AddArgs("tar", "-xf", filepath.Join(layoutDir, "blobs", "sha256", digest.Hex), "-C", dir)
 		}, progress)
 		if err != nil {
-			return out, fmt.Errorf("load %s: %w", dir, err)
+			return out, fmt.Errorf("%s: %w", in, err)
 		}
 		out = append(out, Loaded{ID: rec.ID, Refs: refs})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("load %s: index.json lists no image", dir)
+		return nil, fmt.Errorf("%s: index.json lists no image", in)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -230,12 +231,13 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 	}
 	os.Remove(filepath.Join(s.dir, "configs", hexOf(rec.ID)+".json"))
 	out = append(out, "Deleted: "+rec.ID)
-	removed, err := s.removeUnusedLayers()
+	removed, err := s.removeUnusedLayers(nil)
 	return append(out, removed...), err
 }
 
-// removeUnusedLayers deletes every layer no image has. The caller holds the lock.
-func (s *Store) removeUnusedLayers() ([]string, error) {
+// removeUnusedLayers deletes every layer no image has, or, when only is given, those
+// of its diffIDs that no image has. The caller holds the lock.
+func (s *Store) removeUnusedLayers(only []string) ([]string, error) {
 	used := map[string]bool{}
 	entries, err := os.ReadDir(filepath.Join(s.dir, "images"))
 	if err != nil {
@@ -260,7 +262,7 @@ func (s *Store) removeUnusedLayers() ([]string, error) {
 	}
 	var out []string
 	for _, e := range layers {
-		if !e.IsDir() || used[e.Name()] {
+		if !e.IsDir() || used[e.Name()] || only != nil && !slices.Contains(only, "sha256:"+e.Name()) {
 			continue
 		}
 		dir := filepath.Join(s.dir, "layers", e.Name())

@@ -31,13 +31,18 @@ type UnpackStats struct {
 	Whiteouts int
 	// Skipped counts entries left out on purpose: device nodes and unknown kinds.
 	Skipped int
+	// Implied maps each directory made because an entry needed it while the tar held
+	// no entry for it, to the first such entry. In an image, a layer below may have a
+	// symlink there (see checkLowerSymlinks).
+	Implied map[string]string
 }
 
 // Unpack applies the layer tar read from r to the existing directory dir. The tar is
 // treated as hostile: `..` paths are refused, absolute paths are taken relative to dir,
 // every path is resolved inside dir (a symlink in the layer can never lead a write out
-// of it), hard links must point inside dir, device nodes are skipped, setuid and setgid
-// bits are stripped. OCI whiteouts become overlayfs's own form: `.wh.NAME` a character
+// of it), an entry whose path goes through a symlink is refused (ThroughSymlinkError),
+// hard links must point inside dir, device nodes are skipped, setuid and setgid bits
+// are stripped. OCI whiteouts become overlayfs's own form: `.wh.NAME` a character
 // device 0/0 named NAME, `.wh..wh..opq` the xattr trusted.overlay.opaque=y on its
 // directory. The stream is read to its end so a caller hashing it sees every byte.
 // On error dir holds a partial layer: callers unpack into a directory they discard.
@@ -47,7 +52,7 @@ func Unpack(r io.Reader, dir string, log *cmdlog.Log) (UnpackStats, error) {
 		return UnpackStats{}, fmt.Errorf("open layer directory %s: %w", dir, err)
 	}
 	defer unix.Close(root)
-	u := &unpacker{root: root, dir: dir, log: log}
+	u := &unpacker{root: root, dir: dir, log: log, implied: map[string]string{}}
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -62,6 +67,7 @@ func Unpack(r io.Reader, dir string, log *cmdlog.Log) (UnpackStats, error) {
 		}
 		u.stats.Entries++
 	}
+	u.keepImplied()
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return u.stats, fmt.Errorf("read the end of the layer: %w", err)
 	}
@@ -73,6 +79,10 @@ type unpacker struct {
 	dir   string
 	log   *cmdlog.Log
 	stats UnpackStats
+	// entry is the path of the entry being applied.
+	entry string
+	// implied are the directories made for entries the tar held no directory for.
+	implied map[string]string
 }
 
 func (u *unpacker) apply(hdr *tar.Header, tr *tar.Reader) error {
@@ -80,6 +90,7 @@ func (u *unpacker) apply(hdr *tar.Header, tr *tar.Reader) error {
 	if err != nil {
 		return err
 	}
+	u.entry = rel
 	if rel == "." {
 		return nil // the layer root itself: its directory already exists
 	}
@@ -113,13 +124,16 @@ func (u *unpacker) apply(hdr *tar.Header, tr *tar.Reader) error {
 }
 
 // openDir opens rel (relative to the layer root) as an O_PATH directory, resolving every
-// component inside the root, creating missing ones when create is set.
+// component inside the root and refusing a symlink on the way, creating missing ones
+// when create is set.
 func (u *unpacker) openDir(rel string, create bool) (int, error) {
-	how := unix.OpenHow{
-		Flags:   unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC,
-		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS,
-	}
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: inRootNoSymlinks}
 	fd, err := unix.Openat2(u.root, rel, &how)
+	if errors.Is(err, unix.ELOOP) {
+		if link, target, found := symlinkOnPath(u.root, rel); found {
+			return -1, &ThroughSymlinkError{Path: u.entry, Link: link, Target: target}
+		}
+	}
 	if err == nil || !create || !errors.Is(err, unix.ENOENT) || rel == "." {
 		if err != nil {
 			return -1, fmt.Errorf("directory %s: %w", rel, err)
@@ -135,6 +149,9 @@ func (u *unpacker) openDir(rel string, create bool) (int, error) {
 	if err != nil && !errors.Is(err, unix.EEXIST) {
 		return -1, fmt.Errorf("make directory %s: %w", rel, err)
 	}
+	if err == nil {
+		u.implied[rel] = u.entry
+	}
 	if fd, err = unix.Openat2(u.root, rel, &how); err != nil {
 		return -1, fmt.Errorf("directory %s: %w", rel, err)
 	}
@@ -146,6 +163,7 @@ func (u *unpacker) mkdir(parentRel, base string, hdr *tar.Header) error {
 	if err != nil {
 		return err
 	}
+	delete(u.implied, path.Join(parentRel, base))
 	defer unix.Close(pfd)
 	kept, err := clear(pfd, base, true)
 	if err != nil {
@@ -255,4 +273,21 @@ func (u *unpacker) mknod(parentRel, base string, hdr *tar.Header, kind uint32, d
 		return fmt.Errorf("mknod: %w", err)
 	}
 	return unix.Fchownat(pfd, base, owner(hdr.Uid), owner(hdr.Gid), unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// keepImplied records in the stats the implied directories that are still directories
+// (a later entry may have replaced one).
+func (u *unpacker) keepImplied() {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: inRootNoSymlinks}
+	for rel, entry := range u.implied {
+		fd, err := unix.Openat2(u.root, rel, &how)
+		if err != nil {
+			continue
+		}
+		unix.Close(fd)
+		if u.stats.Implied == nil {
+			u.stats.Implied = map[string]string{}
+		}
+		u.stats.Implied[rel] = entry
+	}
 }

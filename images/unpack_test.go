@@ -3,10 +3,12 @@ package images
 import (
 	"archive/tar"
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -144,6 +146,53 @@ func TestUnpackHostile(t *testing.T) {
 	}
 }
 
+// TestUnpackRefusesWritesThroughSymlinks: an entry whose path goes through a symlink
+// of the same layer is refused with the entry, the symlink and its target, wherever
+// the symlink points.
+func TestUnpackRefusesWritesThroughSymlinks(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, c := range []struct {
+		entries []entry
+		want    string
+	}{
+		{[]entry{symlink("a", "/etc"), file("a/b", "x")}, `layer entry "a/b": the tar writes a/b through the symlink a -> /etc: refused`},
+		{[]entry{dir("etc/"), symlink("a", "etc"), file("a/passwd", "x")}, `layer entry "a/passwd": the tar writes a/passwd through the symlink a -> etc: refused`},
+		{[]entry{dir("x/"), symlink("x/a", "../y"), dir("y/"), dir("x/a/b/")}, `layer entry "x/a/b/": the tar writes x/a/b through the symlink x/a -> ../y: refused`},
+		{[]entry{symlink("d", "/"), file("d/.wh.etc", "")}, `layer entry "d/.wh.etc": the tar writes d/.wh.etc through the symlink d -> /: refused`},
+		{[]entry{file("f", "x"), symlink("s", "f"), hardlink("h", "s/f")}, `layer entry "h": hard link target "s/f": the tar writes h through the symlink s -> f: refused`},
+	} {
+		base := sandbox(t)
+		_, err := Unpack(bytes.NewReader(layerTar(t, c.entries...)), filepath.Join(base, "layer"), nil)
+		var tse *ThroughSymlinkError
+		if err == nil || err.Error() != c.want || !errors.As(err, &tse) {
+			t.Errorf("Unpack = %v\nwant %s", err, c.want)
+		}
+		outsideUntouched(t, base)
+	}
+}
+
+// TestUnpackRecordsImpliedDirectories: the directories a tar needed but did not hold
+// are recorded with the first entry that needed them; one the tar holds later is not.
+func TestUnpackRecordsImpliedDirectories(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, c := range []struct {
+		entries []entry
+		want    map[string]string
+	}{
+		{[]entry{file("a/b/c", "x"), file("a/d", "y")}, map[string]string{"a": "a/b/c", "a/b": "a/b/c"}},
+		{[]entry{dir("a/"), file("a/b/c", "x")}, map[string]string{"a/b": "a/b/c"}},
+		{[]entry{file("a/b", "x"), dir("a/")}, nil},
+		{[]entry{file("a/.wh..wh..opq", ""), file("a", "now a file")}, nil},
+		{[]entry{file("etc/passwd", "x"), file("./etc/.wh.group", "")}, map[string]string{"etc": "etc/passwd"}},
+	} {
+		base := sandbox(t)
+		stats, err := Unpack(bytes.NewReader(layerTar(t, c.entries...)), filepath.Join(base, "layer"), nil)
+		if err != nil || !reflect.DeepEqual(stats.Implied, c.want) {
+			t.Errorf("Implied = %v, %v; want %v", stats.Implied, err, c.want)
+		}
+	}
+}
+
 func TestUnpackTruncated(t *testing.T) {
 	testutil.RequireRoot(t)
 	base := sandbox(t)
@@ -177,12 +226,20 @@ func FuzzUnpack(f *testing.F) {
 	f.Add(layerTar(f, file("../x", "x"), hardlink("h", "../../etc/passwd")))
 	f.Add(layerTar(f, file("d/.wh.x", ""), file("d/.wh..wh..opq", ""), entry{name: "c", kind: tar.TypeChar, size: -1}))
 	f.Add(layerTar(f, symlink("up", "../../../.."), dir("up/z/")))
+	f.Add(layerTar(f, dir("x/"), symlink("x/a", "../y"), dir("y/"), file("x/a/b", "z"), hardlink("h", "x/a/b")))
+	f.Add(layerTar(f, file("a/.wh..wh..opq", ""), file("a", "x"), file("b/c/d", "e")))
 	f.Add([]byte("not a tar"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testutil.RequireRoot(t)
 		base := sandbox(t)
-		Unpack(bytes.NewReader(data), filepath.Join(base, "layer"), nil)
+		layer := filepath.Join(base, "layer")
+		stats, _ := Unpack(bytes.NewReader(data), layer, nil)
 		outsideUntouched(t, base)
+		for rel := range stats.Implied {
+			if fi, err := os.Lstat(filepath.Join(layer, rel)); err != nil || !fi.IsDir() {
+				t.Fatalf("implied directory %s is not a directory: %v", rel, err)
+			}
+		}
 	})
 }
 

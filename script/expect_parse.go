@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // expectHelp lists the forms of `expect`, for errors that must say what to write.
@@ -49,7 +50,11 @@ func parseOutput(kind Word, rest []Word) (Check, error) {
 		switch op.Text {
 		case "contains", "lacks":
 		case "matches":
-			re, err := regexp.Compile(regexpSource(arg.Text))
+			src, err := regexpSource(arg.Text)
+			if err != nil {
+				return nil, &ParseError{Col: arg.Col, Msg: err.Error()}
+			}
+			re, err := regexp.Compile(src)
 			if err != nil {
 				return nil, &ParseError{Col: arg.Col, Msg: fmt.Sprintf("bad regular expression: %v", err)}
 			}
@@ -71,24 +76,25 @@ done:
 	return c, nil
 }
 
-// regexpSource turns /re/ into re and /re/FLAGS (i, m, s) into (?FLAGS)re; a pattern
-// without slashes is used as it is.
-func regexpSource(s string) string {
+// regexpSource turns /re/ into re and /re/FLAGS (i, m, s) into (?FLAGS)re, and
+// refuses any other flag; a pattern that does not start with a slash is used as it is.
+func regexpSource(s string) (string, error) {
 	if len(s) < 2 || s[0] != '/' {
-		return s
+		return s, nil
 	}
 	end := strings.LastIndexByte(s, '/')
 	if end == 0 {
-		return s
+		return s, nil
 	}
 	flags := s[end+1:]
-	if strings.Trim(flags, "ims") != "" {
-		return s
+	if i := strings.IndexFunc(flags, func(r rune) bool { return !strings.ContainsRune("ims", r) }); i >= 0 {
+		_, size := utf8.DecodeRuneInString(flags[i:])
+		return "", fmt.Errorf("unknown flag %q after %s: use i, m or s", flags[i:i+size], s[:end+1])
 	}
 	if flags != "" {
-		return "(?" + flags + ")" + s[1:end]
+		return "(?" + flags + ")" + s[1:end], nil
 	}
-	return s[1:end]
+	return s[1:end], nil
 }
 
 // parsePlace reads where a probe runs: @HOST is a lab host, anything else a container.

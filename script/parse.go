@@ -5,7 +5,6 @@
 package script
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -61,17 +60,25 @@ type Script struct {
 
 // ParseError is a script line that cannot be understood; it names the place.
 type ParseError struct {
-	// File, Line and Col locate the error (1-based).
+	// File, Line and Col locate the error (1-based); Col is 0 when the error is about
+	// the whole line.
 	File      string
 	Line, Col int
 	// Msg says what is wrong and what to write instead.
 	Msg string
 }
 
-// Error is the message with its place: file:line:column: what is wrong.
+// Error is the message with its place: file:line:column: what is wrong, or
+// file:line: what is wrong for a whole line.
 func (e *ParseError) Error() string {
+	if e.Col == 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
+
+// MaxLineLen is the longest script line read, in bytes.
+const MaxLineLen = 64 << 10
 
 // Panes are the names a `focus` line may use.
 var Panes = []string{"topology", "iptables", "capture", "cgroups", "log", "containers"}
@@ -82,13 +89,15 @@ var Panes = []string{"topology", "iptables", "capture", "cgroups", "log", "conta
 func Parse(name string, src []byte) (*Script, error) {
 	s := &Script{Name: name}
 	var errs []error
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	line := 0
-	for sc.Scan() {
+	for raw := range bytes.Lines(src) {
 		line++
-		text := sc.Text()
-		step, err := parseLine(text)
+		raw = bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
+		if len(raw) > MaxLineLen {
+			errs = append(errs, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("the line is longer than %d KiB: split it", MaxLineLen>>10)})
+			continue
+		}
+		step, err := parseLine(string(raw))
 		if err != nil {
 			var pe *ParseError
 			if errors.As(err, &pe) {
@@ -105,9 +114,6 @@ func Parse(name string, src []byte) (*Script, error) {
 			s.Title = step.Text
 		}
 		s.Steps = append(s.Steps, *step)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -79,6 +79,8 @@ func TestParseErrors(t *testing.T) {
 		{"expect output ps", "x.lab:1:8: expect output needs a command and a condition"},
 		{"expect output contains x", "x.lab:1:8: expect output needs a command before"},
 		{"expect output ps matches /a(/", "x.lab:1:26: bad regular expression"},
+		{"expect output ps matches /x/zz", `x.lab:1:26: unknown flag "z" after /x/: use i, m or s`},
+		{"ps\nps " + strings.Repeat("x", MaxLineLen), "x.lab:2: the line is longer than 64 KiB: split it"},
 		{"expect ping host1", "x.lab:1:8: expect ping needs a place"},
 		{"expect ping @host1 example.org", "x.lab:1:20: \"example.org\" is not an IP"},
 		{"expect ping @ 1.2.3.4", "x.lab:1:13: \"@\" is not a place"},
@@ -107,6 +109,22 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseLongLine: a line up to MaxLineLen is read, a longer one is named with its
+// line number, whatever its length, and the other lines are still checked.
+func TestParseLongLine(t *testing.T) {
+	atMost := "say " + strings.Repeat("x", MaxLineLen-4)
+	if s, err := Parse("x.lab", []byte("ps\r\n"+atMost+"\n")); err != nil || len(s.Steps) != 2 || s.Steps[1].Text != atMost[4:] {
+		t.Fatalf("a line of %d bytes: %v", MaxLineLen, err)
+	}
+	for _, n := range []int{MaxLineLen + 1, 2 << 20} {
+		_, err := Parse("x.lab", []byte("ps\nps "+strings.Repeat("x", n)+"\nexpect\n"))
+		want := "x.lab:2: the line is longer than 64 KiB: split it\nx.lab:3:1: expect needs"
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("a line of %d bytes: %v\nwant %q", n, err, want)
+		}
+	}
+}
+
 func TestParseReportsEveryBadLine(t *testing.T) {
 	_, err := Parse("x.lab", []byte("expect\nps\nexpect ok\n"))
 	if err == nil || !strings.Contains(err.Error(), "x.lab:1:1") || !strings.Contains(err.Error(), "x.lab:3:8") {
@@ -118,14 +136,16 @@ func TestParseReportsEveryBadLine(t *testing.T) {
 // names its file, line and column.
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
-	for _, s := range []string{"expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h", "expect capture @h:$(x y) icmp within 1s while ps $(z)", "run $(a \"b\" 'c')"} {
+	for _, s := range []string{"expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h", "expect capture @h:$(x y) icmp within 1s while ps $(z)", "run $(a \"b\" 'c')", "expect output ps matches /a/zi", "expect output ps matches /a/\xff", "ps\r\nps " + strings.Repeat("y", MaxLineLen)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		s, err := Parse("f.lab", []byte(src))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "f.lab:") && !strings.HasPrefix(err.Error(), "read f.lab") {
-				t.Fatalf("error without a place: %v", err)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "f.lab:") || strings.Contains(line, "bufio") {
+					t.Fatalf("error line without a place: %q", line)
+				}
 			}
 			return
 		}
@@ -138,9 +158,14 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestRegexpSource(t *testing.T) {
-	for in, want := range map[string]string{"/a b/": "a b", "/^x$/m": "(?m)^x$", "/a/ims": "(?ims)a", "plain": "plain", "/a/x": "/a/x", "/": "/", "a/b/": "a/b/"} {
-		if got := regexpSource(in); got != want {
-			t.Errorf("regexpSource(%q) = %q, want %q", in, got, want)
+	for in, want := range map[string]string{"/a b/": "a b", "/^x$/m": "(?m)^x$", "/a/ims": "(?ims)a", "plain": "plain", "/": "/", "a/b/": "a/b/", "/usr": "/usr"} {
+		if got, err := regexpSource(in); err != nil || got != want {
+			t.Errorf("regexpSource(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{"/a/x": `unknown flag "x" after /a/: use i, m or s`, "/x/zz": `unknown flag "z" after /x/: use i, m or s`, "/a/iZ": `unknown flag "Z" after /a/: use i, m or s`, "/usr/bin": `unknown flag "b" after /usr/: use i, m or s`, "/a/\xffi": `unknown flag "\xff" after /a/: use i, m or s`} {
+		if got, err := regexpSource(in); err == nil || err.Error() != want {
+			t.Errorf("regexpSource(%q) = %q, %v; want the error %q", in, got, err, want)
 		}
 	}
 }

@@ -184,6 +184,29 @@ func TestCreateRejectsBadLimitsBeforeMakingAnything(t *testing.T) {
 	}
 }
 
+// TestKernelTakesTheLimitsAtTheirBounds shows that the ranges Validate allows are the
+// kernel's: both ends are written without error, one step past is refused.
+func TestKernelTakesTheLimitsAtTheirBounds(t *testing.T) {
+	g, _, _ := newGroup(t, Limits{CPUPeriod: MinCPUPeriod, CPUQuota: MaxCPUQuota, CPUShares: MaxCPUShares, Memory: MaxMemory, PidsLimit: MaxPids})
+	if err := g.Update(Limits{CPUPeriod: MaxCPUPeriod, CPUQuota: MinCPUQuota, CPUShares: MinCPUShares, Memory: MinMemory, PidsLimit: 1}); err != nil {
+		t.Fatalf("the lower bounds: %v", err)
+	}
+	if g.lo.mode == V2 {
+		return
+	}
+	for _, c := range []struct{ controller, file, value string }{
+		{"pids", "pids.max", strconv.Itoa(MaxPids + 1)},
+		{"cpu", "cpu.cfs_quota_us", strconv.FormatInt(MaxCPUQuota+1, 10)},
+		{"cpu", "cpu.cfs_quota_us", strconv.Itoa(MinCPUQuota - 1)},
+		{"cpu", "cpu.cfs_period_us", strconv.Itoa(MaxCPUPeriod + 1)},
+		{"cpu", "cpu.cfs_period_us", strconv.Itoa(MinCPUPeriod - 1)},
+	} {
+		if err := os.WriteFile(filepath.Join(g.lo.dir(c.controller, g.Path()), c.file), []byte(c.value), 0o644); err == nil {
+			t.Errorf("the kernel took %s %s: the range in Validate is narrower than the kernel's", c.file, c.value)
+		}
+	}
+}
+
 func requireLogged(t *testing.T, log interface {
 	Path() string
 }, line string) {

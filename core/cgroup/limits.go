@@ -8,7 +8,9 @@ package cgroup
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime"
+	"strings"
 )
 
 // Limits are the resource limits of one container, spelled as Docker's flags. The zero
@@ -34,60 +36,69 @@ type Limits struct {
 	PidsLimit int64 `json:",omitempty"`
 }
 
-// MinMemory is the smallest memory limit accepted: below it a process cannot even start
-// (Docker uses the same floor).
-const MinMemory = 6 << 20
+// The ranges a limit may take: what the kernel accepts, and Docker's floors where it
+// has them.
+const (
+	// MinMemory is the smallest memory limit accepted: below it a process cannot even
+	// start (Docker uses the same floor).
+	MinMemory = 6 << 20
+	// MaxMemory is the largest memory or memory+swap limit accepted, 1 PiB: more than
+	// any machine holds, and far from the kernel's own ceiling.
+	MaxMemory = 1 << 50
+	// MinCPUPeriod and MaxCPUPeriod bound the CFS period in µs (1 ms to 1 s).
+	MinCPUPeriod, MaxCPUPeriod = 1000, 1000000
+	// MinCPUQuota and MaxCPUQuota bound the CFS quota in µs: at least 1 ms, at most the
+	// kernel's max_cfs_runtime (2^44-1 µs, about 203 days).
+	MinCPUQuota, MaxCPUQuota = 1000, 1<<44 - 1
+	// MinCPUShares and MaxCPUShares bound the relative CPU weight.
+	MinCPUShares, MaxCPUShares = 2, 262144
+	// MaxPids is the largest pids.max the kernel takes (PID_MAX_LIMIT on 64-bit).
+	MaxPids = 4194304
+)
 
 // DefaultCPUPeriod is the CFS period used with CPUs when no period is given, in µs.
 const DefaultCPUPeriod = 100000
+
+// MinCPUs is the smallest --cpus: a quota of MinCPUQuota per DefaultCPUPeriod.
+const MinCPUs = float64(MinCPUQuota) / DefaultCPUPeriod
 
 // IsZero reports whether no limit is set.
 func (l Limits) IsZero() bool { return l == Limits{} }
 
 // Validate checks every limit before anything is made, and says in one line what is
-// wrong and what to use instead.
+// wrong and the range to use instead.
 func (l Limits) Validate() error {
-	ncpu := runtime.NumCPU()
-	if l.CPUs < 0 || math.IsNaN(l.CPUs) || math.IsInf(l.CPUs, 0) {
-		return fmt.Errorf("--cpus %v is invalid: give a positive number of CPUs, e.g. --cpus 0.5", l.CPUs)
-	}
-	if l.CPUs > float64(ncpu) {
-		return fmt.Errorf("--cpus %v is more than the %d CPUs of this machine: use a value from 0.01 to %d", l.CPUs, ncpu, ncpu)
-	}
-	if l.CPUs > 0 && l.CPUs*DefaultCPUPeriod < 1000 {
-		return fmt.Errorf("--cpus %v is too small: the least is 0.01 (a 1 ms quota per 100 ms)", l.CPUs)
+	if l.CPUs != 0 {
+		if err := checkCPUs(l.CPUs); err != nil {
+			return err
+		}
 	}
 	if l.CPUs > 0 && (l.CPUPeriod != 0 || l.CPUQuota != 0) {
 		return fmt.Errorf("--cpus cannot be combined with --cpu-period or --cpu-quota: use either --cpus or the period and quota")
 	}
-	if l.CPUPeriod != 0 && (l.CPUPeriod < 1000 || l.CPUPeriod > 1000000) {
-		return fmt.Errorf("--cpu-period %d is out of range: use 1000 to 1000000 microseconds", l.CPUPeriod)
+	if l.CPUPeriod != 0 && (l.CPUPeriod < MinCPUPeriod || l.CPUPeriod > MaxCPUPeriod) {
+		return fmt.Errorf("--cpu-period %d is out of range: use %d to %d microseconds", l.CPUPeriod, MinCPUPeriod, MaxCPUPeriod)
 	}
-	if l.CPUQuota != 0 && l.CPUQuota != -1 && l.CPUQuota < 1000 {
-		return fmt.Errorf("--cpu-quota %d is too small: use at least 1000 microseconds, or -1 for no quota", l.CPUQuota)
+	if l.CPUQuota != 0 && l.CPUQuota != -1 && (l.CPUQuota < MinCPUQuota || l.CPUQuota > MaxCPUQuota) {
+		return fmt.Errorf("--cpu-quota %d is out of range: use %d to %d microseconds, or -1 for no quota", l.CPUQuota, MinCPUQuota, int64(MaxCPUQuota))
 	}
-	if l.CPUShares != 0 && (l.CPUShares < 2 || l.CPUShares > 262144) {
-		return fmt.Errorf("--cpu-shares %d is out of range: use 2 to 262144 (1024 is the default weight)", l.CPUShares)
+	if l.CPUShares != 0 && (l.CPUShares < MinCPUShares || l.CPUShares > MaxCPUShares) {
+		return fmt.Errorf("--cpu-shares %d is out of range: use %d to %d (1024 is the default weight)", l.CPUShares, MinCPUShares, MaxCPUShares)
 	}
 	if l.CpusetCpus != "" {
-		cpus, err := ParseCpuset(l.CpusetCpus)
-		if err != nil {
-			return fmt.Errorf("--cpuset-cpus: %w", err)
-		}
-		for _, c := range cpus {
-			if c >= ncpu {
-				return fmt.Errorf("--cpuset-cpus %q names CPU %d, which this machine does not have: use CPUs 0 to %d", l.CpusetCpus, c, ncpu-1)
-			}
+		if err := checkCpuset(l.CpusetCpus); err != nil {
+			return err
 		}
 	}
-	if l.Memory < 0 {
-		return fmt.Errorf("--memory %d is invalid: give a size such as 64m or 1g", l.Memory)
+	if l.Memory != 0 {
+		if err := checkMemory("--memory", l.Memory); err != nil {
+			return err
+		}
 	}
-	if l.Memory > 0 && l.Memory < MinMemory {
-		return fmt.Errorf("--memory %s is below what a process needs: use at least 6m", FormatBytes(uint64(l.Memory)))
-	}
-	if l.MemorySwap < -1 {
-		return fmt.Errorf("--memory-swap %d is invalid: give a size such as 128m, or -1 for unlimited swap", l.MemorySwap)
+	if l.MemorySwap != 0 && l.MemorySwap != -1 {
+		if err := checkMemory("--memory-swap", l.MemorySwap); err != nil {
+			return err
+		}
 	}
 	if l.MemorySwap > 0 && l.Memory == 0 {
 		return fmt.Errorf("--memory-swap needs --memory: give both, e.g. --memory 64m --memory-swap 128m")
@@ -95,10 +106,79 @@ func (l Limits) Validate() error {
 	if l.MemorySwap > 0 && l.MemorySwap < l.Memory {
 		return fmt.Errorf("--memory-swap %s is below --memory %s: it counts memory plus swap, so make it at least as large", FormatBytes(uint64(l.MemorySwap)), FormatBytes(uint64(l.Memory)))
 	}
-	if l.PidsLimit < -1 {
-		return fmt.Errorf("--pids-limit %d is invalid: give a positive number of tasks, or -1 for no limit", l.PidsLimit)
+	if l.PidsLimit != 0 && l.PidsLimit != -1 && (l.PidsLimit < 1 || l.PidsLimit > MaxPids) {
+		return fmt.Errorf("--pids-limit %d is out of range: use 1 to %d, or -1 for no limit", l.PidsLimit, MaxPids)
 	}
 	return nil
+}
+
+// checkCPUs checks a --cpus value against the CPUs this process may run on.
+func checkCPUs(cpus float64) error {
+	ncpu := runtime.NumCPU()
+	switch {
+	case cpus > float64(ncpu):
+		return fmt.Errorf("--cpus %v is more than the %d CPUs of this machine: use %v to %d", cpus, ncpu, MinCPUs, ncpu)
+	case cpus >= MinCPUs:
+		return nil
+	case cpus > 0:
+		return fmt.Errorf("--cpus %v is too small: use %v (a 1 ms quota per 100 ms) to %d", cpus, MinCPUs, ncpu)
+	}
+	return fmt.Errorf("--cpus %v is out of range: use %v to %d CPUs, e.g. --cpus 0.5", cpus, MinCPUs, ncpu)
+}
+
+// checkCpuset checks that a --cpuset-cpus list names only CPUs the machine has online.
+func checkCpuset(list string) error {
+	cpus, err := ParseCpuset(list)
+	if err != nil {
+		return fmt.Errorf("--cpuset-cpus: %w", err)
+	}
+	online, have := onlineCPUs()
+	for _, c := range cpus {
+		if !have[c] {
+			return fmt.Errorf("--cpuset-cpus %q names CPU %d, which this machine does not have: use CPUs %s", list, c, online)
+		}
+	}
+	return nil
+}
+
+// onlineCPUs returns the machine's online CPUs as the kernel lists them ("0-3") and
+// as a set; without /sys, the CPUs this process may use stand in.
+func onlineCPUs() (string, map[int]bool) {
+	have := map[int]bool{}
+	if b, err := os.ReadFile("/sys/devices/system/cpu/online"); err == nil {
+		if cpus, err := ParseCpuset(string(b)); err == nil {
+			for _, c := range cpus {
+				have[c] = true
+			}
+			return strings.TrimSpace(string(b)), have
+		}
+	}
+	n := runtime.NumCPU()
+	for c := 0; c < n; c++ {
+		have[c] = true
+	}
+	return fmt.Sprintf("0-%d", n-1), have
+}
+
+// checkMemory checks a memory or memory+swap size in bytes.
+func checkMemory(flag string, b int64) error {
+	switch {
+	case b < 0:
+		return fmt.Errorf("%s %d is out of range: use %s to %s", flag, b, memoryText(MinMemory), memoryText(MaxMemory))
+	case b < MinMemory:
+		return fmt.Errorf("%s %s is below what a process needs: use %s to %s", flag, FormatBytes(uint64(b)), memoryText(MinMemory), memoryText(MaxMemory))
+	case b > MaxMemory:
+		return fmt.Errorf("%s %s is more than any machine has: use %s to %s", flag, FormatBytes(uint64(b)), memoryText(MinMemory), memoryText(MaxMemory))
+	}
+	return nil
+}
+
+// memoryText writes a size of whole mebibytes or tebibytes as a flag value: 6m, 1024t.
+func memoryText(b int64) string {
+	if b >= 1<<40 && b%(1<<40) == 0 {
+		return fmt.Sprintf("%dt", b>>40)
+	}
+	return fmt.Sprintf("%dm", b>>20)
 }
 
 // quota returns the CFS quota and period the limits ask for; ok is false when neither

@@ -1,6 +1,7 @@
 package cgroup
 
 import (
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -30,6 +31,16 @@ func TestValidateRejectsBadInput(t *testing.T) {
 		{Limits{Memory: 64 << 20, MemorySwap: 32 << 20}, "below --memory"},
 		{Limits{MemorySwap: -2}, "--memory-swap"},
 		{Limits{PidsLimit: -2}, "--pids-limit"},
+		{Limits{PidsLimit: 4294967296}, "--pids-limit 4294967296 is out of range: use 1 to 4194304, or -1 for no limit"},
+		{Limits{PidsLimit: MaxPids + 1}, "--pids-limit 4194305 is out of range"},
+		{Limits{CPUQuota: MaxCPUQuota + 1}, "--cpu-quota 17592186044416 is out of range: use 1000 to 17592186044415 microseconds, or -1 for no quota"},
+		{Limits{CPUQuota: -2}, "--cpu-quota -2 is out of range"},
+		{Limits{CPUPeriod: MaxCPUPeriod + 1}, "--cpu-period 1000001 is out of range: use 1000 to 1000000 microseconds"},
+		{Limits{CPUShares: MaxCPUShares + 1}, "--cpu-shares 262145 is out of range: use 2 to 262144"},
+		{Limits{CPUs: math.NaN()}, "--cpus NaN is out of range: use 0.01 to " + strconv.Itoa(ncpu)},
+		{Limits{Memory: MaxMemory + 1}, "--memory 1PiB is more than any machine has: use 6m to 1024t"},
+		{Limits{Memory: 64 << 20, MemorySwap: MaxMemory * 2}, "--memory-swap 2PiB is more than any machine has: use 6m to 1024t"},
+		{Limits{Memory: 1 << 20}, "--memory 1MiB is below what a process needs: use 6m to 1024t"},
 	} {
 		err := c.l.Validate()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -54,6 +65,15 @@ func TestValidateAccepts(t *testing.T) {
 		{Memory: 64 << 20, MemorySwap: 64 << 20},
 		{PidsLimit: -1},
 		{PidsLimit: 10},
+		{PidsLimit: MaxPids},
+		{CPUQuota: MinCPUQuota},
+		{CPUQuota: MaxCPUQuota},
+		{CPUPeriod: MinCPUPeriod, CPUQuota: MaxCPUQuota},
+		{CPUPeriod: MaxCPUPeriod},
+		{CPUShares: MinCPUShares},
+		{CPUShares: MaxCPUShares},
+		{CPUs: MinCPUs},
+		{Memory: MaxMemory, MemorySwap: MaxMemory},
 	} {
 		if err := l.Validate(); err != nil {
 			t.Errorf("Validate(%+v) = %v", l, err)
@@ -141,6 +161,41 @@ func FuzzParseCpuset(f *testing.F) {
 		for i, c := range cpus {
 			if c < 0 || c >= maxCPU || i > 0 && c <= cpus[i-1] {
 				t.Fatalf("ParseCpuset(%q) = %v: not sorted, unique and in range", s, cpus)
+			}
+		}
+	})
+}
+
+// FuzzValidate checks that Validate never panics, answers in one line that names a
+// flag, and lets through only limits inside the kernel's ranges.
+func FuzzValidate(f *testing.F) {
+	f.Add(0.5, uint64(0), int64(0), uint64(512), "0", int64(64<<20), int64(-1), int64(10))
+	f.Add(0.0, uint64(1000), int64(17592186044415), uint64(262144), "", int64(MaxMemory), int64(MaxMemory), int64(4194304))
+	f.Add(math.Inf(1), uint64(999), int64(-2), uint64(1), "0-9999", int64(-5), int64(-2), int64(4294967296))
+	f.Add(math.NaN(), uint64(1<<63), int64(math.MinInt64), uint64(1<<63), "1-0", int64(math.MaxInt64), int64(math.MinInt64), int64(math.MaxInt64))
+	f.Fuzz(func(t *testing.T, cpus float64, period uint64, quota int64, shares uint64, cpuset string, mem, swap, pids int64) {
+		l := Limits{CPUs: cpus, CPUPeriod: period, CPUQuota: quota, CPUShares: shares, CpusetCpus: cpuset, Memory: mem, MemorySwap: swap, PidsLimit: pids}
+		err := l.Validate()
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "--") {
+				t.Fatalf("Validate(%+v) = %q: want one line that starts with the flag", l, msg)
+			}
+			return
+		}
+		in := func(v, lo, hi int64) bool { return v == 0 || v >= lo && v <= hi }
+		switch {
+		case l.CPUs != 0 && !(l.CPUs >= MinCPUs && l.CPUs <= float64(runtime.NumCPU())),
+			!in(int64(min(l.CPUPeriod, math.MaxInt64)), MinCPUPeriod, MaxCPUPeriod),
+			l.CPUQuota != -1 && !in(l.CPUQuota, MinCPUQuota, MaxCPUQuota),
+			!in(int64(min(l.CPUShares, math.MaxInt64)), MinCPUShares, MaxCPUShares),
+			!in(l.Memory, MinMemory, MaxMemory),
+			l.MemorySwap != -1 && !in(l.MemorySwap, MinMemory, MaxMemory),
+			l.PidsLimit != -1 && !in(l.PidsLimit, 1, MaxPids):
+			t.Fatalf("Validate accepted %+v, outside the kernel's ranges", l)
+		}
+		for _, w := range writes(V1, l, Limits{}) {
+			if strings.HasPrefix(w.Value, "-") && w.Value != "-1" {
+				t.Fatalf("Validate accepted %+v, which writes %s %s", l, w.File, w.Value)
 			}
 		}
 	})

@@ -40,8 +40,8 @@ func ParseMemory(s string) (int64, error) {
 		return 0, fmt.Errorf("memory size %q is not a number with a unit: use e.g. 512m or 1g", s)
 	}
 	b := v * mult
-	if b >= math.MaxInt64/2 {
-		return 0, fmt.Errorf("memory size %q is too large", s)
+	if b > MaxMemory {
+		return 0, fmt.Errorf("memory size %q is more than any machine has: use at most %s", s, memoryText(MaxMemory))
 	}
 	return int64(b), nil
 }
