@@ -1,8 +1,13 @@
 package core
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"sort"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,4 +67,104 @@ func BenchmarkExec(b *testing.B) {
 	mustWB(b, "run", "-d", "--name", "bench", "busybox", "sleep", "100000")
 	b.ResetTimer()
 	measure(b, "exec", "bench", "true")
+}
+
+// BenchmarkRunDetached250 starts 250 detached containers on host1's bridge one after
+// another, as whole processes, and reports the total and how much slower the last ten
+// were than the first ten.
+func BenchmarkRunDetached250(b *testing.B) {
+	benchLab(b)
+	bin := testutil.Binary(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		times := make([]time.Duration, 0, 250)
+		start := time.Now()
+		for j := 0; j < 250; j++ {
+			t0 := time.Now()
+			if out, err := exec.Command(bin, "run", "-d", "busybox", "sleep", "100000").CombinedOutput(); err != nil {
+				b.Fatalf("run -d number %d: %v: %s", j, err, out)
+			}
+			times = append(times, time.Since(t0))
+		}
+		total := time.Since(start)
+		var first, last time.Duration
+		for j := 0; j < 10; j++ {
+			first += times[j]
+			last += times[len(times)-1-j]
+		}
+		b.ReportMetric(total.Seconds(), "total-s")
+		b.ReportMetric(float64(last)/float64(first), "last10/first10")
+		b.StopTimer()
+		mustWB(b, "reset", "--keep-images")
+		mustWB(b, "run", "--rm", "busybox", "true")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkIdleContainerMemory starts 50 detached `sleep` containers and reports what
+// each costs in the machine's used memory (MemTotal - MemAvailable, after dropping
+// the page cache so that only what the containers hold counts), with the monitor's
+// resident size.
+func BenchmarkIdleContainerMemory(b *testing.B) {
+	benchLab(b)
+	for i := 0; i < b.N; i++ {
+		dropCaches(b)
+		before := usedMemory(b)
+		for j := 0; j < 50; j++ {
+			mustWB(b, "run", "-d", "busybox", "sleep", "100000")
+		}
+		time.Sleep(time.Second)
+		dropCaches(b)
+		after := usedMemory(b)
+		b.ReportMetric(float64(after-before)/50/1024, "KiB/container")
+		c := psJSON(b)[0]
+		if rss, err := residentKiB(c.MonitorPid); err == nil {
+			b.ReportMetric(float64(rss), "monitor-RSS-KiB")
+		}
+		b.StopTimer()
+		mustWB(b, "reset", "--keep-images")
+		mustWB(b, "run", "--rm", "busybox", "true")
+		b.StartTimer()
+	}
+}
+
+// usedMemory is the machine's MemTotal minus MemAvailable, in bytes.
+func usedMemory(b *testing.B) int64 {
+	b.Helper()
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fields := map[string]int64{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 {
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			fields[strings.TrimSuffix(f[0], ":")] = n * 1024
+		}
+	}
+	return fields["MemTotal"] - fields["MemAvailable"]
+}
+
+// dropCaches writes back and drops the page cache and the reclaimable slabs.
+func dropCaches(b *testing.B) {
+	b.Helper()
+	syscall.Sync()
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// residentKiB is a process's resident set size.
+func residentKiB(pid int) (int64, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		}
+	}
+	return 0, errors.New("no VmRSS")
 }

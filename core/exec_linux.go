@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
@@ -87,16 +88,26 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 		}
 	}
 	defer closeAll(stdioFiles[:])
+	// The container may end at any moment (rm -f): then that is the one thing to say.
+	// Its PID 1 gone, its namespaces cannot be joined (ESRCH); ending, its PID
+	// namespace takes no new process (ENOMEM) and it is gone a moment later.
+	gone := func(err error) error {
+		if errors.Is(err, unix.ESRCH) || !alive(c.Pid, c.PidStart) ||
+			errors.Is(err, unix.ENOMEM) && waitGone(c.Pid, c.PidStart, time.Second) {
+			return notRunning
+		}
+		return err
+	}
 	pr, err := e.containerProcess(&run, root, spec.Args, cwd, stdioFiles)
 	if err != nil {
 		closeAll(mine[:])
-		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
+		return nil, gone(fmt.Errorf("exec in %s: %w", c.Name, err))
 	}
 	p := launch.New()
 	var opts launch.Options
 	if err := joinCgroup(e, &c, p, &opts); err != nil {
 		closeAll(mine[:])
-		return nil, err
+		return nil, gone(err)
 	}
 	nstypes := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP)
 	text := "nsenter --target " + strconv.Itoa(c.Pid) + " --mount --uts --ipc --net --cgroup --pid"
@@ -130,8 +141,14 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 			x.tty.Close()
 		}
 		var le *launch.Error
-		if errors.As(err, &le) {
+		if errors.As(err, &le) && le.Exec {
 			return nil, &StartError{Code: le.Code(), Msg: fmt.Sprintf("exec in %s: %v", c.Name, le)}
+		}
+		if err = gone(err); err == notRunning {
+			return nil, err
+		}
+		if errors.As(err, &le) {
+			return nil, &StartError{Code: 126, Msg: fmt.Sprintf("exec in %s: %v", c.Name, le)}
 		}
 		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
 	}

@@ -74,6 +74,9 @@ func (e *Error) Error() string {
 	return e.Step + ": " + e.Err.Error()
 }
 
+// Unwrap is the system's error, for errors.Is.
+func (e *Error) Unwrap() error { return e.Err }
+
 // Code is the exit status Docker gives this failure: 127 for a command that is not
 // there, 126 for one that cannot be run, 125 for a set-up that failed.
 func (e *Error) Code() int {
