@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Ref is an image reference split into its parts, normalised the way docker does:
@@ -23,12 +24,19 @@ type Ref struct {
 // DefaultRegistry is the registry of a reference that names none.
 const DefaultRegistry = "docker.io"
 
+// The reference grammar, compiled when first used: a command that names no image
+// does not pay for it at start-up.
 var (
-	repoComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	tagPattern    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	digestPattern = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
-	hostPattern   = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]{1,5})?$`)
+	repoComponent = lazyRegexp(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
+	tagPattern    = lazyRegexp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	digestPattern = lazyRegexp(`^sha256:[a-f0-9]{64}$`)
+	hostPattern   = lazyRegexp(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]{1,5})?$`)
 )
+
+// lazyRegexp compiles expr on its first use.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // ParseRef parses "[REGISTRY/]REPOSITORY[:TAG][@DIGEST]", or says what is wrong.
 func ParseRef(s string) (Ref, error) {
@@ -46,20 +54,20 @@ func ParseRef(s string) (Ref, error) {
 	if i := strings.IndexByte(rest, '@'); i >= 0 {
 		r.Digest = rest[i+1:]
 		rest = rest[:i]
-		if !digestPattern.MatchString(r.Digest) {
+		if !digestPattern().MatchString(r.Digest) {
 			return bad("the digest must be sha256: and 64 lower-case hex digits")
 		}
 	}
 	if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.Contains(rest[i+1:], "/") {
 		r.Tag = rest[i+1:]
 		rest = rest[:i]
-		if !tagPattern.MatchString(r.Tag) {
+		if !tagPattern().MatchString(r.Tag) {
 			return bad("the tag may hold letters, digits, '_', '.' and '-', up to 128, not starting with '.' or '-'")
 		}
 	}
 	first, remainder, hasSlash := strings.Cut(rest, "/")
 	if hasSlash && (strings.ContainsAny(first, ".:") || first == "localhost" || strings.HasPrefix(first, "[")) {
-		if !hostPattern.MatchString(first) {
+		if !hostPattern().MatchString(first) {
 			return bad("the registry host " + first + " is not a valid host[:port]")
 		}
 		r.Registry = first
@@ -74,7 +82,7 @@ func ParseRef(s string) (Ref, error) {
 		return bad("it names no repository")
 	}
 	for _, c := range strings.Split(rest, "/") {
-		if !repoComponent.MatchString(c) {
+		if !repoComponent().MatchString(c) {
 			return bad("repository part " + fmt.Sprintf("%q", c) + " must be lower-case letters and digits, joined by '.', '_', '__' or '-'")
 		}
 	}
