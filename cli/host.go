@@ -19,12 +19,33 @@ import (
 
 func init() { register(newHostCmd) }
 
-// labManager checks for root, then opens the network manager as openManager does.
+// labManager checks for root, then opens the network manager as openManager does; the
+// function it returns also prints the warnings the manager met (leftovers of commands
+// that died which it could not remove) on stderr, one line each.
 func labManager(cmd *cobra.Command) (*network.Manager, func(), error) {
 	if err := needRoot(cmd); err != nil {
 		return nil, nil, err
 	}
-	return openManager()
+	m, unlock, err := openManager()
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, func() {
+		printWarnings(cmd, m)
+		unlock()
+	}, nil
+}
+
+// printWarnings prints the warnings the manager met since they were last printed.
+func printWarnings(cmd *cobra.Command, m *network.Manager) {
+	for _, w := range m.Warnings() {
+		warn(cmd, w)
+	}
+}
+
+// warn prints a problem that does not stop the command on stderr, as one line.
+func warn(cmd *cobra.Command, problem string) {
+	fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+oneLine(problem))
 }
 
 // openManager takes the state lock and opens the network manager of the current
@@ -41,18 +62,19 @@ func openManager() (*network.Manager, func(), error) {
 	return network.New(inst, cmdlog.Open(inst.CommandLogPath())), unlock, nil
 }
 
-// openLab checks for root, takes the state lock and makes what is missing of the
-// default lab; the caller releases the lock with the function it returns.
+// openLab is labManager for the listings: it also makes what is missing of the default
+// lab, and a lab it cannot make is only a warning, so that they list what there is.
 func openLab(cmd *cobra.Command) (*network.Manager, func(), error) {
-	m, unlock, err := labManager(cmd)
+	m, done, err := labManager(cmd)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := m.EnsureLab(cmd.Context()); err != nil {
-		unlock()
-		return nil, nil, err
+	err = m.EnsureLab(cmd.Context())
+	printWarnings(cmd, m)
+	if err != nil {
+		warn(cmd, err.Error())
 	}
-	return m, unlock, nil
+	return m, done, nil
 }
 
 func newHostCmd() *cobra.Command {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"workbench/nsutil"
 )
@@ -89,13 +90,25 @@ func (m *Manager) applyRules(nsPath string, rules []rule) error {
 		}
 		b.WriteString("COMMIT\n")
 	}
-	cmd := exec.Command("iptables-restore", "--noflush", "-w")
-	cmd.Stdin = strings.NewReader(b.String())
-	if out, err := nsutil.Output(nsPath, cmd); err != nil {
-		return fmt.Errorf("iptables-restore in %s: %w %s", nsPath, err, strings.TrimSpace(string(out)))
+	if err := restore(nsPath, b.String()); err != nil {
+		return err
 	}
 	for _, r := range rules {
 		m.log.AddArgs(inNsArgs(nsPath, r.command()...)...)
+	}
+	return nil
+}
+
+// restore feeds iptables-restore --noflush in the namespace at nsPath. The command dies
+// with the workbench (Pdeathsig), so that the batch of a command that was killed does
+// not land after the next command has cleaned up: it commits in one transaction, whole
+// or not at all, before the workbench dies or never.
+func restore(nsPath, input string) error {
+	cmd := exec.Command("iptables-restore", "--noflush", "-w")
+	cmd.Stdin = strings.NewReader(input)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if out, err := nsutil.Output(nsPath, cmd); err != nil {
+		return fmt.Errorf("iptables-restore in %s: %w %s", nsPath, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -157,31 +156,6 @@ func floodEntry(vx netlink.Link, peer *Host) *netlink.Neigh {
 		Flags: netlink.NTF_SELF, IP: net.ParseIP(lanIP(peer.Index)), HardwareAddr: make(net.HardwareAddr, 6)}
 }
 
-// extendCrossHost gives a newly added host its part of every cross-host network and
-// joins it to the parts on the other hosts.
-func (m *Manager) extendCrossHost(ctx context.Context, s *labState, host *Host) error {
-	done := map[string]bool{}
-	for _, first := range append([]*Network(nil), s.Networks...) {
-		if first.CrossHost == "" || done[first.Name] {
-			continue
-		}
-		done[first.Name] = true
-		part := crossHostPart(first, host)
-		if _, err := m.createNetwork(ctx, s, NetworkOptions{}, part); err != nil {
-			return err
-		}
-		if err := m.join(s, part); err != nil {
-			return err
-		}
-		for p := range peers(s, part) {
-			if err := m.withNs(p.Host, func(h *nsHandle) error { return m.linkPeer(h, s, p, part, host) }); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // crossHostPart is a host's part of the cross-host network like: its /24 slice of the
 // cluster range (10.10.INDEX.0/24), the bridge taking the slice's first address.
 func crossHostPart(like *Network, h *Host) *Network {
@@ -232,9 +206,9 @@ func (m *Manager) bridgePort(h *nsHandle, path string, n *Network, l netlink.Lin
 
 // unjoin removes this host's routes and tunnels of a cross-host network, and the other
 // hosts' routes and tunnels to it.
-func (m *Manager) unjoin(s *labState, n *Network) error {
+func (m *Manager) unjoin(s *labState, n *Network) {
 	if n.CrossHost == "" {
-		return nil
+		return
 	}
 	for p, ph := range peers(s, n) {
 		_ = m.withNs(n.Host, func(h *nsHandle) error { m.unlinkPeer(h, n, p, ph); return nil })
@@ -243,7 +217,6 @@ func (m *Manager) unjoin(s *labState, n *Network) error {
 	if n.CrossHost == CrossHostVXLAN {
 		m.deleteLink(m.hostPath(n.Host), vxlanName(n))
 	}
-	return nil
 }
 
 // ipNet converts a prefix for netlink.

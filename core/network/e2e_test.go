@@ -9,20 +9,22 @@ import (
 	"testing"
 	"time"
 
+	"workbench/instance"
 	"workbench/testutil"
 )
 
 // binaryLab runs the workbench binary on a fresh instance, reset when the test ends.
 type binaryLab struct {
-	t   *testing.T
-	bin string
+	t    *testing.T
+	bin  string
+	inst instance.Instance
 }
 
 func newBinaryLab(t *testing.T) *binaryLab {
 	testutil.RequireRoot(t)
 	testutil.KeepMachineNetwork(t)
 	inst := testutil.NewInstance(t)
-	l := &binaryLab{t: t, bin: testutil.Binary(t)}
+	l := &binaryLab{t: t, bin: testutil.Binary(t), inst: inst}
 	before := testutil.Leftovers()
 	t.Cleanup(func() {
 		if out, code := l.run("reset"); code != 0 {

@@ -3,12 +3,8 @@ package network
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-
-	"workbench/nsutil"
 )
 
 // AddHost makes a new lab host on the LAN with its default bridge network (making the
@@ -20,15 +16,15 @@ func (m *Manager) AddHost(ctx context.Context, name string) (Host, error) {
 	if name == RealHost || name == lanNetns {
 		return Host{}, fmt.Errorf("host name %q is reserved: pick another name, e.g. host2", name)
 	}
-	if err := m.EnsureLab(ctx); err != nil {
-		return Host{}, err
-	}
 	s, err := m.load()
 	if err != nil {
 		return Host{}, err
 	}
-	if s.host(name) != nil {
-		return Host{}, fmt.Errorf("host %s already exists: see `workbench host ls`", name)
+	if err := m.ensureLab(ctx, s); err != nil {
+		return Host{}, err
+	}
+	if h := s.host(name); h != nil {
+		return Host{}, hostExists(h)
 	}
 	if err := m.addHost(ctx, s, name); err != nil {
 		return Host{}, err
@@ -36,20 +32,26 @@ func (m *Manager) AddHost(ctx context.Context, name string) (Host, error) {
 	return *s.host(name), nil
 }
 
+// hostExists is the error for a host that is already recorded.
+func hostExists(h *Host) error {
+	if h.Pending {
+		return fmt.Errorf("host %s is left half made by a command that died and could not be removed (see the warning): `workbench reset` starts over", h.Name)
+	}
+	return fmt.Errorf("host %s already exists: see `workbench host ls`", h.Name)
+}
+
 // ensureHost returns a known host, making the machine's own ("real") on first use.
 func (m *Manager) ensureHost(ctx context.Context, s *labState, name string) (*Host, error) {
 	if name == "" {
 		name = DefaultHost
 	}
-	if h := s.host(name); h != nil {
+	h := s.host(name)
+	switch {
+	case h != nil && h.Pending:
+		return nil, hostExists(h)
+	case h != nil:
 		return h, nil
-	}
-	if name == RealHost || name == DefaultHost || name == OutsideHost {
-		if name != RealHost {
-			if err := m.ensureLAN(); err != nil {
-				return nil, err
-			}
-		}
+	case name == RealHost || name == DefaultHost || name == OutsideHost:
 		if err := m.addHost(ctx, s, name); err != nil {
 			return nil, err
 		}
@@ -81,82 +83,114 @@ func hostIndex(s *labState, name string) (int, error) {
 	return 0, fmt.Errorf("the LAN is full (%d hosts): remove one with `workbench host rm NAME`", outsideIndex-1)
 }
 
-// addHost makes a host's namespace, uplink, forwarding, chains and default network,
-// and records it; on failure the namespace goes, and everything inside with it.
+// addHost records a host with its default network and its parts of the cross-host
+// networks as pending, makes them, and records them whole. A failure removes what was
+// made; a kill leaves the pending records for the next command to remove.
 func (m *Manager) addHost(ctx context.Context, s *labState, name string) error {
 	index, err := hostIndex(s, name)
 	if err != nil {
 		return err
 	}
-	h := &Host{Name: name, Index: index, Peer: name == OutsideHost}
-	path := m.hostPath(name)
+	h := &Host{Name: name, Index: index, Peer: name == OutsideHost, Pending: true}
 	if name != RealHost {
 		h.LANAddr = lanAddr(index)
-		nsName := m.inst.HostNetnsName(name)
-		if exists(path) {
-			m.dropNetns(nsName)
+	}
+	s.Hosts = append(s.Hosts, h)
+	nets, err := planHostNetworks(s, h)
+	if err != nil {
+		s.Hosts = s.Hosts[:len(s.Hosts)-1]
+		return err
+	}
+	s.Networks = append(s.Networks, nets...)
+	if err := m.save(s); err != nil {
+		return err
+	}
+	if err := m.makeHost(ctx, s, h, nets); err != nil {
+		if rerr := m.removeHost(s, h); rerr != nil {
+			err = fmt.Errorf("%w (and removing what was made of it: %v)", err, rerr)
 		}
-		if err := addNamedNetns(nsName); err != nil {
-			return err
+		if serr := m.save(s); serr != nil {
+			err = fmt.Errorf("%w (and %v)", err, serr)
 		}
-		m.log.AddArgs("ip", "netns", "add", nsName)
-		if err := m.setupHost(path, h); err != nil {
-			m.dropNetns(nsName)
-			return fmt.Errorf("make host %s: %w", name, err)
+		return err
+	}
+	settle(false, h, nets)
+	return m.save(s)
+}
+
+// planHostNetworks plans a new host's networks as pending: its default bridge network
+// (unless it is `outside`), and its part of each cross-host network of the lab hosts.
+func planHostNetworks(s *labState, h *Host) ([]*Network, error) {
+	if h.Peer {
+		return nil, nil
+	}
+	n, err := planNetwork(s, NetworkOptions{Host: h.Name, Name: DefaultNetwork})
+	if err != nil {
+		return nil, err
+	}
+	nets := []*Network{n}
+	if h.Name != RealHost {
+		done := map[string]bool{}
+		for _, first := range s.Networks {
+			if first.CrossHost != "" && !first.Pending && !done[first.Name] {
+				done[first.Name] = true
+				nets = append(nets, crossHostPart(first, h))
+			}
 		}
-	} else {
+	}
+	settle(true, nil, nets)
+	return nets, nil
+}
+
+// makeHost makes a recorded host: its namespace, uplink, forwarding and chains (only
+// forwarding and chains for the machine's own), then its networks, joining its parts
+// of cross-host networks to the other hosts' parts.
+func (m *Manager) makeHost(ctx context.Context, s *labState, h *Host, nets []*Network) error {
+	path := m.hostPath(h.Name)
+	if h.Name == RealHost {
 		if err := m.applyRules(path, hostChains(false)); err != nil {
 			return fmt.Errorf("prepare the machine's iptables: %w", err)
 		}
 		if err := m.sysctl(path, "net.ipv4.ip_forward", "1"); err != nil {
 			return err
 		}
+	} else {
+		if err := m.ensureLAN(); err != nil {
+			return err
+		}
+		// What no record owns under this name (its namespace and uplink) goes first.
+		nsName := m.inst.HostNetnsName(h.Name)
+		m.deleteLink(m.lanPath(), h.Name)
+		if err := m.removeNetns(nsName); err != nil {
+			return err
+		}
+		if err := addNamedNetns(nsName); err != nil {
+			return err
+		}
+		m.log.AddArgs("ip", "netns", "add", nsName)
+		if err := m.setupHost(path, h); err != nil {
+			return fmt.Errorf("make host %s: %w", h.Name, err)
+		}
 	}
-	s.Hosts = append(s.Hosts, h)
-	if !h.Peer {
-		if _, err := m.createNetwork(ctx, s, NetworkOptions{Host: name, Name: DefaultNetwork}, nil); err != nil {
-			s.Hosts = s.Hosts[:len(s.Hosts)-1]
-			if name != RealHost {
-				m.dropNetns(m.inst.HostNetnsName(name))
-			} else {
-				_ = m.applyRules(path, undo(hostChains(false)))
+	for _, n := range nets {
+		if err := m.makeNetwork(n); err != nil {
+			return err
+		}
+	}
+	for _, n := range nets {
+		if n.CrossHost == "" {
+			continue
+		}
+		if err := m.join(s, n); err != nil {
+			return err
+		}
+		for p := range peers(s, n) {
+			if err := m.withNs(p.Host, func(ph *nsHandle) error { return m.linkPeer(ph, s, p, n, h) }); err != nil {
+				return err
 			}
-			return err
-		}
-		if err := m.extendCrossHost(ctx, s, h); err != nil {
-			m.forgetHost(s, name)
-			return err
 		}
 	}
-	return m.save(s)
-}
-
-// forgetHost undoes a host that could not be made whole: the other hosts' links to its
-// cross-host parts, its namespace, and its records.
-func (m *Manager) forgetHost(s *labState, name string) {
-	for _, n := range s.Networks {
-		if n.Host == name && n.CrossHost != "" {
-			_ = m.unjoin(s, n)
-		}
-	}
-	if name != RealHost {
-		m.dropNetns(m.inst.HostNetnsName(name))
-	}
-	var keep []*Network
-	for _, n := range s.Networks {
-		if n.Host != name {
-			keep = append(keep, n)
-		}
-	}
-	s.Networks = keep
-	var hosts []*Host
-	for _, x := range s.Hosts {
-		if x.Name != name {
-			hosts = append(hosts, x)
-		}
-	}
-	s.Hosts = hosts
-	os.RemoveAll(filepath.Join(m.stateDir(), "endpoints", name))
+	return nil
 }
 
 // setupHost prepares a fresh lab host namespace: lo, the uplink, forwarding, chains.
@@ -231,6 +265,9 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if err := m.reconcile(s); err != nil {
+		return err
+	}
 	h := s.host(name)
 	if h == nil {
 		return fmt.Errorf("unknown host %q: see `workbench host ls`", name)
@@ -238,27 +275,27 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 	if name == DefaultHost || name == OutsideHost {
 		return fmt.Errorf("host %s is part of the lab and cannot be removed: `workbench reset` removes the whole lab", name)
 	}
-	for _, n := range s.Networks {
-		if n.Host == name && len(n.Endpoints) > 0 {
+	nets := s.networksOn(name)
+	for _, n := range nets {
+		if len(n.Endpoints) > 0 {
 			return fmt.Errorf("host %s has containers on network %s: remove them first", name, n.Name)
 		}
-		if n.Host == name && !n.Default && n.CrossHost == "" {
+		if !n.Default && n.CrossHost == "" {
 			return fmt.Errorf("host %s carries network %s: remove it first with `workbench network rm %s`", name, n.Name, n.Name)
 		}
 	}
-	if name == RealHost {
-		if err := m.removeNetwork(s, s.network(name, DefaultNetwork)); err != nil {
-			return err
-		}
-		if err := m.applyRules(nsutil.MachinePath, undo(hostChains(false))); err != nil {
-			return err
-		}
+	settle(true, h, nets)
+	if err := m.save(s); err != nil {
+		return err
 	}
-	m.forgetHost(s, name)
+	if err := m.removeHost(s, h); err != nil {
+		_ = m.save(s)
+		return fmt.Errorf("remove host %s: %w (the next command tries again)", name, err)
+	}
 	return m.save(s)
 }
 
-// Hosts lists the lab's hosts.
+// Hosts lists the lab's hosts; half-made ones are left out.
 func (m *Manager) Hosts() ([]Host, error) {
 	s, err := m.load()
 	if err != nil {
@@ -266,7 +303,9 @@ func (m *Manager) Hosts() ([]Host, error) {
 	}
 	out := make([]Host, 0, len(s.Hosts))
 	for _, h := range s.Hosts {
-		out = append(out, *h)
+		if !h.Pending {
+			out = append(out, *h)
+		}
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 
 	"github.com/vishvananda/netlink"
 )
@@ -34,7 +35,9 @@ func lanAddr(index int) string { return fmt.Sprintf("198.51.100.%d/24", index) }
 func lanIP(index int) string { return fmt.Sprintf("198.51.100.%d", index) }
 
 // EnsureLab makes what is missing of the lab: the LAN, host1, the peer `outside` and
-// host1's default bridge network. It changes nothing that is already there.
+// host1's default bridge network. It first removes what commands that died left half
+// made or half removed (reconcile.go); what is whole it leaves alone. A leftover it
+// cannot remove is a warning (see Warnings) unless it is host1 or `outside`.
 func (m *Manager) EnsureLab(ctx context.Context) error {
 	s, err := m.load()
 	if err != nil {
@@ -45,12 +48,22 @@ func (m *Manager) EnsureLab(ctx context.Context) error {
 
 // ensureLab is EnsureLab on state already read.
 func (m *Manager) ensureLab(ctx context.Context, s *labState) error {
-	if err := m.ensureLAN(); err != nil {
+	if err := m.reconcile(s); err != nil {
 		return err
 	}
 	for _, name := range []string{OutsideHost, DefaultHost} {
-		if h := s.host(name); h != nil && exists(m.inst.HostNetnsPath(name)) {
+		h := s.host(name)
+		if h != nil && h.Pending {
+			return fmt.Errorf("the lab cannot be made while host %s is left half made (see the warning): `workbench reset` starts over", name)
+		}
+		if h != nil && exists(m.hostPath(name)) {
 			continue
+		}
+		if h != nil {
+			// Recorded whole, but its namespace is gone: made again from scratch.
+			if err := m.removeHost(s, h); err != nil {
+				return fmt.Errorf("make host %s again: %w", name, err)
+			}
 		}
 		if err := m.addHost(ctx, s, name); err != nil {
 			return err
@@ -59,49 +72,57 @@ func (m *Manager) ensureLab(ctx context.Context, s *labState) error {
 	return nil
 }
 
-// ensureLAN makes the LAN's namespace and bridge unless they exist.
+// ensureLAN makes what is missing of the LAN: its namespace (in place of anything at
+// its path that is not one, such as the empty file of a namespace whose making was
+// killed) and its bridge, up.
 func (m *Manager) ensureLAN() error {
 	path := m.lanPath()
-	if exists(path) {
-		return nil
+	h, err := openNs(path)
+	if err != nil {
+		name := m.inst.HostNetnsName(lanNetns)
+		if err := m.removeNetns(name); err != nil {
+			return err
+		}
+		if err := addNamedNetns(name); err != nil {
+			return err
+		}
+		m.log.AddArgs("ip", "netns", "add", name)
+		if h, err = openNs(path); err != nil {
+			return err
+		}
 	}
-	name := m.inst.HostNetnsName(lanNetns)
-	if err := addNamedNetns(name); err != nil {
-		return err
-	}
-	m.log.AddArgs("ip", "netns", "add", name)
-	err := func() error {
+	defer h.Close()
+	br, err := h.LinkByName(lanBridge)
+	if err != nil {
 		if err := m.ipv4Only(path); err != nil {
 			return err
 		}
-		h, err := openNs(path)
-		if err != nil {
-			return err
-		}
-		defer h.Close()
-		br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: lanBridge}}
+		br = &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: lanBridge}}
 		if err := h.LinkAdd(br); err != nil {
 			return fmt.Errorf("make the LAN bridge %s: %w", lanBridge, err)
 		}
 		m.logIP(path, "link", "add", lanBridge, "type", "bridge")
+	}
+	if br.Attrs().Flags&net.FlagUp == 0 {
 		if err := h.LinkSetUp(br); err != nil {
 			return fmt.Errorf("set %s up: %w", lanBridge, err)
 		}
 		m.logIP(path, "link", "set", lanBridge, "up")
-		return nil
-	}()
-	if err != nil {
-		m.dropNetns(name)
-		return err
 	}
 	return nil
 }
 
-// dropNetns removes a named namespace (and so every link inside it) and records it.
-func (m *Manager) dropNetns(name string) {
-	if err := deleteNamedNetns(name); err == nil {
-		m.log.AddArgs("ip", "netns", "delete", name)
+// removeNetns removes a named namespace (and so every link inside it) if it is there,
+// and records it.
+func (m *Manager) removeNetns(name string) error {
+	if !exists(filepath.Join(netnsDir, name)) {
+		return nil
 	}
+	if err := deleteNamedNetns(name); err != nil {
+		return err
+	}
+	m.log.AddArgs("ip", "netns", "delete", name)
+	return nil
 }
 
 func exists(path string) bool {

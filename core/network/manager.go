@@ -22,8 +22,9 @@ const DefaultHost = "host1"
 // Manager makes and removes the lab's hosts, networks, endpoints and port mappings of
 // one instance. Callers hold the instance lock around every changing call.
 type Manager struct {
-	inst instance.Instance
-	log  *cmdlog.Log
+	inst     instance.Instance
+	log      *cmdlog.Log
+	warnings []string
 }
 
 // New returns the manager of an instance's lab; log receives the equivalent commands.

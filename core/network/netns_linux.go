@@ -82,7 +82,7 @@ func deleteNamedNetns(name string) error {
 		return fmt.Errorf("unmount network namespace %s: %w", path, err)
 	}
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("remove %s: %w", path, err)
+		return err // it names the path
 	}
 	return nil
 }

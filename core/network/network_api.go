@@ -43,19 +43,25 @@ func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Net
 			return nil, err
 		}
 	}
-	if opts.Host != RealHost {
-		if err := m.EnsureLab(ctx); err != nil {
-			return nil, err
-		}
-	}
 	s, err := m.load()
 	if err != nil {
 		return nil, err
 	}
-	if len(s.networksNamed(opts.Name)) > 0 {
+	if opts.Host != RealHost {
+		err = m.ensureLab(ctx, s)
+	} else {
+		err = m.reconcile(s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if parts := s.networksNamed(opts.Name); len(parts) > 0 {
+		if parts[0].Pending {
+			return nil, fmt.Errorf("network %s is left half made by a command that died and could not be removed (see the warning): `workbench network rm %s` tries again", opts.Name, opts.Name)
+		}
 		return nil, fmt.Errorf("network %s already exists: see `workbench network ls`", opts.Name)
 	}
-	var made []*Network
+	var parts []*Network
 	if opts.CrossHost == "" {
 		if _, err := m.ensureHost(ctx, s, opts.Host); err != nil {
 			return nil, err
@@ -63,27 +69,73 @@ func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Net
 		if opts.Host == "" {
 			opts.Host = DefaultHost
 		}
-		n, err := m.createNetwork(ctx, s, opts, nil)
+		n, err := planNetwork(s, opts)
 		if err != nil {
 			return nil, err
 		}
-		made = append(made, n)
-	} else if made, err = m.createCrossHost(ctx, s, opts); err != nil {
+		parts = []*Network{n}
+	} else if parts, err = planCrossHost(s, opts); err != nil {
 		return nil, err
 	}
-	if err := m.save(s); err != nil {
+	if err := m.makeNetworks(s, parts); err != nil {
 		return nil, err
 	}
-	out := make([]Network, len(made))
-	for i, n := range made {
+	out := make([]Network, len(parts))
+	for i, n := range parts {
 		out[i] = *n
 	}
 	return out, nil
 }
 
-// createCrossHost makes a network's part on every lab host, each with its /24 slice of
-// the cluster range, and joins them; a failure removes every part.
-func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts NetworkOptions) ([]*Network, error) {
+// makeNetworks records the parts of a new network as pending, makes them (bridges and
+// rules, then the routes or tunnels between them) and records them whole. A failure
+// removes what was made; a kill leaves the pending records for the next command to
+// remove.
+func (m *Manager) makeNetworks(s *labState, parts []*Network) error {
+	for _, n := range parts {
+		if err := m.checkBridgeFree(n); err != nil {
+			return err
+		}
+	}
+	settle(true, nil, parts)
+	s.Networks = append(s.Networks, parts...)
+	if err := m.save(s); err != nil {
+		return err
+	}
+	err := func() error {
+		for _, n := range parts {
+			if err := m.makeNetwork(n); err != nil {
+				return err
+			}
+		}
+		for _, n := range parts {
+			if n.CrossHost != "" {
+				if err := m.join(s, n); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		for _, n := range parts {
+			if rerr := m.removeNetwork(s, n); rerr != nil {
+				err = fmt.Errorf("%w (and removing what was made of it: %v)", err, rerr)
+				break
+			}
+		}
+		if serr := m.save(s); serr != nil {
+			err = fmt.Errorf("%w (and %v)", err, serr)
+		}
+		return err
+	}
+	settle(false, nil, parts)
+	return m.save(s)
+}
+
+// planCrossHost plans a network's part on every lab host, each with its /24 slice of
+// the cluster range.
+func planCrossHost(s *labState, opts NetworkOptions) ([]*Network, error) {
 	if opts.Gateway != "" {
 		return nil, fmt.Errorf("--gateway does not apply with --crosshost: each host's bridge takes the first address of its slice")
 	}
@@ -105,33 +157,19 @@ func (m *Manager) createCrossHost(ctx context.Context, s *labState, opts Network
 			return nil, fmt.Errorf("subnet %s overlaps network %s (%s) on host %s: pick another subnet", cluster, other.Name, other.Subnet, other.Host)
 		}
 	}
-	var made []*Network
-	fail := func(err error) ([]*Network, error) {
-		for _, n := range made {
-			_ = m.removeNetwork(s, n)
-		}
-		return nil, err
-	}
+	var parts []*Network
 	for _, h := range s.Hosts {
-		if h.Peer || h.Name == RealHost {
+		if h.Peer || h.Name == RealHost || h.Pending {
 			continue
 		}
-		n := crossHostPart(&Network{Name: opts.Name, CrossHost: opts.CrossHost, Cluster: cluster.String()}, h)
-		if _, err := m.createNetwork(ctx, s, opts, n); err != nil {
-			return fail(err)
-		}
-		made = append(made, n)
+		parts = append(parts, crossHostPart(&Network{Name: opts.Name, CrossHost: opts.CrossHost, Cluster: cluster.String()}, h))
 	}
-	for _, n := range made {
-		if err := m.join(s, n); err != nil {
-			return fail(err)
-		}
-	}
-	return made, nil
+	return parts, nil
 }
 
 // RemoveNetwork removes a user network from every host it spans; refused while a
-// container is attached.
+// container is attached. A network left half made or half removed by a command that
+// died is removed too.
 func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 	s, err := m.loadAll()
 	if err != nil {
@@ -153,16 +191,24 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 	if len(users) > 0 {
 		return fmt.Errorf("network %s is in use by %s: disconnect or remove them first", name, strings.Join(users, ", "))
 	}
+	settle(true, nil, parts)
+	if err := m.save(s); err != nil {
+		return err
+	}
 	for _, n := range parts {
 		if err := m.removeNetwork(s, n); err != nil {
 			_ = m.save(s)
-			return err
+			return fmt.Errorf("%w (the next command tries again)", err)
 		}
 	}
-	return m.save(s)
+	if err := m.save(s); err != nil {
+		return err
+	}
+	return m.reconcile(s)
 }
 
-// Networks lists every network of every host, sorted by host and name.
+// Networks lists every network of every host, sorted by host and name; half-made ones
+// are left out.
 func (m *Manager) Networks() ([]Network, error) {
 	s, err := m.loadAll()
 	if err != nil {
@@ -170,7 +216,9 @@ func (m *Manager) Networks() ([]Network, error) {
 	}
 	out := make([]Network, 0, len(s.Networks))
 	for _, n := range s.Networks {
-		out = append(out, *n)
+		if h := s.host(n.Host); !n.Pending && h != nil && !h.Pending {
+			out = append(out, *n)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {

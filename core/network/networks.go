@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 
@@ -109,26 +108,27 @@ func planNetwork(s *labState, opts NetworkOptions) (*Network, error) {
 	return n, nil
 }
 
-// createNetwork makes one host's bridge network (planned by planNetwork unless given)
-// and records it in s; a failure removes what it made.
-func (m *Manager) createNetwork(ctx context.Context, s *labState, opts NetworkOptions, n *Network) (*Network, error) {
-	if n == nil {
-		var err error
-		if n, err = planNetwork(s, opts); err != nil {
-			return nil, err
+// checkBridgeFree refuses a network whose bridge name a link of its host already has
+// (one made by hand, say): removing the network would remove that link too.
+func (m *Manager) checkBridgeFree(n *Network) error {
+	return m.withNs(n.Host, func(h *nsHandle) error {
+		if _, err := h.LinkByName(n.Bridge); err == nil {
+			return fmt.Errorf("an interface %s already exists on %s: remove it or pick another network name", n.Bridge, n.Host)
 		}
-	}
+		return nil
+	})
+}
+
+// makeNetwork makes one host's part of a recorded network: its bridge and its rules.
+func (m *Manager) makeNetwork(n *Network) error {
 	path := m.hostPath(n.Host)
 	if err := m.makeBridge(path, n); err != nil {
-		m.deleteLink(path, n.Bridge)
-		return nil, fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
+		return fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
 	}
 	if err := m.applyRules(path, networkRules(n)); err != nil {
-		m.deleteLink(path, n.Bridge)
-		return nil, fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
+		return fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
 	}
-	s.Networks = append(s.Networks, n)
-	return n, nil
+	return nil
 }
 
 // makeBridge makes the network's bridge with the gateway address, up.
@@ -138,9 +138,6 @@ func (m *Manager) makeBridge(path string, n *Network) error {
 		return err
 	}
 	defer h.Close()
-	if _, err := h.LinkByName(n.Bridge); err == nil {
-		return fmt.Errorf("an interface %s already exists on %s: remove it or pick another network name", n.Bridge, n.Host)
-	}
 	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: n.Bridge, MTU: n.mtu()}}
 	if err := h.LinkAdd(br); err != nil {
 		return fmt.Errorf("make bridge %s: %w", n.Bridge, err)
@@ -196,12 +193,15 @@ func (m *Manager) unplugLink(path, name string) {
 	}
 }
 
+// networkComment starts the comment of every rule of the network of that name.
+func networkComment(name string) string { return "workbench " + name + ": " }
+
 // networkRules are the iptables rules of one network: its outbound NAT, the FORWARD
 // path to and from its bridge, and its isolation from the host's other networks.
 func networkRules(n *Network) []rule {
 	br := n.Bridge
 	c := func(why string) []string {
-		return []string{"-m", "comment", "--comment", "workbench " + n.Name + ": " + why}
+		return []string{"-m", "comment", "--comment", networkComment(n.Name) + why}
 	}
 	var rules []rule
 	if n.Cluster != "" {
@@ -221,26 +221,18 @@ func networkRules(n *Network) []rule {
 	)
 }
 
-// removeNetwork removes one host's part of a network: its rules, tunnels and bridge.
+// removeNetwork removes one host's part of a network, whatever of it is there (its
+// tunnels and the other hosts' routes and tunnels to it, every rule with its comment,
+// its bridge), and forgets it.
 func (m *Manager) removeNetwork(s *labState, n *Network) error {
-	if n == nil {
-		return nil
-	}
-	path := m.hostPath(n.Host)
-	if err := m.unjoin(s, n); err != nil {
-		return err
-	}
-	if err := m.applyRules(path, undo(networkRules(n))); err != nil {
-		return fmt.Errorf("remove the rules of network %s on %s: %w", n.Name, n.Host, err)
-	}
-	m.deleteLink(path, n.Bridge)
-	m.dropEndpointDir(n)
-	var keep []*Network
-	for _, x := range s.Networks {
-		if x != n {
-			keep = append(keep, x)
+	m.unjoin(s, n)
+	if path := m.hostPath(n.Host); exists(path) {
+		if err := m.deleteSaved(path, savedComment(networkComment(n.Name))); err != nil {
+			return fmt.Errorf("remove the rules of network %s on %s: %w", n.Name, n.Host, err)
 		}
+		m.deleteLink(path, n.Bridge)
 	}
-	s.Networks = keep
+	m.dropEndpointDir(n)
+	s.forget(n)
 	return nil
 }

@@ -104,12 +104,16 @@ func (m *Manager) checkHostIP(path, host, ip string) error {
 	return fmt.Errorf("%s is not an address of host %s: leave the address out or use one of its own (see `workbench host exec %s ip addr`)", ip, host, host)
 }
 
+// portComment is the comment of a published port's rule.
+func portComment(b PortBinding) string {
+	return fmt.Sprintf("workbench: published %d/%s -> %s:%d", b.HostPort, b.Proto, b.ContainerIP, b.ContainerPort)
+}
+
 // portRules are the rules of one published port: a DNAT. Its FORWARD accept and the
 // MASQUERADE of the hairpin case are per network, for every DNATed connection
 // (networkRules), so a port costs one rule.
 func portRules(b PortBinding) []rule {
-	why := fmt.Sprintf("workbench: published %d/%s -> %s:%d", b.HostPort, b.Proto, b.ContainerIP, b.ContainerPort)
-	c := []string{"-m", "comment", "--comment", why}
+	c := []string{"-m", "comment", "--comment", portComment(b)}
 	dnat := []string{"-A", chainDNAT}
 	if b.HostIP != "" {
 		dnat = append(dnat, "-d", b.HostIP+"/32")
@@ -184,7 +188,7 @@ func rebuildRules(s *labState, host string, ports []PortBinding) []rule {
 		}
 	}
 	for _, n := range s.Networks {
-		if n.Host == host {
+		if n.Host == host && !n.Pending {
 			rules = append(rules, networkRules(n)...)
 		}
 	}

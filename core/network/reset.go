@@ -38,26 +38,24 @@ func (m *Manager) Reset(ctx context.Context) error {
 }
 
 // resetReal removes the workbench's rules, chains and links from the machine's own
-// namespace.
+// namespace, those of them that are there.
 func (m *Manager) resetReal(s *labState) error {
 	path := nsutil.MachinePath
-	var rules []rule
+	var marks, links []string
 	for _, b := range s.host(RealHost).Ports {
-		rules = append(rules, undo(portRules(b))...)
+		marks = append(marks, savedComment(portComment(b))+`"`)
 	}
-	var links []string
-	for _, n := range s.Networks {
-		if n.Host != RealHost {
-			continue
-		}
-		rules = append(rules, undo(networkRules(n))...)
+	for _, n := range s.networksOn(RealHost) {
+		marks = append(marks, savedComment(networkComment(n.Name)))
 		links = append(links, n.Bridge)
 		for _, e := range n.Endpoints {
 			links = append(links, e.Attachment.HostVeth)
 		}
 	}
-	rules = append(rules, undo(hostChains(false))...)
-	err := m.applyRules(path, rules)
+	err := m.deleteSaved(path, marks...)
+	if err == nil {
+		err = m.deleteHostChains(path)
+	}
 	for _, l := range links {
 		m.deleteLink(path, l)
 	}

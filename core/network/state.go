@@ -22,6 +22,10 @@ type Host struct {
 	Peer bool `json:"peer,omitempty"`
 	// Ports are the host's published ports.
 	Ports []PortBinding `json:"ports,omitempty"`
+	// Pending marks a host recorded before its namespace was made, or before it is
+	// removed: until it is saved whole again, what there is of it is half made, and
+	// the next command removes it (reconcile.go).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Network is one bridge network on one host, as recorded in the state file. A
@@ -52,6 +56,10 @@ type Network struct {
 	// Endpoints are the containers on the network (kept in files of their own, filled
 	// in when asked for).
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
+	// Pending marks a network recorded before its bridge, rules, routes and tunnels
+	// were made, or before they are removed: until it is saved whole again, what there
+	// is of it is half made, and the next command removes it (reconcile.go).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Endpoint is one container's attachment to a network, as recorded.
@@ -128,18 +136,19 @@ func (s *labState) host(name string) *Host {
 	return nil
 }
 
-// network returns the network of that name on that host, or nil. The name "" is the
-// host's default network.
+// network returns the whole network of that name on that host, or nil. The name "" is
+// the host's default network.
 func (s *labState) network(host, name string) *Network {
 	for _, n := range s.Networks {
-		if n.Host == host && (n.Name == name || name == "" && n.Default) {
+		if !n.Pending && n.Host == host && (n.Name == name || name == "" && n.Default) {
 			return n
 		}
 	}
 	return nil
 }
 
-// networksNamed returns every per-host part of the network of that name.
+// networksNamed returns every per-host part of the network of that name, pending or
+// whole.
 func (s *labState) networksNamed(name string) []*Network {
 	var out []*Network
 	for _, n := range s.Networks {
@@ -148,6 +157,39 @@ func (s *labState) networksNamed(name string) []*Network {
 		}
 	}
 	return out
+}
+
+// forget drops the records of a network.
+func (s *labState) forget(n *Network) {
+	var keep []*Network
+	for _, x := range s.Networks {
+		if x != n {
+			keep = append(keep, x)
+		}
+	}
+	s.Networks = keep
+}
+
+// networksOn returns every network of a host, pending or whole.
+func (s *labState) networksOn(host string) []*Network {
+	var out []*Network
+	for _, n := range s.Networks {
+		if n.Host == host {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// settle marks a host's or networks' records pending (about to be made or removed) or
+// whole (made).
+func settle(pending bool, h *Host, nets []*Network) {
+	if h != nil {
+		h.Pending = pending
+	}
+	for _, n := range nets {
+		n.Pending = pending
+	}
 }
 
 // sortEndpoints orders endpoints by address.
