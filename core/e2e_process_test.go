@@ -88,7 +88,8 @@ func TestInitReaperIsPID1(t *testing.T) {
 		t.Fatalf("--init passed on exit %d, want 5", r.code)
 	}
 	// The reaper passes TERM on to a command that handles it.
-	mustWB(t, "run", "-d", "--init", "--name", "trap", "--net", "none", "busybox", "sh", "-c", `trap "exit 9" TERM; while true; do sleep 0.05; done`)
+	mustWB(t, "run", "-d", "--init", "--name", "trap", "--net", "none", "busybox", "sh", "-c", `trap "exit 9" TERM; echo ready; while true; do sleep 0.05; done`)
+	eventually(t, "the trap to be set", func() bool { return strings.Contains(mustWB(t, "logs", "trap"), "ready") })
 	mustWB(t, "stop", "-t", "5", "trap")
 	if c := containerNamed(t, "trap"); c.ExitCode != 9 {
 		t.Fatalf("stop through the reaper ended with %d, want the command's own 9", c.ExitCode)

@@ -192,7 +192,8 @@ func cgroupProcs(t *testing.T, c Container) []string {
 func TestSignalsAndStop(t *testing.T) {
 	newLab(t)
 	mustWB(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
-		`trap "echo got TERM; exit 7" TERM; while true; do sleep 0.05; done`)
+		`trap "echo got TERM; exit 7" TERM; echo ready; while true; do sleep 0.05; done`)
+	eventually(t, "the trap to be set", func() bool { return strings.Contains(mustWB(t, "logs", "trap"), "ready") })
 	follow := startWB(t, "logs", "-f", "trap")
 	mustWB(t, "kill", "-s", "TERM", "trap")
 	if out := mustWB(t, "wait", "trap"); out != "7\n" {
