@@ -44,8 +44,12 @@ func newStopCmd() *cobra.Command {
 			if secs < 0 {
 				return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", secs)
 			}
+			timeout := time.Duration(secs) * time.Second
+			if !cmd.Flags().Changed("time") {
+				timeout = -1 // the container's own --stop-timeout
+			}
 			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
-				_, err := e.Stop(cmd.Context(), c, time.Duration(secs)*time.Second)
+				_, err := e.Stop(cmd.Context(), c, timeout)
 				return err
 			})
 		},

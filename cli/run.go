@@ -26,7 +26,6 @@ type runFlags struct {
 }
 
 func newRunCmd() *cobra.Command {
-	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
 		Short: "Make a container from an image and run a command in it",
@@ -35,6 +34,44 @@ func newRunCmd() *cobra.Command {
 		Example: "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh",
 		Args:    cobra.MinimumNArgs(1),
 	}
+	flags := addAllRunFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		spec, err := flags.spec(cmd, args)
+		if err != nil {
+			return err
+		}
+		if flags.interactive && flags.tty && !flags.detach && !stdinIsTerminal(cmd) {
+			return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
+		}
+		e, err := openEngine(cmd)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		if flags.detach {
+			c, err := e.RunDetached(cmd.Context(), spec)
+			if err != nil {
+				return startStatus(cmd, err)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
+			return nil
+		}
+		return startStatus(cmd, runAttached(cmd, e, spec))
+	}
+	return cmd
+}
+
+// allRunFlags are every flag of run and create.
+type allRunFlags struct {
+	runFlags
+	net       *netFlags
+	limits    *limitFlags
+	container *containerFlags
+}
+
+// addAllRunFlags adds the flags of run (and create) to a command.
+func addAllRunFlags(cmd *cobra.Command) *allRunFlags {
+	f := &allRunFlags{}
 	cmd.Flags().SetInterspersed(false)
 	fs := cmd.Flags()
 	fs.StringVar(&f.name, "name", "", "name the container (default: a random adjective_noun)")
@@ -51,49 +88,40 @@ func newRunCmd() *cobra.Command {
 	fs.StringVar(&f.restart, "restart", "no", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.StringArrayVar(&f.securityOpts, "security-opt", nil, "seccomp=unconfined, seccomp=PROFILE.json (Docker's format) or no-new-privileges")
 	fs.StringArrayVar(&f.storageOpts, "storage-opt", nil, "size=SIZE bounds the writable layer (default 512m)")
-	nf := addNetFlags(fs)
-	lf := addLimitFlags(fs)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		spec, err := f.spec(args)
-		if err != nil {
-			return err
-		}
-		if spec.Limits, err = lf.limits(); err != nil {
-			return err
-		}
-		if !spec.Limits.IsZero() {
-			warnings, err := cgroup.MachineWarnings()
-			if err != nil {
-				return err
-			}
-			for _, w := range warnings {
-				fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
-			}
-		}
-		nr, err := nf.request()
-		if err != nil {
-			return err
-		}
-		spec.Net = core.NetSpec{Mode: nr.Mode, Host: nr.Host, IP: nr.IP, Ports: nr.Ports}
-		if f.interactive && f.tty && !f.detach && !stdinIsTerminal(cmd) {
-			return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
-		}
-		e, err := openEngine(cmd)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		if f.detach {
-			c, err := e.RunDetached(cmd.Context(), spec)
-			if err != nil {
-				return startStatus(cmd, err)
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
-			return nil
-		}
-		return startStatus(cmd, runAttached(cmd, e, spec))
+	f.net = addNetFlags(fs)
+	f.limits = addLimitFlags(fs)
+	f.container = addContainerFlags(fs)
+	return f
+}
+
+// spec checks every flag and turns them into a RunSpec.
+func (f *allRunFlags) spec(cmd *cobra.Command, args []string) (core.RunSpec, error) {
+	spec, err := f.runFlags.spec(args)
+	if err != nil {
+		return spec, err
 	}
-	return cmd
+	if spec.Limits, err = f.limits.limits(); err != nil {
+		return spec, err
+	}
+	if err := f.container.apply(cmd, &spec); err != nil {
+		return spec, err
+	}
+	if !spec.Limits.IsZero() {
+		warnings, err := cgroup.MachineWarnings()
+		if err != nil {
+			return spec, err
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+		}
+	}
+	nr, err := f.net.request()
+	if err != nil {
+		return spec, err
+	}
+	spec.Net = core.NetSpec{Mode: nr.Mode, Host: nr.Host, IP: nr.IP, Ports: nr.Ports,
+		PublishAll: nr.PublishAll, Aliases: nr.Aliases, DNS: nr.DNS, ExtraHosts: nr.ExtraHosts}
+	return spec, nil
 }
 
 // startStatus turns a command that could not start into Docker's exit status for it

@@ -64,6 +64,39 @@ func (a *Attached) Wait(ctx context.Context) (Container, error) {
 	return c, nil
 }
 
+// Attach attaches to a running container's output (and, with stdio.In and -i, its
+// input), as `docker attach` does; Wait on the result for its end. Only the output
+// from now on comes: its log has what came before.
+func (e *Engine) Attach(ctx context.Context, c Container, stdio Stdio) (*Attached, error) {
+	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
+		return nil, fmt.Errorf("container %s is not running: nothing to attach to (see workbench logs %s)", c.Name, c.Name)
+	}
+	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: e.inst.MonitorSocket(), Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("container %s runs without its monitor (it ended): its output is not passed on any more", c.Name)
+	}
+	a := &Attached{e: e, c: c, conn: conn}
+	req := monitorRequest{Op: "attach", ID: c.ID}
+	theirs, err := a.streams(&c, &stdio, &req)
+	if err == nil {
+		err = sendMonitor(conn, req, theirs...)
+	}
+	closeAll(theirs)
+	a.replies = newReplyReader(conn)
+	var rep monitorReply
+	if err == nil {
+		rep, err = a.replies.next()
+	}
+	if err == nil && rep.Error != "" {
+		err = fmt.Errorf("attach to %s: %s", c.Name, rep.Error)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
 // monitorClient starts containers through the instance's monitor, which it starts
 // when there is none.
 type monitorClient struct{ e *Engine }
@@ -117,6 +150,7 @@ func (mc monitorClient) spawn(ctx context.Context, c *Container, stdio *Stdio) (
 // the command's input (with -i) and the command's output and errors into stdio.Out
 // and stdio.Err; it returns the ends to send to the monitor and names them in req.
 func (a *Attached) streams(c *Container, stdio *Stdio, req *monitorRequest) ([]*os.File, error) {
+	a.c = *c
 	var theirs []*os.File
 	if stdio.In != nil && c.Interactive {
 		r, w, err := os.Pipe()

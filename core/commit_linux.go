@@ -45,7 +45,7 @@ func (e *Engine) Commit(ctx context.Context, c Container, spec CommitSpec) (img 
 	if err != nil {
 		return nil, err
 	}
-	if spec.Pause && cur.State == StateRunning {
+	if spec.Pause && cur.State == StateRunning && !cur.Paused {
 		if err := e.pause(cur); err != nil {
 			return nil, err
 		}

@@ -66,10 +66,16 @@ type Container struct {
 	NetMode string
 	// NetnsPath is the container's network namespace file.
 	NetnsPath string
-	// StaticIP and PortSpecs are the address and ports asked for (--ip, -p): every
+	// StaticIP and PortSpecs are the address and ports asked for (--ip, -p, -P): every
 	// start makes the endpoint and publishes the ports from them again.
 	StaticIP  string             `json:",omitempty"`
 	PortSpecs []network.PortSpec `json:",omitempty"`
+	// Aliases are its other names on user networks (--network-alias).
+	Aliases []string `json:",omitempty"`
+	// DNS and ExtraHosts are its name servers and added /etc/hosts lines (--dns,
+	// --add-host NAME:ADDRESS).
+	DNS        []string `json:",omitempty"`
+	ExtraHosts []string `json:",omitempty"`
 	// ExtraNetworks are networks it was connected to after it was made (network
 	// connect), attached again at every start.
 	ExtraNetworks []string `json:",omitempty"`
@@ -110,10 +116,28 @@ type Container struct {
 	Restart         RestartPolicy
 	RestartCount    int  `json:",omitempty"`
 	ManuallyStopped bool `json:",omitempty"`
+	// Paused says its processes are frozen (pause).
+	Paused bool `json:",omitempty"`
 	// Security is what its processes may do.
 	Security Security
 	// StorageSize bounds its writable layer, in bytes.
 	StorageSize int64
+	// Mounts are the file systems mounted into it (-v, --mount, --tmpfs).
+	Mounts []Mount `json:",omitempty"`
+	// ReadOnly says its root file system is read-only.
+	ReadOnly bool `json:",omitempty"`
+	// Privileged says it has every capability and device, no seccomp filter and no
+	// masked path.
+	Privileged bool `json:",omitempty"`
+	// ShmSize is the size of its /dev/shm in bytes.
+	ShmSize int64 `json:",omitempty"`
+	// Ulimits are the resource limits of its command.
+	Ulimits []Ulimit `json:",omitempty"`
+	// Labels are its labels.
+	Labels map[string]string `json:",omitempty"`
+	// StopSignal is what stop sends first, StopTimeout the seconds it waits for it.
+	StopSignal  int
+	StopTimeout int
 	// Created, Started and Finished are when it was made, started and ended.
 	Created, Started, Finished time.Time
 }
@@ -131,6 +155,9 @@ func (c Container) ShortID() string {
 func (c Container) Status(now time.Time) string {
 	switch c.State {
 	case StateRunning:
+		if c.Paused {
+			return "Up " + humanDuration(now.Sub(c.Started)) + " (Paused)"
+		}
 		return "Up " + humanDuration(now.Sub(c.Started))
 	case StateRestarting:
 		return "Restarting (" + itoa(c.ExitCode) + ") " + humanDuration(now.Sub(c.Finished)) + " ago"

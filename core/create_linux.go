@@ -42,7 +42,7 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 		return c, err
 	}
 	c.ImageID, c.Layers = img.ID, img.Layers
-	c.Cmd = commandLine(img.Config, spec.Args)
+	c.Cmd = commandLine(img.Config, spec.Entrypoint, spec.Args)
 	if len(c.Cmd) == 0 {
 		return c, fmt.Errorf("no command: image %s has no default command; give one after the image, e.g. workbench run %s sh", spec.Image, spec.Image)
 	}
@@ -51,6 +51,11 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 	c.User = firstNonEmpty(spec.User, img.Config.User)
 	if err := e.planNetwork(&c, spec.Net, all); err != nil {
 		return c, err
+	}
+	if spec.Net.PublishAll {
+		if err := publishExposed(&c, img.Config.ExposedPorts); err != nil {
+			return c, err
+		}
 	}
 	if err := e.makeDir(&c, spec); err != nil {
 		return c, err
@@ -81,6 +86,9 @@ func (e *Engine) newContainer(spec RunSpec, all []Container) (Container, error) 
 		OwnerPid: os.Getpid(), OwnerStart: procStart(os.Getpid())}
 	if c.StorageSize == 0 {
 		c.StorageSize = DefaultStorageSize
+	}
+	if err := c.applyRunOptions(spec); err != nil {
+		return c, err
 	}
 	if c.Name == "" {
 		c.Name = RandomName(taken)
@@ -136,10 +144,11 @@ func (e *Engine) makeDir(c *Container, spec RunSpec) error {
 		os.RemoveAll(dir)
 		return err
 	}
+	hosts, _ := hostsText(c.ExtraHosts)
 	files := map[string]string{
 		hostnameFile: c.Hostname + "\n",
-		hostsFile:    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-		resolvFile:   "# The lab has no name server: the names of peers are in /etc/hosts.\n",
+		hostsFile:    hosts,
+		resolvFile:   resolvText(c.DNS),
 	}
 	for name, text := range files {
 		// Seen inside the container (and by its non-root users): readable by all.
@@ -241,9 +250,10 @@ func (e *Engine) makeNetwork(ctx context.Context, c *Container) error {
 
 // attach makes an endpoint of the container on a network and records it in c.
 func (e *Engine) attach(ctx context.Context, c *Container, netName, ip string) (network.Attachment, error) {
+	header, _ := hostsText(c.ExtraHosts)
 	a, err := e.net.Attach(ctx, network.AttachRequest{Host: c.Host, Network: netName,
 		ContainerID: c.ID, ContainerName: c.Name, NetnsPath: c.NetnsPath, IP: ip,
-		HostsFile: filepath.Join(e.Dir(c.ID), hostsFile)})
+		HostsFile: filepath.Join(e.Dir(c.ID), hostsFile), HostsHeader: header, Aliases: c.Aliases})
 	if err == nil {
 		c.Networks = append(c.Networks, a)
 	}

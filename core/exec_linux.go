@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -153,6 +154,7 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 		return nil, fmt.Errorf("exec in %s: %w", c.Name, err)
 	}
 	e.log.AddLines(p.Commands()...)
+	e.event("exec_start: "+strings.Join(spec.Args, " "), c)
 	x.proc, x.Pid = proc, proc.Pid
 	x.passStreams(stdio, mine)
 	return x, nil

@@ -101,6 +101,8 @@ func (m *monitor) serve(ctx context.Context, conn *net.UnixConn) {
 		conn.Close()
 	case "start":
 		m.startRequest(ctx, conn, req, files)
+	case "attach":
+		m.attachRequest(conn, req, files)
 	default:
 		closeAll(files)
 		_ = sendMonitor(conn, monitorReply{Error: "unknown request " + req.Op, Code: 125})
@@ -144,6 +146,46 @@ func (m *monitor) startRequest(ctx context.Context, conn *net.UnixConn, req moni
 	rep := monitorReply{Pid: h.proc.Pid, PidStart: procStart(h.proc.Pid), Monitor: os.Getpid(),
 		MonitorStart: procStart(os.Getpid()), Commands: commands}
 	if err := sendMonitor(conn, rep); err != nil || req.Attach == "" {
+		conn.Close()
+		return
+	}
+	h.mu.Lock()
+	h.clients = append(h.clients, conn)
+	h.mu.Unlock()
+	go m.follow(h, conn)
+}
+
+// attachRequest attaches a client's streams to a held container: it gets the output
+// from now on, its input goes to the container's terminal or to the input pipe kept
+// for -i, and it is told the end.
+func (m *monitor) attachRequest(conn *net.UnixConn, req monitorRequest, files []*os.File) {
+	defer closeAll(files)
+	m.mu.Lock()
+	h := m.held[req.ID]
+	m.mu.Unlock()
+	if h == nil {
+		_ = sendMonitor(conn, monitorReply{Error: "the container is not running under this monitor", Code: 1})
+		conn.Close()
+		return
+	}
+	for i, k := range req.Attach {
+		switch k {
+		case 'o':
+			h.out.add(files[i])
+		case 'e':
+			h.errs.add(files[i])
+		case 'i':
+			to := h.master
+			if to == nil {
+				to = h.stdin
+			}
+			if to != nil {
+				in := dup(files[i])
+				go func() { _, _ = io.Copy(to, in); in.Close() }()
+			}
+		}
+	}
+	if err := sendMonitor(conn, monitorReply{Pid: h.proc.Pid, Monitor: os.Getpid()}); err != nil {
 		conn.Close()
 		return
 	}

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"workbench/core/network"
@@ -27,12 +26,12 @@ func (e *Engine) Connect(ctx context.Context, nameOrID, netName, ip string) (net
 	if c.NetMode == "host" || strings.HasPrefix(c.NetMode, "container:") {
 		return network.Attachment{}, fmt.Errorf("container %s uses --net %s and has no network namespace of its own to connect", c.Name, c.NetMode)
 	}
-	a, err := e.net.Attach(ctx, network.AttachRequest{Host: c.Host, Network: netName, ContainerID: c.ID,
-		ContainerName: c.Name, NetnsPath: c.NetnsPath, IP: ip, HostsFile: filepath.Join(e.Dir(c.ID), hostsFile)})
+	a, err := e.attach(ctx, &c, netName, ip)
 	if err != nil {
 		return network.Attachment{}, err
 	}
-	c.Networks = append(c.Networks, a)
+	c.ExtraNetworks = append(c.ExtraNetworks, netName)
+	e.networkEvent("connect", netName, c)
 	if err := e.save(c); err != nil {
 		_ = e.net.Detach(ctx, a)
 		return network.Attachment{}, err
@@ -68,6 +67,14 @@ func (e *Engine) Disconnect(ctx context.Context, nameOrID, netName string) error
 		}
 		c.Ports = ports
 		c.Networks = append(c.Networks[:i], c.Networks[i+1:]...)
+		kept := c.ExtraNetworks[:0]
+		for _, n := range c.ExtraNetworks {
+			if n != netName {
+				kept = append(kept, n)
+			}
+		}
+		c.ExtraNetworks = kept
+		e.networkEvent("disconnect", netName, c)
 		return e.save(c)
 	}
 	return fmt.Errorf("container %s is not on network %s: see `workbench inspect %s`", c.Name, netName, c.Name)

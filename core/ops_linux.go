@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -41,12 +42,19 @@ func (e *Engine) Kill(ctx context.Context, c Container, sig unix.Signal) error {
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		return fmt.Errorf("container %s is not running: nothing to signal (see workbench ps -a)", c.Name)
 	}
-	if sig == unix.SIGKILL || sig == unix.SIGTERM {
+	if sig == unix.SIGKILL || sig == unix.SIGTERM || int(sig) == c.StopSignal {
 		if err := e.markStopped(ctx, c.ID); err != nil {
 			return err
 		}
 	}
 	e.log.Addf("kill -%s %d", SignalName(sig), c.Pid)
+	e.event("kill", c, "signal", strconv.Itoa(int(sig)))
+	defer func() {
+		if c.Paused && (sig == unix.SIGKILL || int(sig) == c.StopSignal || sig == unix.SIGTERM) {
+			// A frozen process gets its signal once thawed.
+			_ = e.thawPaused(ctx, c.ID)
+		}
+	}()
 	if err := signalPid1(c, sig); err != nil {
 		if err == errNotRunning {
 			return fmt.Errorf("container %s is not running: nothing to signal (see workbench ps -a)", c.Name)
@@ -54,6 +62,20 @@ func (e *Engine) Kill(ctx context.Context, c Container, sig unix.Signal) error {
 		return fmt.Errorf("send %s to container %s: %w", SignalName(sig), c.Name, err)
 	}
 	return nil
+}
+
+// thawPaused takes the lock and thaws a paused container.
+func (e *Engine) thawPaused(ctx context.Context, id string) error {
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.load(id)
+	if err != nil {
+		return nil
+	}
+	return e.thawIfPaused(&c)
 }
 
 // markStopped records that the user stopped a container, so that its restart policy
@@ -75,10 +97,18 @@ func (e *Engine) markStopped(ctx context.Context, id string) error {
 	return e.save(c)
 }
 
-// Stop sends SIGTERM, waits up to timeout for the container to end, then SIGKILL, and
-// returns once its end is recorded. A PID 1 that has no handler for TERM ignores it,
-// as the kernel has it: it ends by the KILL, Exited (137).
+// Stop sends the container's stop signal (SIGTERM unless --stop-signal said), waits up
+// to timeout for the container to end (its --stop-timeout when timeout is negative),
+// then SIGKILL, and returns once its end is recorded. A PID 1 that has no handler for
+// TERM ignores it, as the kernel has it: it ends by the KILL, Exited (137).
 func (e *Engine) Stop(ctx context.Context, c Container, timeout time.Duration) (Container, error) {
+	if timeout < 0 {
+		timeout = time.Duration(c.StopTimeout) * time.Second
+	}
+	sig := unix.Signal(c.StopSignal)
+	if sig == 0 {
+		sig = unix.SIGTERM
+	}
 	switch c.State {
 	case StateRestarting:
 		if err := e.markStopped(ctx, c.ID); err != nil {
@@ -89,10 +119,12 @@ func (e *Engine) Stop(ctx context.Context, c Container, timeout time.Duration) (
 	default:
 		return c, nil
 	}
-	if err := e.Kill(ctx, c, unix.SIGTERM); err == nil && !waitGone(c.Pid, c.PidStart, timeout) {
+	if err := e.Kill(ctx, c, sig); err == nil && !waitGone(c.Pid, c.PidStart, timeout) {
 		_ = e.Kill(ctx, c, unix.SIGKILL)
 	}
-	return e.WaitExit(ctx, c)
+	final, err := e.WaitExit(ctx, c)
+	e.event("stop", final)
+	return final, err
 }
 
 // WaitExit waits until a container's end is recorded and returns its final state; a
@@ -148,6 +180,7 @@ func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
 			return err
 		}
 		_ = signalPid1(c, unix.SIGKILL)
+		_ = e.thawPaused(ctx, c.ID)
 		if _, err := e.WaitExit(ctx, c); err != nil {
 			return err
 		}
@@ -193,6 +226,7 @@ func (e *Engine) finish(ctx context.Context, id string, pid, code int, why strin
 	if err := e.save(c); err != nil {
 		return c, false, err
 	}
+	e.event("die", c, "exitCode", strconv.Itoa(code))
 	recorded()
 	if c.AutoRemove && !restart {
 		return c, false, e.destroy(ctx, &c)
@@ -214,6 +248,7 @@ func (e *Engine) restartNow(ctx context.Context, id string) error {
 		return nil
 	}
 	c.RestartCount++
+	e.event("restart", c)
 	if _, err := e.start(ctx, &c, nil); err != nil {
 		c.State = StateExited
 		return errors.Join(err, e.save(c))

@@ -31,6 +31,8 @@ type process struct {
 	// filter is its seccomp filter (nil: none), filterText its name.
 	filter     []unix.SockFilter
 	filterText string
+	// ulimits are its resource limits.
+	ulimits []Ulimit
 }
 
 // processSteps ends a program as the process: its terminal or streams, its working
@@ -44,6 +46,10 @@ func processSteps(p *launch.Program, pr process) {
 		p.Stdio(p.File(pr.stdio[0]), p.File(pr.stdio[1]), p.File(pr.stdio[2]))
 	}
 	p.Chdir(pr.cwd)
+	for _, u := range pr.ulimits {
+		p.Prlimit(ulimitResources[u.Name], rlimitValue(u.Soft), rlimitValue(u.Hard),
+			"prlimit --"+u.Name+"="+strconv.FormatInt(u.Soft, 10)+":"+strconv.FormatInt(u.Hard, 10))
+	}
 	p.DropBounding(pr.caps, lastCap(), pr.capsText)
 	p.KeepCaps(true)
 	p.Credentials(pr.user.uid, pr.user.gid, pr.user.groups)
@@ -53,6 +59,14 @@ func processSteps(p *launch.Program, pr process) {
 		p.Seccomp(pr.filter, "# seccomp: "+pr.filterText)
 	}
 	p.Exec(pr.args[0], execPaths(pr.args[0], envValue(pr.env, "PATH"), pr.cwd), pr.args, pr.env)
+}
+
+// rlimitValue is a --ulimit value as the kernel takes it: -1 is unlimited.
+func rlimitValue(v int64) uint64 {
+	if v < 0 {
+		return unix.RLIM_INFINITY
+	}
+	return uint64(v)
 }
 
 // defaultPath is the PATH a container gets when its image sets none (Docker's).
@@ -135,7 +149,7 @@ func (e *Engine) containerProgram(c *Container, stdio [3]*os.File) (*launch.Prog
 // containerProcess is a process of a container with its user, capabilities and
 // seccomp filter, the user read from the container's /etc/passwd inside root.
 func (e *Engine) containerProcess(c *Container, root *os.File, args []string, cwd string, stdio [3]*os.File) (process, error) {
-	pr := process{args: args, env: c.Env, cwd: cwd, tty: c.Tty, stdio: stdio}
+	pr := process{args: args, env: c.Env, cwd: cwd, tty: c.Tty, stdio: stdio, ulimits: c.Ulimits}
 	var err error
 	if pr.user, err = lookupUser(root, c.User); err != nil {
 		return pr, err

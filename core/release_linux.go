@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"workbench/core/cgroup"
 )
@@ -50,18 +51,28 @@ func (e *Engine) releaseCgroup(c *Container) error {
 	if err != nil {
 		return nil // never made, or removed already
 	}
-	if oom, err := g.OOMKilled(); err == nil && oom {
+	if oom, err := g.OOMKilled(); err == nil && oom && !c.OOMKilled {
 		c.OOMKilled = true
+		e.event("oom", *c)
 	}
 	return g.Delete()
 }
 
 // destroy releases a container, unmounts its writable layer and removes its
-// directory. The caller holds the lock.
+// directory; with --rm its anonymous volumes go too, as with Docker. The caller holds
+// the lock.
 func (e *Engine) destroy(ctx context.Context, c *Container) error {
 	err := errors.Join(e.release(ctx, c), e.unmount(e.layerDir(c.ID)))
+	e.event("destroy", *c)
 	if rmErr := os.RemoveAll(e.Dir(c.ID)); rmErr != nil {
 		err = errors.Join(err, fmt.Errorf("remove %s: %w", e.Dir(c.ID), rmErr))
+	}
+	if c.AutoRemove {
+		for _, m := range c.Mounts {
+			if m.Type == MountVolume && m.Anonymous && isDir(filepath.Join(e.volumesDir(), m.Source)) {
+				err = errors.Join(err, e.removeVolume(m.Source, true))
+			}
+		}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -58,6 +59,21 @@ type rootfsPlan struct {
 	init string
 	// tty makes /dev/console a mount point for the container's terminal.
 	tty bool
+	// mounts are the container's own mounts, their targets resolved.
+	mounts []plannedMount
+	// readOnly remounts the root read-only once pivoted into.
+	readOnly bool
+	// privileged binds the machine's /dev, leaves /sys writable and masks nothing.
+	privileged bool
+	// shmSize is /dev/shm's size in bytes.
+	shmSize int64
+}
+
+// plannedMount is a Mount with its source on the machine and its target resolved
+// inside the rootfs (a machine path under merged).
+type plannedMount struct {
+	typ, source, target, data string
+	readOnly                  bool
 }
 
 // planRootfs resolves the mount points of a container whose overlay is mounted: /proc,
@@ -65,7 +81,8 @@ type rootfsPlan struct {
 // made (following symlinks only inside the rootfs), and the working directory is made
 // as runc makes it. It returns the plan and the working directory inside.
 func (e *Engine) planRootfs(c *Container) (rootfsPlan, string, error) {
-	plan := rootfsPlan{merged: c.Rootfs, userns: c.Userns, tty: c.Tty}
+	plan := rootfsPlan{merged: c.Rootfs, userns: c.Userns, tty: c.Tty, readOnly: c.ReadOnly,
+		privileged: c.Privileged, shmSize: c.ShmSize}
 	if c.Init {
 		// A path, not /proc/self/exe: a bind's source must be in the clone's own mount
 		// namespace, and the magic link names this process's.
@@ -95,6 +112,13 @@ func (e *Engine) planRootfs(c *Container) (rootfsPlan, string, error) {
 		}
 		plan.binds = append(plan.binds, [2]string{filepath.Join(dir, f.file), target})
 	}
+	for _, m := range c.Mounts {
+		pm, err := e.planMount(root, m)
+		if err != nil {
+			return plan, "", err
+		}
+		plan.mounts = append(plan.mounts, pm)
+	}
 	cwd, err := mkdirInRoot(root, c.WorkingDir, 0o755)
 	if err != nil {
 		return plan, "", err
@@ -103,6 +127,40 @@ func (e *Engine) planRootfs(c *Container) (rootfsPlan, string, error) {
 		return plan, "", err
 	}
 	return plan, cwd, nil
+}
+
+// planMount resolves one of the container's mounts: its source on the machine and its
+// target inside the rootfs (a file for a bind of a file, else a directory), made when
+// missing.
+func (e *Engine) planMount(root *os.File, m Mount) (plannedMount, error) {
+	pm := plannedMount{typ: m.Type, readOnly: m.ReadOnly}
+	file := false
+	switch m.Type {
+	case MountBind:
+		pm.source = m.Source
+		st, err := os.Stat(m.Source)
+		if err != nil {
+			return pm, fmt.Errorf("bind source %s: %w", m.Source, err)
+		}
+		file = !st.IsDir()
+	case MountVolume:
+		pm.source = filepath.Join(e.volumesDir(), m.Source, "_data")
+	case MountTmpfs:
+		pm.data = "mode=" + strconv.FormatUint(uint64(m.Mode.Perm()|m.Mode&os.ModeSticky), 8)
+		if m.Mode == 0 {
+			pm.data = "mode=1777"
+		}
+		if m.Size > 0 {
+			pm.data += ",size=" + strconv.FormatInt(m.Size, 10)
+		}
+	}
+	var err error
+	if file {
+		pm.target, err = mountPointInRoot(root, m.Target)
+	} else {
+		pm.target, err = mkdirInRoot(root, m.Target, 0o755)
+	}
+	return pm, err
 }
 
 // rootfsSteps adds the clone's half: a private mount tree, the overlay as a mount of
@@ -117,8 +175,57 @@ func rootfsSteps(p *launch.Program, r rootfsPlan) {
 	// bind of it on itself is one of the namespace's own.
 	p.Mount(r.merged, r.merged, "", unix.MS_BIND|unix.MS_REC, "")
 	p.Mount("proc", at("/proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-	p.Mount("tmpfs", at("/dev"), "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k")
+	devSteps(p, r)
+	p.Umask(0o022)
+	for _, b := range r.binds {
+		p.Mount(b[0], b[1], "", unix.MS_BIND, "")
+	}
+	for _, m := range r.mounts {
+		mountSteps(p, m)
+	}
+	sysSteps(p, r)
+	p.Chdir(r.merged)
+	p.PivotRoot()
+	p.Unmount(".")
+	p.Chdir("/")
+	if r.readOnly {
+		p.Mount("", "/", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
+	}
+	if !r.privileged {
+		maskSteps(p)
+	}
+}
+
+// devSteps makes the container's /dev: a tmpfs with Docker's nodes, or the machine's
+// own /dev with --privileged; then /dev/pts of its own, /dev/shm and /dev/mqueue.
+func devSteps(p *launch.Program, r rootfsPlan) {
+	at := func(name string) string { return r.merged + name }
 	p.Umask(0)
+	if r.privileged {
+		p.Mount("/dev", at("/dev"), "", unix.MS_BIND|unix.MS_REC, "")
+	} else {
+		p.Mount("tmpfs", at("/dev"), "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k")
+		nodeSteps(p, r)
+	}
+	for _, d := range []string{"pts", "shm", "mqueue"} {
+		p.Mkdir(at("/dev/"+d), 0o755)
+	}
+	p.Mount("devpts", at("/dev/pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5")
+	p.Mount("shm", at("/dev/shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size="+strconv.FormatInt(r.shmSize, 10))
+	p.Mount("mqueue", at("/dev/mqueue"), "mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	if r.tty {
+		p.CreateFile(at("/dev/console"), 0o620)
+	}
+	if r.init != "" {
+		p.CreateFile(at(initPath), 0o755)
+		p.Mount(r.init, at(initPath), "", unix.MS_BIND, "")
+		p.Mount("", at(initPath), "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "")
+	}
+}
+
+// nodeSteps makes Docker's device nodes in a new /dev, and its links.
+func nodeSteps(p *launch.Program, r rootfsPlan) {
+	at := func(name string) string { return r.merged + name }
 	for _, d := range devices {
 		node := at("/dev/" + d.name)
 		if r.userns {
@@ -133,37 +240,43 @@ func rootfsSteps(p *launch.Program, r rootfsPlan) {
 		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}} {
 		p.Symlink(l[0], at("/dev/"+l[1]))
 	}
-	for _, d := range []string{"pts", "shm", "mqueue"} {
-		p.Mkdir(at("/dev/"+d), 0o755)
+}
+
+// mountSteps mounts one of the container's own mounts on its resolved target.
+func mountSteps(p *launch.Program, m plannedMount) {
+	if m.typ == MountTmpfs {
+		flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC)
+		if m.readOnly {
+			flags |= unix.MS_RDONLY
+		}
+		p.Mount("tmpfs", m.target, "tmpfs", flags, m.data)
+		return
 	}
-	p.Mount("devpts", at("/dev/pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5")
-	p.Mount("shm", at("/dev/shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k")
-	p.Mount("mqueue", at("/dev/mqueue"), "mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-	if r.tty {
-		p.CreateFile(at("/dev/console"), 0o620)
+	p.Mount(m.source, m.target, "", unix.MS_BIND|unix.MS_REC, "")
+	if m.readOnly {
+		p.Mount("", m.target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
 	}
-	if r.init != "" {
-		p.CreateFile(at(initPath), 0o755)
-		p.Mount(r.init, at(initPath), "", unix.MS_BIND, "")
-		p.Mount("", at(initPath), "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "")
+}
+
+// sysSteps mounts /sys (read-only unless --privileged), which shows the network
+// namespace of its mounter: the clone is in the container's already.
+func sysSteps(p *launch.Program, r rootfsPlan) {
+	sys := r.merged + "/sys"
+	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC)
+	if !r.privileged {
+		flags |= unix.MS_RDONLY
 	}
-	p.Umask(0o022)
-	for _, b := range r.binds {
-		p.Mount(b[0], b[1], "", unix.MS_BIND, "")
-	}
-	sys := at("/sys")
-	flags := uintptr(unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY)
 	i := p.Mount("sysfs", sys, "sysfs", flags, "")
 	p.Otherwise(i, func() {
 		// A user namespace may not mount sysfs for a network namespace it does not
 		// own: bind the machine's, read-only, as runc does.
 		p.Mount("/sys", sys, "", unix.MS_BIND|unix.MS_REC, "")
-		p.Mount("", sys, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
+		p.Mount("", sys, "", unix.MS_BIND|unix.MS_REMOUNT|flags|unix.MS_RDONLY, "")
 	})
-	p.Chdir(r.merged)
-	p.PivotRoot()
-	p.Unmount(".")
-	p.Chdir("/")
+}
+
+// maskSteps hides maskedPaths and makes readonlyPaths read-only.
+func maskSteps(p *launch.Program) {
 	for _, m := range maskedPaths {
 		i := p.Mount("tmpfs", m, "tmpfs", unix.MS_RDONLY, "size=0")
 		p.Tolerate(i, unix.ENOENT)

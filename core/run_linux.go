@@ -32,6 +32,7 @@ func (e *Engine) run(ctx context.Context, spec RunSpec, stdio *Stdio) (Container
 	if err != nil {
 		return c, nil, err
 	}
+	e.event("create", c)
 	a, err := e.start(ctx, &c, stdio)
 	if err != nil {
 		return c, nil, errors.Join(startError(&c, err), e.destroy(ctx, &c))

@@ -85,6 +85,22 @@ func CapNames(mask uint64) []string {
 	return out
 }
 
+// ownBoundingSet is this process's bounding set.
+func ownBoundingSet() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ^uint64(0)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapBnd:"); ok {
+			if m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil {
+				return m
+			}
+		}
+	}
+	return ^uint64(0)
+}
+
 // lastCap is the highest capability number the kernel knows.
 func lastCap() int {
 	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
@@ -96,4 +112,35 @@ func lastCap() int {
 		return len(capNames) - 1
 	}
 	return n
+}
+
+// containerCaps is Docker's default set with --cap-drop taken out, then --cap-add put
+// in ("ALL" names every capability), or every capability with --privileged: every one
+// the workbench itself has, which a container cannot exceed.
+func containerCaps(add, drop []string, privileged bool) ([]string, error) {
+	all := (uint64(1)<<(lastCap()+1) - 1) & ownBoundingSet()
+	if privileged {
+		return CapNames(all), nil
+	}
+	set, _ := CapMask(DefaultCaps)
+	for _, list := range []struct {
+		names []string
+		add   bool
+	}{{drop, false}, {add, true}} {
+		for _, n := range list.names {
+			m := all
+			if !strings.EqualFold(n, "ALL") {
+				var err error
+				if m, err = CapMask([]string{n}); err != nil {
+					return nil, err
+				}
+			}
+			if list.add {
+				set |= m
+			} else {
+				set &^= m
+			}
+		}
+	}
+	return CapNames(set), nil
 }

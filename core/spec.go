@@ -42,6 +42,28 @@ type RunSpec struct {
 	SeccompProfile []byte
 	// StorageSize bounds the writable layer in bytes; 0 is DefaultStorageSize.
 	StorageSize int64
+	// Mounts are file systems mounted into the container (-v, --mount, --tmpfs).
+	Mounts []Mount
+	// ReadOnly mounts the container's root file system read-only (--read-only).
+	ReadOnly bool
+	// Entrypoint replaces the image's entrypoint when set (--entrypoint; an empty
+	// list clears it).
+	Entrypoint *[]string
+	// Labels are the container's labels (-l KEY=VALUE).
+	Labels map[string]string
+	// CapAdd and CapDrop change Docker's default capabilities ("ALL" is every one).
+	CapAdd, CapDrop []string
+	// Privileged gives every capability and device and no seccomp filter or masked
+	// path, as Docker's --privileged does.
+	Privileged bool
+	// ShmSize is the size of /dev/shm in bytes; 0 is 64m.
+	ShmSize int64
+	// Ulimits are resource limits set on the command (--ulimit NAME=SOFT[:HARD]).
+	Ulimits []Ulimit
+	// StopSignal is the signal stop sends first (--stop-signal; 0 is SIGTERM), and
+	// StopTimeout the seconds it waits before SIGKILL when stop names none (-1: 10).
+	StopSignal  int
+	StopTimeout int
 	// Net says how the container's network is made.
 	Net NetSpec
 	// Limits are its cgroup limits.
@@ -62,6 +84,14 @@ type NetSpec struct {
 	IP string
 	// Ports are the ports to publish.
 	Ports []network.PortSpec
+	// PublishAll publishes every port the image exposes on a free host port (-P).
+	PublishAll bool
+	// Aliases are more names the container has on a user network (--network-alias).
+	Aliases []string
+	// DNS are name servers for its /etc/resolv.conf (--dns).
+	DNS []string
+	// ExtraHosts are lines "NAME:ADDRESS" for its /etc/hosts (--add-host).
+	ExtraHosts []string
 }
 
 // Userns mapping: container root is this machine uid/gid, for this many ids.
@@ -71,13 +101,17 @@ const (
 )
 
 // commandLine joins an image's entrypoint and command with the user's arguments as
-// Docker does: arguments replace Cmd, never the Entrypoint.
-func commandLine(cfg images.Config, args []string) []string {
-	cmd := cfg.Cmd
+// Docker does: arguments replace Cmd; --entrypoint replaces the Entrypoint and drops
+// the image's Cmd.
+func commandLine(cfg images.Config, entrypoint *[]string, args []string) []string {
+	ep, cmd := cfg.Entrypoint, cfg.Cmd
+	if entrypoint != nil {
+		ep, cmd = *entrypoint, nil
+	}
 	if len(args) > 0 {
 		cmd = args
 	}
-	return append(append([]string(nil), cfg.Entrypoint...), cmd...)
+	return append(append([]string(nil), ep...), cmd...)
 }
 
 // containerEnv is the environment of a container's command: the image's, a default

@@ -56,6 +56,7 @@ func (e *Engine) start(ctx context.Context, c *Container, stdio *Stdio) (*Attach
 	if err := e.save(*c); err != nil {
 		return nil, err
 	}
+	e.event("start", *c)
 	if s.attached != nil {
 		s.attached.c = *c
 	}
@@ -68,6 +69,9 @@ func (e *Engine) provision(ctx context.Context, c *Container) error {
 	netErr := make(chan error, 1)
 	go func() { netErr <- e.makeNetwork(ctx, c) }()
 	err := e.mountRootfs(c)
+	if err == nil {
+		err = e.prepareVolumes(c)
+	}
 	if err == nil {
 		_, err = cgroup.Create(e.inst, c.CgroupID, c.Limits, e.log)
 	}

@@ -85,5 +85,8 @@ func (i Instance) ImagesDir() string { return filepath.Join(i.DataDir, "images")
 // LockPath is the file locked by every command that changes state.
 func (i Instance) LockPath() string { return filepath.Join(i.RunDir, "lock") }
 
+// EventsPath is the file of the instance's events (workbench events).
+func (i Instance) EventsPath() string { return filepath.Join(i.RunDir, "events.log") }
+
 // MonitorSocket is where the instance's monitor listens.
 func (i Instance) MonitorSocket() string { return filepath.Join(i.RunDir, "monitor.sock") }

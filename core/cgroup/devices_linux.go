@@ -23,35 +23,27 @@ var deviceRules = []string{
 }
 
 // allowDevices puts the group's device allowlist in force before any process joins
-// it. On v1 the devices controller gives a new group a copy of its parent's list, so
-// the instance's parent group holds it (everything denied, then deviceRules allowed),
-// written once, before its first child is made; call it before make. On v2 the same
-// rules are a BPF program attached to the group itself, made by containerd's cgroups
-// library as runc makes it; call it after make.
-func (g *Group) allowDevices() error {
+// it: on v1 everything is denied, then deviceRules allowed (the v1 devices
+// controller); on v2 the same rules are a BPF program attached to the group, made by
+// containerd's cgroups library as runc makes it. With all (--privileged) every device
+// is allowed: the v1 group keeps its parent's allow-all, no v2 program is attached.
+func (g *Group) allowDevices(all bool) error {
+	if all {
+		return nil
+	}
 	if g.lo.mode == V2 {
 		return attachDeviceFilter(g.lo.dir("", g.path), g.log)
 	}
 	if !g.lo.present["devices"] {
 		return nil
 	}
-	dir := g.lo.dir("devices", filepath.Dir(g.path))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("make cgroup %s: %w", dir, err)
-	}
-	list, err := os.ReadFile(filepath.Join(dir, "devices.list"))
-	if err != nil {
-		return fmt.Errorf("read the devices of cgroup %s: %w", dir, err)
-	}
-	if strings.TrimSpace(string(list)) != "a *:* rwm" {
-		return nil // the allowlist is in force already
-	}
+	dir := g.lo.dir("devices", g.path)
 	if err := g.writeFile(filepath.Join(dir, "devices.deny"), "a"); err != nil {
-		return fmt.Errorf("deny every device to cgroup %s: %w", dir, err)
+		return fmt.Errorf("deny every device to cgroup %s: %w", g.path, err)
 	}
 	for _, r := range deviceRules {
 		if err := g.writeFile(filepath.Join(dir, "devices.allow"), r); err != nil {
-			return fmt.Errorf("allow devices %q to cgroup %s: %w", r, dir, err)
+			return fmt.Errorf("allow devices %q to cgroup %s: %w", r, g.path, err)
 		}
 	}
 	return nil

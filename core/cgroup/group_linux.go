@@ -59,20 +59,13 @@ func createIn(lo layout, inst instance.Instance, id string, l Limits, log *cmdlo
 			return nil, fmt.Errorf("cgroup %s already exists: remove the container that owns it, or run reset", dir)
 		}
 	}
-	if lo.mode == V1 {
-		if err := g.allowDevices(); err != nil {
-			return nil, err
-		}
-	}
 	if err := g.make(); err != nil {
 		g.removeDirs()
 		return nil, err
 	}
-	if lo.mode == V2 {
-		if err := g.allowDevices(); err != nil {
-			g.removeDirs()
-			return nil, err
-		}
+	if err := g.allowDevices(l.AllDevices); err != nil {
+		g.removeDirs()
+		return nil, err
 	}
 	if err := g.apply(l, Limits{}); err != nil {
 		g.removeDirs()

@@ -34,6 +34,9 @@ type Limits struct {
 	MemorySwap int64 `json:",omitempty"`
 	// PidsLimit is the most tasks the group may hold (--pids-limit); -1 = unlimited.
 	PidsLimit int64 `json:",omitempty"`
+	// AllDevices lets the group open every device (--privileged) instead of the
+	// default allowlist; set at creation only.
+	AllDevices bool `json:",omitempty"`
 }
 
 // The ranges a limit may take: what the kernel accepts, and Docker's floors where it

@@ -294,3 +294,8 @@ func mountOptions(flags uintptr, data string) string {
 	}
 	return strings.Join(opts, ",")
 }
+
+// Prlimit sets a resource limit (RLIMIT_*) of the clone, kept by the command.
+func (p *Program) Prlimit(resource int, soft, hard uint64, text string) int {
+	return p.add(text, unix.SYS_PRLIMIT64, 0, uintptr(resource), ptr(p, &unix.Rlimit{Cur: soft, Max: hard}), 0)
+}

@@ -63,7 +63,8 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 		return Attachment{}, err
 	}
 	e := Endpoint{ContainerID: req.ContainerID, ContainerName: req.ContainerName,
-		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, Attachment: a}
+		NetnsPath: req.NetnsPath, HostsFile: req.HostsFile, HostsHeader: req.HostsHeader,
+		Aliases: req.Aliases, Attachment: a}
 	err = m.putEndpoint(n, e)
 	if err == nil {
 		err = m.refreshHosts(s, n, e)

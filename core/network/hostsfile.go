@@ -41,7 +41,7 @@ func (m *Manager) refreshHosts(s *labState, n *Network, made Endpoint) error {
 // container is being removed) is skipped.
 func (m *Manager) writeHostsFile(s *labState, containerID, file string) error {
 	var b strings.Builder
-	b.WriteString(hostsHeader)
+	header := ""
 	seen := map[string]bool{}
 	var peers []string
 	for _, n := range s.Networks {
@@ -61,6 +61,9 @@ func (m *Manager) writeHostsFile(s *labState, containerID, file string) error {
 		self, err := m.readEndpoint(n, selfIP, containerID)
 		if err != nil {
 			return err
+		}
+		if header == "" {
+			header = self.HostsHeader
 		}
 		fmt.Fprintf(&b, "%s\t%s\n", selfIP, hostNames(self))
 		if n.Default {
@@ -84,6 +87,9 @@ func (m *Manager) writeHostsFile(s *labState, containerID, file string) error {
 	for _, l := range peers {
 		b.WriteString(l + "\n")
 	}
+	if header == "" {
+		header = hostsHeader
+	}
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_TRUNC, 0)
 	if os.IsNotExist(err) {
 		return nil
@@ -92,18 +98,21 @@ func (m *Manager) writeHostsFile(s *labState, containerID, file string) error {
 		return fmt.Errorf("rewrite hosts file %s: %w", file, err)
 	}
 	defer f.Close()
-	if _, err := f.WriteString(b.String()); err != nil {
+	if _, err := f.WriteString(header + b.String()); err != nil {
 		return fmt.Errorf("rewrite hosts file %s: %w", file, err)
 	}
 	return nil
 }
 
-// hostNames are the names an endpoint answers to: its container's name and short ID.
+// hostNames are the names an endpoint answers to: its container's name, its aliases
+// and its short ID.
 func hostNames(e Endpoint) string {
+	names := []string{}
 	if e.ContainerName != "" && e.ContainerName != shortID(e.ContainerID) {
-		return e.ContainerName + " " + shortID(e.ContainerID)
+		names = append(names, e.ContainerName)
 	}
-	return shortID(e.ContainerID)
+	names = append(append(names, e.Aliases...), shortID(e.ContainerID))
+	return strings.Join(names, " ")
 }
 
 // addrOf strips the prefix length of a CIDR.

@@ -77,3 +77,71 @@ func parsePortNumber(spec, which, s string) (int, error) {
 	}
 	return n, nil
 }
+
+// ParsePorts reads a -p option that may give ranges, as Docker takes them:
+// "8080-8081:80-81" publishes two ports, "80-81" two ports on free host ports. Each
+// range has the same length on both sides.
+func ParsePorts(spec string) ([]PortSpec, error) {
+	body, proto, hasProto := strings.Cut(spec, "/")
+	parts := strings.Split(body, ":")
+	ctr := parts[len(parts)-1]
+	if !strings.Contains(ctr, "-") {
+		p, err := ParsePort(spec)
+		if err != nil {
+			return nil, err
+		}
+		return []PortSpec{p}, nil
+	}
+	lo, hi, err := portRange(spec, "container", ctr)
+	if err != nil {
+		return nil, err
+	}
+	hostLo := 0
+	if len(parts) >= 2 && parts[len(parts)-2] != "" {
+		hl, hh, err := portRange(spec, "host", parts[len(parts)-2])
+		if err != nil {
+			return nil, err
+		}
+		if hh-hl != hi-lo {
+			return nil, fmt.Errorf("port %q: the host range and the container range differ in length: give ranges of the same size, e.g. 8080-8081:80-81", spec)
+		}
+		hostLo = hl
+	}
+	var out []PortSpec
+	for n := lo; n <= hi; n++ {
+		one := make([]string, len(parts))
+		copy(one, parts)
+		one[len(one)-1] = strconv.Itoa(n)
+		if hostLo > 0 {
+			one[len(one)-2] = strconv.Itoa(hostLo + n - lo)
+		}
+		s := strings.Join(one, ":")
+		if hasProto {
+			s += "/" + proto
+		}
+		p, err := ParsePort(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// portRange reads "LOW-HIGH" (or a single port).
+func portRange(spec, which, s string) (lo, hi int, err error) {
+	a, b, isRange := strings.Cut(s, "-")
+	if lo, err = parsePortNumber(spec, which, a); err != nil {
+		return 0, 0, err
+	}
+	hi = lo
+	if isRange {
+		if hi, err = parsePortNumber(spec, which, b); err != nil {
+			return 0, 0, err
+		}
+	}
+	if hi < lo || hi-lo >= 1024 {
+		return 0, 0, fmt.Errorf("port %q: the %s range %s is backwards or longer than 1024 ports: give LOW-HIGH, e.g. 8080-8081", spec, which, s)
+	}
+	return lo, hi, nil
+}

@@ -71,6 +71,10 @@ type Endpoint struct {
 	NetnsPath string `json:"netnsPath"`
 	// HostsFile is the container's hosts file kept current with its peers' names.
 	HostsFile string `json:"hostsFile,omitempty"`
+	// HostsHeader starts that file; "" is localhost alone.
+	HostsHeader string `json:"hostsHeader,omitempty"`
+	// Aliases are more names of the container on this network.
+	Aliases []string `json:"aliases,omitempty"`
 	// Attachment is the endpoint as made.
 	Attachment Attachment `json:"attachment"`
 }

@@ -20,6 +20,11 @@ type AttachRequest struct {
 	// HostsFile is the container's /etc/hosts on the machine. It is rewritten in place
 	// (truncated and written, since it is bind-mounted) with the names of its peers.
 	HostsFile string
+	// HostsHeader starts the container's hosts file (localhost, --add-host lines);
+	// "" is localhost alone.
+	HostsHeader string
+	// Aliases are more names of the container on the network (--network-alias).
+	Aliases []string
 }
 
 // Attachment is one endpoint as made: where it is and what it got.

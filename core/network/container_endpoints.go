@@ -33,3 +33,35 @@ func (m *Manager) ReleaseContainer(ctx context.Context, containerID string) erro
 	}
 	return errors.Join(errs...)
 }
+
+// RenameContainer gives a container's endpoints its new name and rewrites the hosts
+// files that name it.
+func (m *Manager) RenameContainer(ctx context.Context, containerID, name string) error {
+	s, err := m.load()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range s.Networks {
+		keys, err := m.endpointKeys(n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for ip, id := range keys {
+			if id != containerID {
+				continue
+			}
+			e, err := m.readEndpoint(n, ip, id)
+			if err == nil {
+				e.ContainerName = name
+				err = m.putEndpoint(n, e)
+			}
+			if err == nil {
+				err = m.refreshHosts(s, n, e)
+			}
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newTopCmd) }
+
+func newTopCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "top CONTAINER",
+		Short: "List the processes of a container, as the machine sees them",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, c, err := lookupContainer(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			procs, err := e.Top(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 4, ' ', 0)
+			fmt.Fprintln(w, "UID\tPID\tPPID\tC\tSTIME\tTTY\tTIME\tCMD")
+			for _, p := range procs {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.UID, p.PID, p.PPID, p.C, p.STIME, p.TTY, p.TIME, p.CMD)
+			}
+			return w.Flush()
+		},
+	}
+}

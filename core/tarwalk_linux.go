@@ -1,0 +1,232 @@
+package core
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Trees are copied in and out of containers as tar streams, as docker cp does. Both
+// sides work through directory descriptors, one component at a time, never following
+// a symlink: a container that swaps a directory for a symlink to the machine while it
+// is copied gets an error, never a file of the machine.
+
+// idShift maps owners between a container's IDs and the machine's (a --userns
+// container's root is usernsBase on the machine).
+type idShift int
+
+// writeTree writes the entry name of the directory dir (and, for a directory,
+// everything under it) to tw, named as; owners are shifted by -shift. With contents
+// set and name a directory, its entries are written at the top instead.
+func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, contents bool) error {
+	var st unix.Stat_t
+	if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return fmt.Errorf("%s: %w", as, err)
+	}
+	if contents && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		sub, err := openDirAt(int(dir.Fd()), name)
+		if err != nil {
+			return err
+		}
+		defer sub.Close()
+		names, err := dirNames(sub)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if err := writeTree(tw, sub, n, n, shift, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	hdr := &tar.Header{Name: as, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid) - int(shift), Gid: int(st.Gid) - int(shift),
+		ModTime: time.Unix(st.Mtim.Sec, st.Mtim.Nsec), Format: tar.FormatPAX}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		hdr.Typeflag, hdr.Name = tar.TypeDir, as+"/"
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		sub, err := openDirAt(int(dir.Fd()), name)
+		if err != nil {
+			return err
+		}
+		defer sub.Close()
+		names, err := dirNames(sub)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if err := writeTree(tw, sub, n, path.Join(as, n), shift, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	case unix.S_IFREG:
+		fd, err := unix.Openat(int(dir.Fd()), name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", as, err)
+		}
+		f := os.NewFile(uintptr(fd), as)
+		defer f.Close()
+		var now unix.Stat_t
+		if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
+			return fmt.Errorf("%s changed while it was copied", as)
+		}
+		hdr.Typeflag, hdr.Size = tar.TypeReg, now.Size
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		_, err = io.CopyN(tw, f, now.Size)
+		return err
+	case unix.S_IFLNK:
+		buf := make([]byte, unix.PathMax)
+		n, err := unix.Readlinkat(int(dir.Fd()), name, buf)
+		if err != nil {
+			return fmt.Errorf("%s: %w", as, err)
+		}
+		hdr.Typeflag, hdr.Linkname = tar.TypeSymlink, string(buf[:n])
+	case unix.S_IFCHR, unix.S_IFBLK, unix.S_IFIFO:
+		hdr.Typeflag = map[uint32]byte{unix.S_IFCHR: tar.TypeChar, unix.S_IFBLK: tar.TypeBlock, unix.S_IFIFO: tar.TypeFifo}[st.Mode&unix.S_IFMT]
+		hdr.Devmajor, hdr.Devminor = int64(unix.Major(st.Rdev)), int64(unix.Minor(st.Rdev))
+	default:
+		return nil // a socket: left out, as tar leaves it
+	}
+	return tw.WriteHeader(hdr)
+}
+
+// extractTree extracts tr into the directory dir: every entry's parents are walked
+// from dir one component at a time without following a symlink, an existing file is
+// replaced, an existing directory kept. owner gives each entry's owner on this side.
+func extractTree(tr *tar.Reader, dir *os.File, owner func(h *tar.Header) (int, int)) error {
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read the archive: %w", err)
+		}
+		name := path.Clean(strings.TrimPrefix(hdr.Name, "/"))
+		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
+			continue
+		}
+		parentName, base := path.Split(name)
+		parent, err := walkDirs(dir, parentName)
+		if err != nil {
+			return fmt.Errorf("extract %s: %w", name, err)
+		}
+		err = extractEntry(tr, hdr, parent, base, dir, owner)
+		if parent != dir {
+			parent.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("extract %s: %w", name, err)
+		}
+	}
+}
+
+// walkDirs opens the directory rel under dir, making missing components, refusing a
+// component that is a symlink or not a directory.
+func walkDirs(dir *os.File, rel string) (*os.File, error) {
+	cur := dir
+	for _, c := range strings.Split(strings.Trim(rel, "/"), "/") {
+		if c == "" {
+			continue
+		}
+		if err := unix.Mkdirat(int(cur.Fd()), c, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			return nil, err
+		}
+		next, err := openDirAt(int(cur.Fd()), c)
+		if cur != dir {
+			cur.Close()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a directory (a symlink is not followed): %w", c, err)
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+// extractEntry makes one entry in the directory parent.
+func extractEntry(tr *tar.Reader, hdr *tar.Header, parent *os.File, base string, root *os.File, owner func(*tar.Header) (int, int)) error {
+	pfd := int(parent.Fd())
+	var existing unix.Stat_t
+	exists := unix.Fstatat(pfd, base, &existing, unix.AT_SYMLINK_NOFOLLOW) == nil
+	if exists && !(hdr.Typeflag == tar.TypeDir && existing.Mode&unix.S_IFMT == unix.S_IFDIR) {
+		flags := 0
+		if existing.Mode&unix.S_IFMT == unix.S_IFDIR {
+			flags = unix.AT_REMOVEDIR
+		}
+		if err := unix.Unlinkat(pfd, base, flags); err != nil {
+			return fmt.Errorf("replace it: %w", err)
+		}
+	}
+	uid, gid := owner(hdr)
+	mode := uint32(hdr.Mode & 0o7777)
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		if err := unix.Mkdirat(pfd, base, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+			return err
+		}
+		d, err := openDirAt(pfd, base)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		if err := unix.Fchown(int(d.Fd()), uid, gid); err != nil {
+			return err
+		}
+		return unix.Fchmod(int(d.Fd()), mode)
+	case tar.TypeReg:
+		fd, err := unix.Openat(pfd, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if err != nil {
+			return err
+		}
+		f := os.NewFile(uintptr(fd), base)
+		defer f.Close()
+		if _, err := io.Copy(f, tr); err != nil {
+			return err
+		}
+		if err := unix.Fchown(fd, uid, gid); err != nil {
+			return err
+		}
+		if err := unix.Fchmod(fd, mode); err != nil {
+			return err
+		}
+		t := unix.NsecToTimespec(hdr.ModTime.UnixNano())
+		return unix.UtimesNanoAt(fd, "", []unix.Timespec{t, t}, unix.AT_EMPTY_PATH)
+	case tar.TypeSymlink:
+		if err := unix.Symlinkat(hdr.Linkname, pfd, base); err != nil {
+			return err
+		}
+		return unix.Fchownat(pfd, base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+	case tar.TypeLink:
+		target := path.Clean(strings.TrimPrefix(hdr.Linkname, "/"))
+		tdir, tbase := path.Split(target)
+		td, err := walkDirs(root, tdir)
+		if err != nil {
+			return err
+		}
+		if td != root {
+			defer td.Close()
+		}
+		return unix.Linkat(int(td.Fd()), tbase, pfd, base, 0)
+	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
+		kind := map[byte]uint32{tar.TypeChar: unix.S_IFCHR, tar.TypeBlock: unix.S_IFBLK, tar.TypeFifo: unix.S_IFIFO}[hdr.Typeflag]
+		if err := unix.Mknodat(pfd, base, kind|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor)))); err != nil {
+			return err
+		}
+		return unix.Fchownat(pfd, base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+	}
+	return nil
+}
