@@ -34,6 +34,15 @@ func newKillCmd() *cobra.Command {
 	return cmd
 }
 
+// stopTimeout is -t as a duration, or -1 (the container's own --stop-timeout) when
+// -t is not given.
+func stopTimeout(cmd *cobra.Command, secs int) time.Duration {
+	if !cmd.Flags().Changed("time") {
+		return -1
+	}
+	return time.Duration(secs) * time.Second
+}
+
 func newStopCmd() *cobra.Command {
 	var secs int
 	cmd := &cobra.Command{
@@ -44,10 +53,7 @@ func newStopCmd() *cobra.Command {
 			if secs < 0 {
 				return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", secs)
 			}
-			timeout := time.Duration(secs) * time.Second
-			if !cmd.Flags().Changed("time") {
-				timeout = -1 // the container's own --stop-timeout
-			}
+			timeout := stopTimeout(cmd, secs)
 			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
 				_, err := e.Stop(cmd.Context(), c, timeout)
 				return err

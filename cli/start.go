@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -64,10 +63,7 @@ func newRestartCmd() *cobra.Command {
 			if secs < 0 {
 				return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", secs)
 			}
-			timeout := time.Duration(secs) * time.Second
-			if !cmd.Flags().Changed("time") {
-				timeout = -1 // the container's own --stop-timeout
-			}
+			timeout := stopTimeout(cmd, secs)
 			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
 				_, err := e.Restart(cmd.Context(), c, timeout)
 				return startStatus(cmd, err)

@@ -59,6 +59,20 @@ func newEngine(inst instance.Instance) *Engine {
 	return e
 }
 
+// locked takes the lock and finds a container; the caller releases the lock.
+func (e *Engine) locked(ctx context.Context, nameOrID string) (Container, func(), error) {
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return Container{}, nil, err
+	}
+	c, err := e.Lookup(ctx, nameOrID)
+	if err != nil {
+		unlock()
+		return c, nil, err
+	}
+	return c, unlock, nil
+}
+
 // Close releases what the engine holds. The engine keeps no kernel object open between
 // calls, so it only exists to pair with Open.
 func (e *Engine) Close() error { return nil }

@@ -36,15 +36,11 @@ func (e *Engine) Unpause(ctx context.Context, nameOrID string) (Container, error
 }
 
 func (e *Engine) setPaused(ctx context.Context, nameOrID string, paused bool) (Container, error) {
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return Container{}, err
-	}
-	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return c, err
 	}
+	defer unlock()
 	switch {
 	case c.State != StateRunning:
 		return c, fmt.Errorf("container %s is not running: only a running container can be paused or unpaused", c.Name)
@@ -96,15 +92,11 @@ func (e *Engine) Rename(ctx context.Context, nameOrID, newName string) (Containe
 	if err := CheckName(newName); err != nil {
 		return Container{}, err
 	}
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return Container{}, err
-	}
-	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return c, err
 	}
+	defer unlock()
 	if other, err := e.Lookup(ctx, newName); err == nil && other.Name == newName {
 		return c, fmt.Errorf("container name %q is already in use by %s: pick another", newName, other.ShortID())
 	}

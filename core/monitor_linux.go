@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,18 +121,7 @@ func (m *monitor) startRequest(ctx context.Context, conn *net.UnixConn, req moni
 		conn.Close()
 		return
 	}
-	var streams [3]*os.File
-	for i, k := range req.Attach {
-		switch k {
-		case 'i':
-			streams[0] = files[i]
-		case 'o':
-			streams[1] = files[i]
-		case 'e':
-			streams[2] = files[i]
-		}
-	}
-	h, commands, err := m.run(&c, streams)
+	h, commands, err := m.run(&c, attachedStreams(req, files))
 	closeAll(files)
 	if err != nil {
 		code := 125
@@ -149,6 +139,22 @@ func (m *monitor) startRequest(ctx context.Context, conn *net.UnixConn, req moni
 		conn.Close()
 		return
 	}
+	m.keepClient(h, conn)
+}
+
+// attachedStreams orders the descriptors a client sent as its input, output and
+// errors (nil where it sent none).
+func attachedStreams(req monitorRequest, files []*os.File) [3]*os.File {
+	var streams [3]*os.File
+	for i, k := range req.Attach {
+		streams[strings.IndexRune("ioe", k)] = files[i]
+	}
+	return streams
+}
+
+// keepClient keeps an attached client's connection: it hears of the end, and may
+// resize the terminal meanwhile.
+func (m *monitor) keepClient(h *held, conn *net.UnixConn) {
 	h.mu.Lock()
 	h.clients = append(h.clients, conn)
 	h.mu.Unlock()
@@ -168,31 +174,23 @@ func (m *monitor) attachRequest(conn *net.UnixConn, req monitorRequest, files []
 		conn.Close()
 		return
 	}
-	for i, k := range req.Attach {
-		switch k {
-		case 'o':
-			h.out.add(files[i])
-		case 'e':
-			h.errs.add(files[i])
-		case 'i':
-			to := h.master
-			if to == nil {
-				to = h.stdin
-			}
-			if to != nil {
-				in := dup(files[i])
-				go func() { _, _ = io.Copy(to, in); in.Close() }()
-			}
+	streams := attachedStreams(req, files)
+	h.out.add(streams[1])
+	h.errs.add(streams[2])
+	if to := h.master; streams[0] != nil {
+		if to == nil {
+			to = h.stdin
+		}
+		if to != nil {
+			in := dup(streams[0])
+			go func() { _, _ = io.Copy(to, in); in.Close() }()
 		}
 	}
 	if err := sendMonitor(conn, monitorReply{Pid: h.proc.Pid, Monitor: os.Getpid()}); err != nil {
 		conn.Close()
 		return
 	}
-	h.mu.Lock()
-	h.clients = append(h.clients, conn)
-	h.mu.Unlock()
-	go m.follow(h, conn)
+	m.keepClient(h, conn)
 }
 
 // spawn starts a container's PID 1 from within the monitor (a restart).

@@ -66,6 +66,12 @@ func (e *Engine) Kill(ctx context.Context, c Container, sig unix.Signal) error {
 
 // thawPaused takes the lock and thaws a paused container.
 func (e *Engine) thawPaused(ctx context.Context, id string) error {
+	return e.change(ctx, id, e.thawIfPaused)
+}
+
+// change takes the lock and applies fn to a container's current state; a container
+// removed meanwhile is left alone.
+func (e *Engine) change(ctx context.Context, id string, fn func(*Container) error) error {
 	unlock, err := e.lock(ctx)
 	if err != nil {
 		return err
@@ -75,26 +81,19 @@ func (e *Engine) thawPaused(ctx context.Context, id string) error {
 	if err != nil {
 		return nil
 	}
-	return e.thawIfPaused(&c)
+	return fn(&c)
 }
 
 // markStopped records that the user stopped a container, so that its restart policy
 // leaves it stopped; a container waiting to be restarted is exited at once.
 func (e *Engine) markStopped(ctx context.Context, id string) error {
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	c, err := e.load(id)
-	if err != nil {
-		return nil
-	}
-	c.ManuallyStopped = true
-	if c.State == StateRestarting {
-		c.State = StateExited
-	}
-	return e.save(c)
+	return e.change(ctx, id, func(c *Container) error {
+		c.ManuallyStopped = true
+		if c.State == StateRestarting {
+			c.State = StateExited
+		}
+		return e.save(*c)
+	})
 }
 
 // Stop sends the container's stop signal (SIGTERM unless --stop-signal said), waits up

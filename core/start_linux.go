@@ -81,15 +81,11 @@ func (e *Engine) provision(ctx context.Context, c *Container) error {
 // Start starts a created or exited container again with its spec, its writable layer
 // as it was left, as `docker start` does; with stdio it is attached to those streams.
 func (e *Engine) Start(ctx context.Context, nameOrID string, stdio *Stdio) (Container, *Attached, error) {
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return Container{}, nil, err
-	}
-	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return c, nil, err
 	}
+	defer unlock()
 	switch {
 	case c.State == StateRunning:
 		return c, nil, nil

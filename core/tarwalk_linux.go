@@ -31,21 +31,7 @@ func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, con
 		return fmt.Errorf("%s: %w", as, err)
 	}
 	if contents && st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		sub, err := openDirAt(int(dir.Fd()), name)
-		if err != nil {
-			return err
-		}
-		defer sub.Close()
-		names, err := dirNames(sub)
-		if err != nil {
-			return err
-		}
-		for _, n := range names {
-			if err := writeTree(tw, sub, n, n, shift, false); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeChildren(tw, dir, name, "", shift)
 	}
 	hdr := &tar.Header{Name: as, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid) - int(shift), Gid: int(st.Gid) - int(shift),
 		ModTime: time.Unix(st.Mtim.Sec, st.Mtim.Nsec), Format: tar.FormatPAX}
@@ -55,21 +41,7 @@ func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, con
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}
-		sub, err := openDirAt(int(dir.Fd()), name)
-		if err != nil {
-			return err
-		}
-		defer sub.Close()
-		names, err := dirNames(sub)
-		if err != nil {
-			return err
-		}
-		for _, n := range names {
-			if err := writeTree(tw, sub, n, path.Join(as, n), shift, false); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeChildren(tw, dir, name, as, shift)
 	case unix.S_IFREG:
 		fd, err := unix.Openat(int(dir.Fd()), name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -101,6 +73,25 @@ func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, con
 		return nil // a socket: left out, as tar leaves it
 	}
 	return tw.WriteHeader(hdr)
+}
+
+// writeChildren writes every entry of the directory name of dir, under prefix.
+func writeChildren(tw *tar.Writer, dir *os.File, name, prefix string, shift idShift) error {
+	sub, err := openDirAt(int(dir.Fd()), name)
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	names, err := dirNames(sub)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := writeTree(tw, sub, n, path.Join(prefix, n), shift, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // extractTree extracts tr into the directory dir: every entry's parents are walked

@@ -11,15 +11,11 @@ import (
 // and records the limits in force, which later starts keep. It returns the warnings of
 // limits the machine cannot apply.
 func (e *Engine) Update(ctx context.Context, nameOrID string, l cgroup.Limits) (Container, []string, error) {
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return Container{}, nil, err
-	}
-	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return c, nil, err
 	}
+	defer unlock()
 	if c.State != StateRunning {
 		return c, nil, fmt.Errorf("container %s is %s: only a running container's limits can change (start it, or give the limits to run)", c.Name, c.State)
 	}
