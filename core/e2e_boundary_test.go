@@ -145,6 +145,7 @@ func TestStateIsRootsOnly(t *testing.T) {
 		filepath.Join(dir, "state.json"): 0o600, filepath.Join(dir, "container.log"): 0o600,
 		filepath.Join(run, "commands.log"): 0o600, filepath.Join(run, "monitor.json"): 0o600,
 		filepath.Join(run, "lock"): 0o600, filepath.Join(run, "monitor.sock"): 0o600,
+		filepath.Join(run, "network", "state.json"): 0o600, filepath.Join(run, "network"): 0o700,
 		dir: 0o700,
 	} {
 		st, err := os.Lstat(path)

@@ -89,14 +89,14 @@ func (m *Manager) loadAll() (*labState, error) {
 
 // putEndpoint records an endpoint.
 func (m *Manager) putEndpoint(n *Network, e Endpoint) error {
-	if err := os.MkdirAll(m.endpointDir(n), 0o755); err != nil {
+	if err := os.MkdirAll(m.endpointDir(n), 0o700); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(m.endpointDir(n), endpointFile(e)), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(m.endpointDir(n), endpointFile(e)), b, 0o600); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
 	return nil

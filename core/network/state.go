@@ -106,7 +106,7 @@ func (m *Manager) load() (*labState, error) {
 
 // save writes the state file atomically.
 func (m *Manager) save(s *labState) error {
-	if err := os.MkdirAll(m.stateDir(), 0o755); err != nil {
+	if err := os.MkdirAll(m.stateDir(), 0o700); err != nil {
 		return fmt.Errorf("make network state directory: %w", err)
 	}
 	// Endpoints live in files of their own (endpoints.go).
@@ -121,7 +121,7 @@ func (m *Manager) save(s *labState) error {
 		return fmt.Errorf("encode network state: %w", err)
 	}
 	tmp := m.statePath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return fmt.Errorf("write network state: %w", err)
 	}
 	if err := os.Rename(tmp, m.statePath()); err != nil {
