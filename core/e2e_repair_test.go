@@ -35,6 +35,8 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"run", "--memory", "1", "busybox", "true"}, "memory"},
 		{[]string{"run", "--net", "none", "-p", "80", "busybox", "true"}, "-p needs a bridge network"},
 		{[]string{"exec", "nosuch", "true"}, "no such container"},
+		{[]string{"run", "-it", "--net", "none", "busybox", "sh"}, "not a TTY"},
+		{[]string{"exec", "-it", "taken", "sh"}, "not a TTY"},
 		{[]string{"exec", "taken", "no-such-command"}, "executable file not found"},
 		{[]string{"kill", "-s", "NOPE", "taken"}, "unknown signal"},
 		{[]string{"stop", "-t", "-1", "taken"}, "negative"},
