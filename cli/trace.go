@@ -124,6 +124,9 @@ func runTrace(cmd *cobra.Command, f *traceFlags, args []string) error {
 		return err
 	}
 	if n > 0 {
+		if !f.json {
+			fmt.Fprintf(cmd.OutOrStdout(), "%d journeys from %d trace events in %d namespaces\n", n, s.Events(), len(places))
+		}
 		return nil
 	}
 	if opts.Probe != nil {

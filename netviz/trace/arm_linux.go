@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/mdlayher/netlink"
@@ -124,27 +124,62 @@ func (a *armed) close() {
 	}
 }
 
-// readEvents reads trace events until the socket is closed, calling fn with each.
+// readPause is how long the reader sleeps once it has read every event queued: the
+// kernel queues the events meanwhile without waking anyone, which costs the traced
+// packets far less than a wake-up for each event.
+const readPause = 5 * time.Millisecond
+
+// msgTrace is the netlink message type of an nftables trace event.
+const msgTrace = unix.NFNL_SUBSYS_NFTABLES<<8 | unix.NFT_MSG_TRACE
+
+// readEvents reads trace events until the socket is closed, calling fn with each: it
+// reads what is queued without blocking, then sleeps.
 func (a *armed) readEvents(fn func(Event)) error {
+	rc, err := a.events.SyscallConn()
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 1<<16)
 	for {
-		msgs, err := a.events.Receive()
-		if err != nil {
-			if errors.Is(err, os.ErrClosed) {
-				return nil
+		var rerr error
+		cerr := rc.Control(func(fd uintptr) {
+			for {
+				n, _, err := unix.Recvfrom(int(fd), buf, unix.MSG_DONTWAIT)
+				if err != nil {
+					if err != unix.EAGAIN && err != unix.EINTR {
+						rerr = err
+					}
+					return
+				}
+				// The events keep slices of their datagram: each gets a copy.
+				eachMessage(append([]byte(nil), buf[:n]...), fn)
 			}
-			if errors.Is(err, unix.ENOBUFS) {
-				return fmt.Errorf("the trace events of %s came faster than they were read: narrow the filter", a.place.Name)
-			}
-			return err
+		})
+		switch {
+		case cerr != nil:
+			return nil // closed
+		case rerr == unix.ENOBUFS:
+			return fmt.Errorf("the trace events of %s came faster than they were read: narrow the filter", a.place.Name)
+		case rerr != nil:
+			return fmt.Errorf("read the trace events of %s: %w", a.place.Name, rerr)
 		}
-		for _, m := range msgs {
-			if m.Header.Type != netlink.HeaderType(unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_TRACE) {
-				continue
-			}
-			e, err := DecodeEvent(m.Data)
-			if err == nil {
+		time.Sleep(readPause)
+	}
+}
+
+// eachMessage decodes the trace events among the netlink messages of one datagram.
+func eachMessage(b []byte, fn func(Event)) {
+	for len(b) >= unix.NLMSG_HDRLEN {
+		l := int(binary.NativeEndian.Uint32(b))
+		typ := binary.NativeEndian.Uint16(b[4:])
+		if l < unix.NLMSG_HDRLEN || l > len(b) {
+			return
+		}
+		if typ == msgTrace {
+			if e, err := DecodeEvent(b[unix.NLMSG_HDRLEN:l]); err == nil {
 				fn(e)
 			}
 		}
+		b = b[min((l+3)&^3, len(b)):]
 	}
 }

@@ -127,16 +127,33 @@ func (a *assembler) add(ns int, e Event, at time.Time) {
 func (a *assembler) flush(now time.Time) []Journey {
 	a.link(now)
 	legs := a.legs(now)
+	x := newLegIndex(legs)
+	matched := map[*pass]bool{}
+	follow := func(l []*pass) bool {
+		m, ok := matched[l[0]]
+		if !ok {
+			m = a.match(l)
+			matched[l[0]] = m
+		}
+		return m
+	}
 	var out []Journey
 	used := map[*pass]bool{}
+	taken := func(l []*pass) bool { return used[l[0]] || a.done[l[0]] }
 	for _, l := range legs {
-		start := l[0]
-		if used[start] || a.done[start] || !a.match(l) || a.answersAnother(l, legs, used) {
+		if taken(l) || !follow(l) {
+			continue
+		}
+		other := false // is l the reply of another leg to follow, which takes it?
+		for _, o := range x.answered(l) {
+			other = other || o[0] != l[0] && !taken(o) && follow(o)
+		}
+		if other {
 			continue
 		}
 		var reply []*pass
-		for _, r := range legs {
-			if !used[r[0]] && !a.done[r[0]] && a.answers(r, l) && (reply == nil || r[0].first.Before(reply[0].first)) {
+		for _, r := range x.answers(l) {
+			if !taken(r) && (reply == nil || r[0].first.Before(reply[0].first)) {
 				reply = r
 			}
 		}
@@ -151,6 +168,7 @@ func (a *assembler) flush(now time.Time) []Journey {
 			j.Reply = &r
 			a.markDone(reply)
 		}
+		used[l[0]] = true
 		a.markDone(l)
 		out = append(out, j)
 	}
@@ -158,19 +176,97 @@ func (a *assembler) flush(now time.Time) []Journey {
 	return out
 }
 
+// legIndex finds replies among legs: a reply starts in a namespace its request
+// crossed, after it, with the request's addresses there swapped.
+type legIndex struct {
+	starts map[addrKey][][]*pass // legs by where they start and their addresses there
+	ends   map[addrKey][][]*pass // legs by each namespace crossed and their addresses as they left it, swapped
+}
+
+type addrKey struct {
+	ns       int
+	src, dst [4]byte
+}
+
+func newLegIndex(legs [][]*pass) legIndex {
+	x := legIndex{starts: map[addrKey][][]*pass{}, ends: map[addrKey][][]*pass{}}
+	for _, l := range legs {
+		if h, ok := firstHeader(l[0]); ok {
+			k := addrKey{l[0].ns, h.Src.As4(), h.Dst.As4()}
+			x.starts[k] = append(x.starts[k], l)
+		}
+		for _, p := range l {
+			if h, ok := lastHeader(p); ok {
+				k := addrKey{p.ns, h.Dst.As4(), h.Src.As4()}
+				x.ends[k] = append(x.ends[k], l)
+			}
+		}
+	}
+	return x
+}
+
+// answers are the legs that answer l.
+func (x legIndex) answers(l []*pass) [][]*pass {
+	var out [][]*pass
+	for _, p := range l {
+		lh, ok := lastHeader(p)
+		if !ok {
+			continue
+		}
+		for _, r := range x.starts[addrKey{p.ns, lh.Dst.As4(), lh.Src.As4()}] {
+			if answersAt(r, p, lh) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// answered are the legs that r answers.
+func (x legIndex) answered(r []*pass) [][]*pass {
+	h, ok := firstHeader(r[0])
+	if !ok {
+		return nil
+	}
+	var out [][]*pass
+	for _, l := range x.ends[addrKey{r[0].ns, h.Src.As4(), h.Dst.As4()}] {
+		for _, p := range l {
+			if lh, ok := lastHeader(p); ok && p.ns == r[0].ns && answersAt(r, p, lh) {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// answersAt tells whether leg r answers the packet of pass p, whose header as it left
+// was lh: it starts in p's namespace after p (one namespace's events are read in the
+// kernel's order), from lh's addresses swapped.
+func answersAt(r []*pass, p *pass, lh Header) bool {
+	h, ok := firstHeader(r[0])
+	return ok && r[0] != p && r[0].ns == p.ns && r[0].first.After(p.first) && h.reverses(lh)
+}
+
 // link joins each pass that left by a link to the pass of the same packet that came
 // in at the link's other end.
 func (a *assembler) link(now time.Time) {
+	byFP := map[fingerprint][]*pass{}
+	for _, q := range a.passes {
+		if q.prev == nil && q.in != 0 {
+			byFP[q.fp] = append(byFP[q.fp], q)
+		}
+	}
 	for _, p := range a.passes {
 		if p.next != nil || p.out == 0 || !p.settled(now, a.settle) || p.dropped || p.delivered {
 			continue
 		}
 		arrivals := a.w.arrivals(p.ns, p.out)
 		var best *pass
-		for _, q := range a.passes {
+		for _, q := range byFP[p.fp] {
 			// Namespaces are read by sockets of their own, so a later namespace's
 			// events may be read a little before an earlier one's.
-			if q == p || q.prev != nil || q.fp != p.fp || q.first.Before(p.first.Add(-readSkew)) || q.in == 0 {
+			if q == p || q.prev != nil || q.first.Before(p.first.Add(-readSkew)) {
 				continue
 			}
 			for _, ar := range arrivals {
@@ -222,37 +318,6 @@ func (a *assembler) legs(now time.Time) [][]*pass {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i][0].first.Before(out[j][0].first) })
 	return out
-}
-
-// answers tells whether leg r goes back to where leg l came from: it starts in a
-// namespace l crossed, after l was there (one namespace's events are read in the
-// kernel's order), from the header l had there.
-func (a *assembler) answers(r, l []*pass) bool {
-	start := r[0]
-	h, ok := firstHeader(start)
-	if !ok {
-		return false
-	}
-	for _, p := range l {
-		if p.ns != start.ns || !start.first.After(p.first) {
-			continue
-		}
-		if lh, ok := lastHeader(p); ok && h.reverses(lh) {
-			return true
-		}
-	}
-	return false
-}
-
-// answersAnother tells whether leg r is the reply of another leg to follow that is
-// not given out yet: that one takes it as its reply.
-func (a *assembler) answersAnother(r []*pass, legs [][]*pass, used map[*pass]bool) bool {
-	for _, l := range legs {
-		if l[0] != r[0] && !used[l[0]] && !a.done[l[0]] && a.answers(r, l) && a.match(l) {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *assembler) markDone(l []*pass) {

@@ -22,8 +22,11 @@ import (
 //     assembly keeps only those that continue a matched packet;
 //   - every packet of a connection that carried a traced packet (a conntrack label),
 //     so that replies are traced too.
-// The chains of INPUT, FORWARD and POSTROUTING run last and hold no rule: the policy
-// event they give shows that the packet got there and its header after NAT.
+// Each marking rule ends with accept, which ends the trace table's chain (not the
+// hook: the other tables' chains still run), so that a packet is reported once there.
+// The chains of INPUT and POSTROUTING run last and hold no rule: the policy event
+// they give shows that the packet got there, and its header after NAT. FORWARD needs
+// none: the route and the output interface are known by POSTROUTING.
 
 // Chain priorities: just after conntrack for the marking chains, after every other
 // table (NAT included) for the others.
@@ -56,7 +59,6 @@ type hookChain struct {
 var hookChains = []hookChain{
 	{"PREROUTING", nftables.ChainHookPrerouting, priorityMark, true},
 	{"INPUT", nftables.ChainHookInput, priorityLast, false},
-	{"FORWARD", nftables.ChainHookForward, priorityLast, false},
 	{"OUTPUT", nftables.ChainHookOutput, priorityMark, true},
 	{"POSTROUTING", nftables.ChainHookPostrouting, priorityLast, false},
 }
@@ -161,15 +163,16 @@ func setTrace() []expr.Any {
 	return []expr.Any{
 		&expr.Immediate{Register: 1, Data: []byte{1}},
 		&expr.Meta{Key: expr.MetaKeyNFTRACE, SourceRegister: true, Register: 1},
+		&expr.Verdict{Kind: expr.VerdictAccept},
 	}
 }
 
-// traceAndLabel sets nftrace and labels the packet's connection.
+// traceAndLabel labels the packet's connection and sets nftrace.
 func traceAndLabel() []expr.Any {
-	return append(setTrace(),
+	return append([]expr.Any{
 		&expr.Immediate{Register: 1, Data: labelBits()},
 		&expr.Ct{Key: expr.CtKeyLABELS, SourceRegister: true, Register: 1},
-	)
+	}, setTrace()...)
 }
 
 // comment is a rule's user data holding the comment text.

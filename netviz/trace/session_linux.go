@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"workbench/netviz/capture/filter"
@@ -43,6 +44,7 @@ type Session struct {
 	mu       sync.Mutex
 	err      error
 	probeErr chan error
+	events   atomic.Uint64
 }
 
 // nsEvent is an event read in namespace ns at time at.
@@ -85,6 +87,7 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 		go func() {
 			defer s.wg.Done()
 			err := a.readEvents(func(e Event) {
+				s.events.Add(1)
 				select {
 				case events <- nsEvent{i, e, time.Now()}:
 				case <-ctx.Done():
@@ -133,6 +136,9 @@ func (s *Session) assemble(ctx context.Context, asm *assembler, events <-chan ns
 
 // Journeys gives each journey as it completes; it is closed when the session ends.
 func (s *Session) Journeys() <-chan Journey { return s.journeys }
+
+// Events is the number of trace events read so far, from every namespace.
+func (s *Session) Events() uint64 { return s.events.Load() }
 
 // ProbeErr gives the probe's outcome once it was sent (nil when it went out).
 func (s *Session) ProbeErr() <-chan error { return s.probeErr }
