@@ -1,7 +1,9 @@
 package trace
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -223,4 +225,25 @@ func TestTraceLeavesNoRules(t *testing.T) {
 		t.Fatalf("after reset: %v", left)
 	}
 	_ = cmd.Wait()
+}
+
+// TestScriptTraceExpectations runs a lab script with trace steps and expectations, then
+// one whose expectation on the journey is wrong, which must fail.
+func TestScriptTraceExpectations(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	testutil.NewInstance(t)
+	out, code := wb(t, "--script", "testdata/journeys.lab")
+	if code != 0 || !strings.Contains(out, "WB-DNAT #1") || strings.Contains(out, "FAIL") {
+		t.Fatalf("journeys.lab: exit %d:\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.lab")
+	lab := "say A wrong claim about a journey.\nrun -d --name web -p 8080:80 busybox httpd -f -p 80\nexpect trace @outside host1:8080/tcp drop WB-DNAT\n"
+	if err := os.WriteFile(bad, []byte(lab), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = wb(t, "--script", bad)
+	if code != 1 || !strings.Contains(out, "does not satisfy: drop WB-DNAT") {
+		t.Fatalf("a wrong expectation: exit %d:\n%s", code, out)
+	}
 }
