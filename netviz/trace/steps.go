@@ -77,17 +77,30 @@ func (a *assembler) hop(p *pass, first, linked bool) Hop {
 	}
 	h.Steps = append(h.Steps, in)
 	hook, routed := "", false
+	nat := func(before, after Header, at string) {
+		h.Steps = append(h.Steps, Step{Kind: StepNAT, Hook: at, Before: &before, After: &after,
+			Conntrack: a.w.conntrack(p.ns, before), Packet: after})
+	}
 	for _, r := range p.events {
+		// Destination NAT is made before routing, at PREROUTING or OUTPUT; source NAT
+		// at POSTROUTING or INPUT, before the trace's own chain there sees the packet.
+		var snat *Header
 		if r.hasHdr && r.hdr.Endpoints() != cur.Endpoints() {
-			before, after := cur, r.hdr
-			h.Steps = append(h.Steps, Step{Kind: StepNAT, Hook: hook, Before: &before, After: &after,
-				Conntrack: a.w.conntrack(p.ns, before), Packet: after})
+			dnat := cur
+			dnat.Dst, dnat.DstPort = r.hdr.Dst, r.hdr.DstPort
+			if dnat.Endpoints() != cur.Endpoints() {
+				nat(cur, dnat, hook)
+			}
+			if dnat.Endpoints() != r.hdr.Endpoints() {
+				before := dnat
+				snat = &before
+			}
 		}
 		if r.hasHdr {
 			cur = r.hdr
 		}
 		if r.hook != hook && r.hook != "" {
-			if !routed && (r.hook == "INPUT" || r.hook == "FORWARD") {
+			if !routed && hookRank[r.hook] > 0 && p.in != 0 {
 				h.Steps = append(h.Steps, a.routeStep(p, cur, h.In))
 				routed = true
 			}
@@ -97,6 +110,9 @@ func (a *assembler) hop(p *pass, first, linked bool) Hop {
 				h.Steps = append(h.Steps, a.routeStep(p, cur, ""))
 				routed = true
 			}
+		}
+		if snat != nil {
+			nat(*snat, cur, hook)
 		}
 		if r.ev.Table == a.ownTable {
 			continue
