@@ -16,8 +16,7 @@ import (
 // Probe is one packet sent from a namespace of the lab to an address: an ICMP echo
 // request, a TCP connection's SYN or a UDP datagram.
 type Probe struct {
-	// From is where it is sent from (an index into Options.Places is not needed: the
-	// place itself).
+	// From is the namespace it is sent from.
 	From Place
 	// To is the address it is sent to.
 	To netip.Addr
