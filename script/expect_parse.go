@@ -10,7 +10,7 @@ import (
 )
 
 // expectHelp lists the forms of `expect`, for errors that must say what to write.
-const expectHelp = "ok, fail, output, ping, no-ping, tcp, no-tcp, capture, counter or cpu"
+const expectHelp = "ok, fail, output, ping, no-ping, tcp, no-tcp, capture, counter, cpu or trace"
 
 // parseExpect reads the words after `expect`; col is where `expect` starts.
 func parseExpect(words []Word, col int) (Check, error) {
@@ -36,6 +36,8 @@ func parseExpect(words []Word, col int) (Check, error) {
 		return parseCounter(kind, rest)
 	case "cpu":
 		return parseCPU(kind, rest)
+	case "trace":
+		return parseTrace(kind, rest)
 	}
 	return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("unknown expectation %q: use %s", kind.Text, expectHelp)}
 }
