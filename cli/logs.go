@@ -107,10 +107,7 @@ func printLogs(cmd *cobra.Command, e *core.Engine, c core.Container, lr *core.Lo
 		if ent.Stream == "stderr" {
 			w = cmd.ErrOrStderr()
 		}
-		if o.timestamps {
-			io.WriteString(w, ent.Time.UTC().Format(logTimeLayout)+" ")
-		}
-		io.WriteString(w, ent.Log)
+		io.WriteString(w, logLine(ent, o.timestamps))
 	}
 	// The tail is what the log holds now: read it to its end first.
 	var tail []core.LogEntry
@@ -159,6 +156,14 @@ func printLogs(cmd *cobra.Command, e *core.Engine, c core.Container, lr *core.Lo
 		}
 	}
 	return nil
+}
+
+// logLine is an entry as logs prints it: its text, after its time with -t.
+func logLine(ent core.LogEntry, timestamps bool) string {
+	if timestamps {
+		return ent.Time.UTC().Format(logTimeLayout) + " " + ent.Log
+	}
+	return ent.Log
 }
 
 // stillRunning says whether the container still runs (its log may still grow).

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/core"
 )
 
 func TestLogWindow(t *testing.T) {
@@ -28,9 +30,19 @@ func TestLogWindow(t *testing.T) {
 }
 
 func TestLogTimestampsHaveOneWidth(t *testing.T) {
-	a := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Format(logTimeLayout)
-	b := time.Date(2024, 5, 1, 12, 0, 0, 123400000, time.UTC).Format(logTimeLayout)
-	if a != "2024-05-01T12:00:00.000000000Z" || b != "2024-05-01T12:00:00.123400000Z" {
-		t.Errorf("logs -t times: %s %s", a, b)
+	at := func(ns int) core.LogEntry {
+		return core.LogEntry{Stream: "stdout", Time: time.Date(2024, 5, 1, 14, 0, 0, ns, time.FixedZone("CEST", 2*3600)), Log: "x\n"}
+	}
+	for ns, want := range map[int]string{
+		0:         "2024-05-01T12:00:00.000000000Z x\n",
+		123400000: "2024-05-01T12:00:00.123400000Z x\n",
+		123456789: "2024-05-01T12:00:00.123456789Z x\n",
+	} {
+		if got := logLine(at(ns), true); got != want {
+			t.Errorf("logs -t line: %q, want %q", got, want)
+		}
+	}
+	if got := logLine(at(5), false); got != "x\n" {
+		t.Errorf("logs line: %q", got)
 	}
 }
