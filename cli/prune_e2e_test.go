@@ -29,7 +29,7 @@ func TestPruneRemovesWhatDockersDoes(t *testing.T) {
 	}
 	r = wb(t, "y\n", "container", "prune")
 	re := regexp.MustCompile(`^WARNING! This will remove all stopped containers\.\nAre you sure you want to continue\? \[y/N\] Deleted Containers:\n(` + doneID + "\n" + stoppedID + "|" + stoppedID + "\n" + doneID + `)\n\nTotal reclaimed space: \d+(\.\d+)?kB\n$`)
-	if r.code != 0 || !re.MatchString(r.out) {
+	if r.code != 0 || !re.MatchString(r.out) || r.err != "" {
 		t.Errorf("container prune answered y:\n%s%s", r.out, r.err)
 	}
 	if out := mustWB(t, "ps", "-a", "--format", "{{.Names}}"); out != "up\n" {
@@ -39,14 +39,21 @@ func TestPruneRemovesWhatDockersDoes(t *testing.T) {
 		t.Errorf("container prune with nothing to remove: %q", out)
 	}
 
+	// A stopped container keeps its network: it is attached again when it starts.
+	mustWB(t, "network", "create", "yellow")
+	mustWB(t, "run", "--name", "idle", "--net", "yellow", "busybox", "true")
+	idleID := strings.TrimSpace(mustWB(t, "inspect", "-f", "{{.Id}}", "idle"))
 	if out := mustWB(t, "network", "prune", "-f"); out != "Deleted Networks:\nblue\ngreen\n\n" {
 		t.Errorf("network prune: %q", out)
 	}
-	if out := mustWB(t, "network", "ls"); !strings.Contains(out, "red") || !strings.Contains(out, "bridge") || strings.Contains(out, "blue") {
-		t.Errorf("after network prune:\n%s", out)
+	out := mustWB(t, "network", "ls")
+	for _, n := range []string{"red", "yellow", "bridge"} {
+		if !strings.Contains(out, n) || strings.Contains(out, "blue") {
+			t.Errorf("after network prune, %s is missing or blue is there:\n%s", n, out)
+		}
 	}
 
-	out := mustWB(t, "image", "prune", "-f")
+	out = mustWB(t, "image", "prune", "-f")
 	if !regexp.MustCompile(`^Deleted Images:\ndeleted: ` + dangling + `\n(deleted: sha256:[0-9a-f]{64}\n)*\nTotal reclaimed space: \S+B\n$`).MatchString(out) {
 		t.Errorf("image prune:\n%s", out)
 	}
@@ -71,7 +78,7 @@ func TestPruneRemovesWhatDockersDoes(t *testing.T) {
 		t.Errorf("system prune -a without an answer: %+v", r)
 	}
 	out = mustWB(t, "system", "prune", "-a", "-f")
-	if !regexp.MustCompile(`^Deleted Containers:\n` + lastID + `\n\nDeleted Networks:\nred\n\nDeleted Images:\nuntagged: busybox:latest\n(deleted: sha256:[0-9a-f]{64}\n)+\nTotal reclaimed space: \d+(\.\d+)?MB\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^Deleted Containers:\n(` + lastID + `\n` + idleID + `|` + idleID + `\n` + lastID + `)\n\nDeleted Networks:\nred\nyellow\n\nDeleted Images:\nuntagged: busybox:latest\n(deleted: sha256:[0-9a-f]{64}\n)+\nTotal reclaimed space: \d+(\.\d+)?MB\n$`).MatchString(out) {
 		t.Errorf("system prune -a -f:\n%s", out)
 	}
 	if out := mustWB(t, "ps", "-a", "-q") + mustWB(t, "images", "-q"); out != "" {
