@@ -1,6 +1,10 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
 
 // refusedCommands are Docker's commands the workbench leaves out, by their path under
 // the root, with the reason and what to do instead. The README's table lists them.
@@ -107,9 +111,11 @@ var refusedRunFlags = map[string]string{
 var refusedRunShorthands = map[string]string{"a": "attach", "q": "quiet"}
 
 // refusedFlag is the one line for a flag of Docker's that a command leaves out, or
-// nil when the flag is not one of those: only run and create have such flags.
-func refusedFlag(commandName, name string, short bool) error {
-	if commandName != "run" && commandName != "create" {
+// nil when the flag is not one of those: only run and create (also under container)
+// have such flags.
+func refusedFlag(cmd *cobra.Command, name string, short bool) error {
+	parent := cmd.Parent()
+	if cmd.Name() != "run" && cmd.Name() != "create" || parent == nil || parent != cmd.Root() && parent.Name() != "container" {
 		return nil
 	}
 	if short {

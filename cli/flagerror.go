@@ -41,7 +41,7 @@ func flagError(cmd *cobra.Command, err error) error {
 		if group != "" {
 			flag = name[:min(len(name), 1)]
 		}
-		if refused := refusedFlag(cmd.Name(), flag, group != ""); refused != nil {
+		if refused := refusedFlag(cmd, flag, group != ""); refused != nil {
 			return refused
 		}
 		switch {

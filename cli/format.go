@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"text/template"
@@ -66,14 +67,18 @@ func (f *listFormat) write(w io.Writer, header any, items []any) error {
 	return tw.Flush()
 }
 
+// goTypeName is the Go type an execution error names ("in type cli.psRow"), which says
+// nothing to a person.
+var goTypeName = regexp.MustCompile(` in type [\w.*\[\]]+`)
+
 // templateError says in one line that a --format template is wrong and how the
 // fields are written.
 func templateError(format string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "template: ")
+	msg := goTypeName.ReplaceAllString(strings.TrimPrefix(err.Error(), "template: "), "")
 	if format != "" {
 		return fmt.Errorf("--format %q: %s: write fields as {{.Name}}, e.g. --format '{{.ID}} {{.Status}}'", format, oneLine(msg))
 	}
-	return fmt.Errorf("--format: %s", oneLine(msg))
+	return fmt.Errorf("--format: %s: the command's --help lists its fields", oneLine(msg))
 }
 
 // headerNames are the column names of a table, by field, as Docker names them; a

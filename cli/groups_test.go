@@ -103,6 +103,8 @@ func TestRefusedRunFlagsSayWhy(t *testing.T) {
 	// Another command's unknown flag still says where the flags are listed.
 	_, errOut, _ := runCLI("ps", "--gpus")
 	checkOneLine(t, "ps --gpus", errOut, "workbench: unknown flag --gpus: `workbench ps --help` lists the flags ps takes")
+	_, errOut, _ = runCLI("network", "create", "--gpus", "x")
+	checkOneLine(t, "network create --gpus", errOut, "workbench: unknown flag --gpus: `workbench network create --help` lists the flags create takes")
 	// A refused flag is none that run has.
 	run, _, _ := NewRoot().Find([]string{"run"})
 	for name := range refusedRunFlags {

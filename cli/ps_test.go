@@ -127,7 +127,7 @@ func TestPsBadFormatIsOneLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = f.write(&strings.Builder{}, psHeader, []any{newPsRow(psContainers()[0], nil, true, psNow)})
-	if err == nil || strings.Contains(err.Error(), "\n") {
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "Nope") || strings.Contains(err.Error(), "psRow") {
 		t.Errorf("a field ps does not have: %v", err)
 	}
 }
