@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -39,24 +40,38 @@ func lookupContainer(cmd *cobra.Command, nameOrID string) (*core.Engine, core.Co
 	return e, c, err
 }
 
-// eachContainer opens the engine and applies act to each named container in turn,
-// printing each name once act has succeeded, as docker does; it stops at the first
-// error.
+// eachContainer opens the engine and applies act to each named container in turn, as
+// Docker does: the name of each one act succeeded on is printed, each failure is
+// reported on stderr in one line and the others are still acted on; any failure ends
+// the command with status 1 (or with the status of the one failure there was).
 func eachContainer(cmd *cobra.Command, names []string, act func(*core.Engine, core.Container) error) error {
 	e, err := openEngine(cmd)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	var failures []error
 	for _, name := range names {
 		c, err := e.Lookup(cmd.Context(), name)
-		if err != nil {
-			return err
+		if err == nil {
+			err = act(e, c)
 		}
-		if err := act(e, c); err != nil {
-			return err
+		if err != nil {
+			failures = append(failures, err)
+			var st ExitStatus
+			if !errors.As(err, &st) { // an ExitStatus has been reported already
+				fmt.Fprintln(cmd.ErrOrStderr(), "workbench: "+oneLine(err.Error()))
+			}
+			continue
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), name)
 	}
-	return nil
+	var st ExitStatus
+	switch {
+	case len(failures) == 0:
+		return nil
+	case len(failures) == 1 && errors.As(failures[0], &st):
+		return st
+	}
+	return ExitStatus{Code: 1}
 }

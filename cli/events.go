@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"text/template"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,25 +25,25 @@ func newEventsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			from, err := parseTimeFlag("--since", since, time.Time{})
-			if err != nil {
-				return err
+			now := time.Now()
+			from, to := now, time.Time{}
+			if since != "" {
+				if from, err = parseTimeFlag("since", since, now); err != nil {
+					return err
+				}
 			}
-			if since == "" {
-				from = time.Now()
+			if until != "" {
+				if to, err = parseTimeFlag("until", until, now); err != nil {
+					return err
+				}
 			}
-			to, err := parseTimeFlag("--until", until, time.Time{})
-			if err != nil {
-				return err
-			}
-			var tmpl *template.Template
+			var lf *listFormat
 			if format != "" {
-				tmpl, err = template.New("events").Funcs(template.FuncMap{"json": func(v any) (string, error) {
-					b, err := json.Marshal(v)
-					return string(b), err
-				}}).Parse(format)
-				if err != nil {
-					return fmt.Errorf("--format: %w", err)
+				if lf, err = parseListFormat(format); err != nil {
+					return err
+				}
+				if lf.table {
+					return fmt.Errorf("--format %q: events stream one line each and have no table; give a template such as '{{json .}}'", format)
 				}
 			}
 			inst, err := currentInstance()
@@ -53,15 +51,11 @@ func newEventsCmd() *cobra.Command {
 				return err
 			}
 			return events.Stream(cmd.Context(), inst.EventsPath(), from, to, f, func(ev events.Event) error {
-				if tmpl == nil {
+				if lf == nil {
 					_, err := fmt.Fprintln(cmd.OutOrStdout(), ev.String())
 					return err
 				}
-				if err := tmpl.Execute(cmd.OutOrStdout(), ev); err != nil {
-					return err
-				}
-				_, err := fmt.Fprintln(cmd.OutOrStdout())
-				return err
+				return lf.write(cmd.OutOrStdout(), nil, []any{ev})
 			})
 		},
 	}
@@ -70,23 +64,4 @@ func newEventsCmd() *cobra.Command {
 	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "type=, event=, container=, image=, network=, volume= or label=")
 	cmd.Flags().StringVar(&format, "format", "", "a Go template for each event, e.g. '{{json .}}'")
 	return cmd
-}
-
-// parseTimeFlag reads a time as Docker's --since and --until take it: RFC 3339, a Unix
-// time in seconds, or a duration before now.
-func parseTimeFlag(flag, s string, zero time.Time) (time.Time, error) {
-	if s == "" {
-		return zero, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return time.Now().Add(-d), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	var secs int64
-	if _, err := fmt.Sscanf(s, "%d", &secs); err == nil && fmt.Sprint(secs) == s {
-		return time.Unix(secs, 0), nil
-	}
-	return zero, fmt.Errorf("%s %q is not a time: give RFC 3339 (2026-11-30T18:00:00Z), Unix seconds, or a duration like 10m", flag, s)
 }

@@ -37,6 +37,13 @@ func flagError(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("--%s needs a value: %s", f.Name, whatToGive(f))
 	case errors.As(err, &unknown):
 		name, group := unknown.GetSpecifiedName(), unknown.GetSpecifiedShortnames()
+		flag := name
+		if group != "" {
+			flag = name[:min(len(name), 1)]
+		}
+		if refused := refusedFlag(cmd, flag, group != ""); refused != nil {
+			return refused
+		}
 		switch {
 		case group == "":
 			return fmt.Errorf("unknown flag --%s: `%s --help` lists the flags %s takes", name, cmd.CommandPath(), cmd.Name())

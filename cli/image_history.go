@@ -9,23 +9,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	register(newImageCmd)
-	register(newImageHistoryCmd)
-}
-
-func newImageCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "image",
-		Short: "Manage images: ls, history, inspect, rm, pull, load, tag",
-	}
-	ls := newImagesCmd()
-	ls.Use, ls.Aliases = "ls", []string{"list"}
-	rm := newRmiCmd()
-	rm.Use = "rm [-f] IMAGE..."
-	cmd.AddCommand(newImageHistoryCmd(), newImageInspectCmd(), ls, rm, newPullCmd(), newLoadCmd(), newTagCmd())
-	return cmd
-}
+func init() { register(newImageHistoryCmd) }
 
 func newImageHistoryCmd() *cobra.Command {
 	var noTrunc, asJSON bool

@@ -14,7 +14,8 @@ func newRmiCmd() *cobra.Command {
 		Use:   "rmi [-f] IMAGE...",
 		Short: "Remove images (refused while a container uses one); layers no other image has go too",
 		Long: "rmi removes a reference; the image goes with its last reference, and with it every\n" +
-			"layer no other image has. -f removes every reference of the image at once.",
+			"layer no other image has. -f removes every reference of the image at once. The built-in\n" +
+			"busybox can be removed too: it is made again when something asks for it.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			engine, err := openEngine(cmd)
@@ -39,14 +40,19 @@ func newRmiCmd() *cobra.Command {
 				}
 				return nil
 			}
+			failed := false
 			for _, ref := range args {
 				lines, err := store.Remove(ref, force, inUse)
 				for _, l := range lines {
 					fmt.Fprintln(cmd.OutOrStdout(), l)
 				}
 				if err != nil {
-					return err
+					fmt.Fprintln(cmd.ErrOrStderr(), "workbench: "+oneLine(err.Error()))
+					failed = true
 				}
+			}
+			if failed {
+				return ExitStatus{Code: 1}
 			}
 			return nil
 		},

@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"text/template"
 
+	"github.com/docker/cli/templates"
 	"github.com/spf13/cobra"
 
 	"workbench/core"
+	"workbench/images"
 )
 
 func init() { register(newInspectCmd) }
@@ -14,50 +20,138 @@ func init() { register(newInspectCmd) }
 func newInspectCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "inspect CONTAINER...",
-		Short: "Show containers as JSON: state, namespaces next to the machine's, cgroup, layers, networks",
-		Args:  cobra.MinimumNArgs(1),
+		Use:   "inspect [-f TEMPLATE] CONTAINER...",
+		Short: "Show containers as docker inspect does, with namespaces next to the machine's, cgroup and capabilities",
+		Long: "inspect prints Docker's document of each container (Id, State, Config, HostConfig,\n" +
+			"NetworkSettings, Mounts, GraphDriver...) followed by the workbench's own sections: Namespaces\n" +
+			"(each next to the machine's), Cgroup (with the limits in force), Capabilities, and Workbench\n" +
+			"(the lab host, the state directory, each interface with its veth on the host's bridge).\n" +
+			"-f prints each through a Go template with Docker's functions (json, join, split, upper, lower,\n" +
+			"title, index, println...), e.g. '{{.State.Pid}}' or '{{json .NetworkSettings.Networks}}'.",
+		Example: "  workbench inspect -f '{{.State.Pid}}' web\n" +
+			"  workbench inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web\n" +
+			"  workbench inspect -f '{{.Cgroup.Path}}' web",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
+			var tmpl *template.Template
+			if format != "" {
+				var err error
+				if tmpl, err = templates.Parse(format); err != nil {
+					return templateError(format, err)
+				}
+			}
+			views, allFound, err := inspectContainers(cmd, args)
 			if err != nil {
 				return err
 			}
-			defer e.Close()
-			var out []core.Inspection
-			for _, name := range args {
-				c, err := e.Lookup(cmd.Context(), name)
-				if err != nil {
-					return err
+			if tmpl != nil {
+				for _, v := range views {
+					if err := printInspectFormat(cmd.OutOrStdout(), tmpl, v); err != nil {
+						return err
+					}
 				}
-				in, err := e.Inspect(cmd.Context(), c)
-				if err != nil {
-					return err
-				}
-				out = append(out, in)
+			} else if err := printInspectJSON(cmd.OutOrStdout(), views); err != nil {
+				return err
 			}
-			if format != "" {
-				return printFormat(cmd, format, out)
+			if !allFound {
+				return ExitStatus{Code: 1}
 			}
-			return printJSON(cmd, out)
+			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "print each container through a Go template instead of JSON, e.g. '{{.Pid}}'")
+	cmd.Flags().StringVarP(&format, "format", "f", "", "print each container through a Go template, e.g. '{{.State.Pid}}'")
 	return cmd
 }
 
-// printFormat prints each value through a Go template, one line each, as
-// `docker inspect -f` does: scripts take a PID or a directory from it.
-func printFormat[T any](cmd *cobra.Command, format string, values []T) error {
-	tmpl, err := template.New("format").Parse(format)
+// inspectContainers builds the document of each named container. A name that names
+// none is reported on stderr and the others are still shown, as Docker does;
+// allFound says whether every name was found.
+func inspectContainers(cmd *cobra.Command, names []string) (views []inspectView, allFound bool, err error) {
+	e, err := openEngine(cmd)
 	if err != nil {
-		return fmt.Errorf("bad --format template: %w", err)
+		return nil, false, err
 	}
-	w := cmd.OutOrStdout()
-	for _, v := range values {
-		if err := tmpl.Execute(w, v); err != nil {
-			return fmt.Errorf("--format: %w", err)
+	allFound = true
+	defer e.Close()
+	var ins []core.Inspection
+	for _, name := range names {
+		c, err := e.Lookup(cmd.Context(), name)
+		if err == nil {
+			var in core.Inspection
+			if in, err = e.Inspect(cmd.Context(), c); err == nil {
+				ins = append(ins, in)
+				continue
+			}
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintln(cmd.ErrOrStderr(), "workbench: "+oneLine(err.Error()))
+		allFound = false
 	}
-	return nil
+	var cs []core.Container
+	for _, in := range ins {
+		cs = append(cs, in.Container)
+	}
+	var lan map[string]string
+	if hasPorts(cs) {
+		if lan, err = lanAddrs(cmd); err != nil {
+			return nil, false, err
+		}
+	}
+	store, unlock, err := openImageStore(cmd, false)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
+	for _, in := range ins {
+		var img *images.Details
+		if d, err := store.Inspect(in.ImageID); err == nil {
+			img = d
+		}
+		views = append(views, newInspectView(in, img, lan))
+	}
+	return views, allFound, nil
+}
+
+// printInspectJSON prints the documents as Docker does: a JSON array indented by four
+// spaces.
+func printInspectJSON(w io.Writer, views []inspectView) error {
+	if views == nil {
+		views = []inspectView{}
+	}
+	b, err := json.MarshalIndent(views, "", "    ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// printInspectFormat prints one document through a template, then a newline. As in
+// Docker, a template that does not fit the document's Go fields is tried again on its
+// JSON keys, so {{.Id}} works as well as {{.ID}}.
+func printInspectFormat(w io.Writer, tmpl *template.Template, v inspectView) error {
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, v); err != nil {
+		out.Reset()
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		var doc any
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			return err
+		}
+		byKey, err := tmpl.Clone()
+		if err != nil {
+			return err
+		}
+		if err := byKey.Option("missingkey=error").Execute(&out, doc); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "template: ")
+			return fmt.Errorf("--format: %s: `workbench inspect %s` shows the fields there are", oneLine(msg), strings.TrimPrefix(v.Name, "/"))
+		}
+	}
+	out.WriteByte('\n')
+	_, err := out.WriteTo(w)
+	return err
 }

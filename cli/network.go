@@ -15,10 +15,10 @@ func init() { register(newNetworkCmd) }
 func newNetworkCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "network",
-		Short: "Bridge networks of the lab hosts: create, list, inspect, remove, connect containers",
+		Short: "Bridge networks of the lab hosts: create, list, inspect, remove, connect containers, prune",
 	}
 	cmd.AddCommand(newNetworkCreateCmd(), newNetworkLsCmd(), newNetworkInspectCmd(), newNetworkRmCmd(),
-		newNetworkConnectCmd(), newNetworkDisconnectCmd())
+		newNetworkConnectCmd(), newNetworkDisconnectCmd(), newNetworkPruneCmd())
 	return cmd
 }
 
@@ -57,9 +57,10 @@ func newNetworkCreateCmd() *cobra.Command {
 func newNetworkLsCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "ls",
-		Short: "List the networks of every host",
-		Args:  cobra.NoArgs,
+		Use:     "ls",
+		Aliases: []string{"list"},
+		Short:   "List the networks of every host",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, unlock, err := openLab(cmd)
 			if err != nil {
@@ -107,9 +108,10 @@ func newNetworkInspectCmd() *cobra.Command {
 
 func newNetworkRmCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "rm NAME...",
-		Short: "Remove networks (refused while containers are on them)",
-		Args:  cobra.MinimumNArgs(1),
+		Use:     "rm NAME...",
+		Aliases: []string{"remove"},
+		Short:   "Remove networks (refused while containers are on them)",
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, unlock, err := labManager(cmd)
 			if err != nil {

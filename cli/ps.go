@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,62 +11,98 @@ import (
 
 func init() { register(newPsCmd) }
 
+// psOptions are the flags of ps.
+type psOptions struct {
+	all, asJSON, quiet, noTrunc, latest bool
+	last                                int
+	filters                             []string
+	format                              string
+}
+
 func newPsCmd() *cobra.Command {
-	var all, asJSON, quiet bool
+	var o psOptions
 	cmd := &cobra.Command{
-		Use:   "ps [-a] [--json]",
+		Use:   "ps [-a] [--filter KEY=VALUE]... [--format TEMPLATE] [--no-trunc] [-q]",
 		Short: "List containers (running ones; every one with -a)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			cs, err := e.List(cmd.Context(), all)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if cs == nil {
-					cs = []core.Container{}
-				}
-				return printJSON(cmd, cs)
-			}
-			if quiet {
-				for _, c := range cs {
-					fmt.Fprintln(cmd.OutOrStdout(), c.ShortID())
-				}
-				return nil
-			}
-			printContainers(cmd, cs)
-			return nil
-		},
+		Long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network= and\n" +
+			"exited= (several of one key: any of them; of different keys: all of them); --format takes a Go\n" +
+			"template of Docker's fields ({{.ID}} {{.Image}} {{.Command}} {{.CreatedAt}} {{.RunningFor}}\n" +
+			"{{.Ports}} {{.State}} {{.Status}} {{.Names}} {{.Labels}} {{.Label \"KEY\"}} {{.Mounts}}\n" +
+			"{{.Networks}}), 'table TEMPLATE' for columns with a header, or json.",
+		Example: "  workbench ps --filter status=exited --format '{{.Names}}: {{.Status}}'\n" +
+			"  workbench ps -a --format 'table {{.Names}}\\t{{.Networks}}\\t{{.Ports}}'",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPs(cmd, o) },
 	}
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "show every container, exited ones too")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the containers' state as JSON")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the IDs")
+	fs := cmd.Flags()
+	fs.BoolVarP(&o.all, "all", "a", false, "show every container, exited ones too")
+	fs.BoolVar(&o.asJSON, "json", false, "print the containers' state as JSON")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only the IDs")
+	fs.BoolVar(&o.noTrunc, "no-trunc", false, "print whole IDs and commands")
+	fs.StringArrayVarP(&o.filters, "filter", "f", nil, "show only containers that match: name=, id=, status=, label=, network=, exited=")
+	fs.StringVar(&o.format, "format", "", "print each container through a Go template, 'table TEMPLATE' or json")
+	fs.IntVarP(&o.last, "last", "n", 0, "show the N containers made last, in any state")
+	fs.BoolVarP(&o.latest, "latest", "l", false, "show the container made last, in any state")
+	setExamples(fs, map[string]string{"last": "3"})
 	return cmd
 }
 
-// printContainers writes the docker-style table of containers.
-func printContainers(cmd *cobra.Command, cs []core.Container) {
-	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES")
-	now := time.Now()
-	for _, c := range cs {
-		command := strings.Join(c.Cmd, " ")
-		if len(command) > 20 {
-			command = command[:19] + "…"
-		}
-		var ports []string
-		for _, p := range c.Ports {
-			ports = append(ports, fmt.Sprintf("%s:%d->%d/%s", p.Host, p.HostPort, p.ContainerPort, p.Proto))
-		}
-		created := core.Container{State: core.StateExited, Finished: c.Created}.Status(now)
-		created = strings.TrimPrefix(created, "Exited (0) ")
-		fmt.Fprintf(tw, "%s\t%s\t%q\t%s\t%s\t%s\t%s\n", c.ShortID(), c.Image, command, created,
-			c.Status(now), strings.Join(ports, ", "), c.Name)
+func runPs(cmd *cobra.Command, o psOptions) error {
+	filter, err := parsePsFilters(o.filters)
+	if err != nil {
+		return err
 	}
-	tw.Flush()
+	if o.last < 0 {
+		return fmt.Errorf("-n %d is negative: give how many of the last made containers to show, e.g. -n 3", o.last)
+	}
+	if o.latest {
+		o.last = 1
+	}
+	var format *listFormat
+	switch {
+	case o.quiet:
+		format, err = parseListFormat("{{.ID}}")
+	case o.format != "":
+		format, err = parseListFormat(o.format)
+	case !o.asJSON:
+		format, err = parseListFormat(psDefaultFormat)
+	}
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(cmd)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	cs, err := e.List(cmd.Context(), o.all || o.last > 0 || filter.showsAll())
+	if err != nil {
+		return err
+	}
+	if o.last > 0 && len(cs) > o.last {
+		cs = cs[:o.last]
+	}
+	var lan map[string]string
+	if hasPorts(cs) {
+		if lan, err = lanAddrs(cmd); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+	var shown []core.Container
+	var rows []any
+	for _, c := range cs {
+		r := newPsRow(c, lan, !o.noTrunc, now)
+		if filter.match(r) {
+			shown = append(shown, c)
+			rows = append(rows, r)
+		}
+	}
+	if format == nil {
+		if shown == nil {
+			shown = []core.Container{}
+		}
+		return printJSON(cmd, shown)
+	}
+	return format.write(cmd.OutOrStdout(), psHeader, rows)
 }

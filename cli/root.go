@@ -43,14 +43,19 @@ func NewRoot() *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	if rootRun != nil {
 		root.RunE = rootRun
-		root.Args = cobra.NoArgs
 	}
+	byName := map[string]func() *cobra.Command{}
 	for _, newCmd := range constructors {
-		root.AddCommand(newCmd())
+		c := newCmd()
+		byName[c.Name()] = newCmd
+		root.AddCommand(c)
 	}
+	addDockerGroups(root, byName)
 	for _, setup := range rootSetups {
 		setup(root)
 	}
+	root.InitDefaultCompletionCmd()
+	refuseUnknownCommands(root)
 	return root
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"workbench/core"
 )
 
 func init() { register(newUpdateCmd) }
@@ -28,21 +30,13 @@ func newUpdateCmd() *cobra.Command {
 			if l.IsZero() {
 				return fmt.Errorf("update needs at least one limit flag: e.g. --cpus 0.5, --memory 256m or --pids-limit 50")
 			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			for _, name := range args {
-				c, warnings, err := e.Update(cmd.Context(), name, l)
-				if err != nil {
-					return err
-				}
+			return eachContainer(cmd, args, func(e *core.Engine, c core.Container) error {
+				_, warnings, err := e.Update(cmd.Context(), c.ID, l)
 				for _, w := range warnings {
-					fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+					warn(cmd, w)
 				}
-				fmt.Fprintln(cmd.OutOrStdout(), c.Name)
-			}
-			return nil
+				return err
+			})
 		},
 	}
 	lf = addLimitFlags(cmd.Flags())

@@ -164,7 +164,7 @@ func TestStateIsRootsOnly(t *testing.T) {
 			t.Errorf("%s shows the container's ID: %q", p, b)
 		}
 	}
-	var in []Inspection
+	var in []json.RawMessage
 	if err := json.Unmarshal([]byte(mustWB(t, "inspect", "web")), &in); err != nil || len(in) != 1 {
 		t.Fatal(err)
 	}

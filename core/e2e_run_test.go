@@ -125,7 +125,11 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) || !alive(c.MonitorPid, c.MonitorStart) {
 		t.Fatalf("detached container is not running after the CLI ended: %+v", c)
 	}
-	var ins []Inspection
+	var ins []struct {
+		Namespaces   []NamespaceInfo
+		Cgroup       *CgroupInfo
+		Capabilities []string
+	}
 	if err := json.Unmarshal([]byte(mustWB(t, "inspect", "web")), &ins); err != nil || len(ins) != 1 {
 		t.Fatalf("inspect: %v", err)
 	}

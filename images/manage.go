@@ -24,11 +24,9 @@ type Summary struct {
 	Layers int
 }
 
-// List returns every image of the store, newest first.
+// List returns every image of the store, newest first. The built-in busybox is
+// listed once it has been made (by its first use), and not after it was removed.
 func (s *Store) List() ([]Summary, error) {
-	if _, _, err := s.lookup(builtinRef); err != nil {
-		return nil, err
-	}
 	refs, err := s.readRefs()
 	if err != nil {
 		return nil, err

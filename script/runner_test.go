@@ -149,10 +149,10 @@ func TestPlayerBeats(t *testing.T) {
 
 func TestRunnerSubstitutes(t *testing.T) {
 	cmds := fakeCommands{
-		"inspect -f {{.Pid}} web": {out: "4242\n"},
-		"echo pid=4242/x":         {out: "yes\n"},
+		"inspect -f {{.State.Pid}} web": {out: "4242\n"},
+		"echo pid=4242/x":               {out: "yes\n"},
 	}
-	r, out, ok := runScript(t, "echo pid=$(inspect -f '{{.Pid}}' web)/x\nexpect output echo pid=$(workbench inspect -f '{{.Pid}}' web)/x contains yes\nexpect fail echo $(inspect nope)\n", cmds)
+	r, out, ok := runScript(t, "echo pid=$(inspect -f '{{.State.Pid}}' web)/x\nexpect output echo pid=$(workbench inspect -f '{{.State.Pid}}' web)/x contains yes\nexpect fail echo $(inspect nope)\n", cmds)
 	if !ok || r.Passed != 2 {
 		t.Fatalf("substitution:\n%s", out)
 	}
@@ -165,12 +165,12 @@ func TestRunnerSubstitutes(t *testing.T) {
 }
 
 func TestCaptureInterfaceSubstitution(t *testing.T) {
-	s, err := Parse("t.lab", []byte(`expect capture @host1:$(inspect -f "{{.HostVeth}}" web) icmp within 1s while ps`))
+	s, err := Parse("t.lab", []byte(`expect capture @host1:$(inspect -f "{{(index .Workbench.Interfaces 0).HostVeth}}" web) icmp within 1s while ps`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := s.Steps[0].Check.(*captureCheck)
-	got, err := c.taps[0].resolve(context.Background(), &Env{Run: fakeCommands{"inspect -f {{.HostVeth}} web": {out: "veth12ab\n"}}.run})
+	got, err := c.taps[0].resolve(context.Background(), &Env{Run: fakeCommands{"inspect -f {{(index .Workbench.Interfaces 0).HostVeth}} web": {out: "veth12ab\n"}}.run})
 	if err != nil || got.iface != "veth12ab" || got.place != (Place{"host1", true}) {
 		t.Fatalf("resolved tap %+v, %v", got, err)
 	}

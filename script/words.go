@@ -174,7 +174,7 @@ func substitution(line string, dollar int) (Subst, int, error) {
 		return Subst{}, 0, err
 	}
 	if len(inner) == 0 {
-		return Subst{}, 0, &SplitError{Col: dollar + 1, Msg: "$() is empty: put a workbench command inside, e.g. $(inspect -f '{{.Pid}}' web)"}
+		return Subst{}, 0, &SplitError{Col: dollar + 1, Msg: "$() is empty: put a workbench command inside, e.g. $(inspect -f '{{.State.Pid}}' web)"}
 	}
 	return Subst{Args: texts(inner)}, end, nil
 }

@@ -89,12 +89,12 @@ func FuzzSplit(f *testing.F) {
 }
 
 func TestSplitSubstitution(t *testing.T) {
-	words, err := Split(`host exec host1 ip link set v netns $(inspect -f '{{.Pid}}' a) x"/$(echo b)/c"`)
+	words, err := Split(`host exec host1 ip link set v netns $(inspect -f '{{.State.Pid}}' a) x"/$(echo b)/c"`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := words[8]
-	if w.Text != "" || len(w.Subs) != 1 || w.Subs[0].At != 0 || strings.Join(w.Subs[0].Args, "|") != "inspect|-f|{{.Pid}}|a" {
+	if w.Text != "" || len(w.Subs) != 1 || w.Subs[0].At != 0 || strings.Join(w.Subs[0].Args, "|") != "inspect|-f|{{.State.Pid}}|a" {
 		t.Errorf("substitution word: %+v", w)
 	}
 	w = words[9]

@@ -1,0 +1,300 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	units "github.com/docker/go-units"
+	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
+
+	"workbench/core"
+	"workbench/core/network"
+)
+
+// pruneReport is what a prune removed: a section of Docker's output ("Deleted
+// Containers:" and a line each) and the bytes it freed.
+type pruneReport struct {
+	title string
+	lines []string
+	freed uint64
+}
+
+// String is the report's section as Docker prints it, "" when nothing was removed.
+func (r pruneReport) String() string {
+	if len(r.lines) == 0 {
+		return ""
+	}
+	return r.title + ":\n" + strings.Join(r.lines, "\n") + "\n"
+}
+
+// pruneSection prints a report's section, followed by an empty line, as Docker does.
+func pruneSection(cmd *cobra.Command, r pruneReport) {
+	if s := r.String(); s != "" {
+		fmt.Fprintln(cmd.OutOrStdout(), s)
+	}
+}
+
+// printReclaimed prints the last line of a prune: the space the removed things held.
+func printReclaimed(cmd *cobra.Command, freed uint64) {
+	fmt.Fprintln(cmd.OutOrStdout(), "Total reclaimed space:", units.HumanSize(float64(freed)))
+}
+
+// confirmPrune asks the question of Docker's prune unless force; an answer other
+// than y (an empty input too) cancels the command.
+func confirmPrune(cmd *cobra.Command, what, warning string, force bool) error {
+	if force {
+		return nil
+	}
+	fmt.Fprint(cmd.OutOrStdout(), warning+"\nAre you sure you want to continue? [y/N] ")
+	sc := bufio.NewScanner(cmd.InOrStdin())
+	if sc.Scan() && strings.EqualFold(strings.TrimSpace(sc.Text()), "y") {
+		return nil
+	}
+	fmt.Fprintln(cmd.OutOrStdout())
+	return fmt.Errorf("%s has been cancelled: nothing was removed (answer y, or give -f to skip the question)", what)
+}
+
+func newContainerPruneCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "prune [-f]",
+		Short: "Remove every stopped container",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := confirmPrune(cmd, "container prune", "WARNING! This will remove all stopped containers.", force); err != nil {
+				return err
+			}
+			e, err := openEngine(cmd)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			r, err := pruneContainers(cmd, e)
+			pruneSection(cmd, r)
+			printReclaimed(cmd, r.freed)
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	return cmd
+}
+
+// pruneContainers removes every container that is not running (exited, or made and
+// never started); the space freed is what their writable layers held. One that
+// cannot be removed (a command is starting it) is reported and left.
+func pruneContainers(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
+	r := pruneReport{title: "Deleted Containers"}
+	cs, err := e.List(cmd.Context(), true)
+	if err != nil {
+		return r, err
+	}
+	for _, c := range cs {
+		if c.State != core.StateExited && c.State != core.StateCreated {
+			continue
+		}
+		used := layerBytes(c)
+		if err := e.Remove(cmd.Context(), c, false); err != nil {
+			warn(cmd, err.Error())
+			continue
+		}
+		r.lines = append(r.lines, c.ID)
+		r.freed += used
+	}
+	return r, nil
+}
+
+// layerBytes is what a container's writable layer (a tmpfs of its own) holds.
+func layerBytes(c core.Container) uint64 {
+	var st unix.Statfs_t
+	if c.UpperDir == "" || unix.Statfs(filepath.Dir(c.UpperDir), &st) != nil || st.Type != unix.TMPFS_MAGIC {
+		return 0
+	}
+	return (st.Blocks - st.Bfree) * uint64(st.Bsize)
+}
+
+func newImagePruneCmd() *cobra.Command {
+	var force, all bool
+	cmd := &cobra.Command{
+		Use:   "prune [-a] [-f]",
+		Short: "Remove dangling images (with -a, every image no container uses)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := confirmPrune(cmd, "image prune", "WARNING! This will remove all "+imagePruneWhat(all)+".", force); err != nil {
+				return err
+			}
+			e, err := openEngine(cmd)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			r, err := pruneImages(cmd, e, all)
+			pruneSection(cmd, r)
+			printReclaimed(cmd, r.freed)
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
+	return cmd
+}
+
+// imagePruneWhat is what an image prune removes, in Docker's words.
+func imagePruneWhat(all bool) string {
+	if all {
+		return "images without at least one container associated to them"
+	}
+	return "dangling images"
+}
+
+// pruneImages removes the images no container uses (running or stopped) that have no
+// reference left, or, with all, every one of them; the space freed is the size of
+// the layers that went with them.
+func pruneImages(cmd *cobra.Command, e *core.Engine, all bool) (pruneReport, error) {
+	r := pruneReport{title: "Deleted Images"}
+	cs, err := e.List(cmd.Context(), true)
+	if err != nil {
+		return r, err
+	}
+	used := map[string]bool{}
+	for _, c := range cs {
+		used[c.ImageID] = true
+	}
+	store, unlock, err := openImageStore(cmd, true)
+	if err != nil {
+		return r, err
+	}
+	defer unlock()
+	list, err := store.List()
+	if err != nil {
+		return r, err
+	}
+	layerSize := map[string]int64{}
+	for _, s := range list {
+		if d, err := store.Inspect(s.ID); err == nil {
+			for _, l := range d.Layers {
+				layerSize[l.DiffID] = l.Size
+			}
+		}
+	}
+	for _, s := range list {
+		if used[s.ID] || !all && len(s.Refs) > 0 {
+			continue
+		}
+		lines, err := store.Remove(s.ID, true, nil)
+		for _, l := range lines {
+			kind, what, _ := strings.Cut(l, ": ")
+			r.lines = append(r.lines, strings.ToLower(kind)+": "+what)
+			if kind == "Deleted" {
+				r.freed += uint64(layerSize[what])
+			}
+		}
+		if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func newNetworkPruneCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "prune [-f]",
+		Short: "Remove every user network no container is on (running or stopped)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := confirmPrune(cmd, "network prune", "WARNING! This will remove all custom networks not used by at least one container.", force); err != nil {
+				return err
+			}
+			e, err := openEngine(cmd)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			r, err := pruneNetworks(cmd, e)
+			pruneSection(cmd, r)
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	return cmd
+}
+
+// pruneNetworks removes every user network no container names, running or stopped
+// (a stopped container's networks are attached again when it starts); each host's
+// default bridge stays.
+func pruneNetworks(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
+	r := pruneReport{title: "Deleted Networks"}
+	cs, err := e.List(cmd.Context(), true)
+	if err != nil {
+		return r, err
+	}
+	used := map[string]bool{network.DefaultNetwork: true}
+	for _, c := range cs {
+		for _, n := range containerNetworks(c) {
+			used[n] = true
+		}
+	}
+	m, unlock, err := labManager(cmd)
+	if err != nil {
+		return r, err
+	}
+	defer unlock()
+	nets, err := m.Networks()
+	if err != nil {
+		return r, err
+	}
+	for _, n := range nets {
+		if n.Default || used[n.Name] || slices.Contains(r.lines, n.Name) {
+			continue
+		}
+		if err := m.RemoveNetwork(cmd.Context(), n.Name); err != nil {
+			warn(cmd, err.Error())
+			continue
+		}
+		r.lines = append(r.lines, n.Name)
+	}
+	return r, nil
+}
+
+func newSystemPruneCmd() *cobra.Command {
+	var force, all bool
+	cmd := &cobra.Command{
+		Use:   "prune [-a] [-f]",
+		Short: "Remove stopped containers, unused user networks and dangling images (with -a, every unused image)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			warning := "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all " +
+				imagePruneWhat(all) + "\n"
+			if err := confirmPrune(cmd, "system prune", warning, force); err != nil {
+				return err
+			}
+			e, err := openEngine(cmd)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			var freed uint64
+			for _, prune := range []func() (pruneReport, error){
+				func() (pruneReport, error) { return pruneContainers(cmd, e) },
+				func() (pruneReport, error) { return pruneNetworks(cmd, e) },
+				func() (pruneReport, error) { return pruneImages(cmd, e, all) },
+			} {
+				r, err := prune()
+				pruneSection(cmd, r)
+				freed += r.freed
+				if err != nil {
+					return err
+				}
+			}
+			printReclaimed(cmd, freed)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
+	return cmd
+}
