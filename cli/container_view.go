@@ -22,22 +22,34 @@ type dockerMount struct {
 	Propagation string
 }
 
-// containerLabels are a container's labels. core.Container keeps no labels yet, so a
-// container has none.
-func containerLabels(core.Container) map[string]string { return nil }
-
-// containerMounts are a container's volumes and bind mounts, as inspect lists them.
-// core.Container keeps no mounts yet, so a container has none.
-func containerMounts(core.Container) []dockerMount { return nil }
-
-// containerPaused says whether a container's processes are frozen. core.Container
-// keeps no paused state yet, so no container is paused.
-func containerPaused(core.Container) bool { return false }
+// containerMounts are a container's volumes, bind mounts and tmpfs mounts as Docker
+// lists them; sources are where each is on the machine (Inspection.MountSources), or
+// nil when only names are wanted, as in ps.
+func containerMounts(c core.Container, sources []string) []dockerMount {
+	var ms []dockerMount
+	for i, m := range c.Mounts {
+		dm := dockerMount{Type: m.Type, Destination: m.Target, RW: !m.ReadOnly}
+		if i < len(sources) {
+			dm.Source = sources[i]
+		}
+		if m.ReadOnly {
+			dm.Mode = "ro"
+		}
+		switch m.Type {
+		case core.MountVolume:
+			dm.Name, dm.Driver = m.Source, "local"
+		case core.MountBind:
+			dm.Source, dm.Propagation = m.Source, "rprivate"
+		}
+		ms = append(ms, dm)
+	}
+	return ms
+}
 
 // stateName is a container's state as Docker names it: created, running, paused,
 // restarting or exited.
-func stateName(c core.Container, paused bool) string {
-	if paused {
+func stateName(c core.Container) string {
+	if c.Paused && c.State == core.StateRunning {
 		return "paused"
 	}
 	return c.State

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"cmp"
+	"maps"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"workbench/core"
 	"workbench/core/cgroup"
@@ -64,24 +68,37 @@ type inspectState struct {
 
 // inspectHostConfig is the part of Docker's HostConfig the workbench has.
 type inspectHostConfig struct {
-	Binds         []string
-	NetworkMode   string
-	PortBindings  map[string][]inspectPortBinding
-	RestartPolicy inspectRestartPolicy
-	AutoRemove    bool
-	CapAdd        []string
-	CapDrop       []string
-	SecurityOpt   []string
-	Init          bool
-	Memory        int64
-	MemorySwap    int64
-	NanoCPUs      int64  `json:"NanoCpus"`
-	CPUShares     int64  `json:"CpuShares"`
-	CPUPeriod     int64  `json:"CpuPeriod"`
-	CPUQuota      int64  `json:"CpuQuota"`
-	CpusetCpus    string `json:"CpusetCpus"`
-	PidsLimit     *int64
-	StorageOpt    map[string]string
+	Binds          []string
+	NetworkMode    string
+	PortBindings   map[string][]inspectPortBinding
+	RestartPolicy  inspectRestartPolicy
+	AutoRemove     bool
+	CapAdd         []string
+	CapDrop        []string
+	SecurityOpt    []string
+	Init           bool
+	Memory         int64
+	MemorySwap     int64
+	NanoCPUs       int64  `json:"NanoCpus"`
+	CPUShares      int64  `json:"CpuShares"`
+	CPUPeriod      int64  `json:"CpuPeriod"`
+	CPUQuota       int64  `json:"CpuQuota"`
+	CpusetCpus     string `json:"CpusetCpus"`
+	PidsLimit      *int64
+	StorageOpt     map[string]string
+	Privileged     bool
+	ReadonlyRootfs bool
+	ShmSize        int64
+	Tmpfs          map[string]string `json:",omitempty"`
+	Ulimits        []inspectUlimit
+	DNS            []string `json:"Dns"`
+	ExtraHosts     []string
+}
+
+// inspectUlimit is one of Docker's Ulimits.
+type inspectUlimit struct {
+	Name       string
+	Soft, Hard int64
 }
 
 // inspectRestartPolicy is Docker's RestartPolicy.
@@ -116,6 +133,8 @@ type inspectConfig struct {
 	WorkingDir   string
 	Entrypoint   []string
 	Labels       map[string]string
+	StopSignal   string `json:",omitempty"`
+	StopTimeout  *int   `json:",omitempty"`
 }
 
 // inspectNetworkSettings is Docker's NetworkSettings. The top-level address fields
@@ -133,6 +152,7 @@ type inspectNetworkSettings struct {
 // inspectEndpoint is the container's place on one network.
 type inspectEndpoint struct {
 	IPAMConfig  *inspectIPAM
+	Aliases     []string
 	MacAddress  string
 	Gateway     string
 	IPAddress   string
@@ -169,11 +189,11 @@ func dockerTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // lan the LAN address of each lab host.
 func newInspectView(in core.Inspection, img *images.Details, lan map[string]string) inspectView {
 	c := in.Container
-	paused := containerPaused(c)
 	running := c.State == core.StateRunning || c.State == core.StateRestarting
+	paused := c.Paused && running
 	v := inspectView{
 		ID: c.ID, Created: dockerTime(c.Created), Args: []string{},
-		State: inspectState{Status: stateName(c, paused), Running: running, Paused: paused,
+		State: inspectState{Status: stateName(c), Running: running, Paused: paused,
 			Restarting: c.State == core.StateRestarting, OOMKilled: c.OOMKilled, ExitCode: c.ExitCode,
 			Error: c.Error, StartedAt: dockerTime(c.Started), FinishedAt: dockerTime(c.Finished)},
 		Image: c.ImageID, LogPath: in.LogPath, Name: "/" + c.Name, RestartCount: c.RestartCount,
@@ -181,7 +201,7 @@ func newInspectView(in core.Inspection, img *images.Details, lan map[string]stri
 		HostConfig: hostConfigOf(c),
 		GraphDriver: inspectGraphDriver{Name: "overlay", Data: map[string]string{
 			"LowerDir": strings.Join(reversed(c.Layers), ":"), "UpperDir": c.UpperDir, "MergedDir": c.Rootfs}},
-		Mounts:       append([]dockerMount{}, containerMounts(c)...),
+		Mounts:       append([]dockerMount{}, containerMounts(c, in.MountSources)...),
 		Config:       configOf(c, img),
 		Namespaces:   in.Namespaces,
 		Cgroup:       in.Cgroup,
@@ -215,15 +235,32 @@ func newInspectView(in core.Inspection, img *images.Details, lan map[string]stri
 // policy, capabilities next to Docker's default set, and limits.
 func hostConfigOf(c core.Container) inspectHostConfig {
 	h := inspectHostConfig{
-		NetworkMode:   c.NetMode,
-		PortBindings:  map[string][]inspectPortBinding{},
-		RestartPolicy: inspectRestartPolicy{Name: cmp.Or(c.Restart.Name, "no"), MaximumRetryCount: c.Restart.MaximumRetryCount},
-		AutoRemove:    c.AutoRemove,
-		CapAdd:        without(c.Security.Caps, core.DefaultCaps),
-		CapDrop:       without(core.DefaultCaps, c.Security.Caps),
-		SecurityOpt:   []string{"no-new-privileges"},
-		Init:          c.Init,
-		StorageOpt:    map[string]string{"size": strconv.FormatInt(c.StorageSize, 10)},
+		NetworkMode:    c.NetMode,
+		PortBindings:   map[string][]inspectPortBinding{},
+		RestartPolicy:  inspectRestartPolicy{Name: cmp.Or(c.Restart.Name, "no"), MaximumRetryCount: c.Restart.MaximumRetryCount},
+		AutoRemove:     c.AutoRemove,
+		CapAdd:         without(c.Security.Caps, core.DefaultCaps),
+		CapDrop:        without(core.DefaultCaps, c.Security.Caps),
+		SecurityOpt:    []string{"no-new-privileges"},
+		Init:           c.Init,
+		StorageOpt:     map[string]string{"size": strconv.FormatInt(c.StorageSize, 10)},
+		Privileged:     c.Privileged,
+		ReadonlyRootfs: c.ReadOnly,
+		ShmSize:        c.ShmSize,
+		Ulimits:        []inspectUlimit{},
+		DNS:            append([]string{}, c.DNS...),
+		ExtraHosts:     append([]string{}, c.ExtraHosts...),
+	}
+	for _, u := range c.Ulimits {
+		h.Ulimits = append(h.Ulimits, inspectUlimit{Name: u.Name, Soft: u.Soft, Hard: u.Hard})
+	}
+	for _, m := range c.Mounts {
+		if m.Type == core.MountTmpfs {
+			if h.Tmpfs == nil {
+				h.Tmpfs = map[string]string{}
+			}
+			h.Tmpfs[m.Target] = tmpfsOptions(m)
+		}
 	}
 	switch c.Security.Seccomp {
 	case core.SeccompUnconfined:
@@ -260,9 +297,14 @@ func applyLimits(h *inspectHostConfig, l cgroup.Limits) {
 func configOf(c core.Container, img *images.Details) inspectConfig {
 	cfg := inspectConfig{Hostname: c.Hostname, User: c.User, Tty: c.Tty, OpenStdin: c.Interactive,
 		Env: c.Env, Cmd: c.Cmd, Image: c.Image, WorkingDir: c.WorkingDir, Labels: map[string]string{}}
-	for k, v := range containerLabels(c) {
-		cfg.Labels[k] = v
+	if c.StopSignal != 0 {
+		cfg.StopSignal = core.SignalName(unix.Signal(c.StopSignal))
 	}
+	if c.StopTimeout != 0 {
+		t := c.StopTimeout
+		cfg.StopTimeout = &t
+	}
+	maps.Copy(cfg.Labels, c.Labels)
 	exposed := map[string]struct{}{}
 	if img != nil {
 		if ep := img.Config.Entrypoint; len(ep) > 0 && len(c.Cmd) >= len(ep) && slices.Equal(c.Cmd[:len(ep)], ep) {
@@ -286,11 +328,17 @@ func configOf(c core.Container, img *images.Details) inspectConfig {
 func networkSettingsOf(c core.Container, lan map[string]string) inspectNetworkSettings {
 	ns := inspectNetworkSettings{SandboxKey: c.NetnsPath, Ports: map[string][]inspectPortBinding{},
 		Networks: map[string]inspectEndpoint{}}
+	aliases := func(name string) []string {
+		if name == network.DefaultNetwork || len(c.Aliases) == 0 {
+			return nil
+		}
+		return append([]string{}, c.Aliases...)
+	}
 	for _, name := range containerNetworks(c) {
-		ns.Networks[name] = inspectEndpoint{}
+		ns.Networks[name] = inspectEndpoint{Aliases: aliases(name)}
 	}
 	for _, a := range c.Networks {
-		ep := inspectEndpoint{MacAddress: a.MAC, Gateway: a.Gateway}
+		ep := inspectEndpoint{MacAddress: a.MAC, Gateway: a.Gateway, Aliases: aliases(a.Network)}
 		if ip, ipnet, err := net.ParseCIDR(a.IP); err == nil {
 			ep.IPAddress = ip.String()
 			ep.IPPrefixLen, _ = ipnet.Mask.Size()
@@ -308,6 +356,21 @@ func networkSettingsOf(c core.Container, lan map[string]string) inspectNetworkSe
 		ns.Ports[key] = append(ns.Ports[key], inspectPortBinding{HostIP: publishedAddr(p, lan), HostPort: strconv.Itoa(p.HostPort)})
 	}
 	return ns
+}
+
+// tmpfsOptions writes a tmpfs mount's options as --tmpfs takes them: size=BYTES,mode=OCTAL.
+func tmpfsOptions(m core.Mount) string {
+	var opts []string
+	if m.ReadOnly {
+		opts = append(opts, "ro")
+	}
+	if m.Size > 0 {
+		opts = append(opts, "size="+strconv.FormatInt(m.Size, 10))
+	}
+	if m.Mode != 0 {
+		opts = append(opts, "mode="+strconv.FormatUint(uint64(m.Mode.Perm()|m.Mode&os.ModeSticky), 8))
+	}
+	return strings.Join(opts, ",")
 }
 
 // without is what a has that b lacks, in a's order.

@@ -261,14 +261,17 @@ func pruneNetworks(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
 }
 
 func newSystemPruneCmd() *cobra.Command {
-	var force, all bool
+	var force, all, volumes bool
 	cmd := &cobra.Command{
 		Use:   "prune [-a] [-f]",
-		Short: "Remove stopped containers, unused user networks and dangling images (with -a, every unused image)",
+		Short: "Remove stopped containers, unused user networks and dangling images (with -a, every unused image; with --volumes, unused anonymous volumes)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			warning := "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all " +
-				imagePruneWhat(all) + "\n"
+			warning := "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
+			if volumes {
+				warning += "  - all anonymous volumes not used by at least one container\n"
+			}
+			warning += "  - all " + imagePruneWhat(all) + "\n"
 			if err := confirmPrune(cmd, "system prune", warning, force); err != nil {
 				return err
 			}
@@ -281,6 +284,12 @@ func newSystemPruneCmd() *cobra.Command {
 			for _, prune := range []func() (pruneReport, error){
 				func() (pruneReport, error) { return pruneContainers(cmd, e) },
 				func() (pruneReport, error) { return pruneNetworks(cmd, e) },
+				func() (pruneReport, error) {
+					if !volumes {
+						return pruneReport{}, nil
+					}
+					return pruneVolumes(cmd, e, false)
+				},
 				func() (pruneReport, error) { return pruneImages(cmd, e, all) },
 			} {
 				r, err := prune()
@@ -296,5 +305,6 @@ func newSystemPruneCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
+	cmd.Flags().BoolVar(&volumes, "volumes", false, "remove anonymous volumes no container mounts too")
 	return cmd
 }

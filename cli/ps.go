@@ -24,8 +24,8 @@ func newPsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ps [-a] [--filter KEY=VALUE]... [--format TEMPLATE] [--no-trunc] [-q]",
 		Short: "List containers (running ones; every one with -a)",
-		Long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network= and\n" +
-			"exited= (several of one key: any of them; of different keys: all of them); --format takes a Go\n" +
+		Long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network=,\n" +
+			"volume= and exited= (several of one key: any of them; of different keys: all of them); --format takes a Go\n" +
 			"template of Docker's fields ({{.ID}} {{.Image}} {{.Command}} {{.CreatedAt}} {{.RunningFor}}\n" +
 			"{{.Ports}} {{.State}} {{.Status}} {{.Names}} {{.Labels}} {{.Label \"KEY\"}} {{.Mounts}}\n" +
 			"{{.Networks}}), 'table TEMPLATE' for columns with a header, or json.",

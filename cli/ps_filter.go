@@ -11,7 +11,7 @@ import (
 )
 
 // psFilterKeys are the keys `ps --filter` takes.
-const psFilterKeys = "name, id, status, label, network or exited"
+const psFilterKeys = "name, id, status, label, network, volume or exited"
 
 // psStates are the values of --filter status=, Docker's container states.
 var psStates = []string{"created", "restarting", "running", "removing", "paused", "exited", "dead"}
@@ -24,6 +24,7 @@ type psFilter struct {
 	statuses   []string
 	labels     []labelMatch
 	networks   []string
+	volumes    []string
 	exited     []int
 }
 
@@ -74,6 +75,8 @@ func parsePsFilters(values []string) (psFilter, error) {
 			f.labels = append(f.labels, labelMatch{k, lv, has})
 		case "network":
 			f.networks = append(f.networks, val)
+		case "volume":
+			f.volumes = append(f.volumes, val)
 		case "exited":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 || n > 255 {
@@ -104,12 +107,17 @@ func (f psFilter) match(r psRow) bool {
 		return false
 	}
 	for _, l := range f.labels {
-		v, ok := r.labels[l.key]
+		v, ok := r.c.Labels[l.key]
 		if !ok || l.hasValue && v != l.value {
 			return false
 		}
 	}
 	if len(f.networks) > 0 && !slices.ContainsFunc(containerNetworks(r.c), func(n string) bool { return slices.Contains(f.networks, n) }) {
+		return false
+	}
+	if len(f.volumes) > 0 && !slices.ContainsFunc(r.c.Mounts, func(m core.Mount) bool {
+		return m.Type == core.MountVolume && slices.Contains(f.volumes, m.Source) || slices.Contains(f.volumes, m.Target)
+	}) {
 		return false
 	}
 	if len(f.exited) > 0 && (r.c.State != core.StateExited || !slices.Contains(f.exited, r.c.ExitCode)) {

@@ -28,11 +28,8 @@ var psHeader = headerNames{
 // `docker ps`, in Docker's shapes.
 type psRow struct {
 	c core.Container
-	// labels, mounts and paused are the container's as containerLabels,
-	// containerMounts and containerPaused read them.
-	labels map[string]string
+	// mounts are the container's as containerMounts lists them.
 	mounts []dockerMount
-	paused bool
 	// lan maps each lab host to its LAN address, for the ports.
 	lan map[string]string
 	// trunc shortens IDs, commands and mount names as Docker does without --no-trunc.
@@ -42,8 +39,7 @@ type psRow struct {
 
 // newPsRow gathers what ps shows of a container.
 func newPsRow(c core.Container, lan map[string]string, trunc bool, now time.Time) psRow {
-	return psRow{c: c, labels: containerLabels(c), mounts: containerMounts(c), paused: containerPaused(c),
-		lan: lan, trunc: trunc, now: now}
+	return psRow{c: c, mounts: containerMounts(c, nil), lan: lan, trunc: trunc, now: now}
 }
 
 // ID is the container's ID, 12 digits unless --no-trunc.
@@ -84,7 +80,7 @@ func (r psRow) RunningFor() string {
 func (r psRow) Ports() string { return displayablePorts(r.c, r.lan) }
 
 // State is created, running, paused, restarting or exited.
-func (r psRow) State() string { return stateName(r.c, r.paused) }
+func (r psRow) State() string { return stateName(r.c) }
 
 // Status is the human status: "Up 5 minutes", "Exited (0) 2 seconds ago".
 func (r psRow) Status() string { return r.c.Status(r.now) }
@@ -95,7 +91,7 @@ func (r psRow) Names() string { return r.c.Name }
 // Labels are the container's labels as k=v, sorted, comma-separated.
 func (r psRow) Labels() string {
 	var kv []string
-	for k, v := range r.labels {
+	for k, v := range r.c.Labels {
 		kv = append(kv, k+"="+v)
 	}
 	sort.Strings(kv)
@@ -103,7 +99,7 @@ func (r psRow) Labels() string {
 }
 
 // Label is the value of one label, "" if the container has no such label.
-func (r psRow) Label(name string) string { return r.labels[name] }
+func (r psRow) Label(name string) string { return r.c.Labels[name] }
 
 // Mounts names each mount (a volume's name or a bind mount's source), comma-separated.
 func (r psRow) Mounts() string {

@@ -42,12 +42,12 @@ func psRows(t *testing.T, format string, trunc bool) string {
 	}
 	var rows []any
 	for _, c := range psContainers() {
-		r := newPsRow(c, map[string]string{"host1": "198.51.100.1"}, trunc, psNow)
 		if c.Name == "web" {
-			r.labels = map[string]string{"com.example.my-key": "v1", "tier": "front"}
-			r.mounts = []dockerMount{{Type: "volume", Name: "a-volume-with-a-long-name", Driver: "local"}, {Type: "bind", Source: "/srv"}}
+			c.Labels = map[string]string{"com.example.my-key": "v1", "tier": "front"}
+			c.Mounts = []core.Mount{{Type: core.MountVolume, Source: "a-volume-with-a-long-name", Target: "/data"},
+				{Type: core.MountBind, Source: "/srv", Target: "/srv"}}
 		}
-		rows = append(rows, r)
+		rows = append(rows, newPsRow(c, map[string]string{"host1": "198.51.100.1"}, trunc, psNow))
 	}
 	var out strings.Builder
 	if err := f.write(&out, psHeader, rows); err != nil {
@@ -166,31 +166,33 @@ func TestEllipsisCutsCharacters(t *testing.T) {
 
 func TestPsFilters(t *testing.T) {
 	cs := psContainers()
-	rows := []psRow{newPsRow(cs[0], nil, true, psNow), newPsRow(cs[1], nil, true, psNow)}
-	rows[0].labels = map[string]string{"tier": "front", "team": "a"}
-	rows[1].labels = map[string]string{"tier": "back"}
+	cs[0].Labels = map[string]string{"tier": "front", "team": "a"}
+	cs[1].Labels = map[string]string{"tier": "back"}
+	paused := cs[0]
+	paused.Name, paused.ID, paused.Paused = "frozen", strings.Repeat("ef", 32), true
+	rows := []psRow{newPsRow(cs[0], nil, true, psNow), newPsRow(cs[1], nil, true, psNow), newPsRow(paused, nil, true, psNow)}
 	for _, c := range []struct {
 		filters []string
 		want    string
 	}{
-		{nil, "web job"},
+		{nil, "web job frozen"},
 		{[]string{"name=web"}, "web"},
 		{[]string{"name=^/web$"}, "web"},
 		{[]string{"name=^web$"}, "web"},
-		{[]string{"name=o"}, "job"},
+		{[]string{"name=o"}, "job frozen"},
 		{[]string{"name=web", "name=job"}, "web job"},
 		{[]string{"id=abab"}, "web"},
 		{[]string{"status=running"}, "web"},
 		{[]string{"status=exited"}, "job"},
 		{[]string{"status=exited", "status=running"}, "web job"},
-		{[]string{"status=paused"}, ""},
-		{[]string{"label=tier"}, "web job"},
-		{[]string{"label=tier=front"}, "web"},
-		{[]string{"label=tier", "label=team=a"}, "web"},
+		{[]string{"status=paused"}, "frozen"},
+		{[]string{"label=tier"}, "web job frozen"},
+		{[]string{"label=tier=front"}, "web frozen"},
+		{[]string{"label=tier", "label=team=a"}, "web frozen"},
 		{[]string{"label=tier=back", "label=team=a"}, ""},
-		{[]string{"network=bridge"}, "web"},
+		{[]string{"network=bridge"}, "web frozen"},
 		{[]string{"network=red"}, "job"},
-		{[]string{"network=red", "network=bridge"}, "web job"},
+		{[]string{"network=red", "network=bridge"}, "web job frozen"},
 		{[]string{"exited=3"}, "job"},
 		{[]string{"exited=0"}, ""},
 		{[]string{"name=web", "status=exited"}, ""},
@@ -219,7 +221,7 @@ func TestPsFiltersRefuseBadOnesInOneLine(t *testing.T) {
 		{"label==x", "names no label"},
 		{"name=(", "is not a regular expression"},
 		{"exited=x", "exit status from 0 to 255"},
-		{"health=healthy", "use name, id, status, label, network or exited"},
+		{"health=healthy", "use name, id, status, label, network, volume or exited"},
 	} {
 		_, err := parsePsFilters([]string{c.filter})
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {

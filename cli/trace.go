@@ -61,6 +61,7 @@ Tracing needs iptables on nf_tables (iptables-nft), as the lab uses.`,
 	fs.StringVar(&f.container, "container", "", "keep the journeys that cross this container")
 	fs.BoolVar(&f.probe, "probe", false, "send one probe FROM TO[:PORT][/tcp|udp|icmp] and follow it")
 	fs.BoolVar(&f.json, "json", false, "print each journey as a JSON object, one a line")
+	setExamples(fs, map[string]string{"count": "3", "timeout": "5s"})
 	return cmd
 }
 

@@ -15,10 +15,6 @@ func newVolumeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "volume",
 		Short: "Named volumes: directories of the instance that containers mount and that outlive them",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return fmt.Errorf("volume needs a subcommand: create, ls, inspect, rm or prune")
-		},
 	}
 	cmd.AddCommand(newVolumeCreateCmd(), newVolumeLsCmd(), newVolumeInspectCmd(), newVolumeRmCmd(), newVolumePruneCmd())
 	return cmd
@@ -136,21 +132,35 @@ func newVolumePruneCmd() *cobra.Command {
 		Short: "Remove the volumes no container mounts (anonymous ones, or every one with -a)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := confirmPrune(cmd, "volume prune", "WARNING! This will remove "+volumePruneWhat(all)+".", force); err != nil {
+				return err
+			}
 			e, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}
-			removed, err := e.PruneVolumes(cmd.Context(), all)
-			if len(removed) > 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "Deleted Volumes:")
-				for _, n := range removed {
-					fmt.Fprintln(cmd.OutOrStdout(), n)
-				}
-			}
+			r, err := pruneVolumes(cmd, e, all)
+			pruneSection(cmd, r)
+			printReclaimed(cmd, r.freed)
 			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every unused volume, named ones too")
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask (nothing is asked here)")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	return cmd
+}
+
+// volumePruneWhat is what a volume prune removes, in Docker's words.
+func volumePruneWhat(all bool) string {
+	if all {
+		return "all local volumes not used by at least one container"
+	}
+	return "anonymous local volumes not used by at least one container"
+}
+
+// pruneVolumes removes the volumes no container mounts, the anonymous ones or, with
+// all, every one.
+func pruneVolumes(cmd *cobra.Command, e *core.Engine, all bool) (pruneReport, error) {
+	names, freed, err := e.PruneVolumes(cmd.Context(), all)
+	return pruneReport{title: "Deleted Volumes", lines: names, freed: freed}, err
 }

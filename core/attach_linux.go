@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"workbench/atomicfile"
 	"workbench/instance"
 )
 
@@ -252,7 +253,7 @@ func (e *Engine) startMonitor() error {
 	}
 	go func() { _ = cmd.Wait() }() // reaped here if this process outlives it
 	b, _ := json.Marshal(monitorProcess{Pid: cmd.Process.Pid, Start: procStart(cmd.Process.Pid)})
-	if err := writeFileAtomic(e.monitorFile(), b); err != nil {
+	if err := atomicfile.Write(e.monitorFile(), b); err != nil {
 		return err
 	}
 	e.log.AddArgs("workbench", MonitorArg)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,10 +48,20 @@ func TestBindMountsAndVolumes(t *testing.T) {
 	if out := mustWB(t, "volume", "inspect", "data"); !strings.Contains(out, `"user"`) || !strings.Contains(out, "/volumes/data/_data") {
 		t.Fatalf("volume inspect: %s", out)
 	}
+	if out := mustWB(t, "inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}} {{.RW}} {{.Source}}{{end}}", "user"); !strings.HasPrefix(out, "volume data /data true /") ||
+		!strings.HasSuffix(out, "/volumes/data/_data\n") {
+		t.Fatalf("inspect's Mounts: %q", out)
+	}
+	if out := mustWB(t, "ps", "--filter", "volume=data", "--format", "{{.Names}} {{.Mounts}}"); out != "user data\n" {
+		t.Fatalf("ps of a volume's user: %q", out)
+	}
 	mustWB(t, "rm", "-f", "user")
 	mustWB(t, "volume", "rm", "data")
-	if out := mustWB(t, "volume", "prune", "-a"); !strings.Contains(out, "etc") {
-		t.Fatalf("volume prune -a: %q", out)
+	if r := wb(t, "", "volume", "prune", "-a"); r.code != 1 || !strings.Contains(r.out, "all local volumes not used") || !strings.Contains(mustWB(t, "volume", "ls", "-q"), "etc") {
+		t.Fatalf("volume prune -a without an answer: %+v", r)
+	}
+	if out := mustWB(t, "volume", "prune", "-a", "-f"); !regexp.MustCompile(`^Deleted Volumes:\netc\n\nTotal reclaimed space: [1-9][0-9.]*kB\n$`).MatchString(out) {
+		t.Fatalf("volume prune -a -f: %q", out)
 	}
 	if r := wb(t, "", "run", "--rm", "--mount", "type=bind,src=/nowhere/at/all,dst=/x", "busybox", "true"); r.code == 0 || !strings.Contains(r.err, "does not exist") {
 		t.Fatalf("a missing --mount bind source: %d %q", r.code, r.err)
@@ -100,6 +111,12 @@ func TestEverydayRunFlags(t *testing.T) {
 	if c.Labels["tier"] != "front" || len(c.Ports) != 2 || c.Ports[1].HostPort != 8081 {
 		t.Fatalf("labels %v, ports %+v", c.Labels, c.Ports)
 	}
+	if out := mustWB(t, "ps", "--filter", "label=tier=front", "--format", "{{.Names}} {{.Label \"tier\"}}"); out != "labelled front\n" {
+		t.Fatalf("ps by label: %q", out)
+	}
+	if out := mustWB(t, "inspect", "-f", "{{.Config.Labels.tier}}", "labelled"); out != "front\n" {
+		t.Fatalf("inspect's labels: %q", out)
+	}
 	r := wb(t, "", "run", "--rm", "--privileged", "--net", "none", "busybox", "sh", "-c",
 		"grep -c . /proc/self/status >/dev/null; head -c1 /dev/kmsg >/dev/null && echo device-open; grep Seccomp: /proc/self/status")
 	if !strings.Contains(r.err, "warning: --privileged") || !strings.Contains(r.out, "device-open") || !strings.Contains(r.out, "Seccomp:\t0") {
@@ -143,6 +160,12 @@ func TestPauseTopAttachEvents(t *testing.T) {
 	mustWB(t, "pause", "busy")
 	if ps := mustWB(t, "ps"); !strings.Contains(ps, "(Paused)") {
 		t.Fatalf("ps does not show the pause:\n%s", ps)
+	}
+	if out := mustWB(t, "ps", "--filter", "status=paused", "--format", "{{.Names}} {{.State}}"); out != "busy paused\n" {
+		t.Fatalf("ps --filter status=paused: %q", out)
+	}
+	if out := mustWB(t, "inspect", "-f", "{{.State.Status}} {{.State.Paused}}", "busy"); out != "paused true\n" {
+		t.Fatalf("inspect of a paused container: %q", out)
 	}
 	n := strings.Count(mustWB(t, "logs", "busy"), "tick")
 	time.Sleep(400 * time.Millisecond)

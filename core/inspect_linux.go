@@ -15,6 +15,8 @@ type Inspection struct {
 	Container
 	// Dir is the container's directory on the machine; LogPath its output log.
 	Dir, LogPath string
+	// MountSources are where each of Mounts is on the machine, in the same order.
+	MountSources []string `json:",omitempty"`
 	// Namespaces pairs each of the container's namespaces with the machine's.
 	Namespaces []NamespaceInfo `json:",omitempty"`
 	// Cgroup is the container's cgroup and the limits in force, read back.
@@ -48,6 +50,9 @@ type CgroupInfo struct {
 // the kernel reports them (those of a running container only).
 func (e *Engine) Inspect(ctx context.Context, c Container) (Inspection, error) {
 	in := Inspection{Container: c, Dir: e.Dir(c.ID), LogPath: e.LogPath(c.ID)}
+	for _, m := range c.Mounts {
+		in.MountSources = append(in.MountSources, e.MountSource(m))
+	}
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		return in, nil
 	}

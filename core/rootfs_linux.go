@@ -137,14 +137,14 @@ func (e *Engine) planMount(root *os.File, m Mount) (plannedMount, error) {
 	file := false
 	switch m.Type {
 	case MountBind:
-		pm.source = m.Source
+		pm.source = e.MountSource(m)
 		st, err := os.Stat(m.Source)
 		if err != nil {
 			return pm, fmt.Errorf("bind source %s: %w", m.Source, err)
 		}
 		file = !st.IsDir()
 	case MountVolume:
-		pm.source = filepath.Join(e.volumesDir(), m.Source, "_data")
+		pm.source = e.MountSource(m)
 	case MountTmpfs:
 		pm.data = "mode=" + strconv.FormatUint(uint64(m.Mode.Perm()|m.Mode&os.ModeSticky), 8)
 		if m.Mode == 0 {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"workbench/atomicfile"
 )
 
 // The files of a container's directory, inst.ContainersDir()/<id>/.
@@ -38,22 +40,8 @@ func (e *Engine) save(c Container) error {
 	if err != nil {
 		return fmt.Errorf("encode state of %s: %w", c.Name, err)
 	}
-	if err := writeFileAtomic(filepath.Join(e.Dir(c.ID), stateFile), b); err != nil {
+	if err := atomicfile.Write(filepath.Join(e.Dir(c.ID), stateFile), b); err != nil {
 		return fmt.Errorf("write state of %s: %w", c.Name, err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes a file readable by root only, through a new file renamed
-// over the old one, so that a reader never sees half of it.
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
 	}
 	return nil
 }

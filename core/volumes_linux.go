@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +13,8 @@ import (
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
+
+	"workbench/atomicfile"
 )
 
 // Volume is a named volume: a directory of the instance's data directory,
@@ -32,6 +35,18 @@ type Volume struct {
 }
 
 func (e *Engine) volumesDir() string { return filepath.Join(e.inst.DataDir, "volumes") }
+
+// MountSource is where a mount's files are on the machine: a bind mount's source, a
+// volume's _data directory; "" for a tmpfs, which has none.
+func (e *Engine) MountSource(m Mount) string {
+	switch m.Type {
+	case MountBind:
+		return m.Source
+	case MountVolume:
+		return filepath.Join(e.volumesDir(), m.Source, "_data")
+	}
+	return ""
+}
 
 func (e *Engine) volumeFile(name string) string {
 	return filepath.Join(e.volumesDir(), name, "volume.json")
@@ -69,7 +84,7 @@ func (e *Engine) ensureVolume(name string, anonymous bool) (v Volume, made bool,
 		return v, false, fmt.Errorf("make volume %s: %w", name, err)
 	}
 	b, _ := json.MarshalIndent(v, "", "  ")
-	if err := writeFileAtomic(e.volumeFile(name), b); err != nil {
+	if err := atomicfile.Write(e.volumeFile(name), b); err != nil {
 		return v, false, fmt.Errorf("record volume %s: %w", name, err)
 	}
 	e.log.AddArgs("mkdir", "-p", v.Mountpoint)
@@ -171,30 +186,46 @@ func (e *Engine) removeVolume(name string, force bool) error {
 }
 
 // PruneVolumes removes the volumes no container mounts: the anonymous ones, or every
-// one with all. It returns the names removed.
-func (e *Engine) PruneVolumes(ctx context.Context, all bool) ([]string, error) {
+// one with all. It returns the names removed and the bytes their files held.
+func (e *Engine) PruneVolumes(ctx context.Context, all bool) ([]string, uint64, error) {
 	unlock, err := e.lock(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer unlock()
 	vs, err := e.Volumes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var removed []string
+	var freed uint64
 	var errs []error
 	for _, v := range vs {
 		if len(v.UsedBy) > 0 || !(all || v.Anonymous) {
 			continue
 		}
+		size := treeBytes(v.Mountpoint)
 		if err := e.removeVolume(v.Name, false); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		removed = append(removed, v.Name)
+		freed += size
 	}
-	return removed, errors.Join(errs...)
+	return removed, freed, errors.Join(errs...)
+}
+
+// treeBytes is the disk space the files under dir take, as du counts it.
+func treeBytes(dir string) uint64 {
+	var n uint64
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		var st unix.Stat_t
+		if err == nil && unix.Lstat(path, &st) == nil {
+			n += uint64(st.Blocks) * 512
+		}
+		return nil
+	})
+	return n
 }
 
 // prepareVolumes makes the volumes a container mounts, at its start; a volume made

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"workbench/atomicfile"
 )
 
 // layerMeta is what layers/HEX.json holds.
@@ -150,7 +152,7 @@ func (s *Store) putImage(rawConfig []byte, rec *record, refs []string) error {
 		}
 	}
 	cfgPath := filepath.Join(s.dir, "configs", hexOf(rec.ID)+".json")
-	if err := writeFileAtomic(cfgPath, rawConfig); err != nil {
+	if err := atomicfile.Write(cfgPath, rawConfig); err != nil {
 		return fmt.Errorf("record the image config: %w", err)
 	}
 	if err := writeJSONAtomic(s.recordPath(rec.ID), rec); err != nil {

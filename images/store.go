@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"workbench/atomicfile"
 	"workbench/cmdlog"
 )
 
@@ -253,32 +254,12 @@ func (s *Store) readRefs() (map[string]string, error) {
 	return refs, nil
 }
 
-// writeFileAtomic writes a file through a temporary one renamed into place, so a
-// reader sees the old content or the new, never half of it.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
-
 func writeJSONAtomic(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // lock takes the store's lock; the returned function releases it.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"workbench/atomicfile"
 )
 
 // Endpoints are kept one file per endpoint, named ADDRESS=CONTAINERID.json in a
@@ -34,8 +36,9 @@ func (m *Manager) endpointKeys(n *Network) (map[netip.Addr]string, error) {
 	}
 	out := make(map[netip.Addr]string, len(entries))
 	for _, e := range entries {
-		ip, id, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".json"), "=")
-		if a, err := netip.ParseAddr(ip); ok && err == nil {
+		base, isJSON := strings.CutSuffix(e.Name(), ".json")
+		ip, id, ok := strings.Cut(base, "=")
+		if a, err := netip.ParseAddr(ip); isJSON && ok && err == nil {
 			out[a] = id
 		}
 	}
@@ -96,7 +99,7 @@ func (m *Manager) putEndpoint(n *Network, e Endpoint) error {
 	if err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(m.endpointDir(n), endpointFile(e)), b, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(m.endpointDir(n), endpointFile(e)), b); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
 	return nil

@@ -14,10 +14,17 @@ import (
 // it made in the machine's own namespace when `--host real` was used.
 func (m *Manager) Reset(ctx context.Context) error {
 	var errs []error
-	s, err := m.loadAll()
+	s, err := m.load()
 	if err != nil {
 		errs = append(errs, err)
 		s = &labState{}
+	}
+	// A damaged endpoint file of a lab host's network goes with the namespaces and the
+	// state directory; only the machine's own networks need their endpoints' links.
+	for _, n := range s.Networks {
+		if err := m.fillEndpoints(n); err != nil && n.Host == RealHost {
+			errs = append(errs, err)
+		}
 	}
 	if s.host(RealHost) != nil {
 		errs = append(errs, m.resetReal(s))

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,6 +26,14 @@ func TestResetLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := m.Publish(ctx, a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A damaged endpoint file (a writer killed before atomic writes) does not stop reset.
+	files, _ := filepath.Glob(filepath.Join(m.stateDir(), "endpoints", "*", "*", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no endpoint file to damage")
+	}
+	if err := os.WriteFile(files[0], []byte(`{"ContainerID":`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Reset(ctx); err != nil {

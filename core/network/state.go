@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"workbench/atomicfile"
 )
 
 // Host is a lab host as recorded in the state file.
@@ -120,11 +122,7 @@ func (m *Manager) save(s *labState) error {
 	if err != nil {
 		return fmt.Errorf("encode network state: %w", err)
 	}
-	tmp := m.statePath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("write network state: %w", err)
-	}
-	if err := os.Rename(tmp, m.statePath()); err != nil {
+	if err := atomicfile.Write(m.statePath(), b); err != nil {
 		return fmt.Errorf("write network state: %w", err)
 	}
 	return nil

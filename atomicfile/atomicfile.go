@@ -1,0 +1,40 @@
+// Package atomicfile writes state files so that a reader, or a command started after
+// the writer was killed, sees the old content or the new, never part of either.
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// tempSuffix ends the name of a file being written; readers of a directory of state
+// files skip such names (see IsTemp).
+const tempSuffix = ".tmp"
+
+// Write writes data to path, readable and writable by its owner only, through a new
+// file in the same directory renamed over path. A writer killed part way leaves at
+// most a file whose name IsTemp reports.
+func Write(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*"+tempSuffix)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// IsTemp says whether a directory entry's name is that of a file Write had not
+// finished.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, tempSuffix)
+}
