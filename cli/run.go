@@ -81,7 +81,9 @@ func addAllRunFlags(cmd *cobra.Command) *allRunFlags {
 	fs.BoolVarP(&f.tty, "tty", "t", false, "give the command a pseudo-terminal")
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable: KEY=VALUE (or KEY, taken from here)")
 	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
-	fs.StringVar(&f.hostname, "hostname", "", "the container's host name (default: its short ID)")
+	// -h is Docker's --hostname here; --help alone asks for help.
+	fs.Bool("help", false, "help for "+cmd.Name())
+	fs.StringVarP(&f.hostname, "hostname", "h", "", "the container's host name (default: its short ID)")
 	fs.StringVarP(&f.user, "user", "u", "", "user to run as: name, uid or uid:gid")
 	fs.BoolVar(&f.userns, "userns", false, "run in a user namespace of its own: container root is uid 100000 on the machine")
 	fs.BoolVar(&f.init, "init", false, "run a small reaper as PID 1 that starts the command, passes signals on and reaps orphans")

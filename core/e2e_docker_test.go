@@ -106,6 +106,9 @@ func TestEverydayRunFlags(t *testing.T) {
 	if out != want {
 		t.Fatalf("run flags inside:\n%q\nwant\n%q", out, want)
 	}
+	if out := mustWB(t, "run", "--rm", "--net", "none", "-h", "box", "busybox", "hostname"); out != "box\n" {
+		t.Fatalf("run -h box: %q", out)
+	}
 	mustWB(t, "run", "-d", "--name", "labelled", "-l", "tier=front", "-p", "8080-8081:80-81", "busybox", "sleep", "1000")
 	c := containerNamed(t, "labelled")
 	if c.Labels["tier"] != "front" || len(c.Ports) != 2 || c.Ports[1].HostPort != 8081 {
