@@ -29,5 +29,6 @@ func openImageStore(cmd *cobra.Command, change bool) (store *images.Store, unloc
 		unlock()
 		return nil, nil, err
 	}
+	store.RecordEventsTo(inst.EventsPath())
 	return store, unlock, nil
 }

@@ -51,10 +51,14 @@ func (e *Engine) Commit(ctx context.Context, c Container, spec CommitSpec) (img 
 		}
 		defer func() { err = errors.Join(err, e.resume(cur)) }()
 	}
-	return store.Commit(ctx, cur.UpperDir, cur.ImageID, spec.Ref, images.CommitOptions{
+	img, err = store.Commit(ctx, cur.UpperDir, cur.ImageID, spec.Ref, images.CommitOptions{
 		Comment:   spec.Comment,
 		CreatedBy: "workbench commit " + cur.Name,
 	})
+	if err == nil {
+		e.event("commit", cur, "imageID", img.ID)
+	}
+	return img, err
 }
 
 // pause freezes a container's cgroup. The intent is written first, in the container's

@@ -203,6 +203,18 @@ func TestPauseTopAttachEvents(t *testing.T) {
 	if ev := mustWB(t, "events", "--since", "1m", "--until", "0s", "--filter", "event=die", "--format", "{{.Actor.Attributes.exitCode}}"); strings.TrimSpace(ev) != "137" {
 		t.Errorf("events --filter event=die --format: %q", ev)
 	}
+	// Networks and images have their events too.
+	mustWB(t, "network", "create", "evnet")
+	mustWB(t, "network", "rm", "evnet")
+	mustWB(t, "tag", "busybox", "ev/copy:1")
+	mustWB(t, "rmi", "ev/copy:1")
+	ev = mustWB(t, "events", "--since", "1m", "--until", "0s", "--filter", "type=network", "--filter", "type=image",
+		"--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}")
+	for _, line := range []string{"network create evnet", "network destroy evnet", "image tag ev/copy:1", "image untag ev/copy:1"} {
+		if !strings.Contains(ev, line+"\n") {
+			t.Errorf("events lack %q:\n%s", line, ev)
+		}
+	}
 }
 
 // TestCopyInAndOut copies both ways, with docker cp's rules, into a container that has

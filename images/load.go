@@ -32,7 +32,7 @@ type Loaded struct {
 // tar of one. An image the file does not name is recorded under tag when given.
 func (s *Store) Load(ctx context.Context, path, tag string, progress ProgressFunc) ([]Loaded, error) {
 	s.sweepTemp()
-	return s.load(ctx, path, loadInput{name: path}, tag, progress)
+	return s.loaded(s.load(ctx, path, loadInput{name: path}, tag, progress))
 }
 
 // LoadStream loads a tarball read from r (a `docker save` tarball or an OCI layout
@@ -58,7 +58,7 @@ func (s *Store) LoadStream(ctx context.Context, r io.Reader, tag string, progres
 	if err != nil {
 		return nil, fmt.Errorf("%s: read it into the image store: %w", in, err)
 	}
-	return s.load(ctx, path, in, tag, progress)
+	return s.loaded(s.load(ctx, path, in, tag, progress))
 }
 
 // loadInput is what a load reads, as its messages name it: the user's file or

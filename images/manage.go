@@ -88,7 +88,11 @@ func (s *Store) Tag(src, dst string) error {
 		return err
 	}
 	refs[r.String()] = rec.ID
-	return s.writeRefs(refs)
+	if err := s.writeRefs(refs); err != nil {
+		return err
+	}
+	s.event("tag", rec.ID, r.String())
+	return nil
 }
 
 // HistoryLine is one line of `image history`: a step and the layer it made, if any.
@@ -206,7 +210,11 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 	_, byRef := refs[name]
 	if byRef && len(mine) > 1 && !force {
 		delete(refs, name)
-		return []string{"Untagged: " + name}, s.writeRefs(refs)
+		if err := s.writeRefs(refs); err != nil {
+			return nil, err
+		}
+		s.event("untag", rec.ID, name)
+		return []string{"Untagged: " + name}, nil
 	}
 	if len(mine) > 1 && !byRef && !force {
 		return nil, fmt.Errorf("image %s has several references (%s): remove them one by one, or use rmi -f", shortID(rec.ID), strings.Join(mine, ", "))
@@ -224,11 +232,15 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 	if err := s.writeRefs(refs); err != nil {
 		return nil, err
 	}
+	for _, r := range mine {
+		s.event("untag", rec.ID, r)
+	}
 	if err := os.Remove(s.recordPath(rec.ID)); err != nil {
 		return out, fmt.Errorf("remove image %s: %w", shortID(rec.ID), err)
 	}
 	os.Remove(filepath.Join(s.dir, "configs", hexOf(rec.ID)+".json"))
 	out = append(out, "Deleted: "+rec.ID)
+	s.event("delete", rec.ID, "")
 	removed, err := s.removeUnusedLayers(nil)
 	return append(out, removed...), err
 }

@@ -55,5 +55,6 @@ func (s *Store) Pull(ctx context.Context, ref string, opts PullOptions) (*Image,
 	if err != nil {
 		return nil, fmt.Errorf("pull %s: %w", r, err)
 	}
+	s.event("pull", rec.ID, r.String())
 	return s.image(rec, r.String()), nil
 }

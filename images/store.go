@@ -34,6 +34,8 @@ import (
 type Store struct {
 	dir string
 	log *cmdlog.Log
+	// events is the file events are recorded in (RecordEventsTo), "" for none.
+	events string
 }
 
 // Image is an image of the store, ready to be mounted.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"workbench/events"
 )
 
 // Cross-host modes of `network create --crosshost`.
@@ -84,7 +86,13 @@ func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Net
 	for i, n := range parts {
 		out[i] = *n
 	}
+	m.networkEvent("create", opts.Name)
 	return out, nil
+}
+
+// networkEvent records that a network was made or removed, as Docker's events show it.
+func (m *Manager) networkEvent(action, name string) {
+	events.Record(m.inst.EventsPath(), "network", action, name, map[string]string{"name": name, "type": "bridge"})
 }
 
 // makeNetworks records the parts of a new network as pending, makes them (bridges and
@@ -204,6 +212,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 	if err := m.save(s); err != nil {
 		return err
 	}
+	m.networkEvent("destroy", name)
 	return m.reconcile(s)
 }
 
