@@ -1,0 +1,138 @@
+package labs
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"workbench/testutil"
+)
+
+// breakCase makes the kernel behave otherwise at one point of a lab and names the
+// expectation that must catch it: the proof that the lab checks what it says.
+type breakCase struct {
+	// lab is the bundled lab.
+	lab string
+	// after is a line of the lab, as written; the break goes right after it.
+	after string
+	// breaks is a script line that changes one thing in the kernel.
+	breaks string
+	// failsAt is the expectation, as written, that must be the only one to fail.
+	failsAt string
+}
+
+// breakCases break one thing in every lab.
+var breakCases = []breakCase{
+	{
+		lab:     "000-bridge-by-hand",
+		after:   "host exec host2 iptables -P FORWARD ACCEPT",
+		breaks:  "host exec host2 iptables -t nat -D POSTROUTING -s 172.18.0.0/24 ! -o br0 -j MASQUERADE",
+		failsAt: `expect output host exec host2 sh -c 'ip netns exec ${WORKBENCH_INSTANCE:-wb}-docker0 busybox ping -c 1 -W 1 203.0.113.1' contains "1 packets received"`,
+	},
+}
+
+// TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
+// the break in between, and checks that the lab fails there and only there, with the
+// expectation's hint.
+func TestLabsFailWhereBroken(t *testing.T) {
+	testutil.RequireRoot(t)
+	bin := testutil.Binary(t)
+	for _, c := range breakCases {
+		t.Run(c.lab, func(t *testing.T) {
+			src, hint, line := brokenLab(t, c)
+			path := filepath.Join(t.TempDir(), c.lab+Ext)
+			if err := os.WriteFile(path, src, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			testutil.KeepMachineNetwork(t)
+			testutil.NewInstance(t)
+			t.Cleanup(func() {
+				if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
+					t.Errorf("reset after %s: %v: %s", c.lab, err, out)
+				}
+			})
+			out, err := exec.Command(bin, "--script", path).CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("the broken lab should fail with exit status 1, got %v:\n%s", err, out)
+			}
+			failures := summaryFailures(string(out), path)
+			if len(failures) != 2 || !strings.Contains(failures[0], ": "+c.failsAt+": ") || failures[1] != "hint: "+hint {
+				t.Fatalf("the lab should fail at %q only, with its hint; its summary:\n%s\n\nthe whole run:\n%s", c.failsAt, strings.Join(failures, "\n"), out)
+			}
+			t.Logf("%s fails at line %d, as it should", c.lab, line)
+		})
+	}
+}
+
+// brokenLab returns the lab's lines up to its break case's expectation and its hint,
+// with the break after the case's line, the hint that expectation carries and its line
+// in the lab.
+func brokenLab(t *testing.T, c breakCase) ([]byte, string, int) {
+	t.Helper()
+	lab, err := Get(c.lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := lab.Script()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hint string
+	for _, st := range s.Steps {
+		if st.Source == c.failsAt {
+			hint = st.Hint
+		}
+	}
+	if hint == "" {
+		t.Fatalf("%s has no expectation %q with a hint", c.lab, c.failsAt)
+	}
+	lines := strings.Split(string(lab.Source), "\n")
+	after, fails := lineOf(t, lines, c.after), lineOf(t, lines, c.failsAt)
+	if after >= fails {
+		t.Fatalf("%s: the break goes after line %d, past the expectation on line %d", c.lab, after+1, fails+1)
+	}
+	end := fails + 1
+	for end < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[end]), "hint ") {
+		end++
+	}
+	out := append(append(append([]string{}, lines[:after+1]...), c.breaks), lines[after+1:end]...)
+	return []byte(strings.Join(out, "\n") + "\n"), hint, fails + 1
+}
+
+// lineOf is the index of the one line that reads text.
+func lineOf(t *testing.T, lines []string, text string) int {
+	t.Helper()
+	at := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == text {
+			if at >= 0 {
+				t.Fatalf("%q is on lines %d and %d: a break case needs a line that is there once", text, at+1, i+1)
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("no line reads %q", text)
+	}
+	return at
+}
+
+// summaryFailures returns the lines of a run's summary that name a failure, with the
+// hint lines under them, without their indentation.
+func summaryFailures(out, name string) []string {
+	var lines []string
+	inSummary := false
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, name+": ") && strings.Contains(l, " expectations, "):
+			inSummary = true
+		case inSummary && (strings.HasPrefix(l, "  "+name+":") || strings.HasPrefix(l, "    hint: ") || strings.HasPrefix(l, "  stopped at")):
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	return lines
+}
