@@ -32,6 +32,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host2 iptables -t nat -D POSTROUTING -s 172.18.0.0/24 ! -o br0 -j MASQUERADE",
 		failsAt: `expect output host exec host2 sh -c 'ip netns exec ${WORKBENCH_INSTANCE:-wb}-docker0 busybox ping -c 1 -W 1 203.0.113.1' contains "1 packets received"`,
 	},
+	{
+		lab:     "001-network-modes",
+		after:   `expect output exec mode-bridge ip route contains "default via 172.18.0.1"`,
+		breaks:  `host exec host1 nsenter --net --target $(inspect -f "{{.Pid}}" mode-bridge) ip route del default`,
+		failsAt: "expect ping mode-bridge 198.51.100.100",
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
