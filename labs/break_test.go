@@ -38,6 +38,12 @@ var breakCases = []breakCase{
 		breaks:  `host exec host1 nsenter --net --target $(inspect -f "{{.Pid}}" mode-bridge) ip route del default`,
 		failsAt: "expect ping mode-bridge 198.51.100.100",
 	},
+	{
+		lab:     "003-out-and-in",
+		after:   `expect output exec client ip route contains "default via 172.18.0.1 dev eth0"`,
+		breaks:  "host exec host1 iptables -t nat -D WB-POSTROUTING 2",
+		failsAt: `expect capture @host1:wb0 "icmp and src host 172.18.0.2" and @host1:eth0 "icmp and src host 198.51.100.1" within 3s while exec client ping -c 1 -W 1 203.0.113.1`,
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
