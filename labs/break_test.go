@@ -44,6 +44,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host1 iptables -t nat -D WB-POSTROUTING 2",
 		failsAt: `expect capture @host1:wb0 "icmp and src host 172.18.0.2" and @host1:eth0 "icmp and src host 198.51.100.1" within 3s while exec client ping -c 1 -W 1 203.0.113.1`,
 	},
+	{
+		lab:     "002-ports-pipework-tunnels",
+		after:   `host exec host3 nsenter --net --target $(inspect -f "{{.Pid}}" onlan) ip route add default via 198.51.100.100`,
+		breaks:  "host exec host3 ip link del veth-onlan",
+		failsAt: "expect ping @outside 198.51.100.50",
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
