@@ -50,6 +50,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host3 ip link del veth-onlan",
 		failsAt: "expect ping @outside 198.51.100.50",
 	},
+	{
+		lab:     "004-host-gw",
+		after:   "run -d --name pod-b --host host2 --net flannel --ip 10.10.2.10 busybox sleep 3600",
+		breaks:  "host exec host2 sysctl -w net.ipv4.ip_forward=0",
+		failsAt: "expect ping pod-a 10.10.2.10",
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
