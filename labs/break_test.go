@@ -56,6 +56,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host2 sysctl -w net.ipv4.ip_forward=0",
 		failsAt: "expect ping pod-a 10.10.2.10",
 	},
+	{
+		lab:     "004-iptables",
+		after:   "host exec host1 iptables -P OUTPUT DROP",
+		breaks:  "host exec host1 iptables -D OUTPUT -o eth0 -p tcp --sport 22 -m state --state ESTABLISHED -j ACCEPT",
+		failsAt: "expect tcp @host2 198.51.100.1:22",
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
