@@ -62,6 +62,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host1 iptables -D OUTPUT -o eth0 -p tcp --sport 22 -m state --state ESTABLISHED -j ACCEPT",
 		failsAt: "expect tcp @host2 198.51.100.1:22",
 	},
+	{
+		lab:     "004-kube-service",
+		after:   `expect output host exec host1 iptables-save -c -t nat matches "/\[0:0\] -A TEST-POSTROUTING -m mark --mark 0x1\/0x1 -j MASQUERADE/"`,
+		breaks:  "host exec host1 iptables -t nat -D PREROUTING -j TEST-SERVICE",
+		failsAt: `expect output host exec outside busybox wget -qO- http://198.51.100.1:30001/hello matches "/pod[12]/"`,
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
