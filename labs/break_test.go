@@ -68,6 +68,12 @@ var breakCases = []breakCase{
 		breaks:  "host exec host1 iptables -t nat -D PREROUTING -j TEST-SERVICE",
 		failsAt: `expect output host exec outside busybox wget -qO- http://198.51.100.1:30001/hello matches "/pod[12]/"`,
 	},
+	{
+		lab:     "004-cgroups-overlay",
+		after:   `host exec host1 sh -c 'set -e; cd /sys/fs/cgroup/cpu$(dirname $1)/cputest; echo 100000 > cpu.cfs_period_us; echo 50000 > cpu.cfs_quota_us; echo $$ >> cgroup.procs; sh -c "while :; do :; done" </dev/null >/dev/null 2>&1 &' sh $(inspect -f "{{.Cgroup.Path}}" busy)`,
+		breaks:  `host exec host1 sh -c 'echo -1 > /sys/fs/cgroup/cpu$(dirname $1)/cputest/cpu.cfs_quota_us' sh $(inspect -f "{{.Cgroup.Path}}" busy)`,
+		failsAt: `expect output host exec host1 sh -c 'cd /sys/fs/cgroup/cpu$(dirname $1)/cputest; p0=$(sed -n "s/^nr_periods //p" cpu.stat); t0=$(sed -n "s/^nr_throttled //p" cpu.stat); top -b -n 2 -d 1 -p $(cat cgroup.procs) | tail -1; p1=$(sed -n "s/^nr_periods //p" cpu.stat); t1=$(sed -n "s/^nr_throttled //p" cpu.stat); echo "quota in force in $((p1 - p0)) periods, throttled in $((t1 - t0))"' sh $(inspect -f "{{.Cgroup.Path}}" busy) matches "/ [RS] +([0-9]|[1-4][0-9]|5[0-5])\.[0-9] +[0-9.]+ +[0-9:.]+ sh$/m" matches "/quota in force in [1-9][0-9]* periods/"`,
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
