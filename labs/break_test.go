@@ -74,6 +74,12 @@ var breakCases = []breakCase{
 		breaks:  `host exec host1 sh -c 'echo -1 > /sys/fs/cgroup/cpu$(dirname $1)/cputest/cpu.cfs_quota_us' sh $(inspect -f "{{.Cgroup.Path}}" busy)`,
 		failsAt: `expect output host exec host1 sh -c 'cd /sys/fs/cgroup/cpu$(dirname $1)/cputest; p0=$(sed -n "s/^nr_periods //p" cpu.stat); t0=$(sed -n "s/^nr_throttled //p" cpu.stat); top -b -n 2 -d 1 -p $(cat cgroup.procs) | tail -1; p1=$(sed -n "s/^nr_periods //p" cpu.stat); t1=$(sed -n "s/^nr_throttled //p" cpu.stat); echo "quota in force in $((p1 - p0)) periods, throttled in $((t1 - t0))"' sh $(inspect -f "{{.Cgroup.Path}}" busy) matches "/ [RS] +([0-9]|[1-4][0-9]|5[0-5])\.[0-9] +[0-9.]+ +[0-9:.]+ sh$/m" matches "/quota in force in [1-9][0-9]* periods/"`,
 	},
+	{
+		lab:     "004-namespaces",
+		after:   "run -d --name ns-nonet --net none busybox sleep 3600",
+		breaks:  `host exec host1 ip link add nsbreak type veth peer name eth0 netns $(inspect -f "{{.Pid}}" ns-nonet)`,
+		failsAt: `expect output exec ns-nonet ip -o link contains "1: lo:" lacks eth0`,
+	},
 }
 
 // TestLabsFailWhereBroken runs each lab up to the expectation of its break case, with
