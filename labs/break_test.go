@@ -103,6 +103,23 @@ func TestLabsFailWhereBroken(t *testing.T) {
 	}
 }
 
+// TestEveryLabIsBroken: every bundled lab has a break case.
+func TestEveryLabIsBroken(t *testing.T) {
+	all, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		found := false
+		for _, c := range breakCases {
+			found = found || c.lab == l.Name
+		}
+		if !found {
+			t.Errorf("lab %s has no break case: add one to breakCases", l.Name)
+		}
+	}
+}
+
 // brokenLab returns the lab's lines up to its break case's expectation and that
 // expectation's hint lines, with the break after the case's step, and the expectation.
 func brokenLab(t *testing.T, c breakCase) ([]byte, script.Step) {
