@@ -2,10 +2,12 @@ package labs
 
 import (
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"workbench/script"
 	"workbench/testutil"
 )
 
@@ -35,6 +37,49 @@ func TestEveryLabParses(t *testing.T) {
 	}
 	if l, err := Get("003"); err != nil || l.Name != "003-out-and-in" {
 		t.Errorf("Get of a unique prefix: %v %v", l.Name, err)
+	}
+}
+
+// wgetTimeout is busybox wget's -T, which makes it crash (exit 139) whatever the
+// network does.
+var wgetTimeout = regexp.MustCompile(`\bwget\b.*\s-T\b`)
+
+// passesOnAnyFailure says why a lab line would check nothing, or "": a negative
+// expectation must fail for the reason it names (a refused connection, a timeout, a
+// DROP counter), so `expect fail`, `no-ping` and `no-tcp`, which pass on any failure,
+// have no place in a bundled lab.
+func passesOnAnyFailure(source string) string {
+	for _, neg := range []string{"expect fail ", "expect no-ping ", "expect no-tcp "} {
+		if strings.HasPrefix(source, neg) {
+			return neg + "passes whatever made it fail: check the reason in the output (Connection refused, 100% packet loss) or a DROP counter"
+		}
+	}
+	if wgetTimeout.MatchString(source) {
+		return "busybox wget -T crashes (exit 139) whatever the network does: use nc -w or timeout"
+	}
+	return ""
+}
+
+// TestLabExpectationsExplainThemselves: every expectation of a bundled lab has a hint,
+// and none passes whatever made a command fail.
+func TestLabExpectationsExplainThemselves(t *testing.T) {
+	all, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		s, err := l.Script()
+		if err != nil {
+			t.Fatalf("%s: %v", l.Name, err)
+		}
+		for _, st := range s.Steps {
+			if st.Kind == script.Expect && st.Hint == "" {
+				t.Errorf("%s:%d: an expectation without a hint: say on a `hint` line what to look at when it fails", l.Name, st.Line)
+			}
+			if why := passesOnAnyFailure(st.Source); why != "" {
+				t.Errorf("%s:%d: %s", l.Name, st.Line, why)
+			}
+		}
 	}
 }
 

@@ -46,6 +46,9 @@ type Step struct {
 	Duration time.Duration
 	// Check is the expectation of Expect.
 	Check Check
+	// Hint is shown when an Expect or Command step fails: what to suspect and how to
+	// look at it. It comes from a `hint` line right after the step.
+	Hint string
 }
 
 // Script is a parsed script.
@@ -90,11 +93,25 @@ func Parse(name string, src []byte) (*Script, error) {
 	s := &Script{Name: name}
 	var errs []error
 	line := 0
+	// afterBad is true while the last line that was not blank or a comment had an
+	// error: a hint after it belongs to a step that is not there.
+	afterBad := false
 	for raw := range bytes.Lines(src) {
 		line++
 		raw = bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
 		if len(raw) > MaxLineLen {
 			errs = append(errs, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("the line is longer than %d KiB: split it", MaxLineLen>>10)})
+			afterBad = true
+			continue
+		}
+		if text, col, ok := cutHint(string(raw)); ok {
+			if afterBad {
+				continue
+			}
+			if pe := s.attachHint(text, col); pe != nil {
+				pe.File, pe.Line = name, line
+				errs = append(errs, pe)
+			}
 			continue
 		}
 		step, err := parseLine(string(raw))
@@ -104,11 +121,13 @@ func Parse(name string, src []byte) (*Script, error) {
 				pe.File, pe.Line = name, line
 			}
 			errs = append(errs, err)
+			afterBad = true
 			continue
 		}
 		if step == nil {
 			continue
 		}
+		afterBad = false
 		step.Line = line
 		if step.Kind == Say && s.Title == "" {
 			s.Title = step.Text

@@ -11,6 +11,9 @@ type Player struct {
 	Narration string
 	// Focus is the pane named by the latest `focus` line, "" before any.
 	Focus string
+	// Hint is the hint of the step that failed in the latest beat; "" when nothing
+	// failed in it or the failed step has no hint.
+	Hint string
 }
 
 // NewPlayer prepares a step-by-step play of s against env.
@@ -19,9 +22,13 @@ func NewPlayer(s *Script, env *Env) *Player { return &Player{Runner: NewRunner(s
 // Advance runs the next beat and returns what each of its steps did.
 func (p *Player) Advance(ctx context.Context) []Result {
 	var out []Result
+	p.Hint = ""
 	for !p.Done() {
 		res := p.Next(ctx)
 		out = append(out, res)
+		if res.Failed {
+			p.Hint = res.Step.Hint
+		}
 		switch res.Step.Kind {
 		case Say:
 			p.Narration = res.Step.Text

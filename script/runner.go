@@ -166,6 +166,9 @@ func printResult(w io.Writer, res Result) {
 	case res.Failed:
 		fmt.Fprintf(w, "     => line %d: the command failed with exit status %d; the steps after it did not run\n", step.Line, res.Code)
 	}
+	if res.Failed && step.Hint != "" {
+		fmt.Fprintf(w, "     hint: %s\n", step.Hint)
+	}
 }
 
 func printIndented(w io.Writer, out string) {
@@ -192,6 +195,9 @@ func (r *Runner) printSummary(w io.Writer) {
 			why = f.Verdict.Detail
 		}
 		fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.script.Name, f.Step.Line, f.Step.Source, why)
+		if f.Step.Hint != "" {
+			fmt.Fprintf(w, "    hint: %s\n", f.Step.Hint)
+		}
 	}
 	if r.stopped != nil {
 		fmt.Fprintf(w, "  stopped at %s:%d: the steps after it did not run\n", r.script.Name, r.stopped.Step.Line)

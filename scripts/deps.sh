@@ -11,6 +11,7 @@ have tcpdump      || need+=(tcpdump)
 have tmux         || need+=(tmux)
 have conntrack    || need+=(conntrack)
 have nsenter      || need+=(util-linux)
+have top          || need+=(procps)
 if [ "${1:-}" = screenshots ]; then  # only `make screenshots` renders PNGs
   have aha           || need+=(aha)
   have wkhtmltoimage || need+=(wkhtmltopdf)

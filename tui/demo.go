@@ -34,6 +34,9 @@ type Demo struct {
 	lastFailed             bool
 	ran, passed, failed    int
 	done                   bool
+
+	// failHint is the hint of the step that failed in the last beat, "" if none.
+	failHint string
 }
 
 // NewDemo prepares the play of a lab; player runs its steps against the lab.
@@ -105,7 +108,7 @@ func (d *demoModel) advance() tea.Cmd {
 func (d *demoModel) beat(results []script.Result) {
 	dm, p := d.demo, d.demo.player
 	dm.running = false
-	dm.narration, dm.focus, dm.done = p.Narration, p.Focus, p.Done()
+	dm.narration, dm.focus, dm.done, dm.failHint = p.Narration, p.Focus, p.Done(), p.Hint
 	dm.passed, dm.failed = p.Passed, p.Failed
 	dm.ran += len(results)
 	for _, r := range results {
@@ -186,10 +189,16 @@ func (d *demoModel) banner() string {
 		styles.Title.Render(dm.narration),
 		last,
 	}
-	for i := 0; i < demoOutputLines; i++ {
+	output := dm.output
+	if dm.failHint != "" {
+		// A failed step's hint comes before what it printed: it says where to look.
+		lines = append(lines, styles.Key.Render("hint: ")+dm.failHint)
+		output = output[:min(len(output), demoOutputLines-1)]
+	}
+	for i := 0; len(lines) < demoBannerLines; i++ {
 		text := ""
-		if i < len(dm.output) {
-			text = styles.Dim.Render("  │ " + dm.output[i])
+		if i < len(output) {
+			text = styles.Dim.Render("  │ " + output[i])
 		}
 		lines = append(lines, text)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/script"
 )
@@ -59,5 +60,30 @@ func TestDemoBanner(t *testing.T) {
 	}
 	if lines := strings.Split(view, "\n"); len(lines) != 40 {
 		t.Errorf("the demo draws %d lines on a 40-line screen", len(lines))
+	}
+}
+
+// TestDemoBannerHint: a failed step's hint is shown above what it printed, and goes
+// away with the next beat.
+func TestDemoBannerHint(t *testing.T) {
+	s, err := script.Parse("t.lab", []byte("say Checks.\nexpect output ps contains nothing-like-this\nhint look at ps first\nexpect ok ps\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, run := newApp(t, 120, 40, 3)
+	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
+	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	demoKey(t, d, ".")
+	view := d.View().Content
+	lines := strings.Split(ansi.Strip(view), "\n")
+	if !strings.Contains(lines[2], "FAIL expect output ps") || !strings.Contains(lines[3], "hint: look at ps first") || !strings.Contains(lines[4], "│ ok: ps") {
+		t.Errorf("the banner after a failed step with a hint:\n%s", strings.Join(lines[:demoBannerLines], "\n"))
+	}
+	if len(lines) != 40 {
+		t.Errorf("the demo draws %d lines on a 40-line screen", len(lines))
+	}
+	demoKey(t, d, ".")
+	if view := d.View().Content; strings.Contains(view, "hint:") || !strings.Contains(view, "PASS expect ok ps") {
+		t.Errorf("the hint stays after a step that passed:\n%s", view)
 	}
 }
