@@ -10,10 +10,11 @@ func init() { register(newCreateCmd) }
 
 func newCreateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "create [OPTIONS] IMAGE [COMMAND] [ARG...]",
-		Short:   "Make a container from an image without starting it (start runs it)",
-		Example: "  workbench create --name web -p 8080:80 busybox httpd -f -p 80\n  workbench start web",
-		Args:    cobra.MinimumNArgs(1),
+		Use:         "create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+		Short:       "Make a container from an image without starting it (start runs it)",
+		Example:     "  workbench create --name web -p 8080:80 busybox httpd -f -p 80\n  workbench start web",
+		Args:        cobra.MinimumNArgs(1),
+		Annotations: map[string]string{makesContainer: "yes"},
 	}
 	flags := addAllRunFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

@@ -68,7 +68,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
@@ -81,8 +81,16 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	if cmd != nil && cmd.Annotations[makesContainer] != "" {
+		return 125
+	}
 	return 1
 }
+
+// makesContainer marks, in a command's annotations, a command that makes a container
+// (run, create): as Docker's, it fails with status 125 when the workbench could not
+// make it, so that a script tells that from the command's own status.
+const makesContainer = "makes-container"
 
 // Execute runs the process's own command line.
 func Execute(args []string) int {

@@ -31,8 +31,9 @@ func newRunCmd() *cobra.Command {
 		Short: "Make a container from an image and run a command in it",
 		Long: "Make a container (new UTS, IPC, PID, mount, network and cgroup namespaces on an overlay\n" +
 			"of the image) and run a command in it, attached to the terminal, or in the background with -d.",
-		Example: "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh",
-		Args:    cobra.MinimumNArgs(1),
+		Example:     "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh",
+		Args:        cobra.MinimumNArgs(1),
+		Annotations: map[string]string{makesContainer: "yes"},
 	}
 	flags := addAllRunFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

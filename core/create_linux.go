@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 	c.Env = containerEnv(img.Config, c.Hostname, spec.Tty, spec.Env)
 	c.WorkingDir = firstNonEmpty(spec.WorkingDir, img.Config.WorkingDir, "/")
 	c.User = firstNonEmpty(spec.User, img.Config.User)
-	if err := e.planNetwork(&c, spec.Net, all); err != nil {
+	if err := e.planNetwork(ctx, &c, spec.Net, all); err != nil {
 		return c, err
 	}
 	if spec.Net.PublishAll {
@@ -171,12 +172,18 @@ func (e *Engine) makeDir(c *Container, spec RunSpec) error {
 }
 
 // planNetwork decides where a container's network namespace is, as its mode asks:
-// its own file, a lab host's (host) or another container's (container:NAME).
-func (e *Engine) planNetwork(c *Container, n NetSpec, all []Container) error {
+// its own file, a lab host's (host) or another container's (container:NAME). The
+// default host is part of the lab, made here if this is the lab's first command.
+func (e *Engine) planNetwork(ctx context.Context, c *Container, n NetSpec, all []Container) error {
 	c.NetMode, c.Host = firstNonEmpty(n.Mode, "bridge"), firstNonEmpty(n.Host, network.DefaultHost)
 	c.StaticIP, c.PortSpecs = n.IP, n.Ports
 	switch {
 	case c.NetMode == "host":
+		if c.Host == network.DefaultHost {
+			if err := e.net.EnsureLab(ctx); err != nil {
+				return err
+			}
+		}
 		p, err := e.net.HostNetnsPath(c.Host)
 		c.NetnsPath = p
 		return err
@@ -190,6 +197,15 @@ func (e *Engine) planNetwork(c *Container, n NetSpec, all []Container) error {
 		}
 		c.NetnsPath, c.Host = other.NetnsPath, other.Host
 		return nil
+	case c.NetMode != network.DefaultNetwork && c.NetMode != "none":
+		parts, err := e.net.Inspect(c.NetMode)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(parts, func(n network.Network) bool { return n.Host == c.Host }) {
+			return fmt.Errorf("network %s has no part on host %s: give --host %s, or make it there with `workbench network create --host %s %s`",
+				c.NetMode, c.Host, parts[0].Host, c.Host, c.NetMode)
+		}
 	}
 	c.NetnsPath = filepath.Join(e.Dir(c.ID), netnsFile)
 	return nil

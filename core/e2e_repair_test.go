@@ -32,6 +32,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"run", "--net", "none", "--hostname", "bad_host!", "busybox", "true"}, "host name"},
 		{[]string{"run", "--net", "container:nosuch", "busybox", "true"}, "no such container"},
 		{[]string{"run", "--net", "nosuchnet", "busybox", "true"}, "nosuchnet"},
+		{[]string{"create", "--net", "nosuchnet", "busybox", "true"}, "nosuchnet"},
 		{[]string{"run", "--memory", "1", "busybox", "true"}, "memory"},
 		{[]string{"run", "--net", "none", "-p", "80", "busybox", "true"}, "-p needs a bridge network"},
 		{[]string{"exec", "nosuch", "true"}, "no such container"},
@@ -53,6 +54,12 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		r := wb(t, "", c.args...)
 		if r.code == 0 || !strings.Contains(r.err, c.want) || strings.Count(strings.TrimSpace(r.err), "\n") > 0 {
 			t.Errorf("workbench %s: exit %d, stderr %q; want one line with %q", strings.Join(c.args, " "), r.code, r.err, c.want)
+		}
+		// As Docker's: run and create that could not make the container end with 125,
+		// unless the command itself could not be run (126, 127).
+		makes := c.args[0] == "run" || c.args[0] == "create"
+		if makes && r.code != 125 && r.code != 126 && r.code != 127 {
+			t.Errorf("workbench %s: exit %d, want 125", strings.Join(c.args, " "), r.code)
 		}
 	}
 	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {

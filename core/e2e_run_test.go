@@ -233,3 +233,15 @@ func TestUserns(t *testing.T) {
 		t.Fatalf("user namespace mapping wrong:\n%s", out)
 	}
 }
+
+// TestHostNetworkAsFirstCommand runs --net host before anything made the lab: the
+// command makes the lab and runs in host1's namespace, with host1's bridge in sight.
+func TestHostNetworkAsFirstCommand(t *testing.T) {
+	newLab(t)
+	if out := mustWB(t, "run", "--rm", "--net", "host", "busybox", "ip", "-o", "link"); !strings.Contains(out, "wb0") {
+		t.Fatalf("--net host as the first command does not see host1's bridge:\n%s", out)
+	}
+	if r := wb(t, "", "run", "--rm", "--net", "host", "--host", "host9", "busybox", "true"); r.code != 125 || !strings.Contains(r.err, `unknown host "host9"`) {
+		t.Fatalf("--net host on a host that does not exist: %d %q", r.code, r.err)
+	}
+}
