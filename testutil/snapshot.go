@@ -145,9 +145,13 @@ func cgroups() []string {
 	return out
 }
 
+// workbenchProcesses lists the workbench's own processes and every process in a
+// network namespace other than the machine's (a container's, a lab host's), by
+// command line and namespace.
 func workbenchProcesses() []string {
 	var out []string
 	self := fmt.Sprint(os.Getpid())
+	machineNet, _ := os.Readlink("/proc/self/ns/net")
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
 		if filepath.Base(d) == self {
@@ -157,9 +161,12 @@ func workbenchProcesses() []string {
 		if err != nil || len(b) == 0 {
 			continue
 		}
+		cmdline := strings.ReplaceAll(strings.TrimRight(string(b), "\x00"), "\x00", " ")
 		argv0 := filepath.Base(strings.SplitN(string(b), "\x00", 2)[0])
 		if argv0 == "workbench" || strings.HasPrefix(argv0, "workbench-") {
-			out = append(out, strings.ReplaceAll(strings.TrimRight(string(b), "\x00"), "\x00", " "))
+			out = append(out, cmdline)
+		} else if net, err := os.Readlink(filepath.Join(d, "ns/net")); err == nil && net != machineNet {
+			out = append(out, cmdline+" (in "+net+")")
 		}
 	}
 	sort.Strings(out)

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 
 	"github.com/vishvananda/netlink"
+
+	"workbench/cmdlog"
+	"workbench/nsutil"
 )
 
 // The lab's fixed addresses: the simulated LAN, the peer `outside` on it, and the
@@ -113,10 +116,14 @@ func (m *Manager) ensureLAN() error {
 }
 
 // removeNetns removes a named namespace (and so every link inside it) if it is there,
-// and records it.
+// with every process still running in it, and records it.
 func (m *Manager) removeNetns(name string) error {
-	if !exists(filepath.Join(netnsDir, name)) {
+	path := filepath.Join(netnsDir, name)
+	if !exists(path) {
 		return nil
+	}
+	if pids := nsutil.KillIn(path); len(pids) > 0 {
+		m.log.Add(cmdlog.Quote("ip", "netns", "pids", name) + " | xargs kill -9")
 	}
 	if err := deleteNamedNetns(name); err != nil {
 		return err

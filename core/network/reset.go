@@ -31,12 +31,7 @@ func (m *Manager) Reset(ctx context.Context) error {
 	}
 	names, _ := filepath.Glob(filepath.Join(netnsDir, m.inst.Name+"-*"))
 	for _, path := range names {
-		name := filepath.Base(path)
-		if err := deleteNamedNetns(name); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		m.log.AddArgs("ip", "netns", "delete", name)
+		errs = append(errs, m.removeNetns(filepath.Base(path)))
 	}
 	if err := os.RemoveAll(m.stateDir()); err != nil {
 		errs = append(errs, fmt.Errorf("remove network state: %w", err))

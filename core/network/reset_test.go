@@ -3,10 +3,13 @@ package network
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"workbench/nsutil"
 	"workbench/testutil"
 )
 
@@ -28,6 +31,13 @@ func TestResetLeavesNothing(t *testing.T) {
 	if _, err := m.Publish(ctx, a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
 		t.Fatal(err)
 	}
+	// A process left running in a lab host goes with the host's namespace.
+	sleeper := exec.Command("sleep", "300")
+	if err := nsutil.Start(m.hostPath("host2"), sleeper); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- sleeper.Wait() }()
 	// A damaged endpoint file (a writer killed before atomic writes) does not stop reset.
 	files, _ := filepath.Glob(filepath.Join(m.stateDir(), "endpoints", "*", "*", "*.json"))
 	if len(files) == 0 {
@@ -38,6 +48,12 @@ func TestResetLeavesNothing(t *testing.T) {
 	}
 	if err := m.Reset(ctx); err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(2 * time.Second):
+		sleeper.Process.Kill()
+		t.Error("a process in host2's namespace outlived Reset")
 	}
 	os.RemoveAll(inst.RunDir)
 	var ours []string
