@@ -47,7 +47,6 @@ func eachContainer(cmd *cobra.Command, names []string, act func(*core.Engine, co
 	if err != nil {
 		return err
 	}
-	defer e.Close()
 	for _, name := range names {
 		c, err := e.Lookup(cmd.Context(), name)
 		if err != nil {

@@ -44,7 +44,6 @@ func newExecCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
 			if interactive {
 				stdio.In = cmd.InOrStdin()

@@ -36,7 +36,6 @@ func newCommitCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			spec := core.CommitSpec{Comment: message, Pause: pause}
 			if len(args) == 2 {
 				spec.Ref = args[1]
@@ -60,11 +59,10 @@ func newDiffCmd() *cobra.Command {
 		Short: "List the files a container added (A), changed (C) and deleted (D) over its image",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, c, err := lookupContainer(cmd, args[0])
+			_, c, err := lookupContainer(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			e.Close()
 			store, unlock, err := openImageStore(cmd, false)
 			if err != nil {
 				return err

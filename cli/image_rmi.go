@@ -21,7 +21,6 @@ func newRmiCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer engine.Close()
 			store, unlock, err := openImageStore(cmd, true)
 			if err != nil {
 				return err

@@ -22,7 +22,6 @@ func newInspectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			var out []core.Inspection
 			for _, name := range args {
 				c, err := e.Lookup(cmd.Context(), name)

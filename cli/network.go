@@ -143,7 +143,6 @@ func newNetworkConnectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			a, err := e.Connect(cmd.Context(), args[1], args[0], ip)
 			if err != nil {
 				return err
@@ -166,7 +165,6 @@ func newNetworkDisconnectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			return e.Disconnect(cmd.Context(), args[1], args[0])
 		},
 	}

@@ -32,7 +32,6 @@ func newPortCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				defer e.Close()
 				c, err := e.Lookup(cmd.Context(), args[0])
 				if err != nil {
 					return err

@@ -24,7 +24,6 @@ func newPsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			cs, err := e.List(cmd.Context(), all)
 			if err != nil {
 				return err

@@ -22,7 +22,6 @@ func newResetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			reset := e.Reset
 			if keepImages {
 				reset = e.ResetKeepImages

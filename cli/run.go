@@ -82,7 +82,6 @@ func newRunCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		defer e.Close()
 		if f.detach {
 			c, err := e.RunDetached(cmd.Context(), spec)
 			if err != nil {

@@ -42,7 +42,6 @@ func newStatsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			list := statsTargets(cmd.Context(), e, args)
 			if _, err := list(); err != nil {
 				return err

@@ -18,7 +18,6 @@ func newWaitCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			c, err = e.WaitExit(cmd.Context(), c)
 			if err != nil {
 				return err

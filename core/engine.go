@@ -59,10 +59,6 @@ func newEngine(inst instance.Instance) *Engine {
 	return e
 }
 
-// Close releases what the engine holds. The engine keeps no kernel object open between
-// calls, so it only exists to pair with Open.
-func (e *Engine) Close() error { return nil }
-
 // Log is the command log every kernel operation of the engine is recorded in.
 func (e *Engine) Log() *cmdlog.Log { return e.log }
 

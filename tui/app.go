@@ -38,8 +38,9 @@ type Options struct {
 	// Prepare is a command line run once at the start, quietly (PrepareLab); nil runs
 	// nothing.
 	Prepare []string
-	// Panes are the panes in tab order; the first one named "Containers" feeds the
-	// selection and the completion of container names.
+	// Panes are the panes in tab order. A pane's SelectMsg reaches every other pane,
+	// and a pane with a Names method (the containers pane) gives the `:` line the
+	// container names it completes.
 	Panes []pane.Pane
 }
 

@@ -68,12 +68,6 @@ func machineLayout() (layout, error) {
 	return detected, detectedErr
 }
 
-// CurrentMode reports the cgroup layout of this machine.
-func CurrentMode() (Mode, error) {
-	lo, err := machineLayout()
-	return lo.mode, err
-}
-
 func detectLayout() (layout, error) {
 	const root = "/sys/fs/cgroup"
 	switch cgroups.Mode() {

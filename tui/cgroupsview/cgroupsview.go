@@ -28,16 +28,6 @@ type Source interface {
 	Sample(ctx context.Context) (cgview.Snapshot, error)
 }
 
-// SamplerSource samples with a cgview.Sampler kept between calls, so rates are
-// computed from one call to the next.
-type SamplerSource struct{ Sampler *cgview.Sampler }
-
-// Sample reads every cgroup once and returns the sampler's snapshot.
-func (s SamplerSource) Sample(context.Context) (cgview.Snapshot, error) {
-	err := s.Sampler.Sample()
-	return s.Sampler.Snapshot(), err
-}
-
 // KeyMap is the pane's own keys.
 type KeyMap struct {
 	Up, Down, Raise, Lower key.Binding
