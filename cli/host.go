@@ -26,7 +26,7 @@ func labManager(cmd *cobra.Command) (*network.Manager, func(), error) {
 	if err := needRoot(cmd); err != nil {
 		return nil, nil, err
 	}
-	m, unlock, err := openManager()
+	m, unlock, err := openManager(cmd.Context())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -50,12 +50,12 @@ func warn(cmd *cobra.Command, problem string) {
 
 // openManager takes the state lock and opens the network manager of the current
 // instance; the caller releases the lock with the function it returns.
-func openManager() (*network.Manager, func(), error) {
+func openManager(ctx context.Context) (*network.Manager, func(), error) {
 	inst, err := currentInstance()
 	if err != nil {
 		return nil, nil, err
 	}
-	unlock, err := inst.Lock()
+	unlock, err := inst.Lock(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -217,7 +217,7 @@ func hostExecStatus(err error, command, host string) error {
 
 // hostPath is the namespace of a host, making the lab first when it is missing.
 func hostPath(ctx context.Context, host string) (string, error) {
-	m, unlock, err := openManager()
+	m, unlock, err := openManager(ctx)
 	if err != nil {
 		return "", err
 	}

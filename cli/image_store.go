@@ -20,7 +20,7 @@ func openImageStore(cmd *cobra.Command, change bool) (store *images.Store, unloc
 	}
 	unlock = func() {}
 	if change {
-		if unlock, err = inst.Lock(); err != nil {
+		if unlock, err = inst.Lock(cmd.Context()); err != nil {
 			return nil, nil, err
 		}
 	}

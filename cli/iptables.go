@@ -46,7 +46,7 @@ func newIptablesCmd() *cobra.Command {
 				return err
 			}
 			if zero {
-				unlock, err := inst.Lock()
+				unlock, err := inst.Lock(cmd.Context())
 				if err != nil {
 					return err
 				}

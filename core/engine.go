@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"workbench/cmdlog"
 	"workbench/core/network"
@@ -22,16 +21,8 @@ type Engine struct {
 	warnings []string
 }
 
-// lockTimeout is how long a command waits for another one that holds the lab.
-const lockTimeout = time.Minute
-
-// lock takes the instance's state lock, waiting up to lockTimeout (or until ctx ends)
-// for a command that holds it.
-func (e *Engine) lock(ctx context.Context) (func(), error) {
-	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
-	defer cancel()
-	return e.inst.LockContext(ctx)
-}
+// lock takes the instance's state lock (see instance.Lock).
+func (e *Engine) lock(ctx context.Context) (func(), error) { return e.inst.Lock(ctx) }
 
 // Open returns the engine of an instance after reconciling its state with the kernel:
 // containers whose processes died are marked exited and anything half-made by a
