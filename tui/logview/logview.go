@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -52,15 +53,19 @@ type Source interface {
 	Entries(ctx context.Context) ([]cmdlog.Entry, error)
 }
 
-// FileSource reads the command log file of an instance, again only when it grew.
+// FileSource reads the command log file of an instance, again only when it grew. The
+// app may ask from several refreshes at once.
 type FileSource struct {
 	Log  *cmdlog.Log
+	mu   sync.Mutex
 	size int64
 	last []cmdlog.Entry
 }
 
 // Entries returns the log's entries.
 func (s *FileSource) Entries(context.Context) ([]cmdlog.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	st, err := os.Stat(s.Log.Path())
 	if os.IsNotExist(err) {
 		return nil, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -77,5 +78,27 @@ func TestFileSourceFollowsTheLog(t *testing.T) {
 	log.Add("ip link set wb0 up")
 	if again, err := src.Entries(t.Context()); err != nil || len(again) != 2 {
 		t.Errorf("after a second entry: %v, %v", again, err)
+	}
+}
+
+// TestFileSourceServesRefreshesAtOnce reads the log from refreshes running side by
+// side, as the tick and a command's end do; -race finds any unguarded state.
+func TestFileSourceServesRefreshesAtOnce(t *testing.T) {
+	log := cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
+	src := &logview.FileSource{Log: log}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			log.Add(fmt.Sprintf("ip link add wb%d type bridge", i))
+			if _, err := src.Entries(t.Context()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if e, err := src.Entries(t.Context()); err != nil || len(e) != 8 {
+		t.Errorf("after 8 entries: %d, %v", len(e), err)
 	}
 }
