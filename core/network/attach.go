@@ -70,7 +70,7 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	}
 	if err != nil {
 		_ = m.dropEndpoint(n, e)
-		m.deleteLink(m.hostPath(host), a.HostVeth)
+		m.deleteLink(NetnsPath(m.inst, host), a.HostVeth)
 		_ = m.refreshHosts(s, n, Endpoint{})
 		return Attachment{}, err
 	}
@@ -114,7 +114,7 @@ func freeIfName(c *nsHandle) (string, error) {
 
 // makeEndpoint makes the veth pair and configures both ends.
 func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return a, err
@@ -168,7 +168,7 @@ func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a 
 	if err := h.LinkSetHairpin(veth, true); err != nil {
 		return a, fmt.Errorf("hairpin on %s: %w", a.HostVeth, err)
 	}
-	m.log.AddArgs(inNsArgs(path, "bridge", "link", "set", "dev", a.HostVeth, "hairpin", "on")...)
+	m.log.AddArgs(CommandIn(path, "bridge", "link", "set", "dev", a.HostVeth, "hairpin", "on")...)
 	if err := h.LinkSetUp(veth); err != nil {
 		return a, fmt.Errorf("set %s up: %w", a.HostVeth, err)
 	}
@@ -276,7 +276,7 @@ func (m *Manager) detach(a Attachment, drop func(nsPath, name string)) error {
 	if err := m.unpublish(s, mine); err != nil {
 		return err
 	}
-	drop(m.hostPath(a.Host), e.Attachment.HostVeth)
+	drop(NetnsPath(m.inst, a.Host), e.Attachment.HostVeth)
 	if err := m.dropEndpoint(n, e); err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func planHostNetworks(s *labState, h *Host) ([]*Network, error) {
 // forwarding and chains for the machine's own), then its networks, joining its parts
 // of cross-host networks to the other hosts' parts.
 func (m *Manager) makeHost(ctx context.Context, s *labState, h *Host, nets []*Network) error {
-	path := m.hostPath(h.Name)
+	path := NetnsPath(m.inst, h.Name)
 	if h.Name == RealHost {
 		if err := m.applyRules(path, hostChains(false)); err != nil {
 			return fmt.Errorf("prepare the machine's iptables: %w", err)

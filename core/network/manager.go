@@ -10,7 +10,6 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/instance"
-	"workbench/nsutil"
 )
 
 // RealHost names the machine's own network namespace, used only when asked for.
@@ -38,7 +37,7 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 	if err := CheckHostName(host); err != nil && host != "" {
 		return "", err
 	}
-	path := m.hostPath(host)
+	path := NetnsPath(m.inst, host)
 	if host == RealHost {
 		return path, nil
 	}
@@ -46,15 +45,4 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 		return "", fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add NAME`", host)
 	}
 	return path, nil
-}
-
-// hostPath is where a host's namespace is (or will be).
-func (m *Manager) hostPath(host string) string {
-	switch host {
-	case "":
-		host = DefaultHost
-	case RealHost:
-		return nsutil.MachinePath
-	}
-	return m.inst.HostNetnsPath(host)
 }

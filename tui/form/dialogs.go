@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"workbench/core/network"
 	"workbench/tui/cmdline"
 )
 
@@ -20,7 +21,7 @@ func NewContainer(width int) *Model {
 	return New("New container", "every field may stay empty", width, [][2]string{
 		{"image", DefaultImage},
 		{"name", "a generated name"},
-		{"host", "host1"},
+		{"host", network.DefaultHost},
 		{"network", "the host's default bridge"},
 		{"ports", "e.g. 8080:80 9090:90/udp"},
 		{"cpus", "no limit, e.g. 0.5"},
@@ -68,7 +69,7 @@ func containerArgs(v []string) ([]string, error) {
 func NewLab(width int) *Model {
 	return New("Networks and hosts", "fill one line, then enter", width, [][2]string{
 		{"new network", "NAME [SUBNET], e.g. backend 172.20.0.0/16"},
-		{"on host", "host1"},
+		{"on host", network.DefaultHost},
 		{"rm network", "NAME"},
 		{"add host", "NAME, e.g. host2"},
 	}, labArgs)

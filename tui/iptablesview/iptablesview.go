@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/core/network"
 	"workbench/netviz/iptables"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
@@ -59,7 +60,7 @@ type Model struct {
 
 // New returns the pane reading from source, showing host1 first.
 func New(source Source) *Model {
-	return &Model{source: source, keys: DefaultKeyMap(), host: "host1", dirty: true}
+	return &Model{source: source, keys: DefaultKeyMap(), host: network.DefaultHost, dirty: true}
 }
 
 // Title is the pane's name.

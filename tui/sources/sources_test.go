@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"workbench/core/network"
 	"workbench/testutil"
-	"workbench/tui/lab"
 	"workbench/tui/sources"
 )
 
@@ -80,7 +80,7 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	if err != nil || len(nets) != 1 || nets[0].Where != "probe" {
 		t.Errorf("capture namespaces: %v, %+v", err, nets)
 	}
-	if hosts := lab.Hosts(inst); len(hosts) == 0 || hosts[0] != "host1" {
+	if hosts := network.HostNames(inst); len(hosts) == 0 || hosts[0] != "host1" {
 		t.Errorf("lab hosts: %q", hosts)
 	}
 }
