@@ -62,19 +62,17 @@ func openManager(ctx context.Context) (*network.Manager, func(), error) {
 	return network.New(inst, cmdlog.Open(inst.CommandLogPath())), unlock, nil
 }
 
-// openLab is labManager for the listings: it also makes what is missing of the default
-// lab, and a lab it cannot make is only a warning, so that they list what there is.
-func openLab(cmd *cobra.Command) (*network.Manager, func(), error) {
-	m, done, err := labManager(cmd)
-	if err != nil {
-		return nil, nil, err
+// readLab opens the network manager of the current instance for a listing: it takes
+// no lock and changes nothing, and lists what is whole now.
+func readLab(cmd *cobra.Command) (*network.Manager, error) {
+	if err := needRoot(cmd); err != nil {
+		return nil, err
 	}
-	err = m.EnsureLab(cmd.Context())
-	printWarnings(cmd, m)
+	inst, err := currentInstance()
 	if err != nil {
-		warn(cmd, err.Error())
+		return nil, err
 	}
-	return m, done, nil
+	return network.New(inst, nil), nil
 }
 
 func newHostCmd() *cobra.Command {
@@ -82,8 +80,24 @@ func newHostCmd() *cobra.Command {
 		Use:   "host",
 		Short: "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
 	}
-	cmd.AddCommand(newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
+	cmd.AddCommand(newHostUpCmd(), newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
 	return cmd
+}
+
+func newHostUpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "up",
+		Short: "Make what is missing of the lab (the LAN, host1, outside), as any command that needs it does",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, unlock, err := labManager(cmd)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			return m.EnsureLab(cmd.Context())
+		},
+	}
 }
 
 func newHostAddCmd() *cobra.Command {
@@ -111,14 +125,13 @@ func newHostLsCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "ls",
-		Short: "List the lab hosts",
+		Short: "List the lab hosts that are whole (it changes nothing: `host up` makes the lab)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := openLab(cmd)
+			m, err := readLab(cmd)
 			if err != nil {
 				return err
 			}
-			defer unlock()
 			hosts, err := m.Hosts()
 			if err != nil {
 				return err

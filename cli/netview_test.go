@@ -17,8 +17,8 @@ func handMadeOnHost1(t *testing.T) string {
 	testutil.KeepMachineNetwork(t)
 	inst := testutil.NewInstance(t)
 	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "host", "ls"); code != 0 {
-		t.Fatalf("host ls: %d\n%s", code, out)
+	if out, code := runBinary(t, "host", "up"); code != 0 {
+		t.Fatalf("host up: %d\n%s", code, out)
 	}
 	ns := inst.HostNetnsName("host1")
 	for _, args := range [][]string{

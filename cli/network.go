@@ -58,14 +58,13 @@ func newNetworkLsCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "ls",
-		Short: "List the networks of every host",
+		Short: "List the networks of every host that are whole",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := openLab(cmd)
+			m, err := readLab(cmd)
 			if err != nil {
 				return err
 			}
-			defer unlock()
 			nets, err := m.Networks()
 			if err != nil {
 				return err
@@ -91,11 +90,10 @@ func newNetworkInspectCmd() *cobra.Command {
 		Short: "Show a network as JSON: each host's bridge, subnet, gateway and endpoints",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
+			m, err := readLab(cmd)
 			if err != nil {
 				return err
 			}
-			defer unlock()
 			parts, err := m.Inspect(args[0])
 			if err != nil {
 				return err

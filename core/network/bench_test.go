@@ -89,7 +89,7 @@ func BenchmarkRun250Detached(b *testing.B) {
 		wb("reset")
 		os.RemoveAll(inst.RunDir)
 	})
-	wb("host", "ls")
+	wb("host", "up")
 	const n = 250
 	for b.Loop() {
 		took := make([]time.Duration, n)
