@@ -7,13 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"workbench/cli/lex"
 )
 
 // expectHelp lists the forms of `expect`, for errors that must say what to write.
 const expectHelp = "ok, fail, output, ping, no-ping, tcp, no-tcp, capture, counter or cpu"
 
 // parseExpect reads the words after `expect`; col is where `expect` starts.
-func parseExpect(words []Word, col int) (Check, error) {
+func parseExpect(words []lex.Word, col int) (Check, error) {
 	if len(words) == 0 {
 		return nil, &ParseError{Col: col, Msg: "expect needs what to check: " + expectHelp}
 	}
@@ -42,7 +44,7 @@ func parseExpect(words []Word, col int) (Check, error) {
 
 // parseOutput reads `output CMD... (contains TEXT | lacks TEXT | matches RE)...`: the
 // conditions are taken from the end of the line, so a command may use those words too.
-func parseOutput(kind Word, rest []Word) (Check, error) {
+func parseOutput(kind lex.Word, rest []lex.Word) (Check, error) {
 	c := &outputCheck{}
 	for len(rest) >= 2 {
 		op, arg := rest[len(rest)-2], rest[len(rest)-1]
@@ -98,7 +100,7 @@ func regexpSource(s string) (string, error) {
 }
 
 // parsePlace reads where a probe runs: @HOST is a lab host, anything else a container.
-func parsePlace(w Word) (Place, error) {
+func parsePlace(w lex.Word) (Place, error) {
 	name := strings.TrimPrefix(w.Text, "@")
 	if name == "" || strings.ContainsAny(name, " \t/:@") {
 		return Place{}, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not a place: write @HOST for a lab host (e.g. @host1) or a container name", w.Text)}
@@ -106,7 +108,7 @@ func parsePlace(w Word) (Place, error) {
 	return Place{Name: name, Host: strings.HasPrefix(w.Text, "@")}, nil
 }
 
-func parsePing(kind Word, rest []Word) (Check, error) {
+func parsePing(kind lex.Word, rest []lex.Word) (Check, error) {
 	if len(rest) != 2 {
 		return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a place and an address, e.g. `expect %s @host1 172.18.0.2`", kind.Text, kind.Text)}
 	}
@@ -121,7 +123,7 @@ func parsePing(kind Word, rest []Word) (Check, error) {
 	return &pingCheck{from: from, addr: addr, wantFail: kind.Text == "no-ping"}, nil
 }
 
-func parseTCP(kind Word, rest []Word) (Check, error) {
+func parseTCP(kind lex.Word, rest []lex.Word) (Check, error) {
 	if len(rest) != 2 {
 		return nil, &ParseError{Col: kind.Col, Msg: fmt.Sprintf("expect %s needs a place and ADDRESS:PORT, e.g. `expect %s @outside 198.51.100.1:8080`", kind.Text, kind.Text)}
 	}
@@ -138,7 +140,7 @@ func parseTCP(kind Word, rest []Word) (Check, error) {
 
 // whileCommand splits `... KEYWORD DUR while CMD...` style tails: it returns the words
 // before `while` and the command after it.
-func whileCommand(kind Word, rest []Word, example string) ([]Word, CommandLine, error) {
+func whileCommand(kind lex.Word, rest []lex.Word, example string) ([]lex.Word, CommandLine, error) {
 	for i, w := range rest {
 		if w.Text == "while" {
 			if i == len(rest)-1 {
@@ -153,7 +155,7 @@ func whileCommand(kind Word, rest []Word, example string) ([]Word, CommandLine, 
 const captureExample = "`expect capture @host1:br0 icmp within 3s while exec a ping -c 1 172.18.0.3`"
 
 // parseCapture reads `capture WHERE:IFACE FILTER [and WHERE:IFACE FILTER]... within DUR while CMD...`.
-func parseCapture(kind Word, rest []Word) (Check, error) {
+func parseCapture(kind lex.Word, rest []lex.Word) (Check, error) {
 	head, cmd, err := whileCommand(kind, rest, captureExample)
 	if err != nil {
 		return nil, err
@@ -192,25 +194,25 @@ func parseCapture(kind Word, rest []Word) (Check, error) {
 }
 
 // parseTap reads WHERE:IFACE; IFACE may be a $(...) filled in when the step runs.
-func parseTap(w Word) (tap, error) {
+func parseTap(w lex.Word) (tap, error) {
 	placeText, iface, ok := strings.Cut(w.Text, ":")
 	var line *CommandLine
 	if len(w.Subs) > 0 && ok {
 		at := len(placeText) + 1
-		subs := make([]Subst, len(w.Subs))
+		subs := make([]lex.Subst, len(w.Subs))
 		for i, s := range w.Subs {
 			if s.At < at {
 				return tap{}, &ParseError{Col: w.Col, Msg: "only the interface of WHERE:IFACE may be a $(...): write the place as it is, e.g. @host1:$(...)"}
 			}
-			subs[i] = Subst{At: s.At - at, Args: s.Args}
+			subs[i] = lex.Subst{At: s.At - at, Args: s.Args}
 		}
-		cl := newCommandLine([]Word{{Text: iface, Subs: subs}})
+		cl := newCommandLine([]lex.Word{{Text: iface, Subs: subs}})
 		line = &cl
 	}
 	if !ok || (iface == "" && line == nil) {
 		return tap{}, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not WHERE:IFACE: write e.g. @host1:br0 or web:eth0", w.Text)}
 	}
-	place, err := parsePlace(Word{Text: placeText, Col: w.Col})
+	place, err := parsePlace(lex.Word{Text: placeText, Col: w.Col})
 	if err != nil {
 		return tap{}, err
 	}
@@ -220,7 +222,7 @@ func parseTap(w Word) (tap, error) {
 const counterExample = "`expect counter @host1 nat PREROUTING DNAT grows while host exec outside wget -qO- 198.51.100.1:8080`"
 
 // parseCounter reads `counter @HOST TABLE CHAIN MATCH [and @HOST TABLE CHAIN MATCH]... grows while CMD...`.
-func parseCounter(kind Word, rest []Word) (Check, error) {
+func parseCounter(kind lex.Word, rest []lex.Word) (Check, error) {
 	head, cmd, err := whileCommand(kind, rest, counterExample)
 	if err != nil {
 		return nil, err
@@ -259,7 +261,7 @@ func parseCounter(kind Word, rest []Word) (Check, error) {
 }
 
 // parseCPU reads `cpu CONTAINER below|above N% for DUR`.
-func parseCPU(kind Word, rest []Word) (Check, error) {
+func parseCPU(kind lex.Word, rest []lex.Word) (Check, error) {
 	const form = "expect cpu needs CONTAINER below|above PERCENT% for DURATION, e.g. `expect cpu busy below 55% for 3s`"
 	if len(rest) != 5 || rest[3].Text != "for" {
 		return nil, &ParseError{Col: kind.Col, Msg: form}

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/cli/lex"
 	"workbench/tui/field"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
@@ -120,7 +121,7 @@ func (m *Model) submit() tea.Cmd {
 	if n := len(m.history); n == 0 || m.history[n-1] != line {
 		m.history = append(m.history, line)
 	}
-	args, err := Split(line)
+	args, err := lex.Args(line)
 	if err != nil {
 		return pane.Status(err.Error(), true)
 	}

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"strings"
 
+	"workbench/cli/lex"
 	"workbench/core/network"
-	"workbench/tui/cmdline"
 )
 
 // DefaultImage and DefaultCommand are what an empty create form runs: a busybox shell
@@ -58,7 +58,7 @@ func containerArgs(v []string) ([]string, error) {
 	if command == "" {
 		command = DefaultCommand
 	}
-	words, err := cmdline.Split(command)
+	words, err := lex.Args(command)
 	if err != nil {
 		return nil, err
 	}
