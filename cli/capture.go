@@ -36,8 +36,8 @@ func newCaptureCmd() *cobra.Command {
 		Long: `Capture packets on one or more interfaces inside a lab host's or a container's network
 namespace and print one line per packet in tcpdump's style, merged in time order and
 tagged with the interface. The filter is tcpdump's vocabulary (host, net, port, src,
-dst, ether host, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, and, or, not, parentheses)
-and runs in the kernel. Stops on Ctrl-C or after COUNT packets, then prints the counts:
+dst, ether host, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, and, or, not, parentheses,
+relations such as icmp[icmptype] = icmp-echo or arp[6:2] = 1) and runs in the kernel. Stops on Ctrl-C or after COUNT packets, then prints the counts:
 packets the kernel dropped because the capture could not keep up are counted, never
 dropped silently.
 

@@ -1,6 +1,7 @@
 // Package filter compiles capture filters written in tcpdump's vocabulary (host, net,
 // port, src/dst, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, ether host, and/or/not,
-// parentheses) to classic BPF for SO_ATTACH_FILTER, so that the kernel drops what the
+// parentheses, and relations on header bytes such as icmp[icmptype] = icmp-echo) to
+// classic BPF for SO_ATTACH_FILTER, so that the kernel drops what the
 // filter rejects before it reaches the capture ring.
 package filter
 
@@ -144,6 +145,9 @@ func (p *parser) primitive() (node, error) {
 	if t, _ := p.peek(); protoWords[t.text] {
 		q.proto = t.text
 		p.pos++
+		if t, _ := p.peek(); t.text == "[" {
+			return p.relation(q.proto, start)
+		}
 	}
 	if t, _ := p.peek(); dirWords[t.text] {
 		q.dir = t.text
@@ -215,7 +219,7 @@ func valueHelp(kind string) string {
 
 // isValue tells a value (address, number, network) from a keyword.
 func isValue(s string) bool {
-	if s == "" || s == "(" || s == ")" || s == "and" || s == "or" || s == "not" {
+	if s == "" || strings.ContainsAny(s[:1], "()[]=!<>&") || s == "and" || s == "or" || s == "not" {
 		return false
 	}
 	if protoWords[s] || dirWords[s] || kindWords[s] {
