@@ -65,11 +65,17 @@ func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
 	if !strings.Contains(v, "dropped 0") || !strings.Contains(v, "got 30") {
 		t.Errorf("the counters are not shown:\n%s", v)
 	}
+	// One packet up from the newest (seq 29) is seq 28: its layers replace the list.
 	m.Update(key("k"))
 	m.Update(key("enter"))
 	v = golden.Plain(m.View())
-	if !strings.Contains(v, "IPv4") && !strings.Contains(v, "ICMP") {
-		t.Errorf("the packet's layers are not shown:\n%s", v)
+	for _, want := range []string{"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet\t{", "TypeCode=EchoRequest", "Seq=28}"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the layers of the selected packet lack %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "seq 27") {
+		t.Errorf("the packet list is still shown beside the layers:\n%s", v)
 	}
 }
 

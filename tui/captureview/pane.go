@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"sort"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -35,7 +34,7 @@ type startedMsg struct {
 
 type packetsMsg struct {
 	session Session
-	packets []Packet
+	packets []capture.Packet
 	closed  bool
 }
 
@@ -53,8 +52,9 @@ type Model struct {
 	ifCursor      int
 	filter        field.Model
 	session       Session
-	running       []Target // the targets of the running or last session
-	packets       []Packet
+	running       []Target       // the targets of the running or last session
+	tags          map[string]int // a target's Tag -> its index in running
+	packets       []capture.Packet
 	cursor        int // selected packet; -1 follows the newest
 	open          bool
 	stats         capture.Stats
@@ -121,6 +121,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return pane.Status(msg.err.Error(), true)
 		}
 		m.session, m.running, m.dirty = msg.session, msg.targets, true
+		m.tags = map[string]int{}
+		for i, t := range msg.targets {
+			m.tags[t.Tag()] = i
+		}
 		return waitPackets(msg.session)
 	case packetsMsg:
 		return m.takePackets(msg)
@@ -155,7 +159,7 @@ func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
 	if len(msg.packets) > 0 {
 		m.packets = append(m.packets, msg.packets...)
 		if over := len(m.packets) - Keep; over > 0 {
-			m.packets = append([]Packet(nil), m.packets[over:]...)
+			m.packets = append([]capture.Packet(nil), m.packets[over:]...)
 			if m.cursor >= 0 {
 				m.cursor = max(0, m.cursor-over)
 			}
@@ -175,8 +179,7 @@ func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
 }
 
 // waitPackets waits for the next packets and gathers what comes in the next 50 ms, so
-// a flood of packets costs one frame per 50 ms, not one per packet. A batch is put in
-// time order, since several namespaces are captured side by side.
+// a flood of packets costs one frame per 50 ms, not one per packet.
 func waitPackets(s Session) tea.Cmd {
 	return func() tea.Msg {
 		ch := s.Packets()
@@ -184,20 +187,20 @@ func waitPackets(s Session) tea.Cmd {
 		if !ok {
 			return packetsMsg{session: s, closed: true}
 		}
-		batch := []Packet{p}
+		batch := []capture.Packet{p}
 		deadline := time.After(50 * time.Millisecond)
 		for len(batch) < 1024 {
 			select {
 			case p, ok := <-ch:
 				if !ok {
-					return packetsMsg{session: s, packets: inTimeOrder(batch), closed: true}
+					return packetsMsg{session: s, packets: batch, closed: true}
 				}
 				batch = append(batch, p)
 			case <-deadline:
-				return packetsMsg{session: s, packets: inTimeOrder(batch)}
+				return packetsMsg{session: s, packets: batch}
 			}
 		}
-		return packetsMsg{session: s, packets: inTimeOrder(batch)}
+		return packetsMsg{session: s, packets: batch}
 	}
 }
 
@@ -271,10 +274,7 @@ func (m *Model) startStop() tea.Cmd {
 }
 
 func (m *Model) save() tea.Cmd {
-	pkts := make([]capture.Packet, len(m.packets))
-	for i, p := range m.packets {
-		pkts[i] = p.Packet
-	}
+	pkts := m.packets
 	return func() tea.Msg {
 		if len(pkts) == 0 {
 			return savedMsg{err: fmt.Errorf("no packets to save: start a capture first (s)")}
@@ -288,9 +288,4 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-func inTimeOrder(batch []Packet) []Packet {
-	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Time.Before(batch[j].Time) })
-	return batch
 }

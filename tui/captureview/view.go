@@ -120,7 +120,7 @@ func (m *Model) lines(width, height int) string {
 		if i == m.cursor {
 			text = styles.Selected.Render(text)
 		} else {
-			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(m.packets[i].Target)).Render(text)
+			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(m.target(m.packets[i]))).Render(text)
 		}
 		if i > start {
 			b.WriteByte('\n')
@@ -137,15 +137,15 @@ func (m *Model) layers() string {
 		i = len(m.packets) - 1
 	}
 	p := m.packets[i]
-	return styles.Title.Render(p.Line) + "\n" + capture.Detail(p.Data)
+	return styles.Title.Render(m.line(p)) + "\n" + capture.Detail(p.Data)
 }
 
 // line is a packet's summary with its interface named by host or container:
 // "03:30:00.007 host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request...".
-func (m *Model) line(p Packet) string {
+func (m *Model) line(p capture.Packet) string {
 	label := p.Iface
-	if p.Target < len(m.running) {
-		label = m.running[p.Target].Label()
+	if i := m.target(p); i >= 0 {
+		label = m.running[i].Label()
 	}
 	rest := p.Line
 	if len(rest) > len(timeFormat) {
@@ -156,3 +156,11 @@ func (m *Model) line(p Packet) string {
 
 // timeFormat is how a capture line starts.
 const timeFormat = "15:04:05.000000"
+
+// target is the index in running of the target a packet was seen on, or -1.
+func (m *Model) target(p capture.Packet) int {
+	if i, ok := m.tags[p.Iface]; ok {
+		return i
+	}
+	return -1
+}
