@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"workbench/images"
@@ -91,27 +92,5 @@ func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "N/A"
 	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "less than a minute ago"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	case d < 14*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	case d < 60*24*time.Hour:
-		return plural(int(d/(7*24*time.Hour)), "week") + " ago"
-	case d < 730*24*time.Hour:
-		return plural(int(d/(30*24*time.Hour)), "month") + " ago"
-	}
-	return plural(int(d/(365*24*time.Hour)), "year") + " ago"
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return units.HumanDuration(now.Sub(t)) + " ago"
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/go-units"
+
 	"workbench/testutil"
 )
 
@@ -278,11 +280,11 @@ func TestUpdateMemoryUpAndDownKeepsSwapInStep(t *testing.T) {
 	g, _, _ := newGroup(t, Limits{Memory: 10 << 20})
 	for _, mem := range []int64{100 << 20, 20 << 20, 6 << 20} {
 		if err := g.Update(Limits{Memory: mem}); err != nil {
-			t.Fatalf("Update to %s: %v", FormatBytes(uint64(mem)), err)
+			t.Fatalf("Update to %s: %v", units.BytesSize(float64(mem)), err)
 		}
 		l, err := g.Limits()
 		if err != nil || l.Memory != mem || l.MemorySwap != 2*mem {
-			t.Errorf("after Update to %s: %+v, %v; want memory+swap twice memory", FormatBytes(uint64(mem)), l, err)
+			t.Errorf("after Update to %s: %+v, %v; want memory+swap twice memory", units.BytesSize(float64(mem)), l, err)
 		}
 	}
 	if err := g.Update(Limits{MemorySwap: -1}); err != nil {

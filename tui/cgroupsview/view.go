@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docker/go-units"
+
 	"workbench/cgview"
-	"workbench/core/cgroup"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -119,6 +120,6 @@ func (m *Model) chart(s cgview.Series, height int) string {
 			b.WriteByte('\n')
 		}
 	}
-	b.WriteString("\n" + styles.Dim.Render(fmt.Sprintf("%6s memory %s  oom kills %d  failcnt %d", "", cgroup.FormatBytes(s.Stats.MemoryUsage), s.Stats.OOMKills, s.Stats.MemoryFailcnt)))
+	b.WriteString("\n" + styles.Dim.Render(fmt.Sprintf("%6s memory %s  oom kills %d  failcnt %d", "", units.BytesSize(float64(s.Stats.MemoryUsage)), s.Stats.OOMKills, s.Stats.MemoryFailcnt)))
 	return b.String()
 }

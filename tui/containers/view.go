@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docker/go-units"
 
 	"workbench/tui/pane"
 	"workbench/tui/styles"
@@ -213,9 +214,9 @@ func memoryText(c Container) string {
 		return "-"
 	}
 	if c.MemoryLimit > 0 {
-		return pane.Bytes(c.Memory) + "/" + pane.Bytes(c.MemoryLimit)
+		return units.BytesSize(float64(c.Memory)) + "/" + units.BytesSize(float64(c.MemoryLimit))
 	}
-	return pane.Bytes(c.Memory)
+	return units.BytesSize(float64(c.Memory))
 }
 
 // wrapWords joins words with two spaces into lines no wider than width.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/docker/go-units"
+
 	"workbench/core"
 	"workbench/core/cgroup"
 	"workbench/tui/containers"
@@ -118,10 +120,10 @@ func limitTexts(l cgroup.Limits) []string {
 		out = append(out, "cpuset "+l.CpusetCpus)
 	}
 	if l.Memory > 0 {
-		out = append(out, "memory "+cgroup.FormatBytes(uint64(l.Memory)))
+		out = append(out, "memory "+units.BytesSize(float64(l.Memory)))
 	}
 	if l.MemorySwap > 0 {
-		out = append(out, "memory+swap "+cgroup.FormatBytes(uint64(l.MemorySwap)))
+		out = append(out, "memory+swap "+units.BytesSize(float64(l.MemorySwap)))
 	}
 	if l.PidsLimit > 0 {
 		out = append(out, fmt.Sprintf("pids %d", l.PidsLimit))
