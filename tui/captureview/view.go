@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"workbench/netviz/capture"
+	"workbench/palette"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -81,7 +82,7 @@ func (m *Model) targetList(width, height int) string {
 		if i == m.ifCursor {
 			text = styles.Selected.Render(text)
 		} else if c := m.colour(t); c >= 0 {
-			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(c)).Render(text)
+			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(c)).Render(text)
 		}
 		if i > start {
 			b.WriteByte('\n')
@@ -120,7 +121,7 @@ func (m *Model) lines(width, height int) string {
 		if i == m.cursor {
 			text = styles.Selected.Render(text)
 		} else {
-			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(m.target(m.packets[i]))).Render(text)
+			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(m.target(m.packets[i]))).Render(text)
 		}
 		if i > start {
 			b.WriteByte('\n')
