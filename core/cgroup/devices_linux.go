@@ -36,8 +36,8 @@ func (g *Group) allowDevices() error {
 		return nil
 	}
 	dir := g.lo.dir("devices", filepath.Dir(g.path))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("make cgroup %s: %w", dir, err)
+	if err := g.makeDirs(dir); err != nil {
+		return err
 	}
 	list, err := os.ReadFile(filepath.Join(dir, "devices.list"))
 	if err != nil {

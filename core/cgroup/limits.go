@@ -1,8 +1,9 @@
 // Package cgroup puts a container's processes under control groups and reads back what
 // the kernel accounts for them: CPU (CFS quota, period, shares, cpuset), memory and
 // PIDs. It drives cgroup v1 (one mount per controller, as on this machine's hybrid
-// layout) and cgroup v2 through github.com/containerd/cgroups/v3, and records every
-// write it makes as the shell command a person would type.
+// layout) and cgroup v2 by making their directories and writing their files itself,
+// and records every directory it makes and every write as the shell command a person
+// would type. containerd's cgroups library only builds the v2 device program.
 package cgroup
 
 import (

@@ -21,7 +21,7 @@ func BenchmarkStats250(b *testing.B) {
 		}
 		groups = append(groups, g)
 	}
-	hierarchy := cgroup1.WithHierarchy(func() ([]cgroup1.Subsystem, error) { return groups[0].lo.v1Subsystems(), nil })
+	hierarchy := cgroup1.WithHierarchy(func() ([]cgroup1.Subsystem, error) { return v1Subsystems(groups[0].lo), nil })
 	readers := make([]*Reader, len(groups))
 	for i, g := range groups {
 		readers[i] = g.NewReader()
@@ -59,4 +59,31 @@ func BenchmarkStats250(b *testing.B) {
 		b.ReportMetric(median(func(g *Group, _ int) error { _, err := g.Stats(); return err }), "open-read-ms")
 		b.ReportMetric(median(func(_ *Group, i int) error { _, err := readers[i].Read(); return err }), "reader-ms")
 	}
+}
+
+// v1Subsystems are the library's controllers for the ones this machine has.
+func v1Subsystems(lo layout) []cgroup1.Subsystem {
+	var out []cgroup1.Subsystem
+	for _, c := range controllers {
+		if !lo.present[c] {
+			continue
+		}
+		switch c {
+		case "cpu":
+			out = append(out, cgroup1.NewCpu(lo.root))
+		case "cpuacct":
+			out = append(out, cgroup1.NewCpuacct(lo.root))
+		case "cpuset":
+			out = append(out, cgroup1.NewCpuset(lo.root))
+		case "memory":
+			out = append(out, cgroup1.NewMemory(lo.root))
+		case "pids":
+			out = append(out, cgroup1.NewPids(lo.root))
+		case "devices":
+			out = append(out, cgroup1.NewDevices(lo.root))
+		case "freezer":
+			out = append(out, cgroup1.NewFreezer(lo.root))
+		}
+	}
+	return out
 }

@@ -122,22 +122,25 @@ func readTestFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-func TestV2MakeEnablesControllersThroughTheLibrary(t *testing.T) {
+// TestV2MakeRecordsWhatItWrites makes a group in a tree whose root has cpu and memory
+// on already: the root gets only what is missing, the new parent everything, and the
+// log holds exactly the writes and directories made.
+func TestV2MakeRecordsWhatItWrites(t *testing.T) {
 	lo := fakeV2(t)
+	writeTestFile(t, filepath.Join(lo.root, "cgroup.subtree_control"), "cpu memory\n")
 	inst, _ := instance.New("wb")
-	writeTestFile(t, filepath.Join(lo.root, "workbench", "cgroup.subtree_control"), "")
 	log := cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
 	g := &Group{lo: lo, path: inst.CgroupParent() + "/c1", log: log}
 	if err := g.make(); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []string{lo.root, filepath.Join(lo.root, "workbench")} {
-		if got := readTestFile(t, filepath.Join(d, "cgroup.subtree_control")); got != "+cpu +cpuset +memory +pids" {
-			t.Errorf("%s/cgroup.subtree_control = %q", d, got)
+	for file, want := range map[string]string{"cgroup.subtree_control": "+cpuset +pids", "workbench/cgroup.subtree_control": "+cpu +cpuset +memory +pids"} {
+		if got := readTestFile(t, filepath.Join(lo.root, file)); got != want {
+			t.Errorf("%s = %q, want %q", file, got, want)
 		}
 	}
-	if got := readTestFile(t, filepath.Join(lo.root, "workbench/c1/cpuset.mems")); got != "0" {
-		t.Errorf("cpuset.mems = %q", got)
+	if fi, err := os.Stat(filepath.Join(lo.root, "workbench/c1")); err != nil || !fi.IsDir() {
+		t.Errorf("the group's directory is not there: %v", err)
 	}
 	entries, _ := log.Entries()
 	var cmds []string
@@ -145,10 +148,10 @@ func TestV2MakeEnablesControllersThroughTheLibrary(t *testing.T) {
 		cmds = append(cmds, e.Command)
 	}
 	want := []string{
-		"echo '+cpu +cpuset +memory +pids' > " + lo.root + "/cgroup.subtree_control",
+		"echo '+cpuset +pids' > " + lo.root + "/cgroup.subtree_control",
+		"mkdir " + lo.root + "/workbench",
 		"echo '+cpu +cpuset +memory +pids' > " + lo.root + "/workbench/cgroup.subtree_control",
-		"mkdir -p " + lo.root + "/workbench/c1",
-		"echo 0 > " + lo.root + "/workbench/c1/cpuset.mems",
+		"mkdir " + lo.root + "/workbench/c1",
 	}
 	if !reflect.DeepEqual(cmds, want) {
 		t.Errorf("recorded:\n%s\nwant:\n%s", strings.Join(cmds, "\n"), strings.Join(want, "\n"))
