@@ -2,10 +2,7 @@ package containers
 
 import (
 	"context"
-	"reflect"
-	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -43,93 +40,56 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove}}
 }
 
-// loadedMsg carries a fresh snapshot.
-type loadedMsg struct {
-	snap Snapshot
-	err  error
-}
-
 // Model is the containers pane.
 type Model struct {
-	source        Source
-	keys          KeyMap
-	snap          Snapshot
-	err           error
-	loaded        bool
-	cursor        int
-	selected      string
-	width, height int
-	cache         string
-	dirty         bool
+	pane.Base[Snapshot]
+	source   Source
+	keys     KeyMap
+	cursor   int
+	selected string
 }
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	return &Model{source: source, keys: DefaultKeyMap(), dirty: true}
+	m := &Model{source: source, keys: DefaultKeyMap()}
+	m.Base = pane.NewBase[Snapshot]("Containers", m.keys, nil)
+	m.follow("")
+	return m
 }
 
-// Title is the pane's name.
-func (m *Model) Title() string { return "Containers" }
-
-// KeyMap lists the pane's keys.
-func (m *Model) KeyMap() help.KeyMap { return m.keys }
-
-// Typing is always false: the pane reads no text.
-func (m *Model) Typing() bool { return false }
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	if width != m.width || height != m.height {
-		m.width, m.height, m.dirty = width, height, true
-	}
+// follow loads the detail of the container named name from now on.
+func (m *Model) follow(name string) {
+	m.selected = name
+	src := m.source
+	m.SetLoad(func(ctx context.Context) (Snapshot, error) { return src.Load(ctx, name) })
 }
 
 // Selected is the name of the selected container, or "".
 func (m *Model) Selected() string { return m.selected }
 
-// Refresh loads a new snapshot.
-func (m *Model) Refresh() tea.Cmd {
-	if m.source == nil {
-		return nil
-	}
-	src, sel := m.source, m.selected
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		snap, err := src.Load(ctx, sel)
-		return loadedMsg{snap: snap, err: err}
-	}
-}
-
 // Update handles keys and fresh snapshots.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case loadedMsg:
-		return m.setData(msg.snap, msg.err)
-	case tea.KeyPressMsg:
+	if ok, changed := m.Take(msg); ok {
+		if !changed {
+			return nil
+		}
+		// Keep the same container selected when rows come and go.
+		m.cursor = 0
+		for i, c := range m.Data.Containers {
+			if c.Name == m.selected {
+				m.cursor = i
+			}
+		}
+		return m.selectionChanged()
+	}
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
-// setData replaces the snapshot only when it changed, so nothing is redrawn otherwise.
-func (m *Model) setData(snap Snapshot, err error) tea.Cmd {
-	if m.loaded && reflect.DeepEqual(snap, m.snap) && errorText(err) == errorText(m.err) {
-		return nil
-	}
-	m.snap, m.err, m.loaded, m.dirty = snap, err, true, true
-	// Keep the same container selected when rows come and go.
-	m.cursor = 0
-	for i, c := range snap.Containers {
-		if c.Name == m.selected {
-			m.cursor = i
-		}
-	}
-	return m.selectionChanged()
-}
-
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	n := len(m.snap.Containers)
+	n := len(m.Data.Containers)
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		m.moveTo(m.cursor - 1)
@@ -156,29 +116,30 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) moveTo(i int) {
-	if i >= len(m.snap.Containers) {
-		i = len(m.snap.Containers) - 1
+	if i >= len(m.Data.Containers) {
+		i = len(m.Data.Containers) - 1
 	}
 	if i < 0 {
 		i = 0
 	}
 	if i != m.cursor {
-		m.cursor, m.dirty = i, true
+		m.cursor = i
+		m.Invalidate()
 	}
 }
 
 // selectionChanged tells the other panes when the selected container changes.
 func (m *Model) selectionChanged() tea.Cmd {
 	name := ""
-	if m.cursor < len(m.snap.Containers) {
-		name = m.snap.Containers[m.cursor].Name
+	if m.cursor < len(m.Data.Containers) {
+		name = m.Data.Containers[m.cursor].Name
 	}
 	if name == m.selected {
 		return nil
 	}
-	m.selected = name
+	m.follow(name)
 	// Tell the other panes, and read the newly selected container's detail now.
-	return tea.Batch(func() tea.Msg { return pane.SelectMsg{Container: name} }, m.Refresh())
+	return tea.Batch(func() tea.Msg { return pane.SelectMsg{Container: name} }, m.Reload())
 }
 
 // shell asks the app to hand the terminal to a shell in the selected container.
@@ -192,17 +153,10 @@ func (m *Model) run(args ...string) tea.Cmd {
 	return func() tea.Msg { return pane.RunMsg{Args: args} }
 }
 
-func errorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
 // Names lists the containers' names, for completion.
 func (m *Model) Names() []string {
-	out := make([]string, len(m.snap.Containers))
-	for i, c := range m.snap.Containers {
+	out := make([]string, len(m.Data.Containers))
+	for i, c := range m.Data.Containers {
 		out[i] = c.Name
 	}
 	return out

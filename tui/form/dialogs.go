@@ -17,8 +17,8 @@ const (
 
 // NewContainer is the create-container dialog; Enter alone runs a busybox shell on
 // host1's default network.
-func NewContainer(width int) *Model {
-	return New("New container", "every field may stay empty", width, [][2]string{
+func NewContainer() *Model {
+	return New("New container", "every field may stay empty", [][2]string{
 		{"image", DefaultImage},
 		{"name", "a generated name"},
 		{"host", network.DefaultHost},
@@ -66,8 +66,8 @@ func containerArgs(v []string) ([]string, error) {
 }
 
 // NewLab is the networks-and-hosts dialog: fill one line and press Enter.
-func NewLab(width int) *Model {
-	return New("Networks and hosts", "fill one line, then enter", width, [][2]string{
+func NewLab() *Model {
+	return New("Networks and hosts", "fill one line, then enter", [][2]string{
 		{"new network", "NAME [SUBNET], e.g. backend 172.20.0.0/16"},
 		{"on host", network.DefaultHost},
 		{"rm network", "NAME"},
