@@ -88,7 +88,6 @@ func press(m *Model, ks ...string) {
 	}
 }
 
-
 func typeText(m *Model, s string) {
 	for _, r := range s {
 		drain(m, func() tea.Msg { return tea.KeyPressMsg{Code: r, Text: string(r)} })
