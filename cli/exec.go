@@ -18,12 +18,10 @@ func newExecCmd() *cobra.Command {
 	var interactive, tty bool
 	var env []string
 	var workdir, user string
-	cmd := &cobra.Command{
-		Use:     "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",
-		Short:   "Run a command in a running container, in all its namespaces and its cgroup",
-		Example: "  workbench exec web ps\n  workbench exec -it web sh",
-		Args:    cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := leaf{use: "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",
+		short:   "Run a command in a running container, in all its namespaces and its cgroup",
+		example: "  workbench exec web ps\n  workbench exec -it web sh", args: cobra.MinimumNArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
 			spec := core.ExecSpec{Args: args[1:], WorkingDir: workdir, User: user, Tty: tty}
 			if workdir != "" && workdir[0] != '/' {
 				return fmt.Errorf("-w %q is not an absolute path: use e.g. -w /tmp", workdir)
@@ -84,8 +82,7 @@ func newExecCmd() *cobra.Command {
 				return ExitStatus{Code: code}
 			}
 			return nil
-		},
-	}
+		}}.command()
 	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep standard input open")
 	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "give the command a pseudo-terminal")

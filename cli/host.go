@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -76,76 +75,39 @@ func readLab(cmd *cobra.Command) (*network.Manager, error) {
 }
 
 func newHostCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "host",
-		Short: "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
-	}
-	cmd.AddCommand(newHostUpCmd(), newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
-	return cmd
+	return group("host", "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
+		newHostUpCmd(), newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
 }
 
 func newHostUpCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "up",
-		Short: "Make what is missing of the lab (the LAN, host1, outside), as any command that needs it does",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			return m.EnsureLab(cmd.Context())
-		},
-	}
+	return leaf{use: "up", short: "Make what is missing of the lab (the LAN, host1, outside), as any command that needs it does", args: cobra.NoArgs,
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, _ []string) error { return m.EnsureLab(cmd.Context()) })}.command()
 }
 
 func newHostAddCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "add NAME",
-		Short: "Add a lab host on the LAN, with its own default bridge network",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "add NAME", short: "Add a lab host on the LAN, with its own default bridge network", args: cobra.ExactArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			h, err := m.AddHost(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			if err == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", h.Name, h.LANAddr)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", h.Name, h.LANAddr)
-			return nil
-		},
-	}
+			return err
+		})}.command()
 }
 
 func newHostLsCmd() *cobra.Command {
 	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "ls",
-		Short: "List the lab hosts that are whole (it changes nothing: `host up` makes the lab)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := readLab(cmd)
-			if err != nil {
-				return err
-			}
+	cmd := leaf{use: "ls", short: "List the lab hosts that are whole (it changes nothing: `host up` makes the lab)", args: cobra.NoArgs,
+		run: onListing(func(cmd *cobra.Command, m *network.Manager, _ []string) error {
 			hosts, err := m.Hosts()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(cmd, hosts)
+			if err != nil || asJSON {
+				return printJSONUnless(cmd, err, hosts)
 			}
 			nets, err := m.Networks()
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "HOST\tLAN ADDRESS\tNETNS\tNETWORKS\tPORTS")
-			for _, h := range hosts {
+			return printTable(cmd, "HOST\tLAN ADDRESS\tNETNS\tNETWORKS\tPORTS", hosts, func(h network.Host) []any {
 				var names []string
 				for _, n := range nets {
 					if n.Host == h.Name {
@@ -153,11 +115,9 @@ func newHostLsCmd() *cobra.Command {
 					}
 				}
 				path, _ := m.HostNetnsPath(h.Name)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", h.Name, orDash(h.LANAddr), path, orDash(strings.Join(names, ", ")), len(h.Ports))
-			}
-			return w.Flush()
-		},
-	}
+				return []any{h.Name, orDash(h.LANAddr), path, orDash(strings.Join(names, ", ")), len(h.Ports)}
+			})
+		})}.command()
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -170,27 +130,16 @@ func orDash(s string) string {
 }
 
 func newHostRmCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "rm NAME",
-		Short: "Remove a lab host (refused while it carries containers or user networks)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "rm NAME", short: "Remove a lab host (refused while it carries containers or user networks)", args: cobra.ExactArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			return m.RemoveHost(cmd.Context(), args[0])
-		},
-	}
+		})}.command()
 }
 
 func newHostExecCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "exec HOST CMD [ARG...]",
-		Short: "Run a command in a lab host's network namespace (e.g. host exec outside wget -qO- 198.51.100.1:8080)",
-		Args:  cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := leaf{use: "exec HOST CMD [ARG...]", short: "Run a command in a lab host's network namespace (e.g. host exec outside wget -qO- 198.51.100.1:8080)",
+		args: cobra.MinimumNArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
 			if err := needRoot(cmd); err != nil {
 				return err
 			}
@@ -201,8 +150,7 @@ func newHostExecCmd() *cobra.Command {
 			c := exec.CommandContext(cmd.Context(), args[1], args[2:]...)
 			c.Stdin, c.Stdout, c.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			return hostExecStatus(nsutil.Run(path, c), args[1], args[0])
-		},
-	}
+		}}.command()
 	cmd.Flags().SetInterspersed(false)
 	return cmd
 }

@@ -14,36 +14,29 @@ func init() { register(newLogCmd) }
 func newLogCmd() *cobra.Command {
 	var script bool
 	var output string
-	cmd := &cobra.Command{
-		Use:   "log",
-		Short: "Print every kernel operation made so far as the shell command that does the same",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{use: "log", short: "Print every kernel operation made so far as the shell command that does the same", args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, _ []string) error {
 			inst, err := currentInstance()
 			if err != nil {
 				return err
 			}
 			entries, err := cmdlog.Open(inst.CommandLogPath()).Entries()
-			if err != nil {
+			switch {
+			case err != nil:
 				return err
-			}
-			if script || output != "" {
-				text := cmdlog.Script(entries)
-				if output != "" {
-					if err := os.WriteFile(output, []byte(text), 0o755); err != nil {
-						return fmt.Errorf("write script %s: %w", output, err)
-					}
-					return nil
+			case output != "":
+				if err := os.WriteFile(output, []byte(cmdlog.Script(entries)), 0o755); err != nil {
+					return fmt.Errorf("write script %s: %w", output, err)
 				}
-				_, err := fmt.Fprint(cmd.OutOrStdout(), text)
-				return err
+			case script:
+				_, err = fmt.Fprint(cmd.OutOrStdout(), cmdlog.Script(entries))
+			default:
+				for _, e := range entries {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", e.Time.Format("15:04:05.000"), e.Command)
+				}
 			}
-			for _, e := range entries {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", e.Time.Format("15:04:05.000"), e.Command)
-			}
-			return nil
-		},
-	}
+			return err
+		}}.command()
 	cmd.Flags().BoolVar(&script, "script", false, "print the log as a shell script")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the log as a shell script to this file")
 	return cmd

@@ -63,26 +63,19 @@ func BenchmarkStats250(b *testing.B) {
 
 // v1Subsystems are the library's controllers for the ones this machine has.
 func v1Subsystems(lo layout) []cgroup1.Subsystem {
+	newSubsystem := map[string]func(root string) cgroup1.Subsystem{
+		"cpu":     func(r string) cgroup1.Subsystem { return cgroup1.NewCpu(r) },
+		"cpuacct": func(r string) cgroup1.Subsystem { return cgroup1.NewCpuacct(r) },
+		"cpuset":  func(r string) cgroup1.Subsystem { return cgroup1.NewCpuset(r) },
+		"memory":  func(r string) cgroup1.Subsystem { return cgroup1.NewMemory(r) },
+		"pids":    func(r string) cgroup1.Subsystem { return cgroup1.NewPids(r) },
+		"devices": func(r string) cgroup1.Subsystem { return cgroup1.NewDevices(r) },
+		"freezer": func(r string) cgroup1.Subsystem { return cgroup1.NewFreezer(r) },
+	}
 	var out []cgroup1.Subsystem
 	for _, c := range controllers {
-		if !lo.present[c] {
-			continue
-		}
-		switch c {
-		case "cpu":
-			out = append(out, cgroup1.NewCpu(lo.root))
-		case "cpuacct":
-			out = append(out, cgroup1.NewCpuacct(lo.root))
-		case "cpuset":
-			out = append(out, cgroup1.NewCpuset(lo.root))
-		case "memory":
-			out = append(out, cgroup1.NewMemory(lo.root))
-		case "pids":
-			out = append(out, cgroup1.NewPids(lo.root))
-		case "devices":
-			out = append(out, cgroup1.NewDevices(lo.root))
-		case "freezer":
-			out = append(out, cgroup1.NewFreezer(lo.root))
+		if lo.present[c] {
+			out = append(out, newSubsystem[c](lo.root))
 		}
 	}
 	return out
