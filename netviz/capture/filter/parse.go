@@ -74,38 +74,29 @@ func (p *parser) errExpected(what string) error {
 }
 
 func (p *parser) or() (node, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		if t, ok := p.peek(); !ok || t.text != "or" {
-			return left, nil
-		}
-		p.pos++
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = orNode{left, right}
-	}
+	return p.joined("or", p.and, func(a, b node) node { return orNode{a, b} })
 }
 
 func (p *parser) and() (node, error) {
-	left, err := p.unary()
+	return p.joined("and", p.unary, func(a, b node) node { return andNode{a, b} })
+}
+
+// joined parses operands joined by word ("and", "or"), grouped from the left.
+func (p *parser) joined(word string, operand func() (node, error), join func(a, b node) node) (node, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	for {
-		if t, ok := p.peek(); !ok || t.text != "and" {
+		if t, ok := p.peek(); !ok || t.text != word {
 			return left, nil
 		}
 		p.pos++
-		right, err := p.unary()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = andNode{left, right}
+		left = join(left, right)
 	}
 }
 
