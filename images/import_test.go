@@ -19,6 +19,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"golang.org/x/sys/unix"
+
+	"workbench/testutil"
 )
 
 // testImage builds an image of three layers: files, then a whiteout, an opaque
@@ -87,7 +89,7 @@ func checkMerged(t testing.TB, img *Image) {
 		t.Fatalf("image: %+v", img)
 	}
 	mnt := mergedView(t, img)
-	if got := readFile(t, filepath.Join(mnt, "etc/a")); got != "a2" {
+	if got := testutil.ReadFile(t, filepath.Join(mnt, "etc/a")); got != "a2" {
 		t.Errorf("etc/a = %q, want the upper layer's a2", got)
 	}
 	for _, gone := range []string{"etc/gone", "d/x"} {
@@ -282,7 +284,7 @@ func TestLoadRefusesWritesThroughSymlinks(t *testing.T) {
 		if i == 2 {
 			b = filepath.Join(mnt, "d", "a", "b")
 		}
-		if got := readFile(t, b); got != "x" {
+		if got := testutil.ReadFile(t, b); got != "x" {
 			t.Errorf("%s: %s = %q", ref, b, got)
 		}
 	}
@@ -305,17 +307,10 @@ func tarDir(dir, path string) error {
 // logHas fails unless the store's command log holds every one of the fragments.
 func logHas(t testing.TB, s *Store, fragments ...string) {
 	t.Helper()
-	entries, err := s.log.Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	for _, e := range entries {
-		all.WriteString(e.Command + "\n")
-	}
+	all := strings.Join(testutil.Commands(t, s.log), "\n")
 	for _, f := range fragments {
-		if !strings.Contains(all.String(), f) {
-			t.Errorf("the command log lacks %q:\n%s", f, all.String())
+		if !strings.Contains(all, f) {
+			t.Errorf("the command log lacks %q:\n%s", f, all)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/instance"
+	"workbench/testutil"
 )
 
 // The machine runs cgroup v1; these tests cover the v2 path on a directory tree laid
@@ -103,6 +104,9 @@ func fakeV2(t *testing.T) layout {
 	return layout{mode: V2, root: root, present: map[string]bool{"cpu": true, "cpuacct": true, "cpuset": true, "memory": true, "pids": true}}
 }
 
+// readTestFile is the content of a file of the fake tree.
+func readTestFile(t *testing.T, path string) string { return testutil.ReadFile(t, path) }
+
 func writeTestFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -111,15 +115,6 @@ func writeTestFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func readTestFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestV2MakeRecordsWhatItWrites makes a group in a tree whose root has cpu and memory
@@ -135,18 +130,14 @@ func TestV2MakeRecordsWhatItWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	for file, want := range map[string]string{"cgroup.subtree_control": "+cpuset +pids", "workbench/cgroup.subtree_control": "+cpu +cpuset +memory +pids"} {
-		if got := readTestFile(t, filepath.Join(lo.root, file)); got != want {
+		if got := testutil.ReadFile(t, filepath.Join(lo.root, file)); got != want {
 			t.Errorf("%s = %q, want %q", file, got, want)
 		}
 	}
 	if fi, err := os.Stat(filepath.Join(lo.root, "workbench/c1")); err != nil || !fi.IsDir() {
 		t.Errorf("the group's directory is not there: %v", err)
 	}
-	entries, _ := log.Entries()
-	var cmds []string
-	for _, e := range entries {
-		cmds = append(cmds, e.Command)
-	}
+	cmds := testutil.Commands(t, log)
 	want := []string{
 		"echo '+cpuset +pids' > " + lo.root + "/cgroup.subtree_control",
 		"mkdir " + lo.root + "/workbench",
@@ -179,7 +170,7 @@ func TestV2UpdateLimitsAndStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	for f, want := range map[string]string{"cpu.max": "20000 100000", "cpu.weight": "59", "cpuset.cpus": "0", "memory.max": "10485760", "memory.swap.max": "10485760", "pids.max": "20"} {
-		if got := readTestFile(t, filepath.Join(dir, f)); got != want {
+		if got := testutil.ReadFile(t, filepath.Join(dir, f)); got != want {
 			t.Errorf("%s = %q, want %q", f, got, want)
 		}
 	}

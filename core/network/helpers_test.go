@@ -44,6 +44,18 @@ func newSandbox(t testing.TB, inst instance.Instance, name string) string {
 	return inst.HostNetnsPath("ct" + name)
 }
 
+// attached makes a container-like namespace named name and attaches it as container
+// id to host1's default network.
+func attached(t testing.TB, m *Manager, inst instance.Instance, name, id string) (netns string, a Attachment) {
+	t.Helper()
+	netns = newSandbox(t, inst, name)
+	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: id, NetnsPath: netns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return netns, a
+}
+
 // inNs runs a command in a namespace and returns its output, failing the test on error.
 func inNs(t testing.TB, path string, args ...string) string {
 	t.Helper()

@@ -301,11 +301,5 @@ func (m *Manager) Hosts() ([]Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Host, 0, len(s.Hosts))
-	for _, h := range s.Hosts {
-		if !h.Pending {
-			out = append(out, *h)
-		}
-	}
-	return out, nil
+	return copies(s.Hosts, func(h *Host) bool { return !h.Pending }), nil
 }

@@ -214,12 +214,7 @@ func (m *Manager) Networks() ([]Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Network, 0, len(s.Networks))
-	for _, n := range s.Networks {
-		if h := s.host(n.Host); !n.Pending && h != nil && !h.Pending {
-			out = append(out, *n)
-		}
-	}
+	out := copies(s.Networks, func(n *Network) bool { h := s.host(n.Host); return !n.Pending && h != nil && !h.Pending })
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
