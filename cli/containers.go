@@ -12,10 +12,7 @@ import (
 // reconciles its state with the kernel first; what it could not repair is printed as
 // warnings.
 func openEngine(cmd *cobra.Command) (*core.Engine, error) {
-	if err := needRoot(cmd); err != nil {
-		return nil, err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return nil, err
 	}

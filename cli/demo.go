@@ -44,10 +44,7 @@ func playDemo(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := needRoot(cmd); err != nil {
-		return err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
 	}

@@ -64,10 +64,7 @@ func openManager(ctx context.Context) (*network.Manager, func(), error) {
 // readLab opens the network manager of the current instance for a listing: it takes
 // no lock and changes nothing, and lists what is whole now.
 func readLab(cmd *cobra.Command) (*network.Manager, error) {
-	if err := needRoot(cmd); err != nil {
-		return nil, err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return nil, err
 	}

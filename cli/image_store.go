@@ -11,10 +11,7 @@ import (
 // changes the store also takes the instance's state lock: lock is then the function
 // that releases it.
 func openImageStore(cmd *cobra.Command, change bool) (store *images.Store, unlock func(), err error) {
-	if err := needRoot(cmd); err != nil {
-		return nil, nil, err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,13 +16,7 @@ import (
 // The commands of the image store: images (image ls), image history and inspect, tag,
 // pull, load and rmi.
 func init() {
-	register(newImagesCmd)
-	register(newImageCmd)
-	register(newImageHistoryCmd)
-	register(newTagCmd)
-	register(newPullCmd)
-	register(newLoadCmd)
-	register(newRmiCmd)
+	register(newImagesCmd, newImageCmd, newImageHistoryCmd, newTagCmd, newPullCmd, newLoadCmd, newRmiCmd)
 }
 
 func newImagesCmd() *cobra.Command {

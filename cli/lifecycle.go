@@ -10,14 +10,7 @@ import (
 )
 
 // The commands of a container's life after run: start, restart, stop, kill, wait, rm.
-func init() {
-	register(newStartCmd)
-	register(newRestartCmd)
-	register(newStopCmd)
-	register(newKillCmd)
-	register(newWaitCmd)
-	register(newRmCmd)
-}
+func init() { register(newStartCmd, newRestartCmd, newStopCmd, newKillCmd, newWaitCmd, newRmCmd) }
 
 func newStartCmd() *cobra.Command {
 	var attach, interactive bool

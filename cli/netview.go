@@ -19,10 +19,7 @@ import (
 )
 
 // The network views: topology and iptables, drawn from the kernel.
-func init() {
-	register(newTopologyCmd)
-	register(newIptablesCmd)
-}
+func init() { register(newTopologyCmd, newIptablesCmd) }
 
 // hostNetnsPath resolves a lab host's name ("" = host1, "real" = the machine) to its
 // network namespace file, failing with what to do when the host does not exist.
@@ -68,10 +65,7 @@ func newTopologyCmd() *cobra.Command {
 			"appear too. --highlight marks a container's path to the outside.",
 		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, _ []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			inst, err := currentInstance()
+			inst, err := rootInstance(cmd)
 			if err != nil {
 				return err
 			}

@@ -72,10 +72,7 @@ func runScriptFile(cmd *cobra.Command, name string, keep bool) error {
 		}
 		return ExitStatus{Code: 2}
 	}
-	if err := needRoot(cmd); err != nil {
-		return err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
 	}
