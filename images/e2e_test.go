@@ -29,9 +29,7 @@ func workbench(t testing.TB, wantOK bool, args ...string) string {
 // containers have a shell.
 func endToEnd(t *testing.T) (busybox []byte) {
 	t.Helper()
-	testutil.RequireRoot(t)
-	inst := testutil.NewInstance(t)
-	testutil.KeepMachineNetwork(t)
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() {
 		exec.Command(testutil.Binary(t), "reset").Run()
 		os.RemoveAll(inst.DataDir)

@@ -74,3 +74,12 @@ func Commands(t testing.TB, log *cmdlog.Log) []string {
 	}
 	return out
 }
+
+// KernelTest readies a test of the kernel: it skips without root, fails if the
+// machine's own network is changed when it ends, and gives it an instance of its own.
+func KernelTest(t testing.TB) instance.Instance {
+	t.Helper()
+	RequireRoot(t)
+	KeepMachineNetwork(t)
+	return NewInstance(t)
+}

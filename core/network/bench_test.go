@@ -64,9 +64,7 @@ func BenchmarkAttach250(b *testing.B) {
 // through the workbench binary, one after another, and compares the last ten with the
 // first ten.
 func BenchmarkRun250Detached(b *testing.B) {
-	testutil.RequireRoot(b)
-	testutil.KeepMachineNetwork(b)
-	inst := testutil.NewInstance(b)
+	inst := testutil.KernelTest(b)
 	bin := testutil.Binary(b)
 	wb := func(args ...string) {
 		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {

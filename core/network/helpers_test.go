@@ -18,9 +18,7 @@ import (
 // is removed when the test ends, and the machine's own network must be unchanged.
 func newLab(t testing.TB) (*Manager, instance.Instance) {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	m := New(inst, cmdlog.Open(inst.CommandLogPath()))
 	t.Cleanup(func() {
 		if err := m.Reset(context.Background()); err != nil {

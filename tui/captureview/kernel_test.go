@@ -15,9 +15,7 @@ import (
 // joined by a veth pair, lists them the way the pane does, captures a ping on both
 // ends at once and gets each packet tagged with its target, in time order.
 func TestKernelSourceCapturesAcrossNamespaces(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	a, b := inst.HostNetnsName("hosta"), inst.HostNetnsName("hostb")
 	for _, args := range [][]string{
 		{"netns", "add", a}, {"netns", "add", b},

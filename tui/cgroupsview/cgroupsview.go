@@ -25,18 +25,18 @@ type Source interface {
 	Sample(ctx context.Context) (cgview.Snapshot, error)
 }
 
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: up and down of the scroll keys move the selection.
 type KeyMap struct {
-	Up, Down, Raise, Lower key.Binding
+	pane.ScrollKeys
+	Raise, Lower key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
-		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
+		ScrollKeys: pane.DefaultScrollKeys(),
+		Raise:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
+		Lower:      key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
 	}
 }
 

@@ -9,25 +9,24 @@ import (
 	"workbench/tui/pane"
 )
 
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: the scroll keys move the selection.
 type KeyMap struct {
-	Up, Down, Top, Bottom key.Binding
-	Shell, Kill, Stop     key.Binding
-	Remove                key.Binding
+	pane.ScrollKeys
+	Bottom, Shell, Kill, Stop, Remove key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Top:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
-		Bottom: key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
-		Shell:  key.NewBinding(key.WithKeys("x", "enter"), key.WithHelp("x/enter", "shell in container")),
-		Kill:   key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill")),
-		Stop:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop")),
-		Remove: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove (force)")),
+	k := KeyMap{
+		ScrollKeys: pane.DefaultScrollKeys(),
+		Bottom:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
+		Shell:      key.NewBinding(key.WithKeys("x", "enter"), key.WithHelp("x/enter", "shell in container")),
+		Kill:       key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill")),
+		Stop:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop")),
+		Remove:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove (force)")),
 	}
+	k.Top.SetHelp("g", "first")
+	return k
 }
 
 // ShortHelp is the one-line hint.
@@ -37,7 +36,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove}}
 }
 
 // Model is the containers pane.
@@ -95,6 +94,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.moveTo(m.cursor - 1)
 	case key.Matches(msg, m.keys.Down):
 		m.moveTo(m.cursor + 1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.moveTo(m.cursor - max(1, m.Height/2))
+	case key.Matches(msg, m.keys.PageDown):
+		m.moveTo(m.cursor + max(1, m.Height/2))
 	case key.Matches(msg, m.keys.Top):
 		m.moveTo(0)
 	case key.Matches(msg, m.keys.Bottom):

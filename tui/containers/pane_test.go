@@ -82,3 +82,15 @@ func TestSelectionFollowsTheContainerWhenRowsChange(t *testing.T) {
 		t.Errorf("the new rows are not drawn:\n%s", v)
 	}
 }
+
+func TestPageKeysMoveHalfAPane(t *testing.T) {
+	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(40)}, 80, 24)
+	panetest.Press(m, "f")
+	if m.Selected() != "web12" {
+		t.Errorf("page down from web0 in a pane of 24 lines selected %q, want web12", m.Selected())
+	}
+	panetest.Press(m, "b", "b")
+	if m.Selected() != "web0" {
+		t.Errorf("page up twice from web12 selected %q, want web0", m.Selected())
+	}
+}

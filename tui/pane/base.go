@@ -67,6 +67,13 @@ func (b *Base[T]) Resize(width, height int) (widthChanged bool) {
 // host shown): give it a function that holds copies of them, not the pane.
 func (b *Base[T]) SetLoad(load func(ctx context.Context) (T, error)) { b.load = load }
 
+// ResizeLines gives the pane its inner size and its picture the room under a head line;
+// it says whether the width changed, for a pane whose picture depends on it.
+func (b *Base[T]) ResizeLines(lines *Lines, width, height int) (widthChanged bool) {
+	lines.SetSize(width, height-1)
+	return b.Resize(width, height)
+}
+
 // loaded carries one load's result back to the pane that asked for it.
 type loaded[T any] struct {
 	to   *Base[T]

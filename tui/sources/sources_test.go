@@ -15,9 +15,7 @@ import (
 // TestSourcesReadARealContainer runs a container with the real binary and reads it
 // back the way the panes do: its row, its inside, its cgroup sample, its namespace.
 func TestSourcesReadARealContainer(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	bin := testutil.Binary(t)
 	wb := func(args ...string) string {
 		out, err := exec.Command(bin, args...).CombinedOutput()

@@ -65,8 +65,7 @@ func New(source Source) *Model {
 
 // SetSize gives the pane its size; the picture is drawn again for a new width.
 func (m *Model) SetSize(width, height int) {
-	m.lines.SetSize(width, height-1)
-	if m.Resize(width, height) {
+	if m.ResizeLines(&m.lines, width, height) {
 		m.draw()
 	}
 }
