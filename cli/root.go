@@ -71,7 +71,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &st) {
 		return st.Code
 	}
-	fmt.Fprintln(stderr, "workbench: "+oneLine(err.Error()))
+	fmt.Fprintln(stderr, "workbench: "+oneLine(withAdvice(err)))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

@@ -7,6 +7,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/core/network"
+	"workbench/errkind"
 	"workbench/instance"
 )
 
@@ -102,7 +103,7 @@ func lookupIn(cs []Container, nameOrID string) (Container, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return Container{}, fmt.Errorf("no such container: %s (see workbench ps -a)", nameOrID)
+		return Container{}, errkind.New(errkind.NotFound, "container", nameOrID, "no such container: %s", nameOrID)
 	}
 	return Container{}, fmt.Errorf("%q matches %d container IDs: give more of the ID or the name", nameOrID, len(found))
 }

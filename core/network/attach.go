@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/vishvananda/netlink"
+
+	"workbench/errkind"
 )
 
 // Attach makes an endpoint for a container on a network: a veth pair whose inner end is
@@ -43,7 +45,7 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 		if others := s.networksNamed(req.Network); len(others) > 0 {
 			return Attachment{}, fmt.Errorf("network %s is on host %s, not %s: add --host %s", req.Network, others[0].Host, host, others[0].Host)
 		}
-		return Attachment{}, fmt.Errorf("unknown network %q on host %s: see `workbench network ls`, or make it with `workbench network create`", req.Network, host)
+		return Attachment{}, errkind.New(errkind.NotFound, "network", req.Network, "unknown network %q on host %s", req.Network, host)
 	}
 	taken, err := m.endpointKeys(n)
 	if err != nil {

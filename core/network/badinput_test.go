@@ -2,8 +2,11 @@ package network
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	"workbench/errkind"
 )
 
 func TestBadInputSaysWhatToDo(t *testing.T) {
@@ -68,6 +71,23 @@ func TestBadInputSaysWhatToDo(t *testing.T) {
 			t.Errorf("%s: got %v, want an error saying %q", c.what, err, c.want)
 		} else if strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error is more than one line: %q", c.what, err)
+		}
+	}
+	// The kinds a caller branches on, whatever the words.
+	for _, c := range []struct {
+		what string
+		do   func() error
+		kind errkind.Kind
+	}{
+		{"duplicate", create(NetworkOptions{Name: "tiny"}), errkind.Exists},
+		{"unknown host", create(NetworkOptions{Name: "x", Host: "host9"}), errkind.NotFound},
+		{"unknown network", attach(AttachRequest{ContainerID: "b", Network: "nope", NetnsPath: b}), errkind.NotFound},
+		{"rm unknown", func() error { return m.RemoveNetwork(ctx, "nope") }, errkind.NotFound},
+		{"rm in use", func() error { return m.RemoveNetwork(ctx, "tiny") }, errkind.InUse},
+		{"rm unknown host", func() error { return m.RemoveHost(ctx, "host9") }, errkind.NotFound},
+	} {
+		if err := c.do(); !errors.Is(err, c.kind) {
+			t.Errorf("%s: %v is not of kind %q", c.what, err, c.kind)
 		}
 	}
 	if err := m.Unpublish(ctx, []PortBinding{{Host: DefaultHost, HostPort: 9000, ContainerIP: addrOf(first.IP), ContainerPort: 80, Proto: "tcp"}}); err != nil {

@@ -6,9 +6,8 @@
 package network
 
 import (
-	"fmt"
-
 	"workbench/cmdlog"
+	"workbench/errkind"
 	"workbench/instance"
 )
 
@@ -42,7 +41,7 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 		return path, nil
 	}
 	if !exists(path) || host == lanNetns {
-		return "", fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add NAME`", host)
+		return "", errkind.New(errkind.NotFound, "host", host, "unknown host %q", host)
 	}
 	return path, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"workbench/errkind"
 )
 
 // Cross-host modes of `network create --crosshost`.
@@ -59,7 +61,7 @@ func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Net
 		if parts[0].Pending {
 			return nil, fmt.Errorf("network %s is left half made by a command that died and could not be removed (see the warning): `workbench network rm %s` tries again", opts.Name, opts.Name)
 		}
-		return nil, fmt.Errorf("network %s already exists: see `workbench network ls`", opts.Name)
+		return nil, errkind.New(errkind.Exists, "network", opts.Name, "network %s already exists", opts.Name)
 	}
 	var parts []*Network
 	if opts.CrossHost == "" {
@@ -177,7 +179,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 	}
 	parts := s.networksNamed(name)
 	if len(parts) == 0 {
-		return fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+		return errkind.New(errkind.NotFound, "network", name, "unknown network %q", name)
 	}
 	if name == DefaultNetwork {
 		return fmt.Errorf("network %s is each host's default network and stays: `workbench reset` removes the whole lab", name)
@@ -189,7 +191,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 		}
 	}
 	if len(users) > 0 {
-		return fmt.Errorf("network %s is in use by %s: disconnect or remove them first", name, strings.Join(users, ", "))
+		return errkind.New(errkind.InUse, "network", name, "network %s is in use by %s", name, strings.Join(users, ", "))
 	}
 	settle(true, nil, parts)
 	if err := m.save(s); err != nil {
@@ -237,7 +239,7 @@ func (m *Manager) Inspect(name string) ([]Network, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+		return nil, errkind.New(errkind.NotFound, "network", name, "unknown network %q", name)
 	}
 	return out, nil
 }
