@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
+
+	"workbench/errkind"
 )
 
 // Ref is an image reference split into its parts, normalised the way docker does:
@@ -43,7 +45,7 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 // ParseRef parses "[REGISTRY/]REPOSITORY[:TAG][@DIGEST]", or says what is wrong.
 func ParseRef(s string) (Ref, error) {
 	bad := func(why string) (Ref, error) {
-		return Ref{}, fmt.Errorf("image reference %q is invalid: %s (write it like busybox, busybox:1.36 or registry.example:5000/team/app:v1)", s, why)
+		return Ref{}, errkind.New(errkind.Invalid, "image reference", s, "image reference %q is invalid: %s (write it like busybox, busybox:1.36 or registry.example:5000/team/app:v1)", s, why)
 	}
 	if s == "" {
 		return bad("it is empty")

@@ -1,9 +1,12 @@
 package images
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
+
+	"workbench/errkind"
 )
 
 func TestParseRef(t *testing.T) {
@@ -24,8 +27,8 @@ func TestParseRef(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "UPPER", "a b", "x:", ":tag", "a//b", "a@sha256:xyz", "-a", "a:.tag", "host:99999999/x", "[0]/x"} {
-		if _, err := ParseRef(bad); err == nil {
-			t.Errorf("ParseRef(%q) should fail", bad)
+		if _, err := ParseRef(bad); !errors.Is(err, errkind.Invalid) {
+			t.Errorf("ParseRef(%q) = %v, want an invalid reference", bad, err)
 		}
 	}
 	if r, _ := ParseRef("busybox"); !agrees(r) {

@@ -85,6 +85,7 @@ func TestBadInputSaysWhatToDo(t *testing.T) {
 		{"rm unknown", func() error { return m.RemoveNetwork(ctx, "nope") }, errkind.NotFound},
 		{"rm in use", func() error { return m.RemoveNetwork(ctx, "tiny") }, errkind.InUse},
 		{"rm unknown host", func() error { return m.RemoveHost(ctx, "host9") }, errkind.NotFound},
+		{"bad host name", func() error { _, err := m.AddHost(ctx, "Host_2"); return err }, errkind.Invalid},
 	} {
 		if err := c.do(); !errors.Is(err, c.kind) {
 			t.Errorf("%s: %v is not of kind %q", c.what, err, c.kind)
