@@ -87,7 +87,7 @@ func (m *Manager) loadAll() (*labState, error) {
 	return s, nil
 }
 
-// putEndpoint records an endpoint.
+// putEndpoint records an endpoint, whole even when the command is killed meanwhile.
 func (m *Manager) putEndpoint(n *Network, e Endpoint) error {
 	if err := os.MkdirAll(m.endpointDir(n), 0o755); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
@@ -96,7 +96,7 @@ func (m *Manager) putEndpoint(n *Network, e Endpoint) error {
 	if err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(m.endpointDir(n), endpointFile(e)), b, 0o644); err != nil {
+	if err := writeWhole(filepath.Join(m.endpointDir(n), endpointFile(e)), b); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)
 	}
 	return nil

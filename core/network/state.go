@@ -116,14 +116,26 @@ func (m *Manager) save(s *labState) error {
 	if err != nil {
 		return fmt.Errorf("encode network state: %w", err)
 	}
-	tmp := m.statePath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("write network state: %w", err)
-	}
-	if err := os.Rename(tmp, m.statePath()); err != nil {
+	if err := writeWhole(m.statePath(), b); err != nil {
 		return fmt.Errorf("write network state: %w", err)
 	}
 	return nil
+}
+
+// writeWhole writes a file whole or not at all, whenever the command is killed: the
+// bytes go to a hidden file beside it, which then takes its name. A hidden file a
+// killed command left is never read.
+func writeWhole(path string, b []byte) error {
+	tmp := tempOf(path)
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// tempOf is the hidden file writeWhole writes path's bytes to first.
+func tempOf(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 }
 
 // host returns the named host, or nil.
