@@ -11,6 +11,7 @@ have tcpdump      || need+=(tcpdump)
 have tmux         || need+=(tmux)
 have conntrack    || need+=(conntrack)
 have nsenter      || need+=(util-linux)
+have gcc          || need+=(gcc libc6-dev)   # the race detector of `make test` links with cgo
 if [ "${1:-}" = screenshots ]; then  # only `make screenshots` renders PNGs
   have aha           || need+=(aha)
   have wkhtmltoimage || need+=(wkhtmltopdf)
