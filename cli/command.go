@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -91,12 +90,7 @@ func onListing(run func(cmd *cobra.Command, m *network.Manager, args []string) e
 // printTable prints a listing as docker does: a header of tab-separated column names,
 // then the rows, each a list of cells, in columns.
 func printTable[T any](cmd *cobra.Command, header string, items []T, row func(T) []any) error {
-	return printTableTo(cmd.OutOrStdout(), header, items, row)
-}
-
-// printTableTo is printTable to any writer.
-func printTableTo[T any](out io.Writer, header string, items []T, row func(T) []any) error {
-	w := tabwriter.NewWriter(out, 0, 0, 3, ' ', 0)
+	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 3, ' ', 0)
 	fmt.Fprintln(w, header)
 	for _, it := range items {
 		cells := row(it)

@@ -59,9 +59,6 @@ func (l *Lines) SetContent(text string) {
 	l.vp.SetContentLines(l.lines)
 }
 
-// Empty says whether there is no picture.
-func (l *Lines) Empty() bool { return l.vp.TotalLineCount() == 0 }
-
 // Scroll moves the picture with a scroll key and says whether the key was one.
 func (l *Lines) Scroll(msg tea.KeyPressMsg) bool {
 	if key.Matches(msg, l.keys.Top) {
