@@ -20,11 +20,13 @@ build:
 run: deps build
 	./$(BIN)
 
-# Every test, kernel tests included (as root). Packages run one at a time so that CPU
-# measurements are not disturbed; the leak check runs last against a snapshot taken first.
+# Every test, kernel tests included (as root), with the race detector (which needs cgo
+# in the test binaries; the workbench binary stays static). Packages run one at a time
+# so that CPU measurements are not disturbed; the leak check runs last against a
+# snapshot taken first.
 test: deps build
 	@$(GO) run ./leakcheck/baseline /tmp/workbench-baseline.json
-	WORKBENCH_BIN=$(CURDIR)/$(BIN) $(GO) test -p 1 -count=1 -timeout 20m $$($(GO) list ./... | grep -v /leakcheck)
+	WORKBENCH_BIN=$(CURDIR)/$(BIN) CGO_ENABLED=1 $(GO) test -race -p 1 -count=1 -timeout 20m $$($(GO) list ./... | grep -v /leakcheck)
 	WORKBENCH_BASELINE=/tmp/workbench-baseline.json $(GO) test -count=1 ./leakcheck
 
 bench: deps build

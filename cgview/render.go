@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"workbench/core/cgroup"
+	"github.com/docker/go-units"
 )
 
 // sparkRunes are the eight bar heights of a one-line sparkline, lowest first.
@@ -131,7 +131,7 @@ func MemoryBar(usage, limit uint64, width int) string {
 	}
 	inner := width - 2
 	if limit == 0 {
-		return "[" + strings.Repeat("░", inner) + "] " + cgroup.FormatBytes(usage) + " / no limit"
+		return "[" + strings.Repeat("░", inner) + "] " + units.BytesSize(float64(usage)) + " / no limit"
 	}
 	frac := float64(usage) / float64(limit)
 	if frac > 1 {
@@ -139,5 +139,5 @@ func MemoryBar(usage, limit uint64, width int) string {
 	}
 	n := int(frac*float64(inner) + 0.5)
 	return fmt.Sprintf("[%s%s] %s / %s (%.0f%%)", strings.Repeat("█", n), strings.Repeat("░", inner-n),
-		cgroup.FormatBytes(usage), cgroup.FormatBytes(limit), 100*float64(usage)/float64(limit))
+		units.BytesSize(float64(usage)), units.BytesSize(float64(limit)), 100*float64(usage)/float64(limit))
 }

@@ -39,7 +39,6 @@ type Sampler struct {
 	mu      sync.Mutex // held by a sampling round
 	readers map[string]*cgroup.Reader
 	series  map[string]*Series
-	listErr error
 
 	snap atomic.Pointer[Snapshot]
 }
@@ -90,12 +89,11 @@ type reading struct {
 // the listing, if any (reads that fail are recorded in their series).
 func (s *Sampler) Sample() error {
 	targets, err := s.list()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.listErr = err
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	start := time.Now()
 	readers := make([]*cgroup.Reader, len(targets))
 	results := make([]reading, len(targets))
@@ -243,10 +241,3 @@ func (s *Sampler) copyOut(took time.Duration) *Snapshot {
 // Snapshot returns the latest snapshot without waiting for a round in progress. Its
 // contents are never written again, so it may be read from any goroutine.
 func (s *Sampler) Snapshot() Snapshot { return *s.snap.Load() }
-
-// ListErr is the error of the last target listing, if it failed.
-func (s *Sampler) ListErr() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.listErr
-}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"workbench/core/cgroup"
+	"github.com/docker/go-units"
 )
 
 // Row is one container's figures as `stats --json` prints them.
@@ -93,7 +93,7 @@ func Table(rows []Row) string {
 		}
 		limit, memPct := "no limit", "--"
 		if r.MemoryLimit > 0 {
-			limit = cgroup.FormatBytes(r.MemoryLimit)
+			limit = units.BytesSize(float64(r.MemoryLimit))
 			memPct = fmt.Sprintf("%.2f%%", 100*float64(r.MemoryUsage)/float64(r.MemoryLimit))
 		}
 		pids := fmt.Sprint(r.PidsCurrent)
@@ -102,7 +102,7 @@ func Table(rows []Row) string {
 		}
 		fmt.Fprintf(w, "%s\t%s\t%.2f%%\t%.2f%%\t%s\t%d\t%d (%.1f/s)\t%s (%.0fms/s)\t%s / %s\t%s\t%d\t%d\t%s\n",
 			id, r.Name, r.CPUPercent, r.MachinePercent, quota, r.NrPeriods, r.NrThrottled, r.ThrottledPerSec,
-			fmtNs(r.ThrottledNs), r.ThrottledMsPerSec, cgroup.FormatBytes(r.MemoryUsage), limit, memPct,
+			fmtNs(r.ThrottledNs), r.ThrottledMsPerSec, units.BytesSize(float64(r.MemoryUsage)), limit, memPct,
 			r.MemoryFailcnt, r.OOMKills, pids)
 	}
 	w.Flush()

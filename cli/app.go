@@ -13,10 +13,7 @@ import (
 func init() { rootRun = runApp }
 
 func runApp(cmd *cobra.Command, _ []string) error {
-	if err := needRoot(cmd); err != nil {
-		return err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
 	}

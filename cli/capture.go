@@ -30,14 +30,13 @@ type captureFlags struct {
 
 func newCaptureCmd() *cobra.Command {
 	var f captureFlags
-	cmd := &cobra.Command{
-		Use:   "capture [--host H | --container NAME] [-i [PLACE:]IFACE]... [-e] [-c COUNT] [-w FILE] [-r FILE] [FILTER...]",
-		Short: "Capture packets on interfaces of a lab host or a container, like tcpdump",
-		Long: `Capture packets on one or more interfaces inside a lab host's or a container's network
+	cmd := leaf{use: "capture [--host H | --container NAME] [-i [PLACE:]IFACE]... [-e] [-c COUNT] [-w FILE] [-r FILE] [FILTER...]",
+		short: "Capture packets on interfaces of a lab host or a container, like tcpdump",
+		long: `Capture packets on one or more interfaces inside a lab host's or a container's network
 namespace and print one line per packet in tcpdump's style, merged in time order and
 tagged with the interface. The filter is tcpdump's vocabulary (host, net, port, src,
-dst, ether host, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, and, or, not, parentheses)
-and runs in the kernel. Stops on Ctrl-C or after COUNT packets, then prints the counts:
+dst, ether host, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, and, or, not, parentheses,
+relations such as icmp[icmptype] = icmp-echo or arp[6:2] = 1) and runs in the kernel. Stops on Ctrl-C or after COUNT packets, then prints the counts:
 packets the kernel dropped because the capture could not keep up are counted, never
 dropped silently.
 
@@ -45,15 +44,14 @@ Without --host or --container it captures every interface of host1; a container'
 default interface is eth0. --host real is the machine's own network namespace.
 -i PLACE:IFACE names an interface of another host or container, so one capture can
 follow a packet hop by hop across namespaces; lines are then tagged PLACE:IFACE.`,
-		Example: `  workbench capture -i br0 -e arp or icmp
+		example: `  workbench capture -i br0 -e arp or icmp
   workbench capture -i br0 -i eth0 icmp          # the same ping before and after MASQUERADE
   workbench capture --container web -c 10 -w web.pcap
   workbench capture -r web.pcap tcp port 80
   workbench capture -i web:eth0 -i host1:wb0 -i host1:eth0 -i outside:eth0 icmp`,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		run: func(cmd *cobra.Command, args []string) error {
 			return runCapture(cmd, &f, strings.Join(args, " "))
-		},
-	}
+		}}.command()
 	fs := cmd.Flags()
 	fs.StringVar(&f.host, "host", "", "lab host whose interfaces to capture (default host1; real = the machine's own)")
 	fs.StringVar(&f.container, "container", "", "container (name or ID) whose interfaces to capture")

@@ -57,12 +57,6 @@ func (r *placeResolver) place(name string) (netns, where string, err error) {
 	return "", "", fmt.Errorf("no host or container named %q: see `workbench host ls` and `workbench ps`", name)
 }
 
-func (r *placeResolver) close() {
-	if r.engine != nil {
-		r.engine.Close()
-	}
-}
-
 // captureConfig finds the namespaces and interfaces to capture: --host or --container
 // give the default place, and -i PLACE:IFACE names an interface somewhere else.
 func captureConfig(cmd *cobra.Command, f *captureFlags) (capture.Config, error) {
@@ -71,7 +65,6 @@ func captureConfig(cmd *cobra.Command, f *captureFlags) (capture.Config, error) 
 		return capture.Config{}, err
 	}
 	res := &placeResolver{cmd: cmd, inst: inst}
-	defer res.close()
 	cfg := capture.Config{Interfaces: f.ifaces}
 	placeName := f.container
 	if placeName != "" {

@@ -81,7 +81,7 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 		t.Errorf("counts at the end: %s", stderr.String())
 	}
 	read, code := runBinary(t, "capture", "-r", file, "icmp[0]")
-	if code != 1 || !strings.Contains(read, "filter: column 5: unexpected character '['") {
+	if code != 1 || !strings.Contains(read, "filter: column 8: expected =, !=, <, >, <= or >=") {
 		t.Errorf("a filter that does not parse: %s", read)
 	}
 	read, code = runBinary(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")

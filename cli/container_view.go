@@ -74,11 +74,10 @@ func containerNetworks(c core.Container) []string {
 // lanAddrs maps each lab host to its address on the LAN, where its published ports
 // are reached from outside.
 func lanAddrs(cmd *cobra.Command) (map[string]string, error) {
-	m, unlock, err := labManager(cmd)
+	m, err := readLab(cmd)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
 	hosts, err := m.Hosts()
 	if err != nil {
 		return nil, err

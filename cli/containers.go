@@ -13,10 +13,7 @@ import (
 // reconciles its state with the kernel first; what it could not repair is printed as
 // warnings.
 func openEngine(cmd *cobra.Command) (*core.Engine, error) {
-	if err := needRoot(cmd); err != nil {
-		return nil, err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +46,6 @@ func eachContainer(cmd *cobra.Command, names []string, act func(*core.Engine, co
 	if err != nil {
 		return err
 	}
-	defer e.Close()
 	var failures []error
 	for _, name := range names {
 		c, err := e.Lookup(cmd.Context(), name)

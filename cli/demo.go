@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -14,16 +13,15 @@ import (
 func init() { register(newDemoCmd) }
 
 func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "demo [NAME]",
-		Short: "List the bundled labs, or play one step by step in the full-screen app",
-		Long: "Without a name, list the bundled labs (one or more per article the workbench reproduces).\n" +
+	return leaf{use: "demo [NAME]",
+		short: "List the bundled labs, or play one step by step in the full-screen app",
+		long: "Without a name, list the bundled labs (one or more per article the workbench reproduces).\n" +
 			"With a name (or a unique prefix, e.g. 000), play that lab in the app: the narration in a\n" +
 			"banner, one step per key, the pane each step is about in focus. `workbench --script NAME`\n" +
 			"runs the same lab headless and checks every expectation.",
-		Example: "  workbench demo\n  workbench demo 000\n  workbench --script 003-out-and-in",
-		Args:    cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		example: "  workbench demo\n  workbench demo 000\n  workbench --script 003-out-and-in",
+		args:    cobra.MaximumNArgs(1),
+		run: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				return playDemo(cmd, args[0])
 			}
@@ -31,14 +29,8 @@ func newDemoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tWHAT IT SHOWS")
-			for _, l := range all {
-				fmt.Fprintf(w, "%s\t%s\n", l.Name, l.Title)
-			}
-			return w.Flush()
-		},
-	}
+			return printTable(cmd, "NAME\tWHAT IT SHOWS", all, func(l labs.Lab) []any { return []any{l.Name, l.Title} })
+		}}.command()
 }
 
 // playDemo plays a bundled lab in the app, in the current instance; the lab stays
@@ -52,10 +44,7 @@ func playDemo(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := needRoot(cmd); err != nil {
-		return err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
 	}

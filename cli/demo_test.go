@@ -21,9 +21,7 @@ func TestDemoLists(t *testing.T) {
 // TestDemoPlaysInTheApp plays a lab in the full-screen app inside tmux: each `.` runs
 // one beat, the banner shows the narration and the verdicts, `q` quits.
 func TestDemoPlaysInTheApp(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (make deps installs it)")
 	}

@@ -14,21 +14,24 @@ import (
 
 func init() { register(newExecCmd) }
 
+// execFlags are the flags of `exec`, in Docker's letters.
+type execFlags struct {
+	interactive, tty bool
+	env              []string
+	workdir, user    string
+}
+
 func newExecCmd() *cobra.Command {
-	var interactive, tty bool
-	var env []string
-	var workdir, user string
-	cmd := &cobra.Command{
-		Use:     "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",
-		Short:   "Run a command in a running container, in all its namespaces and its cgroup",
-		Example: "  workbench exec web ps\n  workbench exec -it web sh",
-		Args:    cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			spec := core.ExecSpec{Args: args[1:], WorkingDir: workdir, User: user, Tty: tty}
-			if workdir != "" && workdir[0] != '/' {
-				return fmt.Errorf("-w %q is not an absolute path: use e.g. -w /tmp", workdir)
+	var f execFlags
+	cmd := leaf{use: "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",
+		short:   "Run a command in a running container, in all its namespaces and its cgroup",
+		example: "  workbench exec web ps\n  workbench exec -it web sh", args: cobra.MinimumNArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
+			spec := core.ExecSpec{Args: args[1:], WorkingDir: f.workdir, User: f.user, Tty: f.tty}
+			if f.workdir != "" && f.workdir[0] != '/' {
+				return fmt.Errorf("-w %q is not an absolute path: use e.g. -w /tmp", f.workdir)
 			}
-			for _, kv := range env {
+			for _, kv := range f.env {
 				v, ok, err := core.ParseEnv(kv, os.LookupEnv)
 				if err != nil {
 					return err
@@ -37,20 +40,19 @@ func newExecCmd() *cobra.Command {
 					spec.Env = append(spec.Env, v)
 				}
 			}
-			if interactive && tty && !stdinIsTerminal(cmd) {
+			if f.interactive && f.tty && !stdinIsTerminal(cmd) {
 				return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
 			}
 			e, c, err := lookupContainer(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-			if interactive {
+			if f.interactive {
 				stdio.In = cmd.InOrStdin()
 			}
 			in, isFile := cmd.InOrStdin().(*os.File)
-			onTerminal := tty && interactive && isFile && term.IsTerminal(int(in.Fd()))
+			onTerminal := f.tty && f.interactive && isFile && term.IsTerminal(int(in.Fd()))
 			x, err := e.Exec(cmd.Context(), c, spec, stdio)
 			if err != nil {
 				return startStatus(cmd, err)
@@ -85,14 +87,13 @@ func newExecCmd() *cobra.Command {
 				return ExitStatus{Code: code}
 			}
 			return nil
-		},
-	}
+		}}.command()
 	cmd.Flags().SetInterspersed(false)
-	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep standard input open")
-	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "give the command a pseudo-terminal")
-	cmd.Flags().StringArrayVarP(&env, "env", "e", nil, "set an environment variable: KEY=VALUE")
-	cmd.Flags().StringVarP(&workdir, "workdir", "w", "", "working directory inside the container")
-	cmd.Flags().StringVarP(&user, "user", "u", "", "user to run as: name, uid or uid:gid")
+	cmd.Flags().BoolVarP(&f.interactive, "interactive", "i", false, "keep standard input open")
+	cmd.Flags().BoolVarP(&f.tty, "tty", "t", false, "give the command a pseudo-terminal")
+	cmd.Flags().StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable: KEY=VALUE")
+	cmd.Flags().StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
+	cmd.Flags().StringVarP(&f.user, "user", "u", "", "user to run as: name, uid or uid:gid")
 	return cmd
 }
 

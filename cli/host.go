@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -26,7 +25,7 @@ func labManager(cmd *cobra.Command) (*network.Manager, func(), error) {
 	if err := needRoot(cmd); err != nil {
 		return nil, nil, err
 	}
-	m, unlock, err := openManager()
+	m, unlock, err := openManager(cmd.Context())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -50,89 +49,62 @@ func warn(cmd *cobra.Command, problem string) {
 
 // openManager takes the state lock and opens the network manager of the current
 // instance; the caller releases the lock with the function it returns.
-func openManager() (*network.Manager, func(), error) {
+func openManager(ctx context.Context) (*network.Manager, func(), error) {
 	inst, err := currentInstance()
 	if err != nil {
 		return nil, nil, err
 	}
-	unlock, err := inst.Lock()
+	unlock, err := inst.Lock(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	return network.New(inst, cmdlog.Open(inst.CommandLogPath())), unlock, nil
 }
 
-// openLab is labManager for the listings: it also makes what is missing of the default
-// lab, and a lab it cannot make is only a warning, so that they list what there is.
-func openLab(cmd *cobra.Command) (*network.Manager, func(), error) {
-	m, done, err := labManager(cmd)
+// readLab opens the network manager of the current instance for a listing: it takes
+// no lock and changes nothing, and lists what is whole now.
+func readLab(cmd *cobra.Command) (*network.Manager, error) {
+	inst, err := rootInstance(cmd)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	err = m.EnsureLab(cmd.Context())
-	printWarnings(cmd, m)
-	if err != nil {
-		warn(cmd, err.Error())
-	}
-	return m, done, nil
+	return network.New(inst, nil), nil
 }
 
 func newHostCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "host",
-		Short: "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
-	}
-	cmd.AddCommand(newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
-	return cmd
+	return group("host", "Lab hosts: network namespaces on a simulated LAN (host1 and outside exist from the start)",
+		newHostUpCmd(), newHostAddCmd(), newHostLsCmd(), newHostRmCmd(), newHostExecCmd())
+}
+
+func newHostUpCmd() *cobra.Command {
+	return leaf{use: "up", short: "Make what is missing of the lab (the LAN, host1, outside), as any command that needs it does", args: cobra.NoArgs,
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, _ []string) error { return m.EnsureLab(cmd.Context()) })}.command()
 }
 
 func newHostAddCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "add NAME",
-		Short: "Add a lab host on the LAN, with its own default bridge network",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "add NAME", short: "Add a lab host on the LAN, with its own default bridge network", args: cobra.ExactArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			h, err := m.AddHost(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			if err == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", h.Name, h.LANAddr)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", h.Name, h.LANAddr)
-			return nil
-		},
-	}
+			return err
+		})}.command()
 }
 
 func newHostLsCmd() *cobra.Command {
 	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "ls",
-		Short: "List the lab hosts",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := openLab(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	cmd := leaf{use: "ls", short: "List the lab hosts that are whole (it changes nothing: `host up` makes the lab)", args: cobra.NoArgs,
+		run: onListing(func(cmd *cobra.Command, m *network.Manager, _ []string) error {
 			hosts, err := m.Hosts()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(cmd, hosts)
+			if err != nil || asJSON {
+				return printJSONUnless(cmd, err, hosts)
 			}
 			nets, err := m.Networks()
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "HOST\tLAN ADDRESS\tNETNS\tNETWORKS\tPORTS")
-			for _, h := range hosts {
+			return printTable(cmd, "HOST\tLAN ADDRESS\tNETNS\tNETWORKS\tPORTS", hosts, func(h network.Host) []any {
 				var names []string
 				for _, n := range nets {
 					if n.Host == h.Name {
@@ -140,11 +112,9 @@ func newHostLsCmd() *cobra.Command {
 					}
 				}
 				path, _ := m.HostNetnsPath(h.Name)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", h.Name, orDash(h.LANAddr), path, orDash(strings.Join(names, ", ")), len(h.Ports))
-			}
-			return w.Flush()
-		},
-	}
+				return []any{h.Name, orDash(h.LANAddr), path, orDash(strings.Join(names, ", ")), len(h.Ports)}
+			})
+		})}.command()
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -157,27 +127,16 @@ func orDash(s string) string {
 }
 
 func newHostRmCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "rm NAME",
-		Short: "Remove a lab host (refused while it carries containers or user networks)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "rm NAME", short: "Remove a lab host (refused while it carries containers or user networks)", args: cobra.ExactArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			return m.RemoveHost(cmd.Context(), args[0])
-		},
-	}
+		})}.command()
 }
 
 func newHostExecCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "exec HOST CMD [ARG...]",
-		Short: "Run a command in a lab host's network namespace (e.g. host exec outside wget -qO- 198.51.100.1:8080)",
-		Args:  cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := leaf{use: "exec HOST CMD [ARG...]", short: "Run a command in a lab host's network namespace (e.g. host exec outside wget -qO- 198.51.100.1:8080)",
+		args: cobra.MinimumNArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
 			if err := needRoot(cmd); err != nil {
 				return err
 			}
@@ -188,8 +147,7 @@ func newHostExecCmd() *cobra.Command {
 			c := exec.CommandContext(cmd.Context(), args[1], args[2:]...)
 			c.Stdin, c.Stdout, c.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			return hostExecStatus(nsutil.Run(path, c), args[1], args[0])
-		},
-	}
+		}}.command()
 	cmd.Flags().SetInterspersed(false)
 	return cmd
 }
@@ -217,7 +175,7 @@ func hostExecStatus(err error, command, host string) error {
 
 // hostPath is the namespace of a host, making the lab first when it is missing.
 func hostPath(ctx context.Context, host string) (string, error) {
-	m, unlock, err := openManager()
+	m, unlock, err := openManager(ctx)
 	if err != nil {
 		return "", err
 	}

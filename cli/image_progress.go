@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/docker/go-units"
 	"golang.org/x/term"
 
 	"workbench/images"
@@ -108,16 +109,4 @@ func barLine(ev images.LayerProgress) string {
 }
 
 // humanBytes prints a size as docker does: 1.5MB, 312kB, 12B.
-func humanBytes(n int64) string {
-	f := float64(n)
-	for _, u := range []string{"B", "kB", "MB", "GB"} {
-		if f < 1000 || u == "GB" {
-			if u == "B" {
-				return fmt.Sprintf("%d%s", n, u)
-			}
-			return fmt.Sprintf("%.3g%s", f, u)
-		}
-		f /= 1000
-	}
-	return ""
-}
+func humanBytes(n int64) string { return units.HumanSizeWithPrecision(float64(n), 3) }

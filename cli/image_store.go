@@ -11,16 +11,13 @@ import (
 // changes the store also takes the instance's state lock: lock is then the function
 // that releases it.
 func openImageStore(cmd *cobra.Command, change bool) (store *images.Store, unlock func(), err error) {
-	if err := needRoot(cmd); err != nil {
-		return nil, nil, err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return nil, nil, err
 	}
 	unlock = func() {}
 	if change {
-		if unlock, err = inst.Lock(); err != nil {
+		if unlock, err = inst.Lock(cmd.Context()); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -72,7 +72,6 @@ func inspectContainers(cmd *cobra.Command, names []string) (views []inspectView,
 		return nil, false, err
 	}
 	allFound = true
-	defer e.Close()
 	var ins []core.Inspection
 	for _, name := range names {
 		c, err := e.Lookup(cmd.Context(), name)

@@ -10,17 +10,13 @@ func init() { register(newInternalMonitorCmd) }
 
 // newInternalMonitorCmd is the hidden command an instance's monitor runs as.
 func newInternalMonitorCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    core.MonitorArg,
-		Short:  "Be the instance's monitor, which holds every container's PID 1 (started by run, not by hand)",
-		Hidden: true,
-		Args:   cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	return leaf{use: core.MonitorArg, short: "Be the instance's monitor, which holds every container's PID 1 (started by run, not by hand)",
+		hidden: true, args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, _ []string) error {
 			inst, err := currentInstance()
 			if err != nil {
 				return err
 			}
 			return ExitStatus{Code: core.RunMonitor(cmd.Context(), inst)}
-		},
-	}
+		}}.command()
 }

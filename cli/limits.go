@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -44,62 +45,49 @@ func addLimitFlags(fs *pflag.FlagSet) *limitFlags {
 // Validate checks the ranges of the rest.
 func (f *limitFlags) limits() (cgroup.Limits, error) {
 	var l cgroup.Limits
-	changed := func(name string) bool { return f.fs != nil && f.fs.Changed(name) }
-	if changed("cpus") {
-		if f.cpus == 0 {
-			return l, fmt.Errorf("--cpus 0 is out of range: use %v to %d CPUs, e.g. --cpus 0.5", cgroup.MinCPUs, runtime.NumCPU())
-		}
-		l.CPUs = f.cpus
-	}
-	if changed("cpu-period") {
-		if f.cpuPeriod == 0 {
-			return l, fmt.Errorf("--cpu-period 0 is out of range: use %d to %d microseconds", cgroup.MinCPUPeriod, cgroup.MaxCPUPeriod)
-		}
-		l.CPUPeriod = f.cpuPeriod
-	}
-	if changed("cpu-quota") {
-		if f.cpuQuota == 0 {
-			return l, fmt.Errorf("--cpu-quota 0 is out of range: use %d to %d microseconds, or -1 for no quota", cgroup.MinCPUQuota, int64(cgroup.MaxCPUQuota))
-		}
-		l.CPUQuota = f.cpuQuota
-	}
-	if changed("cpu-shares") {
-		if f.cpuShares == 0 {
-			return l, fmt.Errorf("--cpu-shares 0 is out of range: use %d to %d (1024 is the default weight)", cgroup.MinCPUShares, cgroup.MaxCPUShares)
-		}
-		l.CPUShares = f.cpuShares
-	}
-	if changed("cpuset-cpus") {
-		if f.cpusetCpus == "" {
-			return l, fmt.Errorf("--cpuset-cpus is empty: name CPUs such as 0 or 0-1")
-		}
-		l.CpusetCpus = f.cpusetCpus
-	}
-	if changed("memory") {
-		m, err := cgroup.ParseMemory(f.memory)
+	for _, err := range []error{
+		given(f, "cpus", f.cpus, &l.CPUs, fmt.Sprintf("--cpus 0 is out of range: use %v to %d CPUs, e.g. --cpus 0.5", cgroup.MinCPUs, runtime.NumCPU())),
+		given(f, "cpu-period", f.cpuPeriod, &l.CPUPeriod, fmt.Sprintf("--cpu-period 0 is out of range: use %d to %d microseconds", cgroup.MinCPUPeriod, cgroup.MaxCPUPeriod)),
+		given(f, "cpu-quota", f.cpuQuota, &l.CPUQuota, fmt.Sprintf("--cpu-quota 0 is out of range: use %d to %d microseconds, or -1 for no quota", cgroup.MinCPUQuota, int64(cgroup.MaxCPUQuota))),
+		given(f, "cpu-shares", f.cpuShares, &l.CPUShares, fmt.Sprintf("--cpu-shares 0 is out of range: use %d to %d (1024 is the default weight)", cgroup.MinCPUShares, cgroup.MaxCPUShares)),
+		given(f, "cpuset-cpus", f.cpusetCpus, &l.CpusetCpus, "--cpuset-cpus is empty: name CPUs such as 0 or 0-1"),
+		givenSize(f, "memory", f.memory, &l.Memory, func(m int64) bool { return m > 0 }, fmt.Sprintf("--memory %s is out of range: give a size of at least 6m, e.g. --memory 64m", f.memory)),
+		givenSize(f, "memory-swap", f.memorySwap, &l.MemorySwap, func(m int64) bool { return m != 0 }, "--memory-swap 0 is out of range: give a size at least --memory, or -1 for unlimited swap"),
+		given(f, "pids-limit", f.pidsLimit, &l.PidsLimit, fmt.Sprintf("--pids-limit 0 would stop the container from starting any process: use 1 to %d, or -1 for no limit", cgroup.MaxPids)),
+	} {
 		if err != nil {
-			return l, fmt.Errorf("--memory: %w", err)
+			return l, err
 		}
-		if m <= 0 {
-			return l, fmt.Errorf("--memory %s is out of range: give a size of at least 6m, e.g. --memory 64m", f.memory)
-		}
-		l.Memory = m
-	}
-	if changed("memory-swap") {
-		m, err := cgroup.ParseMemory(f.memorySwap)
-		if err != nil {
-			return l, fmt.Errorf("--memory-swap: %w", err)
-		}
-		if m == 0 {
-			return l, fmt.Errorf("--memory-swap 0 is out of range: give a size at least --memory, or -1 for unlimited swap")
-		}
-		l.MemorySwap = m
-	}
-	if changed("pids-limit") {
-		if f.pidsLimit == 0 {
-			return l, fmt.Errorf("--pids-limit 0 would stop the container from starting any process: use 1 to %d, or -1 for no limit", cgroup.MaxPids)
-		}
-		l.PidsLimit = f.pidsLimit
 	}
 	return l, l.Validate()
+}
+
+// given copies the value of flag name to the limit at to when the flag was given. 0
+// (or "") is refused with the message zero: 0 means "not set" in Limits.
+func given[T comparable](f *limitFlags, name string, v T, to *T, zero string) error {
+	if f.fs == nil || !f.fs.Changed(name) {
+		return nil
+	}
+	if v == *new(T) {
+		return errors.New(zero)
+	}
+	*to = v
+	return nil
+}
+
+// givenSize is given for a size flag (512m, 1g): the size is read, then refused with
+// bad unless ok takes it.
+func givenSize(f *limitFlags, name, v string, to *int64, ok func(int64) bool, bad string) error {
+	if f.fs == nil || !f.fs.Changed(name) {
+		return nil
+	}
+	m, err := cgroup.ParseMemory(v)
+	switch {
+	case err != nil:
+		return fmt.Errorf("--%s: %w", name, err)
+	case !ok(m):
+		return errors.New(bad)
+	}
+	*to = m
+	return nil
 }

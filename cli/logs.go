@@ -49,7 +49,6 @@ func newLogsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			lr, err := e.OpenLog(c.ID)
 			if err != nil {
 				return err

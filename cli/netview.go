@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -11,7 +13,13 @@ import (
 	"workbench/cmdlog"
 	"workbench/core/network"
 	"workbench/instance"
+	"workbench/netviz/iptables"
+	"workbench/netviz/topology"
+	"workbench/nsutil"
 )
+
+// The network views: topology and iptables, drawn from the kernel.
+func init() { register(newTopologyCmd, newIptablesCmd) }
 
 // hostNetnsPath resolves a lab host's name ("" = host1, "real" = the machine) to its
 // network namespace file, failing with what to do when the host does not exist.
@@ -43,4 +51,144 @@ func viewOutput(cmd *cobra.Command, width int) (int, bool) {
 		w = width
 	}
 	return w, colour
+}
+
+func newTopologyCmd() *cobra.Command {
+	var host, highlight string
+	var asJSON bool
+	var width int
+	cmd := leaf{use: "topology",
+		short: "Draw the lab's network as the kernel has it: hosts, the LAN, bridges, veth pairs, tunnels, routes",
+		long: "topology reads every network namespace of the lab through netlink (the LAN, each host,\n" +
+			"each container) and draws it: bridges with their ports, veth pairs with the namespace of\n" +
+			"their other end, tunnels, addresses, link state and routes. Links made by hand with `ip`\n" +
+			"appear too. --highlight marks a container's path to the outside.",
+		args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, _ []string) error {
+			inst, err := rootInstance(cmd)
+			if err != nil {
+				return err
+			}
+			sources := topology.Sources(inst)
+			if host != "" {
+				path, err := hostNetnsPath(inst, host)
+				if err != nil {
+					return err
+				}
+				if host == network.RealHost {
+					sources = append(sources, topology.Source{Name: host, Kind: topology.KindHost, Path: nsutil.MachinePath})
+				} else if len(sources) == 0 {
+					sources = append(sources, topology.Source{Name: host, Kind: topology.KindHost, Path: path})
+				}
+			}
+			snap, err := topology.Collect(cmd.Context(), sources)
+			if err != nil {
+				return err
+			}
+			if host != "" {
+				snap = snap.Only(host)
+			}
+			if highlight != "" && topology.Path(snap, highlight) == nil {
+				return fmt.Errorf("no container %q with a network in this picture: list containers with `workbench ps`", highlight)
+			}
+			if asJSON {
+				return printJSON(cmd, snap)
+			}
+			w, colour := viewOutput(cmd, width)
+			_, err = io.WriteString(cmd.OutOrStdout(), topology.Render(snap, topology.Options{Width: w, Color: colour, Highlight: highlight}))
+			return err
+		}}.command()
+	cmd.Flags().StringVar(&host, "host", "", "draw only this lab host and its containers (\"real\" = the machine's own network)")
+	cmd.Flags().StringVar(&highlight, "highlight", "", "mark this container's path: eth0, veth, bridge, uplink, LAN")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
+	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	setExamples(cmd.Flags(), map[string]string{"width": "120"})
+	return cmd
+}
+
+func newIptablesCmd() *cobra.Command {
+	var host, table string
+	var asJSON, zero, hooks bool
+	var width int
+	var rate time.Duration
+	cmd := leaf{use: "iptables",
+		short: "Show a lab host's iptables tables, chains and rules with their counters",
+		long: "iptables reads a host's tables (iptables-save -c in its network namespace) and shows\n" +
+			"each chain with its policy and counters, each rule with packets, bytes and its comment,\n" +
+			"the workbench's own chains and rules marked with ◆, and the traffic through the five\n" +
+			"netfilter hooks. --zero sets the counters back to zero first (iptables -Z).",
+		args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, _ []string) error {
+			if err := needRoot(cmd); err != nil {
+				return err
+			}
+			if err := iptables.CheckTable(table); err != nil {
+				return err
+			}
+			if rate < 0 || rate > time.Minute {
+				return fmt.Errorf("--rate %s is out of range: give a duration from 1ms to 1m, e.g. --rate 2s", rate)
+			}
+			inst, err := currentInstance()
+			if err != nil {
+				return err
+			}
+			path, err := hostNetnsPath(inst, host)
+			if err != nil {
+				return err
+			}
+			if zero {
+				unlock, err := inst.Lock(cmd.Context())
+				if err != nil {
+					return err
+				}
+				err = iptables.Zero(cmd.Context(), path, table, cmdlog.Open(inst.CommandLogPath()))
+				unlock()
+				if err != nil {
+					return err
+				}
+			}
+			name := host
+			if name == "" {
+				name = network.DefaultHost
+			}
+			snap, err := iptables.Read(cmd.Context(), path, name)
+			if err != nil {
+				return err
+			}
+			var prev *iptables.Snapshot
+			if rate > 0 {
+				select {
+				case <-time.After(rate):
+				case <-cmd.Context().Done():
+					return cmd.Context().Err()
+				}
+				first := snap
+				if snap, err = iptables.Read(cmd.Context(), path, name); err != nil {
+					return err
+				}
+				prev = &first
+			}
+			if asJSON {
+				if table != "" {
+					t, ok := snap.Table(table)
+					snap.Tables = nil
+					if ok {
+						snap.Tables = []iptables.Table{t}
+					}
+				}
+				return printJSON(cmd, snap)
+			}
+			w, colour := viewOutput(cmd, width)
+			_, err = io.WriteString(cmd.OutOrStdout(), iptables.Render(snap, iptables.Options{Width: w, Table: table, Color: colour, Hooks: hooks, Prev: prev}))
+			return err
+		}}.command()
+	cmd.Flags().StringVar(&host, "host", "", "the lab host to read (default host1; \"real\" = the machine's own tables)")
+	cmd.Flags().StringVarP(&table, "table", "t", "", "show only this table: raw, mangle, nat, filter or security")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
+	cmd.Flags().BoolVar(&zero, "zero", false, "zero the counters (of the table given with -t, else of every table) first")
+	cmd.Flags().BoolVar(&hooks, "hooks", true, "draw the five netfilter hooks with the traffic through each")
+	cmd.Flags().DurationVar(&rate, "rate", 0, "read twice, this long apart (e.g. 2s), and show the rules that moved with their rate")
+	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	setExamples(cmd.Flags(), map[string]string{"rate": "2s", "width": "120"})
+	return cmd
 }

@@ -13,12 +13,10 @@ import (
 // iptables a bridge in host1 and a counting rule with a comment.
 func handMadeOnHost1(t *testing.T) string {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "host", "ls"); code != 0 {
-		t.Fatalf("host ls: %d\n%s", code, out)
+	if out, code := runBinary(t, "host", "up"); code != 0 {
+		t.Fatalf("host up: %d\n%s", code, out)
 	}
 	ns := inst.HostNetnsName("host1")
 	for _, args := range [][]string{

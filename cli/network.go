@@ -1,40 +1,30 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"workbench/core"
 	"workbench/core/network"
 )
 
 func init() { register(newNetworkCmd) }
 
 func newNetworkCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "network",
-		Short: "Bridge networks of the lab hosts: create, list, inspect, remove, connect containers, prune",
-	}
-	cmd.AddCommand(newNetworkCreateCmd(), newNetworkLsCmd(), newNetworkInspectCmd(), newNetworkRmCmd(),
-		newNetworkConnectCmd(), newNetworkDisconnectCmd(), newNetworkPruneCmd())
-	return cmd
+	return group("network", "Bridge networks of the lab hosts: create, list, inspect, remove, connect containers, prune",
+		newNetworkCreateCmd(), newNetworkLsCmd(), newNetworkInspectCmd(), newNetworkRmCmd(), newNetworkConnectCmd(),
+		newNetworkDisconnectCmd(), newNetworkPruneCmd())
 }
 
 func newNetworkCreateCmd() *cobra.Command {
 	var o network.NetworkOptions
-	cmd := &cobra.Command{
-		Use:   "create [--host H] [--subnet CIDR] [--gateway IP] [--crosshost host-gw|vxlan|gre] NAME",
-		Short: "Make a bridge network on a host, or across every lab host with --crosshost",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := leaf{use: "create [--host H] [--subnet CIDR] [--gateway IP] [--crosshost host-gw|vxlan|gre] NAME",
+		short: "Make a bridge network on a host, or across every lab host with --crosshost", args: cobra.ExactArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			o.Name = args[0]
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
 			parts, err := m.CreateNetwork(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -43,8 +33,7 @@ func newNetworkCreateCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\t%s\n", n.Name, n.Host, n.Bridge, n.Pool)
 			}
 			return nil
-		},
-	}
+		})}.command()
 	fs := cmd.Flags()
 	fs.StringVar(&o.Host, "host", "", "lab host of the network (default host1)")
 	fs.StringVar(&o.Subnet, "subnet", "", "subnet in CIDR form (default: a free 172.x.0.0/16; 10.10.0.0/16 across hosts)")
@@ -56,68 +45,31 @@ func newNetworkCreateCmd() *cobra.Command {
 
 func newNetworkLsCmd() *cobra.Command {
 	var asJSON bool
-	cmd := &cobra.Command{
-		Use:     "ls",
-		Aliases: []string{"list"},
-		Short:   "List the networks of every host",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := openLab(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	cmd := leaf{use: "ls", aliases: []string{"list"}, short: "List the networks of every host that are whole", args: cobra.NoArgs,
+		run: onListing(func(cmd *cobra.Command, m *network.Manager, _ []string) error {
 			nets, err := m.Networks()
-			if err != nil {
-				return err
+			if err != nil || asJSON {
+				return printJSONUnless(cmd, err, nets)
 			}
-			if asJSON {
-				return printJSON(cmd, nets)
-			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NETWORK\tHOST\tBRIDGE\tSUBNET\tGATEWAY\tCROSSHOST\tCONTAINERS")
-			for _, n := range nets {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", n.Name, n.Host, n.Bridge, n.Pool, n.Gateway, orDash(n.CrossHost), len(n.Endpoints))
-			}
-			return w.Flush()
-		},
-	}
+			return printTable(cmd, "NETWORK\tHOST\tBRIDGE\tSUBNET\tGATEWAY\tCROSSHOST\tCONTAINERS", nets, func(n network.Network) []any {
+				return []any{n.Name, n.Host, n.Bridge, n.Pool, n.Gateway, orDash(n.CrossHost), len(n.Endpoints)}
+			})
+		})}.command()
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
 func newNetworkInspectCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "inspect NAME",
-		Short: "Show a network as JSON: each host's bridge, subnet, gateway and endpoints",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "inspect NAME", short: "Show a network as JSON: each host's bridge, subnet, gateway and endpoints", args: cobra.ExactArgs(1),
+		run: onListing(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			parts, err := m.Inspect(args[0])
-			if err != nil {
-				return err
-			}
-			return printJSON(cmd, parts)
-		},
-	}
+			return printJSONUnless(cmd, err, parts)
+		})}.command()
 }
 
 func newNetworkRmCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "rm NAME...",
-		Aliases: []string{"remove"},
-		Short:   "Remove networks (refused while containers are on them)",
-		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			m, unlock, err := labManager(cmd)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+	return leaf{use: "rm NAME...", aliases: []string{"remove"}, short: "Remove networks (refused while containers are on them)", args: cobra.MinimumNArgs(1),
+		run: onLab(func(cmd *cobra.Command, m *network.Manager, args []string) error {
 			var failed []string
 			for _, name := range args {
 				if err := m.RemoveNetwork(cmd.Context(), name); err != nil {
@@ -127,49 +79,29 @@ func newNetworkRmCmd() *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
 			if len(failed) > 0 {
-				return fmt.Errorf("%s", strings.Join(failed, "; "))
+				return errors.New(strings.Join(failed, "; "))
 			}
 			return nil
-		},
-	}
+		})}.command()
 }
 
 func newNetworkConnectCmd() *cobra.Command {
 	var ip string
-	cmd := &cobra.Command{
-		Use:   "connect [--ip IP] NETWORK CONTAINER",
-		Short: "Give a running container an interface on one more network",
-		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+	cmd := leaf{use: "connect [--ip IP] NETWORK CONTAINER", short: "Give a running container an interface on one more network", args: cobra.ExactArgs(2),
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			a, err := e.Connect(cmd.Context(), args[1], args[0], ip)
-			if err != nil {
-				return err
+			if err == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", a.IfName, a.IP, a.HostVeth)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\n", a.IfName, a.IP, a.HostVeth)
-			return nil
-		},
-	}
+			return err
+		})}.command()
 	cmd.Flags().StringVar(&ip, "ip", "", "static IPv4 address on the network")
 	return cmd
 }
 
 func newNetworkDisconnectCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "disconnect NETWORK CONTAINER",
-		Short: "Remove a container's interface on a network",
-		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+	return leaf{use: "disconnect NETWORK CONTAINER", short: "Remove a container's interface on a network", args: cobra.ExactArgs(2),
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			return e.Disconnect(cmd.Context(), args[1], args[0])
-		},
-	}
+		})}.command()
 }

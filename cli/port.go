@@ -68,18 +68,16 @@ func newPortCmd() *cobra.Command {
 // those of every lab host.
 func publishedPorts(cmd *cobra.Command, args []string) ([]network.PortBinding, error) {
 	if len(args) > 0 {
-		e, c, err := lookupContainer(cmd, args[0])
+		_, c, err := lookupContainer(cmd, args[0])
 		if err != nil {
 			return nil, err
 		}
-		defer e.Close()
 		return c.Ports, nil
 	}
-	m, unlock, err := labManager(cmd)
+	m, err := readLab(cmd)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
 	return m.Ports()
 }
 

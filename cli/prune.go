@@ -72,7 +72,6 @@ func newContainerPruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			r, err := pruneContainers(cmd, e)
 			pruneSection(cmd, r)
 			printReclaimed(cmd, r.freed)
@@ -130,7 +129,6 @@ func newImagePruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			r, err := pruneImages(cmd, e, all)
 			pruneSection(cmd, r)
 			printReclaimed(cmd, r.freed)
@@ -213,7 +211,6 @@ func newNetworkPruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			r, err := pruneNetworks(cmd, e)
 			pruneSection(cmd, r)
 			return err
@@ -279,7 +276,6 @@ func newSystemPruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer e.Close()
 			var freed uint64
 			for _, prune := range []func() (pruneReport, error){
 				func() (pruneReport, error) { return pruneContainers(cmd, e) },

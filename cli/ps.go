@@ -39,7 +39,7 @@ func newPsCmd() *cobra.Command {
 	fs.BoolVar(&o.asJSON, "json", false, "print the containers' state as JSON")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only the IDs")
 	fs.BoolVar(&o.noTrunc, "no-trunc", false, "print whole IDs and commands")
-	fs.StringArrayVarP(&o.filters, "filter", "f", nil, "show only containers that match: name=, id=, status=, label=, network=, exited=")
+	fs.StringArrayVarP(&o.filters, "filter", "f", nil, "show only containers that match: name=, id=, status=, label=, network=, volume=, exited=")
 	fs.StringVar(&o.format, "format", "", "print each container through a Go template, 'table TEMPLATE' or json")
 	fs.IntVarP(&o.last, "last", "n", 0, "show the N containers made last, in any state")
 	fs.BoolVarP(&o.latest, "latest", "l", false, "show the container made last, in any state")
@@ -74,7 +74,6 @@ func runPs(cmd *cobra.Command, o psOptions) error {
 	if err != nil {
 		return err
 	}
-	defer e.Close()
 	cs, err := e.List(cmd.Context(), o.all || o.last > 0 || filter.showsAll())
 	if err != nil {
 		return err

@@ -26,9 +26,9 @@ var rootSetups []func(root *cobra.Command)
 // constructors holds the command constructors registered by each file's init.
 var constructors []func() *cobra.Command
 
-// register adds a top-level command; a fresh one is built for every invocation so no
+// register adds top-level commands; a fresh one is built for every invocation so no
 // flag value leaks from one command line to the next.
-func register(newCmd func() *cobra.Command) { constructors = append(constructors, newCmd) }
+func register(newCmds ...func() *cobra.Command) { constructors = append(constructors, newCmds...) }
 
 // NewRoot builds the whole command tree.
 func NewRoot() *cobra.Command {
@@ -76,7 +76,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &st) {
 		return st.Code
 	}
-	fmt.Fprintln(stderr, "workbench: "+oneLine(err.Error()))
+	fmt.Fprintln(stderr, "workbench: "+oneLine(withAdvice(err)))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -119,6 +119,15 @@ func needRoot(cmd *cobra.Command) error {
 		return fmt.Errorf("%s needs root (namespaces, mounts and cgroups): run it as root, e.g. with sudo", cmd.CommandPath())
 	}
 	return nil
+}
+
+// rootInstance checks for root and returns the current instance: a command that
+// touches the kernel starts so.
+func rootInstance(cmd *cobra.Command) (instance.Instance, error) {
+	if err := needRoot(cmd); err != nil {
+		return instance.Instance{}, err
+	}
+	return currentInstance()
 }
 
 // currentInstance is the instance selected by $WORKBENCH_INSTANCE.

@@ -48,7 +48,6 @@ func newRunCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		defer e.Close()
 		if flags.detach {
 			c, err := e.RunDetached(cmd.Context(), spec)
 			if err != nil {

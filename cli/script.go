@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"workbench/core/network"
 	"workbench/instance"
 	"workbench/labs"
 	"workbench/script"
@@ -71,10 +72,7 @@ func runScriptFile(cmd *cobra.Command, name string, keep bool) error {
 		}
 		return ExitStatus{Code: 2}
 	}
-	if err := needRoot(cmd); err != nil {
-		return err
-	}
-	inst, err := currentInstance()
+	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
 	}
@@ -103,8 +101,8 @@ func runScriptFile(cmd *cobra.Command, name string, keep bool) error {
 
 // standingLab names what an instance already has: its first lab host or a container.
 func standingLab(inst instance.Instance) string {
-	if _, err := os.Stat(inst.HostNetnsPath("host1")); err == nil {
-		return "host " + inst.HostNetnsName("host1")
+	if _, err := os.Stat(network.NetnsPath(inst, network.DefaultHost)); err == nil {
+		return "host " + inst.HostNetnsName(network.DefaultHost)
 	}
 	if entries, err := os.ReadDir(inst.ContainersDir()); err == nil && len(entries) > 0 {
 		return fmt.Sprintf("%d container(s)", len(entries))

@@ -37,9 +37,7 @@ func writeScript(t *testing.T, text string) string {
 }
 
 func TestScriptBrokenExpectationFails(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() { runBinary(t, "reset") })
 	path := writeScript(t, "say A lab with one broken expectation.\nexpect ping @host1 198.51.100.100\nexpect no-ping @host1 198.51.100.100\nexpect ok host exec host1 true\n")
 	out, code := runBinary(t, "--script", path)
@@ -86,9 +84,7 @@ func TestScriptFlagsMisused(t *testing.T) {
 }
 
 func TestScriptKeepLeavesTheLab(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() { runBinary(t, "reset") })
 	path := writeScript(t, "host exec host1 true\n")
 	if out, code := runBinary(t, "--script", path, "--keep"); code != 0 || !strings.Contains(out, "left standing") {

@@ -24,7 +24,6 @@ func (l *scriptLab) container(ctx context.Context, name string) (core.Container,
 	if err != nil {
 		return core.Container{}, err
 	}
-	defer e.Close()
 	return e.Lookup(ctx, name)
 }
 

@@ -22,27 +22,19 @@ const statsInterval = time.Second
 
 func newStatsCmd() *cobra.Command {
 	var noStream, asJSON bool
-	cmd := &cobra.Command{
-		Use:   "stats [--no-stream] [--json] [CONTAINER...]",
-		Short: "Show CPU, throttling, memory and PID figures of containers, live",
-		Long: "stats reads the containers' cgroups every second: CPU % of one core and of the machine, the CFS\n" +
+	cmd := leaf{use: "stats [--no-stream] [--json] [CONTAINER...]",
+		short: "Show CPU, throttling, memory and PID figures of containers, live",
+		long: "stats reads the containers' cgroups every second: CPU % of one core and of the machine, the CFS\n" +
 			"quota and period, periods throttled, time throttled, memory against its limit, failcnt, OOM kills\n" +
 			"and PIDs. Without names it shows every running container. It streams until interrupted unless\n" +
 			"--no-stream is given (then it samples twice, a second apart, and prints once).",
-		Example: "  workbench stats\n  workbench stats --no-stream --json web",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needRoot(cmd); err != nil {
-				return err
-			}
-			inst, err := currentInstance()
+		example: "  workbench stats\n  workbench stats --no-stream --json web",
+		run: func(cmd *cobra.Command, args []string) error {
+			e, err := openEngine(cmd)
 			if err != nil {
 				return err
 			}
-			e, err := core.Open(cmd.Context(), inst)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+			inst := e.Instance()
 			list := statsTargets(cmd.Context(), e, args)
 			if _, err := list(); err != nil {
 				return err
@@ -82,8 +74,7 @@ func newStatsCmd() *cobra.Command {
 					return nil
 				}
 			}
-		},
-	}
+		}}.command()
 	cmd.Flags().BoolVar(&noStream, "no-stream", false, "print one reading and exit")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (one array per reading)")
 	return cmd

@@ -78,9 +78,7 @@ func instanceCgroups(inst instance.Instance) []string {
 }
 
 func TestLimitsEndToEnd(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() {
 		runBinary(t, "reset")
 		if left := instanceCgroups(inst); len(left) != 0 {

@@ -170,7 +170,6 @@ func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer e.Close()
 	m := network.New(inst, cmdlog.Open(inst.CommandLogPath()))
 	lan := m.LANNetnsPath()
 	if lan == "" {

@@ -22,7 +22,7 @@ type Entry struct {
 }
 
 // Log appends entries to a file shared by every workbench process of an instance.
-// A nil *Log records nothing, so callers never need to check.
+// A nil *Log records nothing and reads as empty, so callers never need to check.
 type Log struct {
 	path string
 	mu   sync.Mutex
@@ -34,8 +34,13 @@ type Log struct {
 // Open returns the log kept in the file at path; the file is made on first use.
 func Open(path string) *Log { return &Log{path: path} }
 
-// Path is the file behind the log.
-func (l *Log) Path() string { return l.path }
+// Path is the file behind the log; "" for a nil log.
+func (l *Log) Path() string {
+	if l == nil {
+		return ""
+	}
+	return l.path
+}
 
 // Add records one command line. Failing to record never fails the operation: the log
 // is a view of what happened, not part of it.
@@ -86,8 +91,12 @@ func (l *Log) Addf(format string, args ...any) { l.Add(fmt.Sprintf(format, args.
 // AddArgs records a command given as its arguments, quoting each as a shell would need.
 func (l *Log) AddArgs(args ...string) { l.Add(Quote(args...)) }
 
-// Entries reads every recorded entry, oldest first. A missing file is an empty log.
+// Entries reads every recorded entry, oldest first. A missing file and a nil log are
+// empty logs.
 func (l *Log) Entries() ([]Entry, error) {
+	if l == nil {
+		return nil, nil
+	}
 	f, err := os.Open(l.path)
 	if os.IsNotExist(err) {
 		return nil, nil

@@ -38,9 +38,20 @@ func TestAddLinesKeepsOrder(t *testing.T) {
 	}
 }
 
-func TestNilLogRecordsNothing(t *testing.T) {
+// TestNilLogIsSafe calls every method of a nil log: none panics, and it reads as empty.
+func TestNilLogIsSafe(t *testing.T) {
 	var l *Log
 	l.Add("anything")
+	l.AddLines("a", "b")
+	l.AddArgs("ip", "link")
+	l.Addf("x %d", 1)
+	l.Close()
+	if p := l.Path(); p != "" {
+		t.Errorf("a nil log has path %q", p)
+	}
+	if es, err := l.Entries(); es != nil || err != nil {
+		t.Errorf("a nil log has entries %v, %v", es, err)
+	}
 }
 
 func TestQuoteEmpty(t *testing.T) {

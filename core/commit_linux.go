@@ -32,7 +32,7 @@ func (e *Engine) Commit(ctx context.Context, c Container, spec CommitSpec) (img 
 			return nil, err
 		}
 	}
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/core/network"
+	"workbench/errkind"
 	"workbench/images"
 )
 
@@ -96,7 +97,7 @@ func (e *Engine) newContainer(spec RunSpec, all []Container) (Container, error) 
 	} else if err := CheckName(c.Name); err != nil {
 		return c, err
 	} else if taken(c.Name) {
-		return c, fmt.Errorf("container name %q is already in use: remove it (workbench rm %s) or choose another name", c.Name, c.Name)
+		return c, errkind.New(errkind.Exists, "container", c.Name, "container name %q is already in use", c.Name)
 	}
 	c.Hostname = spec.Hostname
 	if c.Hostname == "" {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"workbench/cmdlog"
 	"workbench/core/network"
+	"workbench/errkind"
 	"workbench/instance"
 )
 
@@ -22,16 +22,8 @@ type Engine struct {
 	warnings []string
 }
 
-// lockTimeout is how long a command waits for another one that holds the lab.
-const lockTimeout = time.Minute
-
-// lock takes the instance's state lock, waiting up to lockTimeout (or until ctx ends)
-// for a command that holds it.
-func (e *Engine) lock(ctx context.Context) (func(), error) {
-	ctx, cancel := context.WithTimeout(ctx, lockTimeout)
-	defer cancel()
-	return e.inst.LockContext(ctx)
-}
+// lock takes the instance's state lock (see instance.Lock).
+func (e *Engine) lock(ctx context.Context) (func(), error) { return e.inst.Lock(ctx) }
 
 // Open returns the engine of an instance after reconciling its state with the kernel:
 // containers whose processes died are marked exited and anything half-made by a
@@ -72,10 +64,6 @@ func (e *Engine) locked(ctx context.Context, nameOrID string) (Container, func()
 	}
 	return c, unlock, nil
 }
-
-// Close releases what the engine holds. The engine keeps no kernel object open between
-// calls, so it only exists to pair with Open.
-func (e *Engine) Close() error { return nil }
 
 // Log is the command log every kernel operation of the engine is recorded in.
 func (e *Engine) Log() *cmdlog.Log { return e.log }
@@ -129,7 +117,7 @@ func lookupIn(cs []Container, nameOrID string) (Container, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return Container{}, fmt.Errorf("no such container: %s (see workbench ps -a)", nameOrID)
+		return Container{}, errkind.New(errkind.NotFound, "container", nameOrID, "no such container: %s", nameOrID)
 	}
 	return Container{}, fmt.Errorf("%q matches %d container IDs: give more of the ID or the name", nameOrID, len(found))
 }

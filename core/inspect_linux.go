@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"workbench/core/cgroup"
+	"workbench/core/network"
 )
 
 // Inspection is what `inspect` shows of a container: its state plus what the kernel
@@ -34,6 +37,9 @@ type NamespaceInfo struct {
 	Container, Machine uint64
 	// Shared says the container uses the machine's namespace of this kind.
 	Shared bool
+	// SharedWith names who else is in it: "host NAME" for the lab host whose network
+	// namespace it is, and the other running containers in it.
+	SharedWith []string `json:",omitempty"`
 }
 
 // CgroupInfo is a container's cgroup as the kernel has it.
@@ -56,11 +62,22 @@ func (e *Engine) Inspect(ctx context.Context, c Container) (Inspection, error) {
 	if c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		return in, nil
 	}
+	others, _ := e.List(ctx, false)
 	for _, t := range []string{"mnt", "uts", "ipc", "pid", "net", "cgroup", "user"} {
 		ci, cm := nsInode(strconv.Itoa(c.Pid), t), nsInode("self", t)
-		if ci != 0 {
-			in.Namespaces = append(in.Namespaces, NamespaceInfo{Type: t, Container: ci, Machine: cm, Shared: ci == cm})
+		if ci == 0 {
+			continue
 		}
+		ns := NamespaceInfo{Type: t, Container: ci, Machine: cm, Shared: ci == cm}
+		if t == "net" && c.Host != "" && ci == fileInode(network.NetnsPath(e.inst, c.Host)) {
+			ns.SharedWith = append(ns.SharedWith, "host "+c.Host)
+		}
+		for _, o := range others {
+			if o.ID != c.ID && o.Pid > 0 && nsInode(strconv.Itoa(o.Pid), t) == ci {
+				ns.SharedWith = append(ns.SharedWith, o.Name)
+			}
+		}
+		in.Namespaces = append(in.Namespaces, ns)
 	}
 	if g, err := cgroup.Open(e.inst, c.CgroupID); err == nil {
 		info := &CgroupInfo{Path: g.Path(), Dirs: g.Dirs()}
@@ -94,4 +111,13 @@ func nsInode(pid string, kind string) uint64 {
 	}
 	n, _ := strconv.ParseUint(link[i+1:j], 10, 64)
 	return n
+}
+
+// fileInode is the inode number of a bind-mounted namespace file, 0 if unknown.
+func fileInode(path string) uint64 {
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil {
+		return 0
+	}
+	return st.Ino
 }

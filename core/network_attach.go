@@ -11,7 +11,7 @@ import (
 // Connect attaches a running container to one more network (as its next ethN), with a
 // static address when ip is not empty, and records the endpoint in its state.
 func (e *Engine) Connect(ctx context.Context, nameOrID, netName, ip string) (network.Attachment, error) {
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return network.Attachment{}, err
 	}
@@ -42,7 +42,7 @@ func (e *Engine) Connect(ctx context.Context, nameOrID, netName, ip string) (net
 // Disconnect removes a container's endpoint on a network (and the ports published to
 // it) and records that in its state.
 func (e *Engine) Disconnect(ctx context.Context, nameOrID, netName string) error {
-	unlock, err := e.inst.Lock()
+	unlock, err := e.lock(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"workbench/testutil"
 )
 
 // containerUpper mounts img read-write as a container would, makes changes through the
@@ -74,7 +76,7 @@ func TestDiffAndCommit(t *testing.T) {
 		t.Fatalf("committed image: %+v", committed)
 	}
 	mnt := mergedView(t, committed)
-	if readFile(t, filepath.Join(mnt, "etc/a")) != "a3" || readFile(t, filepath.Join(mnt, "added")) != "new" || readFile(t, filepath.Join(mnt, "d/z")) != "z" {
+	if testutil.ReadFile(t, filepath.Join(mnt, "etc/a")) != "a3" || testutil.ReadFile(t, filepath.Join(mnt, "added")) != "new" || testutil.ReadFile(t, filepath.Join(mnt, "d/z")) != "z" {
 		t.Fatal("the committed image lacks the container's changes")
 	}
 	for _, gone := range []string{"keep", "d/y", "etc/gone"} {

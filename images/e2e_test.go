@@ -24,20 +24,26 @@ func workbench(t testing.TB, wantOK bool, args ...string) string {
 	return string(out)
 }
 
-func TestEndToEndPullLoadRunCommit(t *testing.T) {
-	testutil.RequireRoot(t)
-	inst := testutil.NewInstance(t)
-	testutil.KeepMachineNetwork(t)
+// endToEnd readies a test of the binary: an instance of its own, reset and removed at
+// the end, and the built-in busybox layer, to put under the test's layers so that its
+// containers have a shell.
+func endToEnd(t *testing.T) (busybox []byte) {
+	t.Helper()
+	inst := testutil.KernelTest(t)
 	t.Cleanup(func() {
 		exec.Command(testutil.Binary(t), "reset").Run()
 		os.RemoveAll(inst.DataDir)
 		os.RemoveAll(inst.RunDir)
 	})
-	// testImage's layers on top of the built-in busybox layer, so containers have a shell.
 	bb, _, err := busyboxLayer()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return bb
+}
+
+func TestEndToEndPullLoadRunCommit(t *testing.T) {
+	bb := endToEnd(t)
 	layers := [][]byte{
 		bb,
 		layerTar(t, dir("etc/"), file("etc/a", "a1"), file("etc/gone", "bye"), dir("d/"), file("d/x", "x"), file("keep", "k")),
@@ -88,18 +94,7 @@ func TestEndToEndPullLoadRunCommit(t *testing.T) {
 }
 
 func TestEndToEndRunHonoursConfig(t *testing.T) {
-	testutil.RequireRoot(t)
-	inst := testutil.NewInstance(t)
-	testutil.KeepMachineNetwork(t)
-	t.Cleanup(func() {
-		exec.Command(testutil.Binary(t), "reset").Run()
-		os.RemoveAll(inst.DataDir)
-		os.RemoveAll(inst.RunDir)
-	})
-	bb, _, err := busyboxLayer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bb := endToEnd(t)
 	ref, _ := serve(t, imageOf(t, bb, layerTar(t, file("keep", "k"))))
 	workbench(t, true, "pull", ref)
 	if out := workbench(t, true, "run", "--rm", "--net", "none", ref); out != "k" {

@@ -79,14 +79,5 @@ func testStore(t testing.TB) *Store {
 	return s
 }
 
-func readFile(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // nopLogger silences the test registry.
 func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }

@@ -19,6 +19,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"golang.org/x/sys/unix"
+
+	"workbench/testutil"
 )
 
 // testImage builds an image of three layers: files, then a whiteout, an opaque
@@ -87,7 +89,7 @@ func checkMerged(t testing.TB, img *Image) {
 		t.Fatalf("image: %+v", img)
 	}
 	mnt := mergedView(t, img)
-	if got := readFile(t, filepath.Join(mnt, "etc/a")); got != "a2" {
+	if got := testutil.ReadFile(t, filepath.Join(mnt, "etc/a")); got != "a2" {
 		t.Errorf("etc/a = %q, want the upper layer's a2", got)
 	}
 	for _, gone := range []string{"etc/gone", "d/x"} {
@@ -102,8 +104,23 @@ func checkMerged(t testing.TB, img *Image) {
 	}
 }
 
-// serve starts a registry on loopback holding img as test/img:v1 and counts the
-// layer blobs it hands out.
+// loadOne loads the image at path (tagged tag when the file names none), checks that it
+// is the one image loaded and named ref, and returns it as the store resolves it, with
+// its layers checked.
+func loadOne(t *testing.T, s *Store, path, tag, ref string) *Image {
+	t.Helper()
+	loaded, err := s.Load(context.Background(), path, tag, nil)
+	if err != nil || len(loaded) != 1 || loaded[0].Refs[0] != ref {
+		t.Fatalf("load of %s: %+v %v", path, loaded, err)
+	}
+	img, err := s.Resolve(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMerged(t, img)
+	return img
+}
+
 func TestLoadDockerSave(t *testing.T) {
 	s := testStore(t)
 	path := filepath.Join(t.TempDir(), "img.tar")
@@ -111,15 +128,7 @@ func TestLoadDockerSave(t *testing.T) {
 	if err := tarball.WriteToFile(path, tag, testImage(t)); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := s.Load(context.Background(), path, "", nil)
-	if err != nil || len(loaded) != 1 || loaded[0].Refs[0] != "example.com/team/app:v2" {
-		t.Fatalf("load: %+v %v", loaded, err)
-	}
-	img, err := s.Resolve(context.Background(), "example.com/team/app:v2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMerged(t, img)
+	img := loadOne(t, s, path, "", "example.com/team/app:v2")
 	logHas(t, s, "tar -xOf "+path+" ")
 	f, err := os.Open(path)
 	if err != nil {
@@ -145,22 +154,14 @@ func TestLoadOCILayout(t *testing.T) {
 	if err := lp.AppendImage(testImage(t), layout.WithAnnotations(map[string]string{annotationRefName: "v3"})); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := s.Load(context.Background(), dir, "ocidir:v3", nil)
-	if err != nil || len(loaded) != 1 || loaded[0].Refs[0] != "ocidir:v3" {
-		t.Fatalf("load of a layout directory: %+v %v", loaded, err)
-	}
-	img, err := s.Resolve(context.Background(), "ocidir:v3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMerged(t, img)
+	img := loadOne(t, s, dir, "ocidir:v3", "ocidir:v3")
 	logHas(t, s, "tar -xf "+dir+"/blobs/sha256/")
 
 	tarPath := filepath.Join(t.TempDir(), "layout.tar")
 	if err := tarDir(dir, tarPath); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err = s.Load(context.Background(), tarPath, "ocitar:v3", nil)
+	loaded, err := s.Load(context.Background(), tarPath, "ocitar:v3", nil)
 	if err != nil || len(loaded) != 1 || loaded[0].ID != img.ID {
 		t.Fatalf("load of a layout tar: %+v %v", loaded, err)
 	}
@@ -283,7 +284,7 @@ func TestLoadRefusesWritesThroughSymlinks(t *testing.T) {
 		if i == 2 {
 			b = filepath.Join(mnt, "d", "a", "b")
 		}
-		if got := readFile(t, b); got != "x" {
+		if got := testutil.ReadFile(t, b); got != "x" {
 			t.Errorf("%s: %s = %q", ref, b, got)
 		}
 	}
@@ -306,17 +307,10 @@ func tarDir(dir, path string) error {
 // logHas fails unless the store's command log holds every one of the fragments.
 func logHas(t testing.TB, s *Store, fragments ...string) {
 	t.Helper()
-	entries, err := s.log.Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	for _, e := range entries {
-		all.WriteString(e.Command + "\n")
-	}
+	all := strings.Join(testutil.Commands(t, s.log), "\n")
 	for _, f := range fragments {
-		if !strings.Contains(all.String(), f) {
-			t.Errorf("the command log lacks %q:\n%s", f, all.String())
+		if !strings.Contains(all, f) {
+			t.Errorf("the command log lacks %q:\n%s", f, all)
 		}
 	}
 }

@@ -199,14 +199,17 @@ func (s *Store) loadDockerArchive(ctx context.Context, path string, in loadInput
 				return out, fmt.Errorf("%s: %w", in, err)
 			}
 			refs = append(refs, r.String())
-		}
-		if len(m.RepoTags) > 0 {
-			nt, err := name.NewTag(m.RepoTags[0])
-			if err != nil {
-				return out, fmt.Errorf("%s: tag %q: %w", in, m.RepoTags[0], err)
+			if t == nil {
+				nref, err := r.reference()
+				if err != nil {
+					return out, fmt.Errorf("%s: %w", in, err)
+				}
+				if nt, ok := nref.(name.Tag); ok {
+					t = &nt
+				}
 			}
-			t = &nt
-		} else if len(manifest) > 1 {
+		}
+		if len(m.RepoTags) == 0 && len(manifest) > 1 {
 			return out, fmt.Errorf("%s: image %d of %d has no tag, and an untagged image can only be read from a one-image tarball", in, i+1, len(manifest))
 		}
 		if len(refs) == 0 && tag != "" {

@@ -35,20 +35,12 @@ func (s *Store) List() ([]Summary, error) {
 	for r, id := range refs {
 		byID[id] = append(byID[id], r)
 	}
-	entries, err := os.ReadDir(filepath.Join(s.dir, "images"))
+	recs, err := s.records()
 	if err != nil {
-		return nil, fmt.Errorf("read the image store: %w", err)
+		return nil, err
 	}
 	var out []Summary
-	for _, e := range entries {
-		h, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok {
-			continue
-		}
-		rec, err := s.readRecord("sha256:" + h)
-		if err != nil {
-			return nil, err
-		}
+	for _, rec := range recs {
 		sum := Summary{ID: rec.ID, Refs: append([]string{}, byID[rec.ID]...), Created: rec.Created, Layers: len(rec.Layers)}
 		sort.Strings(sum.Refs)
 		for _, l := range rec.Layers {
@@ -128,29 +120,51 @@ type Details struct {
 
 // Inspect returns the details of the image a reference or ID names.
 func (s *Store) Inspect(ref string) (*Details, error) {
-	rec, _, err := s.lookup(ref)
+	n, err := s.named(ref, true)
 	if err != nil {
 		return nil, err
 	}
-	if rec == nil {
-		return nil, notFound(ref)
-	}
-	refs, err := s.readRefs()
-	if err != nil {
-		return nil, err
-	}
-	d := &Details{ID: rec.ID, Created: rec.Created, OS: rec.OS, Architecture: rec.Architecture, Config: rec.Config, Layers: rec.Layers}
-	for r, id := range refs {
-		if id == rec.ID {
-			d.Refs = append(d.Refs, r)
-		}
-	}
-	sort.Strings(d.Refs)
+	rec := n.rec
+	d := &Details{ID: rec.ID, Created: rec.Created, OS: rec.OS, Architecture: rec.Architecture, Config: rec.Config, Layers: rec.Layers, Refs: n.mine}
 	for _, l := range rec.Layers {
 		d.LayerDirs = append(d.LayerDirs, s.layerDir(l.DiffID))
 	}
 	d.History = pairHistory(rec.History, rec.Layers, d.LayerDirs)
 	return d, nil
+}
+
+// namedImage is an image as a reference or ID names it: its record, the name it was
+// found by, every reference of the store and, sorted, those that name it.
+type namedImage struct {
+	rec  *record
+	name string
+	refs map[string]string
+	mine []string
+}
+
+// named finds the image ref names (the built-in one is made first when asked for with
+// builtin and missing), or says it is not there.
+func (s *Store) named(ref string, builtin bool) (namedImage, error) {
+	find := s.find
+	if builtin {
+		find = s.lookup
+	}
+	rec, name, err := find(ref)
+	if err == nil && rec == nil {
+		err = notFound(ref)
+	}
+	if err != nil {
+		return namedImage{}, err
+	}
+	n := namedImage{rec: rec, name: name}
+	n.refs, err = s.readRefs()
+	for r, id := range n.refs {
+		if id == rec.ID {
+			n.mine = append(n.mine, r)
+		}
+	}
+	sort.Strings(n.mine)
+	return n, err
 }
 
 // pairHistory gives each non-empty step its layer; layers without a step (an image
@@ -189,24 +203,11 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 	}
 	defer unlock()
 	s.sweepTemp()
-	rec, name, err := s.find(ref)
+	n, err := s.named(ref, false)
 	if err != nil {
 		return nil, err
 	}
-	if rec == nil {
-		return nil, notFound(ref)
-	}
-	refs, err := s.readRefs()
-	if err != nil {
-		return nil, err
-	}
-	var mine []string
-	for r, id := range refs {
-		if id == rec.ID {
-			mine = append(mine, r)
-		}
-	}
-	sort.Strings(mine)
+	rec, name, refs, mine := n.rec, n.name, n.refs, n.mine
 	_, byRef := refs[name]
 	if byRef && len(mine) > 1 && !force {
 		delete(refs, name)
@@ -245,23 +246,34 @@ func (s *Store) Remove(ref string, force bool, inUse InUseFunc) ([]string, error
 	return append(out, removed...), err
 }
 
+// records reads the record of every image of the store.
+func (s *Store) records() ([]*record, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "images"))
+	if err != nil {
+		return nil, fmt.Errorf("read the image store: %w", err)
+	}
+	var out []*record
+	for _, e := range entries {
+		if h, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			rec, err := s.readRecord("sha256:" + h)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
 // removeUnusedLayers deletes every layer no image has, or, when only is given, those
 // of its diffIDs that no image has. The caller holds the lock.
 func (s *Store) removeUnusedLayers(only []string) ([]string, error) {
 	used := map[string]bool{}
-	entries, err := os.ReadDir(filepath.Join(s.dir, "images"))
+	recs, err := s.records()
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		h, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok {
-			continue
-		}
-		rec, err := s.readRecord("sha256:" + h)
-		if err != nil {
-			return nil, err
-		}
+	for _, rec := range recs {
 		for _, l := range rec.Layers {
 			used[hexOf(l.DiffID)] = true
 		}

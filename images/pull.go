@@ -35,7 +35,7 @@ func (s *Store) Pull(ctx context.Context, ref string, opts PullOptions) (*Image,
 	if opts.Insecure {
 		nameOpts = append(nameOpts, name.Insecure)
 	}
-	nref, err := name.ParseReference(r.Remote(), nameOpts...)
+	nref, err := r.reference(nameOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("pull %s: %w", ref, err)
 	}

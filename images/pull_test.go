@@ -20,31 +20,46 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
+// serve pushes img to a test registry as HOST/test/img:v1 and returns that reference,
+// with the number of layer blobs fetched from it so far.
 func serve(t testing.TB, img v1.Image) (ref string, blobGets *atomic.Int64) {
 	t.Helper()
 	blobGets = &atomic.Int64{}
-	reg := registry.New(registry.Logger(nopLogger()))
 	cfgName, err := img.ConfigName()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ref = registryWith(t, "test/img:v1", img, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/sha256:") && !strings.HasSuffix(r.URL.Path, cfgName.String()) {
 			blobGets.Add(1)
 		}
-		reg.ServeHTTP(w, r)
+		return false
+	})
+	return ref, blobGets
+}
+
+// registryWith runs a test registry behind gate, which may answer a request itself
+// (it then returns true), pushes img to it as HOST/repo with push's options, and
+// returns that reference.
+func registryWith(t testing.TB, repo string, img v1.Image, gate func(w http.ResponseWriter, r *http.Request) bool, push ...remote.Option) string {
+	t.Helper()
+	reg := registry.New(registry.Logger(nopLogger()))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !gate(w, r) {
+			reg.ServeHTTP(w, r)
+		}
 	}))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	ref = u.Host + "/test/img:v1"
+	ref := u.Host + "/" + repo
 	nref, err := name.ParseReference(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.Write(nref, img); err != nil {
+	if err := remote.Write(nref, img, push...); err != nil {
 		t.Fatal(err)
 	}
-	return ref, blobGets
+	return ref
 }
 
 func TestPullWhiteoutsAndSecondPull(t *testing.T) {
@@ -80,23 +95,15 @@ func TestPullWhiteoutsAndSecondPull(t *testing.T) {
 func TestPullCorruptLayer(t *testing.T) {
 	s := testStore(t)
 	img := testImage(t)
-	reg := registry.New(registry.Logger(nopLogger()))
 	layers, _ := img.Layers()
 	bad, _ := layers[1].Digest()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ref := registryWith(t, "test/img:v1", img, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, bad.String()) {
 			w.Write([]byte("this is not the blob"))
-			return
+			return true
 		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	ref := u.Host + "/test/img:v1"
-	nref, _ := name.ParseReference(ref)
-	if err := remote.Write(nref, img); err != nil {
-		t.Fatal(err)
-	}
+		return false
+	})
 	if _, err := s.Pull(context.Background(), ref, PullOptions{}); err == nil {
 		t.Fatal("a corrupt layer was accepted")
 	} else {
@@ -112,29 +119,22 @@ func TestPullCorruptLayer(t *testing.T) {
 
 func TestPullWithCredentials(t *testing.T) {
 	s := testStore(t)
-	reg := registry.New(registry.Logger(nopLogger()))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ref := registryWith(t, "private/img:v1", imageOf(t, layerTar(t, file("f", "x"))), func(w http.ResponseWriter, r *http.Request) bool {
 		if user, pass, ok := r.BasicAuth(); !ok || user != "alice" || pass != "s3cret" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
 			w.WriteHeader(http.StatusUnauthorized)
-			return
+			return true
 		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	ref := u.Host + "/private/img:v1"
-	nref, _ := name.ParseReference(ref)
-	if err := remote.Write(nref, imageOf(t, layerTar(t, file("f", "x"))), remote.WithAuth(&authn.Basic{Username: "alice", Password: "s3cret"})); err != nil {
-		t.Fatal(err)
-	}
+		return false
+	}, remote.WithAuth(&authn.Basic{Username: "alice", Password: "s3cret"}))
+	host, _, _ := strings.Cut(ref, "/")
 	cfgDir := t.TempDir()
 	t.Setenv("DOCKER_CONFIG", cfgDir)
 	if _, err := s.Pull(context.Background(), ref, PullOptions{}); err == nil || !strings.Contains(err.Error(), "credentials") {
 		t.Fatalf("a pull without credentials should fail and mention them: %v", err)
 	}
 	auth := base64.StdEncoding.EncodeToString([]byte("alice:s3cret"))
-	config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, u.Host, auth)
+	config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, host, auth)
 	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}

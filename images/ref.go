@@ -5,6 +5,10 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"workbench/errkind"
 )
 
 // Ref is an image reference split into its parts, normalised the way docker does:
@@ -41,7 +45,7 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 // ParseRef parses "[REGISTRY/]REPOSITORY[:TAG][@DIGEST]", or says what is wrong.
 func ParseRef(s string) (Ref, error) {
 	bad := func(why string) (Ref, error) {
-		return Ref{}, fmt.Errorf("image reference %q is invalid: %s (write it like busybox, busybox:1.36 or registry.example:5000/team/app:v1)", s, why)
+		return Ref{}, errkind.New(errkind.Invalid, "image reference", s, "image reference %q is invalid: %s (write it like busybox, busybox:1.36 or registry.example:5000/team/app:v1)", s, why)
 	}
 	if s == "" {
 		return bad("it is empty")
@@ -66,7 +70,7 @@ func ParseRef(s string) (Ref, error) {
 		}
 	}
 	first, remainder, hasSlash := strings.Cut(rest, "/")
-	if hasSlash && (strings.ContainsAny(first, ".:") || first == "localhost" || strings.HasPrefix(first, "[")) {
+	if hasSlash && (strings.ContainsAny(first, ".:") || first == "localhost") {
 		if !hostPattern().MatchString(first) {
 			return bad("the registry host " + first + " is not a valid host[:port]")
 		}
@@ -118,14 +122,18 @@ func (r Ref) String() string {
 	return s
 }
 
-// Remote is the full reference a registry client takes.
-func (r Ref) Remote() string {
-	s := r.Registry + "/" + r.Repository
-	if r.Tag != "" {
-		s += ":" + r.Tag
+// reference is the reference as the registry client (go-containerregistry) takes it,
+// built from the parts ParseRef found, so that one grammar, ParseRef's, reads every
+// reference a person writes. ParseRef's grammar is Docker's, stricter than the
+// client's; FuzzParseRef holds every Ref it returns to convert with the same parts. A
+// digest wins over a tag, as the client's own parser does.
+func (r Ref) reference(opts ...name.Option) (name.Reference, error) {
+	repo, err := name.NewRepository(r.Registry+"/"+r.Repository, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("image reference %s: %w", r, err)
 	}
 	if r.Digest != "" {
-		s += "@" + r.Digest
+		return repo.Digest(r.Digest), nil
 	}
-	return s
+	return repo.Tag(r.Tag), nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"workbench/atomicfile"
 	"workbench/cmdlog"
+	"workbench/errkind"
 )
 
 // Store is an image store rooted in one directory:
@@ -137,7 +138,7 @@ func (s *Store) Resolve(ctx context.Context, ref string) (*Image, error) {
 }
 
 func notFound(ref string) error {
-	return fmt.Errorf("image %q is not in the store: pull it with `workbench pull %s` or load it with `workbench load -i FILE` (see `workbench images`)", ref, ref)
+	return errkind.New(errkind.NotFound, "image", ref, "image %q is not in the store", ref)
 }
 
 func (s *Store) image(rec *record, name string) *Image {

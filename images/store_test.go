@@ -9,13 +9,20 @@ import (
 	"time"
 )
 
-func TestBusyboxBuiltin(t *testing.T) {
+// builtinStore is a fresh store with the built-in busybox image in it.
+func builtinStore(t *testing.T) (*Store, *Image) {
+	t.Helper()
 	s := testStore(t)
-	ctx := context.Background()
-	img, err := s.Resolve(ctx, "busybox")
+	img, err := s.Resolve(context.Background(), "busybox")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, img
+}
+
+func TestBusyboxBuiltin(t *testing.T) {
+	s, img := builtinStore(t)
+	ctx := context.Background()
 	if img.Ref != "busybox:latest" || len(img.Layers) != 1 || img.Config.Cmd[0] != "sh" {
 		t.Fatalf("unexpected image %+v", img)
 	}
@@ -56,12 +63,7 @@ func TestBusyboxBuiltin(t *testing.T) {
 }
 
 func TestTagListRemove(t *testing.T) {
-	s := testStore(t)
-	ctx := context.Background()
-	img, err := s.Resolve(ctx, "busybox")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, img := builtinStore(t)
 	if err := s.Tag("busybox", "mybox:v1"); err != nil {
 		t.Fatal(err)
 	}

@@ -185,52 +185,54 @@ func (u *unpacker) mkdir(parentRel, base string, hdr *tar.Header) error {
 	return unix.Fchmod(fd, safeMode(hdr.Mode))
 }
 
-func (u *unpacker) file(parentRel, base string, hdr *tar.Header, tr *tar.Reader) error {
+// inParent opens the directory parentRel (made when missing), clears name in it, and
+// lets make put the new entry there through the directory's descriptor.
+func (u *unpacker) inParent(parentRel, name string, make func(pfd int) error) error {
 	pfd, err := u.openDir(parentRel, true)
 	if err != nil {
 		return err
 	}
 	defer unix.Close(pfd)
-	if _, err := clear(pfd, base, false); err != nil {
+	if _, err := clear(pfd, name, false); err != nil {
 		return err
 	}
-	fd, err := unix.Openat(pfd, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		return fmt.Errorf("create file: %w", err)
-	}
-	f := os.NewFile(uintptr(fd), base)
-	defer f.Close()
-	n, err := copySparse(f, tr)
-	u.stats.Size += n
-	if err != nil {
-		return fmt.Errorf("write file (is the tar truncated?): %w", err)
-	}
-	if err := unix.Fchown(fd, owner(hdr.Uid), owner(hdr.Gid)); err != nil {
-		return fmt.Errorf("chown: %w", err)
-	}
-	if err := unix.Fchmod(fd, safeMode(hdr.Mode)); err != nil {
-		return fmt.Errorf("chmod: %w", err)
-	}
-	ts := []unix.Timespec{unix.NsecToTimespec(hdr.ModTime.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
-	return unix.UtimesNanoAt(fd, "", ts, unix.AT_EMPTY_PATH)
+	return make(pfd)
+}
+
+func (u *unpacker) file(parentRel, base string, hdr *tar.Header, tr *tar.Reader) error {
+	return u.inParent(parentRel, base, func(pfd int) error {
+		fd, err := unix.Openat(pfd, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if err != nil {
+			return fmt.Errorf("create file: %w", err)
+		}
+		f := os.NewFile(uintptr(fd), base)
+		defer f.Close()
+		n, err := copySparse(f, tr)
+		u.stats.Size += n
+		if err != nil {
+			return fmt.Errorf("write file (is the tar truncated?): %w", err)
+		}
+		if err := unix.Fchown(fd, owner(hdr.Uid), owner(hdr.Gid)); err != nil {
+			return fmt.Errorf("chown: %w", err)
+		}
+		if err := unix.Fchmod(fd, safeMode(hdr.Mode)); err != nil {
+			return fmt.Errorf("chmod: %w", err)
+		}
+		ts := []unix.Timespec{unix.NsecToTimespec(hdr.ModTime.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
+		return unix.UtimesNanoAt(fd, "", ts, unix.AT_EMPTY_PATH)
+	})
 }
 
 func (u *unpacker) symlink(parentRel, base string, hdr *tar.Header) error {
 	if hdr.Linkname == "" || strings.ContainsRune(hdr.Linkname, 0) {
 		return errors.New("symlink with an empty or invalid target")
 	}
-	pfd, err := u.openDir(parentRel, true)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(pfd)
-	if _, err := clear(pfd, base, false); err != nil {
-		return err
-	}
-	if err := unix.Symlinkat(hdr.Linkname, pfd, base); err != nil {
-		return fmt.Errorf("symlink: %w", err)
-	}
-	return unix.Fchownat(pfd, base, owner(hdr.Uid), owner(hdr.Gid), unix.AT_SYMLINK_NOFOLLOW)
+	return u.inParent(parentRel, base, func(pfd int) error {
+		if err := unix.Symlinkat(hdr.Linkname, pfd, base); err != nil {
+			return fmt.Errorf("symlink: %w", err)
+		}
+		return unix.Fchownat(pfd, base, owner(hdr.Uid), owner(hdr.Gid), unix.AT_SYMLINK_NOFOLLOW)
+	})
 }
 
 func (u *unpacker) hardlink(parentRel, base string, hdr *tar.Header) error {
@@ -246,33 +248,21 @@ func (u *unpacker) hardlink(parentRel, base string, hdr *tar.Header) error {
 		return fmt.Errorf("hard link target %q: %w", hdr.Linkname, err)
 	}
 	defer unix.Close(ofd)
-	pfd, err := u.openDir(parentRel, true)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(pfd)
-	if _, err := clear(pfd, base, false); err != nil {
-		return err
-	}
-	if err := unix.Linkat(ofd, path.Base(target), pfd, base, 0); err != nil {
-		return fmt.Errorf("hard link to %q (it must be an earlier file of the layer): %w", hdr.Linkname, err)
-	}
-	return nil
+	return u.inParent(parentRel, base, func(pfd int) error {
+		if err := unix.Linkat(ofd, path.Base(target), pfd, base, 0); err != nil {
+			return fmt.Errorf("hard link to %q (it must be an earlier file of the layer): %w", hdr.Linkname, err)
+		}
+		return nil
+	})
 }
 
 func (u *unpacker) mknod(parentRel, base string, hdr *tar.Header, kind uint32, dev int) error {
-	pfd, err := u.openDir(parentRel, true)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(pfd)
-	if _, err := clear(pfd, base, false); err != nil {
-		return err
-	}
-	if err := unix.Mknodat(pfd, base, kind|safeMode(hdr.Mode)&0o777, dev); err != nil {
-		return fmt.Errorf("mknod: %w", err)
-	}
-	return unix.Fchownat(pfd, base, owner(hdr.Uid), owner(hdr.Gid), unix.AT_SYMLINK_NOFOLLOW)
+	return u.inParent(parentRel, base, func(pfd int) error {
+		if err := unix.Mknodat(pfd, base, kind|safeMode(hdr.Mode)&0o777, dev); err != nil {
+			return fmt.Errorf("mknod: %w", err)
+		}
+		return unix.Fchownat(pfd, base, owner(hdr.Uid), owner(hdr.Gid), unix.AT_SYMLINK_NOFOLLOW)
+	})
 }
 
 // keepImplied records in the stats the implied directories that are still directories

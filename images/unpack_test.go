@@ -68,14 +68,14 @@ func TestUnpackHostile(t *testing.T) {
 		{"dotdot path", []entry{file("../outside/pwn", "x")}, true, nil},
 		{"dotdot inside", []entry{file("a/../../outside/pwn", "x")}, true, nil},
 		{"absolute path", []entry{file(abs+"/pwn", "x")}, false, func(t *testing.T, layer, outside string) {
-			if readFile(t, filepath.Join(layer, outside, "pwn")) != "x" {
+			if testutil.ReadFile(t, filepath.Join(layer, outside, "pwn")) != "x" {
 				t.Fatal("absolute path not kept inside the layer")
 			}
 		}},
 		{"absolute symlink parent", []entry{symlink("esc", abs), file("esc/pwn", "x")}, false, nil},
 		{"relative symlink parent", []entry{symlink("up", "../../../../../../.."+abs), file("up/pwn", "x")}, false, nil},
 		{"symlink then overwrite", []entry{symlink("s", abs+"/secret"), file("s", "x")}, false, func(t *testing.T, layer, outside string) {
-			if readFile(t, filepath.Join(layer, "s")) != "x" {
+			if testutil.ReadFile(t, filepath.Join(layer, "s")) != "x" {
 				t.Fatal("the file should replace the symlink")
 			}
 		}},

@@ -37,16 +37,14 @@ func (u *unpacker) whiteout(parentRel, base string) error {
 	if name == "" || name == "." || name == ".." {
 		return errors.New("whiteout without a name to delete")
 	}
-	pfd, err := u.openDir(parentRel, true)
+	err := u.inParent(parentRel, name, func(pfd int) error {
+		if err := unix.Mknodat(pfd, name, unix.S_IFCHR, 0); err != nil {
+			return fmt.Errorf("make whiteout device: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	defer unix.Close(pfd)
-	if _, err := clear(pfd, name, false); err != nil {
-		return err
-	}
-	if err := unix.Mknodat(pfd, name, unix.S_IFCHR, 0); err != nil {
-		return fmt.Errorf("make whiteout device: %w", err)
 	}
 	u.stats.Whiteouts++
 	u.log.AddArgs("mknod", path.Join(u.dir, parentRel, name), "c", "0", "0")

@@ -1,8 +1,12 @@
 package instance
 
 import (
+	"context"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewNames(t *testing.T) {
@@ -30,25 +34,40 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
+// TestLockExcludes holds the lock and checks that nobody else gets it: TryLock fails,
+// Lock fails once its context ends and names this process, and a Lock that waits gets
+// the lock as soon as it is released.
 func TestLockExcludes(t *testing.T) {
 	inst := Instance{Name: "x", RunDir: t.TempDir()}
-	unlock, err := inst.Lock()
+	unlock, err := inst.Lock(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan struct{})
+	if u, ok := inst.TryLock(); ok {
+		u()
+		t.Fatal("TryLock took the lock while it was held")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = inst.Lock(ctx)
+	if err == nil || !strings.Contains(err.Error(), "another workbench command holds the lab") || !strings.Contains(err.Error(), "pid "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("Lock while held = %v, want an error naming this process", err)
+	}
+	got := make(chan error, 1)
 	go func() {
-		u, err := inst.Lock()
+		u, err := inst.Lock(t.Context())
 		if err == nil {
 			u()
 		}
-		close(got)
+		got <- err
 	}()
 	select {
-	case <-got:
-		t.Fatal("second lock was taken while the first was held")
-	default:
+	case err := <-got:
+		t.Fatalf("a second Lock returned (%v) while the first was held", err)
+	case <-time.After(100 * time.Millisecond):
 	}
 	unlock()
-	<-got
+	if err := <-got; err != nil {
+		t.Fatalf("the waiting Lock failed once the lock was released: %v", err)
+	}
 }

@@ -12,15 +12,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Lock takes the instance's state lock, waiting for as long as another workbench
-// command holds it, and returns the function that releases it. Every command that
-// changes state (containers, hosts, networks, images) holds it for the whole change.
-func (i Instance) Lock() (unlock func(), err error) {
-	return i.LockContext(context.Background())
+// LockTimeout is how long a command waits for another one that holds the lab.
+const LockTimeout = time.Minute
+
+// Lock takes the instance's state lock and returns the function that releases it.
+// Every command that changes state (containers, hosts, networks, images) holds it for
+// the whole change, taken once by whoever opens the engine, the lab or the image store
+// for that change. While another command holds it, Lock waits until ctx ends or
+// LockTimeout has passed; the error then names the command that holds it.
+func (i Instance) Lock(ctx context.Context) (unlock func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, LockTimeout)
+	defer cancel()
+	return i.LockContext(ctx)
 }
 
-// LockContext takes the state lock, waiting while another command holds it until ctx
-// ends; the error then names the command that holds it.
+// LockContext is Lock without its timeout: it waits until ctx ends. Only the monitor
+// waits so, since it must record a container's end however long a command holds the
+// lab.
 func (i Instance) LockContext(ctx context.Context) (unlock func(), err error) {
 	f, err := i.openLock()
 	if err != nil {

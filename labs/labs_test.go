@@ -83,15 +83,21 @@ func TestLabExpectationsExplainThemselves(t *testing.T) {
 	}
 }
 
-// TestLabs runs every bundled lab headless with the real binary, each in an instance
-// of its own: the proof that every experiment of the articles still works.
-func TestLabs(t *testing.T) {
+// everyLab readies a run of every bundled lab: the binary that runs them, and the labs.
+func everyLab(t testing.TB) (bin string, all []Lab) {
+	t.Helper()
 	testutil.RequireRoot(t)
 	all, err := List()
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := testutil.Binary(t)
+	return testutil.Binary(t), all
+}
+
+// TestLabs runs every bundled lab headless with the real binary, each in an instance
+// of its own: the proof that every experiment of the articles still works.
+func TestLabs(t *testing.T) {
+	bin, all := everyLab(t)
 	for _, l := range all {
 		t.Run(l.Name, func(t *testing.T) {
 			testutil.KeepMachineNetwork(t)
@@ -115,12 +121,7 @@ func TestLabs(t *testing.T) {
 // BenchmarkLabs runs every bundled lab once with the real binary, each in an instance
 // of its own, and reports the whole suite's time and the slowest lab's.
 func BenchmarkLabs(b *testing.B) {
-	testutil.RequireRoot(b)
-	all, err := List()
-	if err != nil {
-		b.Fatal(err)
-	}
-	bin := testutil.Binary(b)
+	bin, all := everyLab(b)
 	for i := 0; i < b.N; i++ {
 		var total, slowest time.Duration
 		for _, l := range all {

@@ -4,6 +4,7 @@
 package nsutil
 
 import (
+	"bytes"
 	"fmt"
 	"os/exec"
 	"runtime"
@@ -77,9 +78,10 @@ func Run(path string, cmd *exec.Cmd) error {
 }
 
 // Output runs cmd inside the network namespace at path and returns its standard output.
-// On failure the error carries the command's standard error.
+// On failure the error carries the start of the command's standard error.
 func Output(path string, cmd *exec.Cmd) ([]byte, error) {
-	var out, errOut limitedBuffer
+	var out bytes.Buffer
+	errOut := limitedBuffer{max: stderrLimit}
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := Run(path, cmd); err != nil {
 		if msg := errOut.String(); msg != "" {

@@ -1,31 +1,66 @@
 package nsutil
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
+
+// netnsID is how /proc names a network namespace ("net:[4026531840]"), read as the
+// namespace of a command run by Output at path.
+func netnsID(t *testing.T, path string) string {
+	t.Helper()
+	out, err := Output(path, exec.Command("readlink", "/proc/self/ns/net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
 
 func TestOutputRunsInsideNamespace(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
 	}
-	if out, err := exec.Command("ip", "netns", "add", "wbnsutiltest").CombinedOutput(); err != nil {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	name := "wbnsutil" + hex.EncodeToString(b[:])
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
 		t.Fatalf("ip netns add: %v: %s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", "wbnsutiltest").Run() })
-	out, err := Output("/run/netns/wbnsutiltest", exec.Command("ip", "-o", "link"))
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	machine, err := os.Readlink("/proc/thread-self/ns/net")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(out), "eth0") || !strings.Contains(string(out), "lo:") {
-		t.Fatalf("command did not run in the new namespace:\n%s", out)
+	inside := netnsID(t, "/run/netns/"+name)
+	if inside == machine {
+		t.Fatalf("the command ran in the machine's namespace %s, not in %s", machine, name)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat("/run/netns/"+name, &st); err != nil {
+		t.Fatal(err)
+	}
+	if want := "net:[" + strconv.FormatUint(st.Ino, 10) + "]"; inside != want {
+		t.Fatalf("the command ran in %s, the namespace %s is %s", inside, name, want)
 	}
 	// The calling thread is back in the machine's namespace.
-	out, err = exec.Command("ip", "-o", "link").Output()
-	if err != nil || !strings.Contains(string(out), "eth0") {
-		t.Fatalf("the machine's namespace is not the current one after Output: %v\n%s", err, out)
+	if now, _ := os.Readlink("/proc/thread-self/ns/net"); now != machine {
+		t.Fatalf("the caller is in %s after Output, was in %s", now, machine)
+	}
+}
+
+func TestOutputKeepsTheStartOfStandardError(t *testing.T) {
+	_, err := Output(MachinePath, exec.Command("sh", "-c", "echo first words >&2; head -c 100000 /dev/zero | tr '\\0' x >&2; exit 3"))
+	if err == nil || !strings.Contains(err.Error(), "first words") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("the error does not carry the start of stderr: %v", err)
+	}
+	if n := len(err.Error()); n > stderrLimit+200 {
+		t.Fatalf("the error holds %d bytes of a 100 kB stderr; at most %d are kept", n, stderrLimit)
 	}
 }
 

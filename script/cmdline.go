@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"workbench/cli/lex"
 )
 
 // CommandLine is a workbench command line of a script: the words as written, and the
@@ -13,16 +15,16 @@ type CommandLine struct {
 	// Args are the words; a word with substitutions holds only its literal text.
 	Args []string
 	// subs are the substitutions of each word, by the word's index.
-	subs map[int][]Subst
+	subs map[int][]lex.Subst
 }
 
 // newCommandLine keeps the words' text and substitutions.
-func newCommandLine(words []Word) CommandLine {
-	cl := CommandLine{Args: texts(words)}
+func newCommandLine(words []lex.Word) CommandLine {
+	cl := CommandLine{Args: lex.Texts(words)}
 	for i, w := range words {
 		if len(w.Subs) > 0 {
 			if cl.subs == nil {
-				cl.subs = map[int][]Subst{}
+				cl.subs = map[int][]lex.Subst{}
 			}
 			cl.subs[i] = w.Subs
 		}

@@ -1,16 +1,13 @@
 package script
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
 
-	"workbench/nsutil"
+	"workbench/netviz/capture"
 )
 
 // tap is one interface watched by a capture expectation.
@@ -43,7 +40,7 @@ func (t tap) resolve(ctx context.Context, env *Env) (tap, error) {
 func (t tap) String() string { return fmt.Sprintf("%s:%s %q", t.place, t.iface, t.filter) }
 
 // captureCheck is `expect capture WHERE:IFACE FILTER [and ...] within DUR while CMD`:
-// tcpdump listens on every interface, the command runs, and each interface must see
+// a capture listens on every interface, the command runs, and each interface must see
 // at least one packet matching its filter before the time is up.
 type captureCheck struct {
 	taps   []tap
@@ -54,10 +51,9 @@ type captureCheck struct {
 // maxShownPackets bounds the packets a verdict shows per interface.
 const maxShownPackets = 12
 
-// sniffer is one running tcpdump and the packets it has printed so far.
+// sniffer is one running capture and the lines of the packets it has seen so far.
 type sniffer struct {
 	tap     tap
-	cmd     *exec.Cmd
 	mu      sync.Mutex
 	packets []string
 	done    chan struct{}
@@ -72,7 +68,6 @@ func (s *sniffer) seen() []string {
 // Verify listens on every interface, runs the command and waits for the packets.
 func (c *captureCheck) Verify(ctx context.Context, env *Env) Verdict {
 	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var sniffers []*sniffer
 	defer func() {
 		cancel()
@@ -148,58 +143,25 @@ func allSeen(sniffers []*sniffer) bool {
 	return true
 }
 
-// startSniffer starts tcpdump on the tap's interface and returns once it listens.
+// startSniffer starts capturing on the tap's interface; the capture listens once it
+// returns. It ends with ctx.
 func startSniffer(ctx context.Context, env *Env, t tap) (*sniffer, error) {
 	path, err := env.Lab.NetnsPath(ctx, t.place)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "tcpdump", "-i", t.iface, "-n", "-l", "--immediate-mode", t.filter)
-	stdout, err := cmd.StdoutPipe()
+	c, err := capture.Start(ctx, capture.Config{Netns: path, Where: t.place.String(), Interfaces: []string{t.iface}, Filter: t.filter})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot capture on %s:%s: %w", t.place, t.iface, err)
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := nsutil.Start(path, cmd); err != nil {
-		return nil, fmt.Errorf("start tcpdump on %s:%s: %w (is tcpdump installed? make deps installs it)", t.place, t.iface, err)
-	}
-	s := &sniffer{tap: t, cmd: cmd, done: make(chan struct{})}
-	listening := make(chan string, 1)
+	s := &sniffer{tap: t, done: make(chan struct{})}
 	go func() {
-		sc := bufio.NewScanner(stderr)
-		var said []string
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.Contains(line, "listening on") {
-				listening <- ""
-				break
-			}
-			said = append(said, strings.TrimPrefix(line, "tcpdump: "))
-		}
-		listening <- strings.Join(said, "; ")
-		_, _ = io.Copy(io.Discard, stderr)
-	}()
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
+		defer close(s.done)
+		for p := range c.Packets() {
 			s.mu.Lock()
-			s.packets = append(s.packets, sc.Text())
+			s.packets = append(s.packets, strings.Clone(p.Line))
 			s.mu.Unlock()
 		}
-		_ = cmd.Wait()
-		close(s.done)
 	}()
-	select {
-	case msg := <-listening:
-		if msg != "" {
-			<-s.done
-			return nil, fmt.Errorf("cannot capture on %s:%s: %s", t.place, t.iface, msg)
-		}
-	case <-time.After(5 * time.Second):
-		return s, fmt.Errorf("tcpdump on %s:%s did not start listening within 5s", t.place, t.iface)
-	}
 	return s, nil
 }

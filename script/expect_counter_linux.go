@@ -1,14 +1,11 @@
 package script
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os/exec"
-	"strconv"
 	"strings"
 
-	"workbench/nsutil"
+	"workbench/netviz/iptables"
 )
 
 // ruleMatch names the iptables rules whose packet counters a counter expectation sums.
@@ -72,46 +69,40 @@ func (c *counterCheck) Verify(ctx context.Context, env *Env) Verdict {
 	return v
 }
 
-// packets sums the packet counters of the matching rules, read with iptables-save in
-// the host's network namespace.
+// packets sums the packet counters of the matching rules, read from the host's tables
+// as the iptables pane reads them.
 func (r ruleMatch) packets(ctx context.Context, env *Env) (uint64, error) {
 	path, err := env.Lab.NetnsPath(ctx, r.place)
 	if err != nil {
 		return 0, err
 	}
-	out, err := nsutil.Output(path, exec.CommandContext(ctx, "iptables-save", "-c", "-t", r.table))
+	snap, err := iptables.Read(ctx, path, r.place.Name)
 	if err != nil {
 		return 0, fmt.Errorf("read the %s table on %s: %w", r.table, r.place, err)
 	}
-	total, found := sumCounters(string(out), r.chain, r.match)
+	total, found := sumCounters(snap, r.table, r.chain, r.match)
 	if !found {
 		return 0, fmt.Errorf("no rule of chain %s in table %s on %s contains %q: list them with `host exec %s iptables -t %s -S %s`", r.chain, r.table, r.place, r.match, r.place.Name, r.table, r.chain)
 	}
 	return total, nil
 }
 
-// sumCounters adds the packet counters of the rules of chain whose text contains match
-// in iptables-save -c output ("[PACKETS:BYTES] -A CHAIN ..."), and says if any matched.
-func sumCounters(save, chain, match string) (uint64, bool) {
+// sumCounters adds the packet counters of the rules of table/chain whose text (as
+// iptables-save writes it after "-A CHAIN") contains match, and says if any matched.
+func sumCounters(snap iptables.Snapshot, table, chain, match string) (uint64, bool) {
+	t, _ := snap.Table(table)
 	var total uint64
 	found := false
-	sc := bufio.NewScanner(strings.NewReader(save))
-	for sc.Scan() {
-		line := sc.Text()
-		counters, rule, ok := strings.Cut(line, " ")
-		if !ok || !strings.HasPrefix(counters, "[") || !strings.HasPrefix(rule, "-A "+chain+" ") {
+	for _, c := range t.Chains {
+		if c.Name != chain {
 			continue
 		}
-		if !strings.Contains(rule, match) {
-			continue
+		for _, rule := range c.Rules {
+			if strings.Contains(rule.Spec, match) {
+				total += rule.Packets
+				found = true
+			}
 		}
-		pk, _, _ := strings.Cut(strings.Trim(counters, "[]"), ":")
-		n, err := strconv.ParseUint(pk, 10, 64)
-		if err != nil {
-			continue
-		}
-		total += n
-		found = true
 	}
 	return total, found
 }

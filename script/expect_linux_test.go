@@ -44,9 +44,7 @@ func (l pairLab) run(ctx context.Context, args []string, _ io.Reader, stdout, st
 }
 
 func newPairLab(t testing.TB) pairLab {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	a, b := inst.HostNetnsName("pa"), inst.HostNetnsName("pb")
 	sh := func(args ...string) {
 		t.Helper()

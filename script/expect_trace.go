@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"workbench/cli/lex"
 	"workbench/netviz/trace"
 )
 
@@ -88,7 +89,7 @@ func hasRule(l trace.Leg, ok func(*trace.Rule) bool) bool {
 const traceExample = "`expect trace @outside host1:8080/tcp dnat WB-DNAT delivered web`"
 
 // parseTrace reads `trace FROM TO CONDITION...`.
-func parseTrace(kind Word, rest []Word) (Check, error) {
+func parseTrace(kind lex.Word, rest []lex.Word) (Check, error) {
 	if len(rest) < 3 {
 		return nil, &ParseError{Col: kind.Col, Msg: "expect trace needs a place, where to and a condition (dnat CHAIN, masquerade, drop CHAIN[#N], via CHAIN, delivered PLACE, reply, no-reply), e.g. " + traceExample}
 	}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"workbench/cli/lex"
 )
 
 // Kind says what a step of a script does.
@@ -153,9 +155,9 @@ func parseLine(text string) (*Step, error) {
 		step.Kind, step.Text = Say, strings.TrimSpace(rest)
 		return step, nil
 	}
-	words, err := Split(text)
+	words, err := lex.Split(text)
 	if err != nil {
-		var se *SplitError
+		var se *lex.SplitError
 		if errors.As(err, &se) {
 			return nil, &ParseError{Col: se.Col, Msg: se.Msg}
 		}
@@ -203,18 +205,10 @@ func isPane(name string) bool {
 }
 
 // parseDuration reads a Go duration such as 300ms or 3s, between 1ms and 10 minutes.
-func parseDuration(w Word) (time.Duration, error) {
+func parseDuration(w lex.Word) (time.Duration, error) {
 	d, err := time.ParseDuration(w.Text)
 	if err != nil || d < time.Millisecond || d > 10*time.Minute {
 		return 0, &ParseError{Col: w.Col, Msg: fmt.Sprintf("%q is not a duration between 1ms and 10m: write e.g. 500ms or 3s", w.Text)}
 	}
 	return d, nil
-}
-
-func texts(words []Word) []string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		out[i] = w.Text
-	}
-	return out
 }

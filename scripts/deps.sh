@@ -12,6 +12,7 @@ have tmux         || need+=(tmux)
 have conntrack    || need+=(conntrack)
 have nsenter      || need+=(util-linux)
 have top          || need+=(procps)
+have gcc          || need+=(gcc libc6-dev)   # the race detector of `make test` links with cgo
 if [ "${1:-}" = screenshots ]; then  # only `make screenshots` renders PNGs
   have aha           || need+=(aha)
   have wkhtmltoimage || need+=(wkhtmltopdf)

@@ -26,7 +26,7 @@ cleanup
 
 # The demo lab: a web server with a published port, a busy loop held at half a core,
 # and a client; outside fetches from the web server so the counters move.
-wb host ls
+wb host up
 wb run -d --name web -p 8080:80 busybox httpd -f -p 80
 wb run -d --name spin --cpus 0.5 --memory 64m busybox sh -c 'while :; do :; done'
 wb run -d --name client busybox sh -c 'while :; do wget -q -O /dev/null http://web/ 2>/dev/null; sleep 1; done'

@@ -9,6 +9,7 @@ import (
 	"os"
 	"testing"
 
+	"workbench/cmdlog"
 	"workbench/instance"
 )
 
@@ -46,4 +47,39 @@ func KeepMachineNetwork(t testing.TB) {
 			t.Errorf("the machine's own network namespace changed:\n%s", d)
 		}
 	})
+}
+
+// ReadFile is the content of the file at path; a file that cannot be read fails the
+// test.
+func ReadFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Commands are the command lines a command log holds, oldest first; a log that
+// cannot be read fails the test.
+func Commands(t testing.TB, log *cmdlog.Log) []string {
+	t.Helper()
+	entries, err := log.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Command
+	}
+	return out
+}
+
+// KernelTest readies a test of the kernel: it skips without root, fails if the
+// machine's own network is changed when it ends, and gives it an instance of its own.
+func KernelTest(t testing.TB) instance.Instance {
+	t.Helper()
+	RequireRoot(t)
+	KeepMachineNetwork(t)
+	return NewInstance(t)
 }

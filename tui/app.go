@@ -20,7 +20,8 @@ import (
 	"workbench/tui/styles"
 )
 
-// RefreshEvery is how often the visible panes read the kernel again.
+// RefreshEvery is how often the visible panes read the kernel again, unless Options
+// say otherwise.
 const RefreshEvery = time.Second
 
 // RunFunc runs one command line of the CLI with the given streams and returns its exit
@@ -38,13 +39,17 @@ type Options struct {
 	// Prepare is a command line run once at the start, quietly (PrepareLab); nil runs
 	// nothing.
 	Prepare []string
-	// Panes are the panes in tab order; the first one named "Containers" feeds the
-	// selection and the completion of container names.
+	// RefreshEvery is how often the visible panes read again (0 = RefreshEvery).
+	RefreshEvery time.Duration
+	// Panes are the panes in tab order. A pane's SelectMsg reaches every other pane,
+	// and a pane with a Names method (the containers pane) gives the `:` line the
+	// container names it completes.
 	Panes []pane.Pane
 }
 
 // Model is the root model.
 type Model struct {
+	ctx           context.Context // the app's: the panes load and the commands run under it
 	opts          Options
 	panes         []pane.Pane
 	focus         int
@@ -65,13 +70,14 @@ type Model struct {
 	frames        frameCache
 }
 
-// New returns the app.
-func New(opts Options) *Model {
+// New returns the app; its panes load and its commands run under ctx.
+func New(ctx context.Context, opts Options) *Model {
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = styles.Key, styles.Key
 	h.Styles.ShortDesc, h.Styles.FullDesc = styles.Plain, styles.Plain
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = styles.Dim, styles.Dim, styles.Dim
 	return &Model{
+		ctx:   ctx,
 		opts:  opts,
 		panes: opts.Panes,
 		mouse: true,
@@ -85,11 +91,17 @@ func New(opts Options) *Model {
 // tickMsg asks for the next refresh.
 type tickMsg struct{}
 
-func tick() tea.Cmd { return tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return tickMsg{} }) }
+func (m *Model) tick() tea.Cmd {
+	every := m.opts.RefreshEvery
+	if every <= 0 {
+		every = RefreshEvery
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{} })
+}
 
 // Init loads every pane once and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick(), m.refreshAll()}
+	cmds := []tea.Cmd{m.tick(), m.refreshAll()}
 	if m.opts.Prepare != nil {
 		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}))
 	}
@@ -105,7 +117,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tickMsg:
-		return m, tea.Batch(tick(), m.refreshVisible())
+		return m, tea.Batch(m.tick(), m.refreshVisible())
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
@@ -176,9 +188,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cmd.SetNames(m.containerNames())
 		m.cmd.Open()
 	case key.Matches(msg, g.Create):
-		m.form = form.NewContainer(m.width)
+		m.form = form.NewContainer()
 	case key.Matches(msg, g.Lab):
-		m.form = form.NewLab(m.width)
+		m.form = form.NewLab()
 	default:
 		return m.focused().Update(msg)
 	}
@@ -210,7 +222,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 func (m *Model) refreshVisible() tea.Cmd {
 	var cmds []tea.Cmd
 	for _, i := range m.visible() {
-		cmds = append(cmds, m.panes[i].Refresh())
+		cmds = append(cmds, m.panes[i].Refresh(m.ctx))
 	}
 	return tea.Batch(cmds...)
 }
@@ -218,7 +230,7 @@ func (m *Model) refreshVisible() tea.Cmd {
 func (m *Model) refreshAll() tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(m.panes))
 	for _, p := range m.panes {
-		cmds = append(cmds, p.Refresh())
+		cmds = append(cmds, p.Refresh(m.ctx))
 	}
 	return tea.Batch(cmds...)
 }

@@ -8,16 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/testutil/golden"
 	"workbench/tui/captureview"
 	"workbench/tui/cgroupsview"
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
-	"workbench/tui/golden"
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
+	"workbench/tui/panetest"
 	"workbench/tui/topologyview"
 )
 
@@ -46,28 +48,30 @@ func testPanes(n, rules int) []pane.Pane {
 
 func newApp(t testing.TB, w, h, n int) (*Model, *fakeRun) {
 	run := &fakeRun{}
-	m := New(Options{Run: run.run, Commands: []string{"ps", "run", "rm", "kill", "exec"}, Executable: "/bin/true", Panes: testPanes(n, 40)})
+	m := newTestModel(Options{Run: run.run, Commands: []string{"ps", "run", "rm", "kill", "exec"}, Executable: "/bin/true", Panes: testPanes(n, 40)})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	drain(m, m.refreshAll())
 	return m, run
 }
 
-// drain runs cmd and feeds what it returns back to the app, the way the program does;
-// work that takes longer than a moment (the refresh tick) is dropped.
+// newTestModel is the app with its clocks made instant: the refresh tick and the
+// spinner's come at once, so that drain runs every command to its end.
+func newTestModel(opts Options) *Model {
+	opts.RefreshEvery = time.Nanosecond
+	m := New(context.Background(), opts)
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: []string{"·"}, FPS: time.Nanosecond}))
+	return m
+}
+
+// drain runs cmd to its end and feeds what it returns back to the app, the way the
+// program does, until no work is left. The clocks' messages are dropped: each would
+// start the next tick, for ever.
 func drain(m *Model, cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-done:
-	case <-time.After(50 * time.Millisecond):
-		return
-	}
-	switch msg := msg.(type) {
-	case nil:
+	switch msg := cmd().(type) {
+	case nil, tickMsg, spinner.TickMsg:
 	case tea.BatchMsg:
 		for _, c := range msg {
 			drain(m, c)
@@ -80,24 +84,8 @@ func drain(m *Model, cmd tea.Cmd) {
 
 func press(m *Model, ks ...string) {
 	for _, k := range ks {
-		drain(m, func() tea.Msg { return keyMsg(k) })
+		drain(m, func() tea.Msg { return panetest.Key(k) })
 	}
-}
-
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	return tea.KeyPressMsg{Code: rune(k[0]), Text: k}
 }
 
 func typeText(m *Model, s string) {
@@ -128,7 +116,7 @@ func TestFrameGolden(t *testing.T) {
 				if lines := strings.Count(got, "\n") + 1; lines != size[1] {
 					t.Errorf("the frame has %d lines, want %d", lines, size[1])
 				}
-				golden.Assert(t, fmt.Sprintf("app-%s-%dx%d", name, size[0], size[1]), got)
+				golden.Assert(t, fmt.Sprintf("app-%s-%dx%d.golden", name, size[0], size[1]), got)
 			})
 		}
 	}
@@ -156,7 +144,7 @@ func TestFocusKeys(t *testing.T) {
 	if m.mouse || m.View().MouseMode != tea.MouseModeNone {
 		t.Error("M did not turn the mouse off")
 	}
-	if _, cmd := m.Update(keyMsg("q")); cmd == nil || cmd() != tea.Quit() {
+	if _, cmd := m.Update(panetest.Key("q")); cmd == nil || cmd() != tea.Quit() {
 		t.Error("q did not quit")
 	}
 }
@@ -261,7 +249,7 @@ func TestMouseClickOnATabAndWheel(t *testing.T) {
 	if m.focus != 5 {
 		t.Errorf("a click in the command log beside focused pane %d", m.focus)
 	}
-	m.Update(keyMsg("1"))
+	m.Update(panetest.Key("1"))
 	drain(m, func() tea.Msg { return tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown} })
 	if sel := m.panes[0].(*containers.Model).Selected(); sel != "web1" {
 		t.Errorf("the wheel moved the selection to %q, want web1", sel)
@@ -274,7 +262,7 @@ func TestCommandOutputIsShownUntilAKey(t *testing.T) {
 		fmt.Fprintln(stdout, "web0   running")
 		return 0
 	}
-	m := New(Options{Run: run, Panes: testPanes(1, 4)})
+	m := newTestModel(Options{Run: run, Panes: testPanes(1, 4)})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(m, ":")
 	typeText(m, "ps")

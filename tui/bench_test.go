@@ -10,6 +10,7 @@ import (
 
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
+	"workbench/tui/panetest"
 )
 
 // BenchmarkFrame measures a full frame with 250 containers and 2000 iptables rules: the
@@ -20,7 +21,7 @@ func BenchmarkFrame(b *testing.B) {
 		for _, size := range [][2]int{{80, 24}, {200, 60}} {
 			panes := testPanes(250, 2000)
 			panes[0] = containers.New(&changingContainers{snap: fixture.Containers(250)})
-			m := New(Options{Panes: panes})
+			m := newTestModel(Options{Panes: panes})
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			drain(m, m.refreshAll())
 			var data, keyed []time.Duration
@@ -28,7 +29,7 @@ func BenchmarkFrame(b *testing.B) {
 				// New data for the visible panes, then the frame.
 				var msgs []tea.Msg
 				for _, p := range m.visible() {
-					msgs = append(msgs, m.panes[p].Refresh()())
+					msgs = append(msgs, m.panes[p].Refresh(context.Background())())
 				}
 				start := time.Now()
 				for _, msg := range msgs {
@@ -38,14 +39,14 @@ func BenchmarkFrame(b *testing.B) {
 				data = append(data, time.Since(start))
 				// A key press (the selection moves), then the frame.
 				start = time.Now()
-				m.Update(keyMsg("down"))
+				m.Update(panetest.Key("down"))
 				_ = m.View()
 				keyed = append(keyed, time.Since(start))
 			}
-			m.Update(keyMsg("3")) // the iptables pane with its 2000 rules
+			m.Update(panetest.Key("3")) // the iptables pane with its 2000 rules
 			var rules []time.Duration
 			for n := 0; n < 50; n++ {
-				msg := m.panes[2].Refresh()()
+				msg := m.panes[2].Refresh(context.Background())()
 				start := time.Now()
 				m.Update(msg)
 				_ = m.View()

@@ -58,7 +58,7 @@ func RunDemo(ctx context.Context, opts Options, demo *Demo, in io.Reader, out io
 	if len(opts.Panes) == 0 {
 		return fmt.Errorf("the app has no panes to show")
 	}
-	p := tea.NewProgram(&demoModel{app: New(opts), demo: demo}, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	p := tea.NewProgram(&demoModel{app: New(ctx, opts), demo: demo}, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("run the lab %s: %w", demo.name, err)
 	}
@@ -101,7 +101,8 @@ func (d *demoModel) advance() tea.Cmd {
 	}
 	d.demo.running = true
 	p := d.demo.player
-	return func() tea.Msg { return demoBeatMsg{results: p.Advance(context.Background())} }
+	ctx := d.app.ctx
+	return func() tea.Msg { return demoBeatMsg{results: p.Advance(ctx)} }
 }
 
 // beat copies what the player did into the banner.

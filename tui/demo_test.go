@@ -8,13 +8,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/script"
+	"workbench/tui/panetest"
 )
 
 // demoKey feeds a key to the demo and, for a beat, the beat's result back, as the
 // program does.
 func demoKey(t *testing.T, d *demoModel, k string) {
 	t.Helper()
-	_, cmd := d.Update(keyMsg(k))
+	_, cmd := d.Update(panetest.Key(k))
 	if cmd == nil {
 		return
 	}

@@ -14,8 +14,8 @@ import (
 )
 
 // PrepareLab is the command line the app runs first: it makes what is missing of the
-// default lab (host1, the LAN, outside) and lists the hosts.
-var PrepareLab = []string{"host", "ls"}
+// default lab (host1, the LAN, outside).
+var PrepareLab = []string{"host", "up"}
 
 // DefaultPanes are the app's panes on an instance, in tab order, each reading the
 // kernel and the engine of that instance.

@@ -13,7 +13,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	if len(opts.Panes) == 0 {
 		return fmt.Errorf("the app has no panes to show")
 	}
-	p := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	p := tea.NewProgram(New(ctx, opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("run the app: %w", err)
 	}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -31,10 +30,10 @@ func (m *Model) run(msg pane.RunMsg) tea.Cmd {
 	if msg.Label != "" {
 		m.status = msg.Label
 	}
-	run := m.opts.Run
+	ctx, run := m.ctx, m.opts.Run
 	job := func() tea.Msg {
 		var out, errOut bytes.Buffer
-		code := run(context.Background(), msg.Args, strings.NewReader(""), &out, &errOut)
+		code := run(ctx, msg.Args, strings.NewReader(""), &out, &errOut)
 		return ranMsg{args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet, show: msg.Show}
 	}
 	return tea.Batch(job, m.spin.Tick)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/docker/go-units"
+
 	"workbench/cmdlog"
 	"workbench/instance"
 )
@@ -146,7 +148,7 @@ func (g *Group) Update(l Limits) error {
 		l.MemorySwap = -1
 	}
 	if l.MemorySwap > 0 && l.Memory == 0 && cur.Memory > 0 && l.MemorySwap < cur.Memory {
-		return fmt.Errorf("--memory-swap %s is below the memory limit in force (%s): raise --memory too", FormatBytes(uint64(l.MemorySwap)), FormatBytes(uint64(cur.Memory)))
+		return fmt.Errorf("--memory-swap %s is below the memory limit in force (%s): raise --memory too", units.BytesSize(float64(l.MemorySwap)), units.BytesSize(float64(cur.Memory)))
 	}
 	if err := g.apply(l, cur); err != nil {
 		// Put back what was already written, so a failed update changes nothing.

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/go-units"
+
 	"workbench/testutil"
 )
 
@@ -159,7 +161,16 @@ func TestCreateRecordsEveryWriteAndReadsBack(t *testing.T) {
 	for _, w := range v1Writes(l, Limits{}) {
 		requireLogged(t, log, "echo "+w.Value+" > "+filepath.Join(g.lo.dir(w.Controller, g.Path()), w.File))
 	}
-	requireLogged(t, log, "mkdir -p "+g.lo.dir("pids", g.Path()))
+	requireLogged(t, log, "mkdir "+g.lo.dir("pids", g.Path()))
+	if g.lo.mode == V1 && g.lo.present["cpuset"] {
+		// A new cpuset takes its parent's memory nodes: the log says which.
+		dir := g.lo.dir("cpuset", g.Path())
+		mems, err := os.ReadFile(filepath.Join(dir, "cpuset.mems"))
+		if err != nil || strings.TrimSpace(string(mems)) == "" {
+			t.Fatalf("the cpuset has no memory nodes: %q, %v", mems, err)
+		}
+		requireLogged(t, log, "echo "+strings.TrimSpace(string(mems))+" > "+filepath.Join(dir, "cpuset.mems"))
+	}
 	startInGroup(t, g, busyLoop())
 	pids, err := g.Pids()
 	if err != nil || len(pids) != 1 {
@@ -252,7 +263,8 @@ func TestMissingControllerIsNamedAndTheRestRuns(t *testing.T) {
 }
 
 func TestUpdateBelowUsageSaysWhy(t *testing.T) {
-	g, _, _ := newGroup(t, Limits{Memory: 64 << 20})
+	// Room enough for the helper built with -race, whose runtime takes more memory.
+	g, _, _ := newGroup(t, Limits{Memory: 512 << 20})
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"=24")
 	out, _ := cmd.StdoutPipe()
@@ -269,7 +281,7 @@ func TestUpdateBelowUsageSaysWhy(t *testing.T) {
 	if !strings.Contains(err.Error(), "pick a larger limit") {
 		t.Errorf("Update below usage = %v", err)
 	}
-	if l, err := g.Limits(); err != nil || l.Memory != 64<<20 || l.MemorySwap != 128<<20 || l.CPUQuota != -1 {
+	if l, err := g.Limits(); err != nil || l.Memory != 512<<20 || l.MemorySwap != 1024<<20 || l.CPUQuota != -1 {
 		t.Errorf("a failed update changed the limits: %+v, %v", l, err)
 	}
 }
@@ -278,11 +290,11 @@ func TestUpdateMemoryUpAndDownKeepsSwapInStep(t *testing.T) {
 	g, _, _ := newGroup(t, Limits{Memory: 10 << 20})
 	for _, mem := range []int64{100 << 20, 20 << 20, 6 << 20} {
 		if err := g.Update(Limits{Memory: mem}); err != nil {
-			t.Fatalf("Update to %s: %v", FormatBytes(uint64(mem)), err)
+			t.Fatalf("Update to %s: %v", units.BytesSize(float64(mem)), err)
 		}
 		l, err := g.Limits()
 		if err != nil || l.Memory != mem || l.MemorySwap != 2*mem {
-			t.Errorf("after Update to %s: %+v, %v; want memory+swap twice memory", FormatBytes(uint64(mem)), l, err)
+			t.Errorf("after Update to %s: %+v, %v; want memory+swap twice memory", units.BytesSize(float64(mem)), l, err)
 		}
 	}
 	if err := g.Update(Limits{MemorySwap: -1}); err != nil {

@@ -1,8 +1,9 @@
 // Package cgroup puts a container's processes under control groups and reads back what
 // the kernel accounts for them: CPU (CFS quota, period, shares, cpuset), memory and
 // PIDs. It drives cgroup v1 (one mount per controller, as on this machine's hybrid
-// layout) and cgroup v2 through github.com/containerd/cgroups/v3, and records every
-// write it makes as the shell command a person would type.
+// layout) and cgroup v2 by making their directories and writing their files itself,
+// and records every directory it makes and every write as the shell command a person
+// would type. containerd's cgroups library only builds the v2 device program.
 package cgroup
 
 import (
@@ -11,6 +12,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/docker/go-units"
 )
 
 // Limits are the resource limits of one container, spelled as Docker's flags. The zero
@@ -107,7 +110,7 @@ func (l Limits) Validate() error {
 		return fmt.Errorf("--memory-swap needs --memory: give both, e.g. --memory 64m --memory-swap 128m")
 	}
 	if l.MemorySwap > 0 && l.MemorySwap < l.Memory {
-		return fmt.Errorf("--memory-swap %s is below --memory %s: it counts memory plus swap, so make it at least as large", FormatBytes(uint64(l.MemorySwap)), FormatBytes(uint64(l.Memory)))
+		return fmt.Errorf("--memory-swap %s is below --memory %s: it counts memory plus swap, so make it at least as large", units.BytesSize(float64(l.MemorySwap)), units.BytesSize(float64(l.Memory)))
 	}
 	if l.PidsLimit != 0 && l.PidsLimit != -1 && (l.PidsLimit < 1 || l.PidsLimit > MaxPids) {
 		return fmt.Errorf("--pids-limit %d is out of range: use 1 to %d, or -1 for no limit", l.PidsLimit, MaxPids)
@@ -169,9 +172,9 @@ func checkMemory(flag string, b int64) error {
 	case b < 0:
 		return fmt.Errorf("%s %d is out of range: use %s to %s", flag, b, memoryText(MinMemory), memoryText(MaxMemory))
 	case b < MinMemory:
-		return fmt.Errorf("%s %s is below what a process needs: use %s to %s", flag, FormatBytes(uint64(b)), memoryText(MinMemory), memoryText(MaxMemory))
+		return fmt.Errorf("%s %s is below what a process needs: use %s to %s", flag, units.BytesSize(float64(b)), memoryText(MinMemory), memoryText(MaxMemory))
 	case b > MaxMemory:
-		return fmt.Errorf("%s %s is more than any machine has: use %s to %s", flag, FormatBytes(uint64(b)), memoryText(MinMemory), memoryText(MaxMemory))
+		return fmt.Errorf("%s %s is more than any machine has: use %s to %s", flag, units.BytesSize(float64(b)), memoryText(MinMemory), memoryText(MaxMemory))
 	}
 	return nil
 }

@@ -98,14 +98,6 @@ func TestParseMemory(t *testing.T) {
 	}
 }
 
-func TestFormatBytes(t *testing.T) {
-	for in, want := range map[uint64]string{0: "0B", 900: "900B", 1024: "1KiB", 512 << 20: "512MiB", 3 << 29: "1.5GiB", 1<<20 + 1<<19 + 1<<10: "1.5MiB"} {
-		if got := FormatBytes(in); got != want {
-			t.Errorf("FormatBytes(%d) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestParseCpuset(t *testing.T) {
 	for in, want := range map[string]string{"0": "[0]", "0-2,4": "[0 1 2 4]", "3,1,1-2": "[1 2 3]", " 7 ": "[7]"} {
 		got, err := ParseCpuset(in)

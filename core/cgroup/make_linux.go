@@ -5,117 +5,107 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-
-	"github.com/containerd/cgroups/v3/cgroup1"
-	"github.com/containerd/cgroups/v3/cgroup2"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// make creates the group's directories through the cgroups library: on v1 one per
-// controller (cpuset inheriting its parent's CPUs and memory nodes, which a new cpuset
-// lacks), on v2 one directory with the controllers enabled down the tree.
+// make creates the group's directories, each parent that is missing first, and
+// records every directory it makes and every file it writes as it does it: on v1 one
+// directory per controller (a new cpuset taking its parent's CPUs and memory nodes,
+// which it lacks), on v2 one directory, each controller enabled down the tree where it
+// is not yet.
 func (g *Group) make() error {
 	if g.lo.mode == V2 {
 		return g.makeV2()
 	}
-	return g.makeV1()
-}
-
-// v1Subsystems are the library's controllers for the ones this machine has.
-func (lo layout) v1Subsystems() []cgroup1.Subsystem {
-	var out []cgroup1.Subsystem
-	for _, c := range controllers {
-		if !lo.present[c] {
-			continue
-		}
-		switch c {
-		case "cpu":
-			out = append(out, cgroup1.NewCpu(lo.root))
-		case "cpuacct":
-			out = append(out, cgroup1.NewCpuacct(lo.root))
-		case "cpuset":
-			out = append(out, cgroup1.NewCpuset(lo.root))
-		case "memory":
-			out = append(out, cgroup1.NewMemory(lo.root))
-		case "pids":
-			out = append(out, cgroup1.NewPids(lo.root))
-		case "devices":
-			out = append(out, cgroup1.NewDevices(lo.root))
-		case "freezer":
-			out = append(out, cgroup1.NewFreezer(lo.root))
-		}
-	}
-	return out
-}
-
-func (g *Group) makeV1() error {
 	for _, c := range controllers {
 		if !g.lo.present[c] {
 			continue
 		}
-		g.log.AddArgs("mkdir", "-p", g.lo.dir(c, g.path))
-		if c == "cpuset" {
-			// A new cpuset is empty: it takes its parent's CPUs and memory nodes.
-			for _, dir := range []string{g.lo.dir(c, filepath.Dir(g.path)), g.lo.dir(c, g.path)} {
-				parent := filepath.Dir(dir)
-				for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
-					g.log.Add("cat " + filepath.Join(parent, f) + " > " + filepath.Join(dir, f))
-				}
-			}
+		if err := g.makeDirs(g.lo.dir(c, g.path)); err != nil {
+			return err
 		}
-	}
-	hierarchy := func() ([]cgroup1.Subsystem, error) { return g.lo.v1Subsystems(), nil }
-	_, err := cgroup1.New(cgroup1.StaticPath(g.path), &specs.LinuxResources{}, cgroup1.WithHierarchy(hierarchy))
-	if err != nil {
-		return fmt.Errorf("create cgroup %s: %w", g.path, err)
 	}
 	return nil
 }
 
+// makeV2 enables the controllers in each parent's cgroup.subtree_control, from the
+// root down, where they are not enabled yet, then makes the group's directory.
 func (g *Group) makeV2() error {
-	res := &cgroup2.Resources{}
-	var enable []string
-	if g.lo.present["cpu"] {
-		res.CPU = &cgroup2.CPU{}
-		enable = append(enable, "+cpu")
-	}
-	if g.lo.present["cpuset"] {
-		// Mems only switches the cpuset controller on; it is what the parent has.
-		if res.CPU == nil {
-			res.CPU = &cgroup2.CPU{}
+	var want []string
+	for _, c := range []string{"cpu", "cpuset", "memory", "pids"} {
+		if g.lo.present[c] {
+			want = append(want, c)
 		}
-		mems, _ := os.ReadFile(filepath.Join(g.lo.root, "cpuset.mems.effective"))
-		res.CPU.Mems = strings.TrimSpace(string(mems))
-		enable = append(enable, "+cpuset")
-	}
-	if g.lo.present["memory"] {
-		res.Memory = &cgroup2.Memory{}
-		enable = append(enable, "+memory")
-	}
-	if g.lo.present["pids"] {
-		res.Pids = &cgroup2.Pids{}
-		enable = append(enable, "+pids")
 	}
 	dir := g.lo.dir("", g.path)
-	var parents []string
-	for p := filepath.Dir(dir); strings.HasPrefix(p, g.lo.root); p = filepath.Dir(p) {
-		parents = append([]string{p}, parents...)
-		if p == g.lo.root {
-			break
+	rel, err := filepath.Rel(g.lo.root, filepath.Dir(dir))
+	if err != nil {
+		return fmt.Errorf("cgroup %s is outside %s", dir, g.lo.root)
+	}
+	parent := g.lo.root
+	for _, part := range append([]string{"."}, strings.Split(rel, "/")...) {
+		parent = filepath.Join(parent, part)
+		if err := g.makeDirs(parent); err != nil {
+			return err
+		}
+		control := filepath.Join(parent, "cgroup.subtree_control")
+		on, _ := os.ReadFile(control)
+		var enable []string
+		for _, c := range want {
+			if !slices.Contains(strings.Fields(string(on)), c) {
+				enable = append(enable, "+"+c)
+			}
+		}
+		if len(enable) > 0 {
+			if err := g.writeFile(control, strings.Join(enable, " ")); err != nil {
+				return fmt.Errorf("enable the controllers of cgroup %s: %w", dir, err)
+			}
 		}
 	}
-	for _, p := range parents {
-		g.log.Add("echo '" + strings.Join(enable, " ") + "' > " + filepath.Join(p, "cgroup.subtree_control"))
+	return g.makeDirs(dir)
+}
+
+// makeDirs makes dir and each parent it lacks, one mkdir recorded for each; a new
+// cpuset directory gets its parent's CPUs and memory nodes.
+func (g *Group) makeDirs(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
 	}
-	g.log.AddArgs("mkdir", "-p", dir)
-	if res.CPU != nil && res.CPU.Mems != "" {
-		g.log.Add("echo " + res.CPU.Mems + " > " + filepath.Join(dir, "cpuset.mems"))
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := g.makeDirs(parent); err != nil {
+			return err
+		}
 	}
-	if _, err := cgroup2.NewManager(g.lo.root, g.path, res); err != nil {
-		return fmt.Errorf("create cgroup %s: %w", g.path, err)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil
+		}
+		return fmt.Errorf("make cgroup %s: %w", dir, err)
+	}
+	g.log.AddArgs("mkdir", dir)
+	if g.lo.mode == V1 && strings.HasPrefix(dir, g.lo.dir("cpuset", "")+"/") {
+		for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
+			if err := g.inheritCpuset(dir, f); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// inheritCpuset writes the parent's value of file (cpuset.cpus or cpuset.mems) into
+// dir, where a new cpuset starts empty and could run nothing.
+func (g *Group) inheritCpuset(dir, file string) error {
+	cur, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil || strings.TrimSpace(string(cur)) != "" {
+		return nil // not a cpuset directory, or set already
+	}
+	parent, err := os.ReadFile(filepath.Join(filepath.Dir(dir), file))
+	if err != nil {
+		return fmt.Errorf("read the %s of the parent of cgroup %s: %w", file, dir, err)
+	}
+	return g.writeFile(filepath.Join(dir, file), strings.TrimSpace(string(parent)))
 }
 
 // apply writes the limits set in l, each write recorded; cur are the limits in force.

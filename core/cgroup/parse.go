@@ -46,23 +46,6 @@ func ParseMemory(s string) (int64, error) {
 	return int64(b), nil
 }
 
-// FormatBytes writes a size the short way Docker prints it: 512MiB, 1.5GiB, 900B.
-func FormatBytes(b uint64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	v := float64(b)
-	i := 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", b)
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s + units[i]
-}
-
 // maxCPU bounds the CPU numbers a cpuset may name, so a hostile list cannot ask for a
 // huge allocation.
 const maxCPU = 8192

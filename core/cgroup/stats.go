@@ -65,32 +65,31 @@ type statFiles struct {
 
 func newStatFiles(lo layout, p string) statFiles {
 	f := statFiles{mode: lo.mode}
-	join := func(controller, file string) string {
-		if !lo.present[controller] {
-			return ""
+	// Each figure's controller and its file on v1 and on v2 ("" where there is none).
+	for _, x := range []struct {
+		to                 *string
+		controller, v1, v2 string
+	}{
+		{&f.cpuUsage, "cpuacct", "cpuacct.usage", ""},
+		{&f.cpuStat, "cpu", "cpu.stat", "cpu.stat"},
+		{&f.cpuQuota, "cpu", "cpu.cfs_quota_us", ""},
+		{&f.cpuPeriod, "cpu", "cpu.cfs_period_us", ""},
+		{&f.cpuMax, "cpu", "", "cpu.max"},
+		{&f.memUsage, "memory", "memory.usage_in_bytes", "memory.current"},
+		{&f.memLimit, "memory", "memory.limit_in_bytes", "memory.max"},
+		{&f.memFail, "memory", "memory.failcnt", ""},
+		{&f.memOOM, "memory", "memory.oom_control", "memory.events"},
+		{&f.pidsCurrent, "pids", "pids.current", "pids.current"},
+		{&f.pidsMax, "pids", "pids.max", "pids.max"},
+	} {
+		file := x.v1
+		if lo.mode == V2 {
+			file = x.v2
 		}
-		return filepath.Join(lo.dir(controller, p), file)
+		if file != "" && lo.present[x.controller] {
+			*x.to = filepath.Join(lo.dir(x.controller, p), file)
+		}
 	}
-	if lo.mode == V2 {
-		f.cpuStat = join("cpu", "cpu.stat")
-		f.cpuMax = join("cpu", "cpu.max")
-		f.memUsage = join("memory", "memory.current")
-		f.memLimit = join("memory", "memory.max")
-		f.memOOM = join("memory", "memory.events")
-		f.pidsCurrent = join("pids", "pids.current")
-		f.pidsMax = join("pids", "pids.max")
-		return f
-	}
-	f.cpuUsage = join("cpuacct", "cpuacct.usage")
-	f.cpuStat = join("cpu", "cpu.stat")
-	f.cpuQuota = join("cpu", "cpu.cfs_quota_us")
-	f.cpuPeriod = join("cpu", "cpu.cfs_period_us")
-	f.memUsage = join("memory", "memory.usage_in_bytes")
-	f.memLimit = join("memory", "memory.limit_in_bytes")
-	f.memFail = join("memory", "memory.failcnt")
-	f.memOOM = join("memory", "memory.oom_control")
-	f.pidsCurrent = join("pids", "pids.current")
-	f.pidsMax = join("pids", "pids.max")
 	return f
 }
 

@@ -21,7 +21,7 @@ func BenchmarkStats250(b *testing.B) {
 		}
 		groups = append(groups, g)
 	}
-	hierarchy := cgroup1.WithHierarchy(func() ([]cgroup1.Subsystem, error) { return groups[0].lo.v1Subsystems(), nil })
+	hierarchy := cgroup1.WithHierarchy(func() ([]cgroup1.Subsystem, error) { return v1Subsystems(groups[0].lo), nil })
 	readers := make([]*Reader, len(groups))
 	for i, g := range groups {
 		readers[i] = g.NewReader()
@@ -59,4 +59,24 @@ func BenchmarkStats250(b *testing.B) {
 		b.ReportMetric(median(func(g *Group, _ int) error { _, err := g.Stats(); return err }), "open-read-ms")
 		b.ReportMetric(median(func(_ *Group, i int) error { _, err := readers[i].Read(); return err }), "reader-ms")
 	}
+}
+
+// v1Subsystems are the library's controllers for the ones this machine has.
+func v1Subsystems(lo layout) []cgroup1.Subsystem {
+	newSubsystem := map[string]func(root string) cgroup1.Subsystem{
+		"cpu":     func(r string) cgroup1.Subsystem { return cgroup1.NewCpu(r) },
+		"cpuacct": func(r string) cgroup1.Subsystem { return cgroup1.NewCpuacct(r) },
+		"cpuset":  func(r string) cgroup1.Subsystem { return cgroup1.NewCpuset(r) },
+		"memory":  func(r string) cgroup1.Subsystem { return cgroup1.NewMemory(r) },
+		"pids":    func(r string) cgroup1.Subsystem { return cgroup1.NewPids(r) },
+		"devices": func(r string) cgroup1.Subsystem { return cgroup1.NewDevices(r) },
+		"freezer": func(r string) cgroup1.Subsystem { return cgroup1.NewFreezer(r) },
+	}
+	var out []cgroup1.Subsystem
+	for _, c := range controllers {
+		if lo.present[c] {
+			out = append(out, newSubsystem[c](lo.root))
+		}
+	}
+	return out
 }

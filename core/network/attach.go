@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/vishvananda/netlink"
+
+	"workbench/errkind"
 )
 
 // Attach makes an endpoint for a container on a network: a veth pair whose inner end is
@@ -43,7 +45,7 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 		if others := s.networksNamed(req.Network); len(others) > 0 {
 			return Attachment{}, fmt.Errorf("network %s is on host %s, not %s: add --host %s", req.Network, others[0].Host, host, others[0].Host)
 		}
-		return Attachment{}, fmt.Errorf("unknown network %q on host %s: see `workbench network ls`, or make it with `workbench network create`", req.Network, host)
+		return Attachment{}, errkind.New(errkind.NotFound, "network", req.Network, "unknown network %q on host %s", req.Network, host)
 	}
 	taken, err := m.endpointKeys(n)
 	if err != nil {
@@ -71,7 +73,7 @@ func (m *Manager) Attach(ctx context.Context, req AttachRequest) (Attachment, er
 	}
 	if err != nil {
 		_ = m.dropEndpoint(n, e)
-		m.deleteLink(m.hostPath(host), a.HostVeth)
+		m.deleteLink(NetnsPath(m.inst, host), a.HostVeth)
 		_ = m.refreshHosts(s, n, Endpoint{})
 		return Attachment{}, err
 	}
@@ -115,7 +117,7 @@ func freeIfName(c *nsHandle) (string, error) {
 
 // makeEndpoint makes the veth pair and configures both ends.
 func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return a, err
@@ -169,7 +171,7 @@ func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a 
 	if err := h.LinkSetHairpin(veth, true); err != nil {
 		return a, fmt.Errorf("hairpin on %s: %w", a.HostVeth, err)
 	}
-	m.log.AddArgs(inNsArgs(path, "bridge", "link", "set", "dev", a.HostVeth, "hairpin", "on")...)
+	m.log.AddArgs(CommandIn(path, "bridge", "link", "set", "dev", a.HostVeth, "hairpin", "on")...)
 	if err := h.LinkSetUp(veth); err != nil {
 		return a, fmt.Errorf("set %s up: %w", a.HostVeth, err)
 	}
@@ -277,7 +279,7 @@ func (m *Manager) detach(a Attachment, drop func(nsPath, name string)) error {
 	if err := m.unpublish(s, mine); err != nil {
 		return err
 	}
-	drop(m.hostPath(a.Host), e.Attachment.HostVeth)
+	drop(NetnsPath(m.inst, a.Host), e.Attachment.HostVeth)
 	if err := m.dropEndpoint(n, e); err != nil {
 		return err
 	}

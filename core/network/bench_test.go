@@ -16,10 +16,7 @@ import (
 func BenchmarkPublish1000Ports(b *testing.B) {
 	m, inst := newLab(b)
 	ctx := context.Background()
-	a, err := m.Attach(ctx, AttachRequest{ContainerID: "p", NetnsPath: newSandbox(b, inst, "p")})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, a := attached(b, m, inst, "p", "p")
 	specs := make([]PortSpec, 1000)
 	for i := range specs {
 		specs[i] = PortSpec{HostPort: 20000 + i, ContainerPort: 80, Proto: "tcp"}
@@ -59,16 +56,7 @@ func BenchmarkAttach250(b *testing.B) {
 			}
 			took[i] = time.Since(t0)
 		}
-		total := time.Since(start)
-		var first, last time.Duration
-		for i := 0; i < 10; i++ {
-			first += took[i]
-			last += took[n-10+i]
-		}
-		b.ReportMetric(float64(total.Milliseconds()), "total-ms")
-		b.ReportMetric(float64(first.Microseconds())/10000, "first10-ms/op")
-		b.ReportMetric(float64(last.Microseconds())/10000, "last10-ms/op")
-		b.ReportMetric(float64(last)/float64(first), "last/first")
+		reportFirstAndLast(b, took, time.Since(start))
 	}
 }
 
@@ -76,9 +64,7 @@ func BenchmarkAttach250(b *testing.B) {
 // through the workbench binary, one after another, and compares the last ten with the
 // first ten.
 func BenchmarkRun250Detached(b *testing.B) {
-	testutil.RequireRoot(b)
-	testutil.KeepMachineNetwork(b)
-	inst := testutil.NewInstance(b)
+	inst := testutil.KernelTest(b)
 	bin := testutil.Binary(b)
 	wb := func(args ...string) {
 		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
@@ -89,7 +75,7 @@ func BenchmarkRun250Detached(b *testing.B) {
 		wb("reset")
 		os.RemoveAll(inst.RunDir)
 	})
-	wb("host", "ls")
+	wb("host", "up")
 	const n = 250
 	for b.Loop() {
 		took := make([]time.Duration, n)
@@ -99,15 +85,21 @@ func BenchmarkRun250Detached(b *testing.B) {
 			wb("run", "-d", "busybox", "sleep", "600")
 			took[i] = time.Since(t0)
 		}
-		total := time.Since(start)
-		var first, last time.Duration
-		for i := 0; i < 10; i++ {
-			first += took[i]
-			last += took[n-10+i]
-		}
-		b.ReportMetric(float64(total.Milliseconds()), "total-ms")
-		b.ReportMetric(float64(first.Microseconds())/10000, "first10-ms/op")
-		b.ReportMetric(float64(last.Microseconds())/10000, "last10-ms/op")
-		b.ReportMetric(float64(last)/float64(first), "last/first")
+		reportFirstAndLast(b, took, time.Since(start))
 	}
+}
+
+// reportFirstAndLast reports the total time of a run of operations and the mean time
+// of its first ten and last ten, to tell whether operations grow slower as there are
+// more of them.
+func reportFirstAndLast(b *testing.B, took []time.Duration, total time.Duration) {
+	var first, last time.Duration
+	for i := 0; i < 10; i++ {
+		first += took[i]
+		last += took[len(took)-10+i]
+	}
+	b.ReportMetric(float64(total.Milliseconds()), "total-ms")
+	b.ReportMetric(float64(first.Microseconds())/10000, "first10-ms/op")
+	b.ReportMetric(float64(last.Microseconds())/10000, "last10-ms/op")
+	b.ReportMetric(float64(last)/float64(first), "last/first")
 }

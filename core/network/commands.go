@@ -25,18 +25,6 @@ func ipArgs(nsPath string, args ...string) []string {
 	}
 }
 
-// inNsArgs is a command line that runs args in the namespace at nsPath.
-func inNsArgs(nsPath string, args ...string) []string {
-	switch {
-	case nsPath == nsutil.MachinePath:
-		return args
-	case filepath.Dir(nsPath) == netnsDir:
-		return append([]string{"ip", "netns", "exec", filepath.Base(nsPath)}, args...)
-	default:
-		return append([]string{"nsenter", "--net=" + nsPath}, args...)
-	}
-}
-
 // logIP records an `ip` command made in the namespace at nsPath.
 func (m *Manager) logIP(nsPath string, args ...string) {
 	m.log.AddArgs(ipArgs(nsPath, args...)...)
@@ -50,7 +38,7 @@ func (m *Manager) sysctl(nsPath, key, value string) error {
 	if err != nil {
 		return fmt.Errorf("sysctl -w %s=%s: %w", key, value, err)
 	}
-	m.log.AddArgs(inNsArgs(nsPath, "sysctl", "-w", key+"="+value)...)
+	m.log.AddArgs(CommandIn(nsPath, "sysctl", "-w", key+"="+value)...)
 	return nil
 }
 
@@ -94,7 +82,7 @@ func (m *Manager) applyRules(nsPath string, rules []rule) error {
 		return err
 	}
 	for _, r := range rules {
-		m.log.AddArgs(inNsArgs(nsPath, r.command()...)...)
+		m.log.AddArgs(CommandIn(nsPath, r.command()...)...)
 	}
 	return nil
 }

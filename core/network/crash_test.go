@@ -133,10 +133,13 @@ func rulesOf(path, name string) int {
 	return strings.Count(string(out), `--comment "workbench `+name+`: `)
 }
 
-// checkNetwork says whether `network ls` lists network name, and finds a problem if the
-// hosts' kernels do not have all of it (bridge, rules, VXLAN port) where it is listed
-// and none of it where it is not.
+// checkNetwork says whether `network ls` lists network name once `host up` has
+// reconciled the lab, and finds a problem if the hosts' kernels do not have all of it
+// (bridge, rules, VXLAN port) where it is listed and none of it where it is not.
 func (l *binaryLab) checkNetwork(name string, hosts []string, vxlan bool) (listed bool, problem string) {
+	if _, p := l.try("host", "up"); p != "" {
+		return false, p
+	}
 	out, p := l.try("network", "ls")
 	if p != "" {
 		return false, p
@@ -167,7 +170,7 @@ func (l *binaryLab) checkNetwork(name string, hosts []string, vxlan bool) (liste
 func TestCrashNetworkCreate(t *testing.T) {
 	l := newBinaryLab(t)
 	k := newKiller(t)
-	l.must("host", "ls")
+	l.must("host", "up")
 	d, _ := testutil.Timed(t, "network", "create", "blue")
 	l.must("network", "rm", "blue")
 	host1 := []string{DefaultHost}
@@ -248,10 +251,14 @@ func TestCrashCrossHostNetwork(t *testing.T) {
 	})
 }
 
-// checkHost says whether `host ls` lists host name, and finds a problem if the kernel
-// does not have all of it (namespace, uplink, its part of network span and the route
-// of host1 to that part) when it is listed, or any of it when it is not.
+// checkHost says whether `host ls` lists host name once `host up` has reconciled the
+// lab, and finds a problem if the kernel does not have all of it (namespace, uplink,
+// its part of network span and the route of host1 to that part) when it is listed, or
+// any of it when it is not.
 func (l *binaryLab) checkHost(name, slice string) (listed bool, problem string) {
+	if _, p := l.try("host", "up"); p != "" {
+		return false, p
+	}
 	out, p := l.try("host", "ls")
 	if p != "" {
 		return false, p
@@ -336,14 +343,11 @@ func (l *binaryLab) labWhole() string {
 func TestCrashFirstLabCreation(t *testing.T) {
 	l := newBinaryLab(t)
 	k := newKiller(t)
-	d, _ := testutil.Timed(t, "host", "ls")
-	makers := [][]string{{"host", "ls"}, {"network", "ls"}, {"network", "create", "blue"}}
+	d, _ := testutil.Timed(t, "host", "up")
+	makers := [][]string{{"host", "up"}, {"network", "create", "blue"}}
 	l.crashLoop(30, func() {}, func() string {
 		l.must("reset")
 		k.kill(d, makers[k.rng.IntN(len(makers))]...)
-		if _, p := l.try("host", "ls"); p != "" {
-			return p
-		}
 		listed, p := l.checkNetwork("blue", []string{DefaultHost}, false)
 		if p != "" {
 			return p
@@ -400,54 +404,57 @@ func (l *binaryLab) leaveHalfMadeHost(name string) string {
 	return blocker
 }
 
-func TestReadOnlyCommandsWarnWhenACleanupFails(t *testing.T) {
+// TestListingsChangeNothingWhileACleanupFails leaves a half-made host that cannot be
+// removed: the listings show what is whole and say nothing, since they clean nothing
+// up; `host up`, which does, warns in one line per problem.
+func TestListingsChangeNothingWhileACleanupFails(t *testing.T) {
 	for _, c := range []struct {
 		host  string
 		lists map[string]string
 	}{
-		// A host of its own: the lab is whole, one warning.
+		// A host of its own: the lab is whole.
 		{"host3", map[string]string{"network ls": "blue", "host ls": "host1", "topology": "host1", "iptables": "WB-FORWARD"}},
-		// host1 itself: the lab cannot be made, and the listings show what there is.
+		// host1 itself: the listings show what there is.
 		{"host1", map[string]string{"network ls": "NETWORK", "host ls": "outside", "topology": "outside", "iptables --host outside": "OUTPUT"}},
 	} {
 		t.Run(c.host, func(t *testing.T) {
 			l := newBinaryLab(t)
 			l.must("network", "create", "blue")
 			blocker := l.leaveHalfMadeHost(c.host)
+			statePath := filepath.Join(l.inst.RunDir, "network", "state.json")
+			before, _ := os.ReadFile(statePath)
 			for cmdline, want := range c.lists {
-				args := strings.Fields(cmdline)
-				out, errOut, code := l.runApart(args...)
+				out, errOut, code := l.runApart(strings.Fields(cmdline)...)
 				what := "workbench " + cmdline
-				if code != 0 || !strings.Contains(out, want) {
-					t.Errorf("%s: exit %d, printed %q (stderr %q); want exit 0 and the listing", what, code, out, errOut)
+				if code != 0 || !strings.Contains(out, want) || errOut != "" {
+					t.Errorf("%s: exit %d, printed %q (stderr %q); want exit 0, the listing and nothing on stderr", what, code, out, errOut)
 				}
 				if listedIn(out, c.host) {
 					t.Errorf("%s lists the half-made %s:\n%s", what, c.host, out)
 				}
-				warnings := strings.Split(strings.TrimSpace(errOut), "\n")
-				switch cleansUp := args[0] == "network" || args[0] == "host"; {
-				case !cleansUp && errOut != "":
-					t.Errorf("%s, which cleans nothing up, printed %q on stderr", what, errOut)
-				case cleansUp && !strings.Contains(warnings[0], "removing host "+c.host):
-					t.Errorf("%s: stderr %q, want a warning about removing %s first", what, errOut, c.host)
-				case cleansUp:
-					for _, w := range warnings {
-						if !strings.HasPrefix(w, "workbench: warning: ") {
-							t.Errorf("%s: stderr line %q is not a one-line warning", what, w)
-						}
-					}
-					if c.host != DefaultHost && len(warnings) != 1 {
-						t.Errorf("%s: stderr %q, want one line", what, errOut)
-					}
+			}
+			if after, _ := os.ReadFile(statePath); !bytes.Equal(before, after) {
+				t.Errorf("the listings changed the state:\n%s\nbecame\n%s", before, after)
+			}
+			_, errOut, code := l.runApart("host", "up")
+			warnings := strings.Split(strings.TrimSpace(errOut), "\n")
+			if !strings.Contains(warnings[0], "removing host "+c.host) {
+				t.Errorf("host up: stderr %q, want a warning about removing %s first", errOut, c.host)
+			}
+			for _, w := range warnings {
+				if !strings.HasPrefix(w, "workbench: ") {
+					t.Errorf("host up: stderr line %q is not a one-line message", w)
 				}
+			}
+			if c.host != DefaultHost && (len(warnings) != 1 || code != 0) {
+				t.Errorf("host up: exit %d, stderr %q, want one warning and success", code, errOut)
 			}
 			// Once the obstacle is gone, the next command finishes the cleanup (and
 			// makes host1 again), quietly.
 			os.RemoveAll(blocker)
-			if _, p := l.try("host", "ls"); p != "" {
+			if _, p := l.try("host", "up"); p != "" {
 				t.Error(p)
 			}
-			statePath := filepath.Join(l.inst.RunDir, "network", "state.json")
 			if b, _ := os.ReadFile(statePath); strings.Contains(string(b), "pending") {
 				t.Errorf("a record is still pending after the cleanup: %s", b)
 			}

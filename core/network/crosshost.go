@@ -63,7 +63,7 @@ func vni(name string) int {
 // route to each other host's slice via its LAN address, vxlan adds a VXLAN port to the
 // bridge with a flooding entry per peer, gre adds a gretap port per peer.
 func (m *Manager) join(s *labState, n *Network) error {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	h, err := openNs(path)
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (m *Manager) join(s *labState, n *Network) error {
 
 // linkPeer joins this host's part n to one peer's part p.
 func (m *Manager) linkPeer(h *nsHandle, s *labState, n, p *Network, peer *Host) error {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	self := s.host(n.Host)
 	switch n.CrossHost {
 	case CrossHostGW:
@@ -113,7 +113,7 @@ func (m *Manager) linkPeer(h *nsHandle, s *labState, n, p *Network, peer *Host) 
 		if err := h.NeighAppend(floodEntry(vx, peer)); err != nil {
 			return fmt.Errorf("flood entry for %s on %s: %w", peer.Name, vxlanName(n), err)
 		}
-		m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
+		m.log.AddArgs(CommandIn(path, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
 	case CrossHostGRE:
 		gt := &netlink.Gretap{LinkAttrs: netlink.LinkAttrs{Name: greName(n, peer), MTU: n.mtu()},
 			Local: net.ParseIP(lanIP(self.Index)), Remote: net.ParseIP(lanIP(peer.Index))}
@@ -133,7 +133,7 @@ func (m *Manager) linkPeer(h *nsHandle, s *labState, n, p *Network, peer *Host) 
 
 // unlinkPeer undoes linkPeer; what is already gone is skipped.
 func (m *Manager) unlinkPeer(h *nsHandle, n, p *Network, peer *Host) {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	switch n.CrossHost {
 	case CrossHostGW:
 		dst := netip.MustParsePrefix(p.Pool)
@@ -142,7 +142,7 @@ func (m *Manager) unlinkPeer(h *nsHandle, n, p *Network, peer *Host) {
 		}
 	case CrossHostVXLAN:
 		if vx, err := h.LinkByName(vxlanName(n)); err == nil && h.NeighDel(floodEntry(vx, peer)) == nil {
-			m.log.AddArgs(inNsArgs(path, "bridge", "fdb", "del", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
+			m.log.AddArgs(CommandIn(path, "bridge", "fdb", "del", "00:00:00:00:00:00", "dev", vxlanName(n), "dst", lanIP(peer.Index))...)
 		}
 	case CrossHostGRE:
 		m.deleteLink(path, greName(n, peer))
@@ -172,7 +172,7 @@ func crossHostPart(like *Network, h *Host) *Network {
 
 // withNs runs fn with a netlink handle in a host's namespace.
 func (m *Manager) withNs(host string, fn func(*nsHandle) error) error {
-	h, err := openNs(m.hostPath(host))
+	h, err := openNs(NetnsPath(m.inst, host))
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (m *Manager) bridgePort(h *nsHandle, path string, n *Network, l netlink.Lin
 		if err := h.LinkSetIsolated(l, true); err != nil {
 			return fmt.Errorf("isolate bridge port %s: %w", name, err)
 		}
-		m.log.AddArgs(inNsArgs(path, "bridge", "link", "set", "dev", name, "isolated", "on")...)
+		m.log.AddArgs(CommandIn(path, "bridge", "link", "set", "dev", name, "isolated", "on")...)
 	}
 	if err := h.LinkSetUp(l); err != nil {
 		return fmt.Errorf("set %s up: %w", name, err)
@@ -215,7 +215,7 @@ func (m *Manager) unjoin(s *labState, n *Network) {
 		_ = m.withNs(p.Host, func(h *nsHandle) error { m.unlinkPeer(h, p, n, s.host(n.Host)); return nil })
 	}
 	if n.CrossHost == CrossHostVXLAN {
-		m.deleteLink(m.hostPath(n.Host), vxlanName(n))
+		m.deleteLink(NetnsPath(m.inst, n.Host), vxlanName(n))
 	}
 }
 

@@ -21,9 +21,7 @@ type binaryLab struct {
 }
 
 func newBinaryLab(t *testing.T) *binaryLab {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	l := &binaryLab{t: t, bin: testutil.Binary(t), inst: inst}
 	before := testutil.Leftovers()
 	t.Cleanup(func() {

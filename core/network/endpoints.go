@@ -90,7 +90,7 @@ func (m *Manager) loadAll() (*labState, error) {
 	return s, nil
 }
 
-// putEndpoint records an endpoint.
+// putEndpoint records an endpoint, whole even when the command is killed meanwhile.
 func (m *Manager) putEndpoint(n *Network, e Endpoint) error {
 	if err := os.MkdirAll(m.endpointDir(n), 0o700); err != nil {
 		return fmt.Errorf("record endpoint: %w", err)

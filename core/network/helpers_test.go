@@ -18,9 +18,7 @@ import (
 // is removed when the test ends, and the machine's own network must be unchanged.
 func newLab(t testing.TB) (*Manager, instance.Instance) {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	m := New(inst, cmdlog.Open(inst.CommandLogPath()))
 	t.Cleanup(func() {
 		if err := m.Reset(context.Background()); err != nil {
@@ -42,6 +40,18 @@ func newSandbox(t testing.TB, inst instance.Instance, name string) string {
 		t.Fatal(err)
 	}
 	return inst.HostNetnsPath("ct" + name)
+}
+
+// attached makes a container-like namespace named name and attaches it as container
+// id to host1's default network.
+func attached(t testing.TB, m *Manager, inst instance.Instance, name, id string) (netns string, a Attachment) {
+	t.Helper()
+	netns = newSandbox(t, inst, name)
+	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: id, NetnsPath: netns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return netns, a
 }
 
 // inNs runs a command in a namespace and returns its output, failing the test on error.

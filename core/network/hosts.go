@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"workbench/errkind"
 )
 
 // AddHost makes a new lab host on the LAN with its default bridge network (making the
@@ -37,7 +39,7 @@ func hostExists(h *Host) error {
 	if h.Pending {
 		return fmt.Errorf("host %s is left half made by a command that died and could not be removed (see the warning): `workbench reset` starts over", h.Name)
 	}
-	return fmt.Errorf("host %s already exists: see `workbench host ls`", h.Name)
+	return errkind.New(errkind.Exists, "host", h.Name, "host %s already exists", h.Name)
 }
 
 // ensureHost returns a known host, making the machine's own ("real") on first use.
@@ -57,7 +59,7 @@ func (m *Manager) ensureHost(ctx context.Context, s *labState, name string) (*Ho
 		}
 		return s.host(name), nil
 	}
-	return nil, fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add %s`", name, name)
+	return nil, errkind.New(errkind.NotFound, "host", name, "unknown host %q", name)
 }
 
 // hostIndex picks the number of a new host: N for hostN when free, else the lowest free.
@@ -146,7 +148,7 @@ func planHostNetworks(s *labState, h *Host) ([]*Network, error) {
 // forwarding and chains for the machine's own), then its networks, joining its parts
 // of cross-host networks to the other hosts' parts.
 func (m *Manager) makeHost(ctx context.Context, s *labState, h *Host, nets []*Network) error {
-	path := m.hostPath(h.Name)
+	path := NetnsPath(m.inst, h.Name)
 	if h.Name == RealHost {
 		if err := m.applyRules(path, hostChains(false)); err != nil {
 			return fmt.Errorf("prepare the machine's iptables: %w", err)
@@ -270,7 +272,7 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 	}
 	h := s.host(name)
 	if h == nil {
-		return fmt.Errorf("unknown host %q: see `workbench host ls`", name)
+		return errkind.New(errkind.NotFound, "host", name, "unknown host %q", name)
 	}
 	if name == DefaultHost || name == OutsideHost {
 		return fmt.Errorf("host %s is part of the lab and cannot be removed: `workbench reset` removes the whole lab", name)
@@ -278,10 +280,10 @@ func (m *Manager) RemoveHost(ctx context.Context, name string) error {
 	nets := s.networksOn(name)
 	for _, n := range nets {
 		if len(n.Endpoints) > 0 {
-			return fmt.Errorf("host %s has containers on network %s: remove them first", name, n.Name)
+			return errkind.New(errkind.InUse, "host", name, "host %s has containers on network %s", name, n.Name)
 		}
 		if !n.Default && n.CrossHost == "" {
-			return fmt.Errorf("host %s carries network %s: remove it first with `workbench network rm %s`", name, n.Name, n.Name)
+			return errkind.New(errkind.InUse, "host network", n.Name, "host %s carries network %s", name, n.Name)
 		}
 	}
 	settle(true, h, nets)
@@ -301,11 +303,5 @@ func (m *Manager) Hosts() ([]Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Host, 0, len(s.Hosts))
-	for _, h := range s.Hosts {
-		if !h.Pending {
-			out = append(out, *h)
-		}
-	}
-	return out, nil
+	return copies(s.Hosts, func(h *Host) bool { return !h.Pending }), nil
 }

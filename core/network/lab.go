@@ -59,7 +59,7 @@ func (m *Manager) ensureLab(ctx context.Context, s *labState) error {
 		if h != nil && h.Pending {
 			return fmt.Errorf("the lab cannot be made while host %s is left half made (see the warning): `workbench reset` starts over", name)
 		}
-		if h != nil && exists(m.hostPath(name)) {
+		if h != nil && exists(NetnsPath(m.inst, name)) {
 			continue
 		}
 		if h != nil {

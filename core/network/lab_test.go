@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
@@ -104,22 +106,11 @@ func TestAttachPingNATAndPublish(t *testing.T) {
 
 func TestCommandLogShowsWhatAPersonWouldType(t *testing.T) {
 	m, inst := newLab(t)
-	c := newSandbox(t, inst, "a")
-	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c1", NetnsPath: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, a := attached(t, m, inst, "a", "c1")
 	if _, err := m.Publish(context.Background(), a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
 		t.Fatal(err)
 	}
-	entries, err := m.log.Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all strings.Builder
-	for _, e := range entries {
-		all.WriteString(e.Command + "\n")
-	}
+	all := strings.Join(testutil.Commands(t, m.log), "\n") + "\n"
 	host := inst.HostNetnsName(DefaultHost)
 	for _, want := range []string{
 		"ip netns add " + host,
@@ -132,11 +123,11 @@ func TestCommandLogShowsWhatAPersonWouldType(t *testing.T) {
 		"ip -n " + inst.HostNetnsName("cta") + " route add default via 172.18.0.1 dev eth0",
 		"ip netns exec " + host + " iptables -t nat -A WB-DNAT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:80",
 	} {
-		if !strings.Contains(all.String(), want) {
+		if !strings.Contains(all, want) {
 			t.Errorf("the command log lacks %q", want)
 		}
 	}
 	if t.Failed() {
-		t.Logf("command log:\n%s", all.String())
+		t.Logf("command log:\n%s", all)
 	}
 }

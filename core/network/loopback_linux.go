@@ -52,7 +52,7 @@ func (m *Manager) ContainerSysctls(nsPath string) error {
 		return err
 	}
 	for _, kv := range set {
-		m.log.AddArgs(inNsArgs(nsPath, "sysctl", "-w", kv[0]+"="+kv[1])...)
+		m.log.AddArgs(CommandIn(nsPath, "sysctl", "-w", kv[0]+"="+kv[1])...)
 	}
 	return nil
 }

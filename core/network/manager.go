@@ -6,11 +6,9 @@
 package network
 
 import (
-	"fmt"
-
 	"workbench/cmdlog"
+	"workbench/errkind"
 	"workbench/instance"
-	"workbench/nsutil"
 )
 
 // RealHost names the machine's own network namespace, used only when asked for.
@@ -38,23 +36,12 @@ func (m *Manager) HostNetnsPath(host string) (string, error) {
 	if err := CheckHostName(host); err != nil && host != "" {
 		return "", err
 	}
-	path := m.hostPath(host)
+	path := NetnsPath(m.inst, host)
 	if host == RealHost {
 		return path, nil
 	}
 	if !exists(path) || host == lanNetns {
-		return "", fmt.Errorf("unknown host %q: see `workbench host ls`, or make it with `workbench host add NAME`", host)
+		return "", errkind.New(errkind.NotFound, "host", host, "unknown host %q", host)
 	}
 	return path, nil
-}
-
-// hostPath is where a host's namespace is (or will be).
-func (m *Manager) hostPath(host string) string {
-	switch host {
-	case "":
-		host = DefaultHost
-	case RealHost:
-		return nsutil.MachinePath
-	}
-	return m.inst.HostNetnsPath(host)
 }

@@ -1,8 +1,9 @@
 package network
 
 import (
-	"fmt"
 	"regexp"
+
+	"workbench/errkind"
 )
 
 // maxNameLen keeps every interface name made from a host or network name within
@@ -17,7 +18,7 @@ func CheckHostName(name string) error {
 		return nil
 	}
 	if len(name) > maxNameLen || !validName.MatchString(name) {
-		return fmt.Errorf("host name %q is invalid: use 1 to %d lower-case letters and digits, starting with a letter (it names interfaces, which Linux limits to 15 characters)", name, maxNameLen)
+		return errkind.New(errkind.Invalid, "host name", name, "host name %q is invalid: use 1 to %d lower-case letters and digits, starting with a letter (it names interfaces, which Linux limits to 15 characters)", name, maxNameLen)
 	}
 	return nil
 }
@@ -25,7 +26,7 @@ func CheckHostName(name string) error {
 // CheckNetworkName says whether name can name a user network.
 func CheckNetworkName(name string) error {
 	if len(name) > maxNameLen || !validName.MatchString(name) {
-		return fmt.Errorf("network name %q is invalid: use 1 to %d lower-case letters and digits, starting with a letter (its bridge is br-NAME, and Linux limits interface names to 15 characters)", name, maxNameLen)
+		return errkind.New(errkind.Invalid, "network name", name, "network name %q is invalid: use 1 to %d lower-case letters and digits, starting with a letter (its bridge is br-NAME, and Linux limits interface names to 15 characters)", name, maxNameLen)
 	}
 	return nil
 }

@@ -10,10 +10,7 @@ import (
 
 func TestOutboundIsMasqueraded(t *testing.T) {
 	m, inst := newLab(t)
-	c := newSandbox(t, inst, "a")
-	if _, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c1", NetnsPath: c}); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := attached(t, m, inst, "a", "c1")
 	got := capture(t, inst.HostNetnsPath(OutsideHost), "eth0", "icmp", func() {
 		inNs(t, c, "busybox", "ping", "-c1", "-W2", "198.51.100.100")
 	})

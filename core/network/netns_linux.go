@@ -17,30 +17,29 @@ import (
 const netnsDir = "/run/netns"
 
 // addNamedNetns makes a network namespace bind-mounted at /run/netns/NAME, as
-// `ip netns add NAME` does, without moving the calling process: only a locked thread
-// enters the new namespace, and it returns before it is released.
-func addNamedNetns(name string) (err error) {
+// `ip netns add NAME` does (see BindNewNetns).
+func addNamedNetns(name string) error {
 	if err := shareNetnsDir(); err != nil {
 		return err
 	}
-	path := filepath.Join(netnsDir, name)
+	return BindNewNetns(filepath.Join(netnsDir, name))
+}
+
+// BindNewNetns makes a new network namespace kept alive by a bind mount on the file at
+// path, which it makes, without moving the calling process: only a locked thread
+// enters the new namespace, and it never runs anything else. On failure the file goes.
+func BindNewNetns(path string) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_RDONLY, 0o444)
 	if err != nil {
-		return fmt.Errorf("make %s: %w", path, err)
+		return fmt.Errorf("make network namespace file %s: %w", path, err)
 	}
 	f.Close()
-	defer func() {
-		if err != nil {
-			os.Remove(path)
-		}
-	}()
 	mountErr := make(chan error, 1)
 	go func() {
-		// The thread is left locked: it ends with the goroutine, in the new namespace,
-		// and never runs anything else.
+		// The thread is left locked: it ends with the goroutine, in the new namespace.
 		runtime.LockOSThread()
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			mountErr <- fmt.Errorf("unshare a network namespace for %s: %w", name, err)
+			mountErr <- fmt.Errorf("unshare a network namespace for %s: %w", path, err)
 			return
 		}
 		self := "/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/ns/net"
@@ -50,7 +49,11 @@ func addNamedNetns(name string) (err error) {
 		}
 		mountErr <- nil
 	}()
-	return <-mountErr
+	if err := <-mountErr; err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // shareNetnsDir makes /run/netns a shared mount point, as iproute2 does, so that a
@@ -71,18 +74,21 @@ func shareNetnsDir() error {
 	return nil
 }
 
-// deleteNamedNetns removes a named network namespace, as `ip netns delete` does. A
-// missing one is not an error.
-func deleteNamedNetns(name string) error {
-	path := filepath.Join(netnsDir, name)
-	if _, err := os.Stat(path); os.IsNotExist(err) {
+// deleteNamedNetns removes a named network namespace, as `ip netns delete` does (see
+// UnbindNetns).
+func deleteNamedNetns(name string) error { return UnbindNetns(filepath.Join(netnsDir, name)) }
+
+// UnbindNetns unmounts a network namespace bound on the file at path and removes the
+// file; the namespace goes once nothing else holds it. A missing file is not an error.
+func UnbindNetns(path string) error {
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) {
+	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
 		return fmt.Errorf("unmount network namespace %s: %w", path, err)
 	}
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return err // it names the path
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", path, err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"workbench/errkind"
 	"workbench/events"
 )
 
@@ -61,7 +62,7 @@ func (m *Manager) CreateNetwork(ctx context.Context, opts NetworkOptions) ([]Net
 		if parts[0].Pending {
 			return nil, fmt.Errorf("network %s is left half made by a command that died and could not be removed (see the warning): `workbench network rm %s` tries again", opts.Name, opts.Name)
 		}
-		return nil, fmt.Errorf("network %s already exists: see `workbench network ls`", opts.Name)
+		return nil, errkind.New(errkind.Exists, "network", opts.Name, "network %s already exists", opts.Name)
 	}
 	var parts []*Network
 	if opts.CrossHost == "" {
@@ -185,7 +186,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 	}
 	parts := s.networksNamed(name)
 	if len(parts) == 0 {
-		return fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+		return errkind.New(errkind.NotFound, "network", name, "unknown network %q", name)
 	}
 	if name == DefaultNetwork {
 		return fmt.Errorf("network %s is each host's default network and stays: `workbench reset` removes the whole lab", name)
@@ -197,7 +198,7 @@ func (m *Manager) RemoveNetwork(ctx context.Context, name string) error {
 		}
 	}
 	if len(users) > 0 {
-		return fmt.Errorf("network %s is in use by %s: disconnect or remove them first", name, strings.Join(users, ", "))
+		return errkind.New(errkind.InUse, "network", name, "network %s is in use by %s", name, strings.Join(users, ", "))
 	}
 	settle(true, nil, parts)
 	if err := m.save(s); err != nil {
@@ -223,12 +224,7 @@ func (m *Manager) Networks() ([]Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Network, 0, len(s.Networks))
-	for _, n := range s.Networks {
-		if h := s.host(n.Host); !n.Pending && h != nil && !h.Pending {
-			out = append(out, *n)
-		}
-	}
+	out := copies(s.Networks, func(n *Network) bool { h := s.host(n.Host); return !n.Pending && h != nil && !h.Pending })
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -251,7 +247,7 @@ func (m *Manager) Inspect(name string) ([]Network, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("unknown network %q: see `workbench network ls`", name)
+		return nil, errkind.New(errkind.NotFound, "network", name, "unknown network %q", name)
 	}
 	return out, nil
 }

@@ -121,7 +121,7 @@ func (m *Manager) checkBridgeFree(n *Network) error {
 
 // makeNetwork makes one host's part of a recorded network: its bridge and its rules.
 func (m *Manager) makeNetwork(n *Network) error {
-	path := m.hostPath(n.Host)
+	path := NetnsPath(m.inst, n.Host)
 	if err := m.makeBridge(path, n); err != nil {
 		return fmt.Errorf("make network %s on %s: %w", n.Name, n.Host, err)
 	}
@@ -226,7 +226,7 @@ func networkRules(n *Network) []rule {
 // its bridge), and forgets it.
 func (m *Manager) removeNetwork(s *labState, n *Network) error {
 	m.unjoin(s, n)
-	if path := m.hostPath(n.Host); exists(path) {
+	if path := NetnsPath(m.inst, n.Host); exists(path) {
 		if err := m.deleteSaved(path, savedComment(networkComment(n.Name))); err != nil {
 			return fmt.Errorf("remove the rules of network %s on %s: %w", n.Name, n.Host, err)
 		}

@@ -26,7 +26,7 @@ func (m *Manager) Publish(ctx context.Context, a Attachment, ports []PortSpec) (
 		return nil, fmt.Errorf("unknown network %q on host %q: attach the container before publishing", a.Network, a.Host)
 	}
 	cip := addrOf(a.IP)
-	path := m.hostPath(a.Host)
+	path := NetnsPath(m.inst, a.Host)
 	taken := map[string]bool{}
 	for _, b := range h.Ports {
 		taken[portKey(b.Proto, b.HostPort)] = true
@@ -162,7 +162,7 @@ func (m *Manager) unpublish(s *labState, bindings []PortBinding) error {
 		if len(rules) > rebuildAbove {
 			rules = rebuildRules(s, host, keep)
 		}
-		if err := m.applyRules(m.hostPath(host), rules); err != nil {
+		if err := m.applyRules(NetnsPath(m.inst, host), rules); err != nil {
 			return fmt.Errorf("unpublish ports on %s: %w", host, err)
 		}
 		h.Ports = keep

@@ -60,7 +60,7 @@ func (m *Manager) removeHost(s *labState, h *Host) error {
 		m.unjoin(s, n)
 	}
 	if h.Name == RealHost {
-		if err := m.deleteHostChains(m.hostPath(RealHost)); err != nil {
+		if err := m.deleteHostChains(NetnsPath(m.inst, RealHost)); err != nil {
 			return fmt.Errorf("remove the workbench's chains from the machine: %w", err)
 		}
 	} else {

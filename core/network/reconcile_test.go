@@ -3,6 +3,8 @@ package network
 import (
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 // deleteSaved and deleteHostChains remove what is there, every copy of it, and nothing
@@ -26,17 +28,10 @@ func TestDeleteSavedRemovesWhatIsThere(t *testing.T) {
 			t.Errorf("after deleting blue's rules: %d of blue, %d of blue2 (want 0 and 8)", n, n2)
 		}
 	}
-	entries, err := m.log.Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	for _, e := range entries {
-		log.WriteString(e.Command + "\n")
-	}
+	log := strings.Join(testutil.Commands(t, m.log), "\n")
 	want := `iptables -t nat -D WB-POSTROUTING -s 172.30.0.0/16 ! -o br-blue -m comment --comment "workbench blue: containers leave with the host's address" -j MASQUERADE`
-	if strings.Count(log.String(), want) != 2 {
-		t.Errorf("the command log lacks two of %q:\n%s", want, log.String())
+	if strings.Count(log, want) != 2 {
+		t.Errorf("the command log lacks two of %q:\n%s", want, log)
 	}
 	if err := m.deleteSaved(ns, savedComment(networkComment(blue2.Name))); err != nil {
 		t.Fatal(err)

@@ -13,11 +13,7 @@ import (
 // deletes the pair when the container's namespace goes.
 func TestReleaseLeavesTheVethToTheNamespace(t *testing.T) {
 	m, inst := newLab(t)
-	c := newSandbox(t, inst, "rel")
-	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c1", NetnsPath: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, a := attached(t, m, inst, "rel", "c1")
 	host1 := inst.HostNetnsPath(DefaultHost)
 	if err := m.Release(context.Background(), a); err != nil {
 		t.Fatal(err)
@@ -26,10 +22,7 @@ func TestReleaseLeavesTheVethToTheNamespace(t *testing.T) {
 	if strings.Contains(out, "master") || strings.Contains(out, "state UP") {
 		t.Errorf("%s is still on the bridge or up after Release: %s", a.HostVeth, out)
 	}
-	b, err := m.Attach(context.Background(), AttachRequest{ContainerID: "c2", NetnsPath: newSandbox(t, inst, "rel2")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := attached(t, m, inst, "rel2", "c2")
 	if b.IP != a.IP {
 		t.Errorf("the released address %s was not handed out again (got %s)", a.IP, b.IP)
 	}

@@ -33,7 +33,7 @@ func TestResetLeavesNothing(t *testing.T) {
 	}
 	// A process left running in a lab host goes with the host's namespace.
 	sleeper := exec.Command("sleep", "300")
-	if err := nsutil.Start(m.hostPath("host2"), sleeper); err != nil {
+	if err := nsutil.Start(NetnsPath(inst, "host2"), sleeper); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)

@@ -51,7 +51,7 @@ func (m *Manager) deleteSaved(nsPath string, marks ...string) error {
 			del := "-D" + line[2:]
 			dels[table] = append(dels[table], del)
 			// iptables-save escapes ' inside double quotes, which a shell does not.
-			logged = append(logged, cmdlog.Quote(inNsArgs(nsPath, "iptables", "-t", table)...)+" "+strings.ReplaceAll(del, `\'`, "'"))
+			logged = append(logged, cmdlog.Quote(CommandIn(nsPath, "iptables", "-t", table)...)+" "+strings.ReplaceAll(del, `\'`, "'"))
 		}
 	}
 	var b strings.Builder

@@ -152,33 +152,35 @@ func (s *labState) network(host, name string) *Network {
 // networksNamed returns every per-host part of the network of that name, pending or
 // whole.
 func (s *labState) networksNamed(name string) []*Network {
-	var out []*Network
-	for _, n := range s.Networks {
-		if n.Name == name {
-			out = append(out, n)
+	return chosen(s.Networks, func(n *Network) bool { return n.Name == name })
+}
+
+// forget drops the records of a network.
+func (s *labState) forget(n *Network) {
+	s.Networks = chosen(s.Networks, func(x *Network) bool { return x != n })
+}
+
+// networksOn returns every network of a host, pending or whole.
+func (s *labState) networksOn(host string) []*Network {
+	return chosen(s.Networks, func(n *Network) bool { return n.Host == host })
+}
+
+// chosen returns the records that choose picks, in order.
+func chosen[T any](records []*T, choose func(*T) bool) []*T {
+	var out []*T
+	for _, r := range records {
+		if choose(r) {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// forget drops the records of a network.
-func (s *labState) forget(n *Network) {
-	var keep []*Network
-	for _, x := range s.Networks {
-		if x != n {
-			keep = append(keep, x)
-		}
-	}
-	s.Networks = keep
-}
-
-// networksOn returns every network of a host, pending or whole.
-func (s *labState) networksOn(host string) []*Network {
-	var out []*Network
-	for _, n := range s.Networks {
-		if n.Host == host {
-			out = append(out, n)
-		}
+// copies returns a copy of each record that choose picks, in order, never nil.
+func copies[T any](records []*T, choose func(*T) bool) []T {
+	out := make([]T, 0, len(records))
+	for _, r := range chosen(records, choose) {
+		out = append(out, *r)
 	}
 	return out
 }

@@ -13,10 +13,7 @@ import (
 // TestPingOnBridge is [000]'s "tcpdump -i br0" while one namespace pings the other.
 func TestPingOnBridge(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Where: "host test", Interfaces: []string{"br0"}, LinkHeaders: true, Filter: "arp or icmp"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Where: "host test", Interfaces: []string{"br0"}, LinkHeaders: true, Filter: "arp or icmp"})
 	ping(t, l.a, "172.18.0.3", 2)
 	got := lines(settle(t, c))
 	t.Logf("capture on br0:\n%s", got)
@@ -37,14 +34,21 @@ func TestPingOnBridge(t *testing.T) {
 	}
 }
 
+// started starts a capture of cfg, failing the test when it cannot.
+func started(t *testing.T, cfg Config) *Capture {
+	t.Helper()
+	c, err := Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestFilterRunsInTheKernel checks that the filter keeps only what it should and that
 // it runs in the kernel: the socket's own count holds only the packets kept.
 func TestFilterRunsInTheKernel(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "icmp and src host 172.18.0.2"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "icmp and src host 172.18.0.2"})
 	ping(t, l.a, "172.18.0.3", 3)
 	pkts := collect(t, c, 3, 3*time.Second)
 	for _, p := range pkts {
@@ -62,10 +66,7 @@ func TestFilterRunsInTheKernel(t *testing.T) {
 // entering on vetha then leaving on vethb, and the reply the other way round.
 func TestMergeInTimeOrder(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"vetha", "vethb"}, Filter: "icmp"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"vetha", "vethb"}, Filter: "icmp"})
 	ping(t, l.a, "172.18.0.3", 2)
 	pkts := collect(t, c, 8, 3*time.Second)
 	t.Logf("capture on vetha and vethb:\n%s", lines(pkts))
@@ -89,10 +90,7 @@ func TestMergeInTimeOrder(t *testing.T) {
 // TestAnyInterface captures every interface of the host namespace with one socket.
 func TestAnyInterface(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"any"}, Filter: "icmp"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"any"}, Filter: "icmp"})
 	ping(t, l.a, "172.18.0.1", 1)
 	got := lines(collect(t, c, 4, 3*time.Second))
 	for _, want := range []string{"vetha In IP 172.18.0.2 > 172.18.0.1: ICMP echo request", "br0 In IP 172.18.0.2 > 172.18.0.1: ICMP echo request",
@@ -111,10 +109,7 @@ func TestPcapReadByTcpdump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"br0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"br0"}})
 	ping(t, l.a, "172.18.0.3", 3)
 	pkts := settle(t, c)
 	for _, p := range pkts {
@@ -153,10 +148,7 @@ func TestVXLANShowsInnerPacket(t *testing.T) {
 		ip(t, "-n", name, "addr", "add", c.inner, "dev", "vx0")
 		ip(t, "-n", name, "link", "set", "vx0", "up")
 	}
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "udp port 4789"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "udp port 4789"})
 	ping(t, l.a, "10.42.0.2", 1)
 	got := lines(collect(t, c, 4, 3*time.Second))
 	t.Logf("VXLAN on br0:\n%s", got)
@@ -175,10 +167,7 @@ func TestVXLANShowsInnerPacket(t *testing.T) {
 // and the kernel's drops are counted and reported.
 func TestKernelDropsAreCounted(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Interfaces: []string{"vetha"}, Filter: "udp", BufferSize: 128 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Interfaces: []string{"vetha"}, Filter: "udp", BufferSize: 128 << 10})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	sent, err := flood(ctx, l.a, "172.18.0.3:9", nil)
@@ -232,10 +221,7 @@ func TestStartBadInput(t *testing.T) {
 // one line saying so, instead of spinning on the socket's error.
 func TestInterfaceGoingAwayEndsTheCapture(t *testing.T) {
 	l := newTestLab(t)
-	c, err := Start(context.Background(), Config{Netns: l.host, Where: "host test", Interfaces: []string{"vethb"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := started(t, Config{Netns: l.host, Where: "host test", Interfaces: []string{"vethb"}})
 	ip(t, "-n", filepath.Base(l.host), "link", "del", "vethb")
 	select {
 	case <-waitClosed(c):

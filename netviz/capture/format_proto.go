@@ -10,14 +10,7 @@ func appendICMPv4(dst []byte, c *layers.ICMPv4, length int) []byte {
 	dst = append(dst, "ICMP "...)
 	switch c.TypeCode.Type() {
 	case layers.ICMPv4TypeEchoRequest, layers.ICMPv4TypeEchoReply:
-		if c.TypeCode.Type() == layers.ICMPv4TypeEchoRequest {
-			dst = append(dst, "echo request, id "...)
-		} else {
-			dst = append(dst, "echo reply, id "...)
-		}
-		dst = strconv.AppendUint(dst, uint64(c.Id), 10)
-		dst = append(dst, ", seq "...)
-		dst = strconv.AppendUint(dst, uint64(c.Seq), 10)
+		dst = appendEcho(dst, c.TypeCode.Type() == layers.ICMPv4TypeEchoRequest, true, uint64(c.Id), uint64(c.Seq))
 	case layers.ICMPv4TypeDestinationUnreachable:
 		dst = append(dst, "destination unreachable, code "...)
 		dst = strconv.AppendUint(dst, uint64(c.TypeCode.Code()), 10)
@@ -33,40 +26,52 @@ func appendICMPv4(dst []byte, c *layers.ICMPv4, length int) []byte {
 	return strconv.AppendInt(dst, int64(length), 10)
 }
 
+// appendEcho writes an echo request or reply and, when known, its id and sequence
+// number, as tcpdump does.
+func appendEcho(dst []byte, request, known bool, id, seq uint64) []byte {
+	if request {
+		dst = append(dst, "echo request"...)
+	} else {
+		dst = append(dst, "echo reply"...)
+	}
+	if known {
+		dst = append(dst, ", id "...)
+		dst = strconv.AppendUint(dst, id, 10)
+		dst = append(dst, ", seq "...)
+		dst = strconv.AppendUint(dst, seq, 10)
+	}
+	return dst
+}
+
+// icmp6Words are the words of the ICMPv6 messages without an echo's id and sequence,
+// and, for neighbour discovery, what precedes the target address.
+var icmp6Words = map[uint8][2]string{
+	layers.ICMPv6TypeNeighborSolicitation:  {"neighbor solicitation", ", who has "},
+	layers.ICMPv6TypeNeighborAdvertisement: {"neighbor advertisement", ", tgt is "},
+	layers.ICMPv6TypeRouterSolicitation:    {"router solicitation", ""},
+	layers.ICMPv6TypeRouterAdvertisement:   {"router advertisement", ""},
+}
+
 func appendICMPv6(dst []byte, c *layers.ICMPv6, length int) []byte {
 	dst = append(dst, "ICMP6, "...)
-	switch c.TypeCode.Type() {
-	case layers.ICMPv6TypeEchoRequest, layers.ICMPv6TypeEchoReply:
-		if c.TypeCode.Type() == layers.ICMPv6TypeEchoRequest {
-			dst = append(dst, "echo request"...)
-		} else {
-			dst = append(dst, "echo reply"...)
-		}
+	t := c.TypeCode.Type()
+	words, named := icmp6Words[t]
+	switch {
+	case t == layers.ICMPv6TypeEchoRequest || t == layers.ICMPv6TypeEchoReply:
+		var id, seq uint64
 		if len(c.Payload) >= 4 {
-			dst = append(dst, ", id "...)
-			dst = strconv.AppendUint(dst, uint64(c.Payload[0])<<8|uint64(c.Payload[1]), 10)
-			dst = append(dst, ", seq "...)
-			dst = strconv.AppendUint(dst, uint64(c.Payload[2])<<8|uint64(c.Payload[3]), 10)
+			id, seq = uint64(c.Payload[0])<<8|uint64(c.Payload[1]), uint64(c.Payload[2])<<8|uint64(c.Payload[3])
 		}
-	case layers.ICMPv6TypeNeighborSolicitation:
-		dst = append(dst, "neighbor solicitation"...)
-		if len(c.Payload) >= 20 {
-			dst = append(dst, ", who has "...)
+		dst = appendEcho(dst, t == layers.ICMPv6TypeEchoRequest, len(c.Payload) >= 4, id, seq)
+	case named:
+		dst = append(dst, words[0]...)
+		if words[1] != "" && len(c.Payload) >= 20 {
+			dst = append(dst, words[1]...)
 			dst = appendIP(dst, c.Payload[4:20])
 		}
-	case layers.ICMPv6TypeNeighborAdvertisement:
-		dst = append(dst, "neighbor advertisement"...)
-		if len(c.Payload) >= 20 {
-			dst = append(dst, ", tgt is "...)
-			dst = appendIP(dst, c.Payload[4:20])
-		}
-	case layers.ICMPv6TypeRouterSolicitation:
-		dst = append(dst, "router solicitation"...)
-	case layers.ICMPv6TypeRouterAdvertisement:
-		dst = append(dst, "router advertisement"...)
 	default:
 		dst = append(dst, "type "...)
-		dst = strconv.AppendUint(dst, uint64(c.TypeCode.Type()), 10)
+		dst = strconv.AppendUint(dst, uint64(t), 10)
 	}
 	dst = append(dst, ", length "...)
 	return strconv.AppendInt(dst, int64(length), 10)

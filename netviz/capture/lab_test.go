@@ -27,9 +27,7 @@ type testLab struct {
 
 func newTestLab(t testing.TB) *testLab {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	l := &testLab{}
 	names := map[string]*string{"caph": &l.host, "capa": &l.a, "capb": &l.b}
 	for _, short := range []string{"caph", "capa", "capb"} {

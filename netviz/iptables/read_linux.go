@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"workbench/cmdlog"
+	"workbench/core/network"
 	"workbench/nsutil"
 )
 
@@ -66,20 +66,9 @@ func Zero(ctx context.Context, nsPath, table string, log *cmdlog.Log) error {
 		if _, err := nsutil.Output(nsPath, exec.CommandContext(ctx, args[0], args[1:]...)); err != nil {
 			return fmt.Errorf("zero the counters of table %s in %s: %w", t, nsPath, err)
 		}
-		log.AddArgs(append(execPrefix(nsPath), args...)...)
+		log.AddArgs(network.CommandIn(nsPath, args...)...)
 	}
 	return nil
-}
-
-// execPrefix is what a person types to run a command in the namespace at nsPath.
-func execPrefix(nsPath string) []string {
-	if dir, name := filepath.Split(nsPath); dir == "/run/netns/" {
-		return []string{"ip", "netns", "exec", name}
-	}
-	if nsPath == nsutil.MachinePath {
-		return nil
-	}
-	return []string{"nsenter", "--net=" + nsPath}
 }
 
 func label(host, nsPath string) string {

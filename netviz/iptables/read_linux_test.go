@@ -15,9 +15,7 @@ import (
 // labNetns makes a network namespace of the test's own with lo up and returns its path.
 func labNetns(t *testing.T) (name, path string) {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	name = inst.HostNetnsName("ipt")
 	run(t, "ip", "netns", "add", name)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })

@@ -8,6 +8,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"workbench/palette"
 )
 
 // Options shape the text picture of a snapshot.
@@ -26,21 +28,12 @@ type Options struct {
 	Hooks bool
 }
 
-// paint is a style reduced to the escape sequences around one line of text, so that
-// thousands of lines are styled without the cost of a full lipgloss render each.
-type paint struct{ pre, post string }
-
-func newPaint(st lipgloss.Style) paint {
-	pre, post, _ := strings.Cut(st.Render("\x00"), "\x00")
-	return paint{pre, post}
-}
-
 var (
-	tablePaint = newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("5")))
-	chainPaint = newPaint(lipgloss.NewStyle().Bold(true))
-	movedPaint = newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("3")))
-	oursMark   = newPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("6"))).pre + "◆" + "\x1b[m"
-	noPaint    = paint{}
+	tablePaint = palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Section))
+	chainPaint = palette.NewPaint(lipgloss.NewStyle().Bold(true))
+	movedPaint = palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Warn))
+	oursMark   = palette.NewPaint(lipgloss.NewStyle().Foreground(palette.Own)).Pre + "◆" + "\x1b[m"
+	noPaint    = palette.Paint{}
 )
 
 // ruleHead is the column header of rule lines; its widths match the rule lines.
@@ -136,15 +129,15 @@ func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas)
 
 // writeRule writes one line of a rule: painted when colour is on, with the ◆ of the
 // workbench's own rules in their colour.
-func writeRule(b *strings.Builder, o Options, l []byte, ours bool, p paint) {
+func writeRule(b *strings.Builder, o Options, l []byte, ours bool, p palette.Paint) {
 	if o.Width < 60 {
 		l = []byte(cut(string(l), o.Width))
 	}
 	switch {
 	case o.Color && p != noPaint:
-		b.WriteString(p.pre)
+		b.WriteString(p.Pre)
 		b.Write(l)
-		b.WriteString(p.post)
+		b.WriteString(p.Post)
 	case o.Color && ours && bytes.HasPrefix(l, []byte("◆")):
 		b.WriteString(oursMark)
 		b.Write(l[len("◆"):])
@@ -233,12 +226,12 @@ func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
 }
 
 // line writes one line cut to the width, painted when colour is on.
-func line(b *strings.Builder, o Options, s string, p paint) {
+func line(b *strings.Builder, o Options, s string, p palette.Paint) {
 	s = cut(s, o.Width)
 	if o.Color {
-		b.WriteString(p.pre)
+		b.WriteString(p.Pre)
 		b.WriteString(s)
-		b.WriteString(p.post)
+		b.WriteString(p.Post)
 	} else {
 		b.WriteString(s)
 	}

@@ -1,19 +1,16 @@
 package iptables
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+	"workbench/testutil/golden"
+)
 
 // earlier returns a copy of s taken two seconds before, with some counters lower.
 func earlier(s Snapshot) Snapshot {
@@ -35,23 +32,6 @@ func earlier(s Snapshot) Snapshot {
 	return p
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the output; got:\n%s", path, got)
-	}
-}
-
 func TestRenderGolden(t *testing.T) {
 	s := readSample(t)
 	prev := earlier(s)
@@ -62,9 +42,9 @@ func TestRenderGolden(t *testing.T) {
 				t.Errorf("width %d: line %d has %d columns: %q", w, i, n, l)
 			}
 		}
-		golden(t, fmt.Sprintf("render-%d.txt", w), got)
+		golden.Assert(t, fmt.Sprintf("render-%d.txt", w), got)
 	}
-	golden(t, "render-nat-80.txt", Render(s, Options{Width: 80, Table: "nat"}))
+	golden.Assert(t, "render-nat-80.txt", Render(s, Options{Width: 80, Table: "nat"}))
 }
 
 func TestRenderColourOnlyWhenAsked(t *testing.T) {

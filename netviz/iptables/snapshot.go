@@ -5,6 +5,7 @@
 package iptables
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,10 +70,8 @@ func (c Chain) Builtin() bool { return c.Policy != "-" }
 
 // Table returns the table with the given name and whether it is there.
 func (s Snapshot) Table(name string) (Table, bool) {
-	for _, t := range s.Tables {
-		if t.Name == name {
-			return t, true
-		}
+	if i := slices.IndexFunc(s.Tables, func(t Table) bool { return t.Name == name }); i >= 0 {
+		return s.Tables[i], true
 	}
 	return Table{}, false
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"workbench/core/network"
 )
 
 // adoptPeerNamespaces finds, among the named namespaces of the machine (/run/netns/*)
@@ -27,7 +29,7 @@ func adoptPeerNamespaces(all []*opened, byInode map[uint64]*opened) []*opened {
 	if len(wants) == 0 {
 		return nil
 	}
-	files, _ := filepath.Glob("/run/netns/*")
+	files := network.NamedNamespaces()
 	var extra []*opened
 	for _, f := range files {
 		fd, err := netns.GetFromPath(f)

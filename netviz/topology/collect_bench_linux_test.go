@@ -14,9 +14,7 @@ import (
 // BenchmarkCollect100 reads a host with a bridge and 100 container namespaces joined to
 // it by veth pairs (made once), 20 times, and reports the median and worst read.
 func BenchmarkCollect100(b *testing.B) {
-	testutil.RequireRoot(b)
-	testutil.KeepMachineNetwork(b)
-	inst := testutil.NewInstance(b)
+	inst := testutil.KernelTest(b)
 	host := inst.HostNetnsName("host1")
 	var script strings.Builder
 	fmt.Fprintf(&script, "netns add %s\n-n %s link add br0 type bridge\n-n %s link set br0 up\n", host, host, host)

@@ -26,9 +26,7 @@ func sh(t *testing.T, args ...string) {
 // (<containers>/<id>/netns, with a state file naming it "web"); the other, "db", is
 // returned as an extra source.
 func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	lan, h1, h2 := inst.HostNetnsName("lan"), inst.HostNetnsName("host1"), inst.HostNetnsName("host2")
 	web, db := inst.Name+"web", inst.Name+"db"
 	for _, ns := range []string{lan, h1, h2, web, db} {

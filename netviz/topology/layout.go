@@ -5,6 +5,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"workbench/palette"
 )
 
 // columnWidth is the room one namespace block wants before blocks go side by side.
@@ -15,18 +17,10 @@ func columns(width, blocks int) int {
 	return max(1, min(width/columnWidth, blocks))
 }
 
-// paint is a style reduced to the escape sequences around one line of text.
-type paint struct{ pre, post string }
-
-func newPaint(st lipgloss.Style) paint {
-	pre, post, _ := strings.Cut(st.Render("\x00"), "\x00")
-	return paint{pre, post}
-}
-
-var paints = map[rowStyle]paint{
-	headerRow: newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("4"))),
-	pathRow:   newPaint(lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("3"))),
-	downRow:   newPaint(lipgloss.NewStyle().Foreground(lipgloss.Color("1"))),
+var paints = map[rowStyle]palette.Paint{
+	headerRow: palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Accent)),
+	pathRow:   palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Warn)),
+	downRow:   palette.NewPaint(lipgloss.NewStyle().Foreground(palette.Bad)),
 }
 
 // layout puts blocks in cols columns, each block in the column that is shortest so far,
@@ -81,7 +75,7 @@ func layout(blocks [][]row, cols, colWidth int, o Options) string {
 				style = pathRow
 			}
 			if p, ok := paints[style]; ok && o.Color && text != "" {
-				text = p.pre + text + p.post
+				text = p.Text(text)
 			}
 			line.WriteString(text)
 			line.WriteString(strings.Repeat(" ", max(0, pad)))

@@ -1,19 +1,16 @@
 package topology
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+	"workbench/testutil/golden"
+)
 
 func veth(idx int, name, master, peerNs, peerLink string, peerIdx int, addrs ...string) Link {
 	return Link{Index: idx, Name: name, Kind: "veth", MTU: 1500, Up: true, State: "up", Master: master,
@@ -71,26 +68,6 @@ func fixture() Snapshot {
 	}}
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the output; got:\n%s", path, got)
-	}
-}
-
 func TestRenderGolden(t *testing.T) {
 	for _, c := range []struct {
 		width     int
@@ -106,7 +83,7 @@ func TestRenderGolden(t *testing.T) {
 		if c.highlight != "" {
 			name = fmt.Sprintf("render-%d-%s.txt", c.width, c.highlight)
 		}
-		golden(t, name, got)
+		golden.Assert(t, name, got)
 	}
 }
 

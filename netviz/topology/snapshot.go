@@ -6,7 +6,10 @@
 // state, so links made by hand with `ip` appear too.
 package topology
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Kind says what a network namespace plays in the lab.
 type Kind string
@@ -123,20 +126,16 @@ type Route struct {
 
 // Namespace returns the namespace with the given name and whether it is there.
 func (s Snapshot) Namespace(name string) (Namespace, bool) {
-	for _, n := range s.Namespaces {
-		if n.Name == name {
-			return n, true
-		}
+	if i := slices.IndexFunc(s.Namespaces, func(n Namespace) bool { return n.Name == name }); i >= 0 {
+		return s.Namespaces[i], true
 	}
 	return Namespace{}, false
 }
 
 // Link returns the link with the given name and whether it is there.
 func (n Namespace) Link(name string) (Link, bool) {
-	for _, l := range n.Links {
-		if l.Name == name {
-			return l, true
-		}
+	if i := slices.IndexFunc(n.Links, func(l Link) bool { return l.Name == name }); i >= 0 {
+		return n.Links[i], true
 	}
 	return Link{}, false
 }

@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
+	"workbench/core/network"
 	"workbench/instance"
 )
 
@@ -23,19 +23,16 @@ type Source struct {
 	Shared bool
 }
 
-// Sources lists the namespaces of an instance: the LAN and every lab host (the files
-// /run/netns/<instance>-*) and every container's namespace file (<containers>/<id>/netns).
+// Sources lists the namespaces of an instance: the LAN and every lab host (as
+// core/network finds them) and every container's namespace file (<containers>/<id>/netns).
 func Sources(inst instance.Instance) []Source {
 	var out []Source
-	prefix := inst.HostNetnsName("")
-	hosts, _ := filepath.Glob(filepath.Join("/run/netns", prefix+"*"))
-	for _, p := range hosts {
-		name := strings.TrimPrefix(filepath.Base(p), prefix)
+	for _, ns := range network.Namespaces(inst) {
 		kind := KindHost
-		if name == "lan" {
+		if ns.Name == network.LANName {
 			kind = KindLAN
 		}
-		out = append(out, Source{Name: name, Kind: kind, Path: p})
+		out = append(out, Source{Name: ns.Name, Kind: kind, Path: ns.Path})
 	}
 	dirs, _ := filepath.Glob(filepath.Join(inst.ContainersDir(), "*"))
 	for _, dir := range dirs {

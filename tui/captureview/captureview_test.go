@@ -1,59 +1,25 @@
 package captureview_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
+	"workbench/testutil/golden"
 	"workbench/tui/captureview"
 	"workbench/tui/fixture"
-	"workbench/tui/golden"
 	"workbench/tui/pane"
+	"workbench/tui/panetest"
 )
-
-func key(s string) tea.KeyPressMsg {
-	switch s {
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	}
-	return tea.KeyPressMsg{Code: rune(s[0]), Text: s}
-}
-
-// run feeds the messages a command chain produces back into the pane until it ends.
-func run(m *captureview.Model, cmd tea.Cmd) {
-	for cmd != nil {
-		cmd = m.Update(cmd())
-	}
-}
 
 func captured(w, h int) *captureview.Model {
 	m := captureview.New(fixture.CaptureSource{N: 30})
-	m.SetSize(w, h)
-	m.Update(m.Refresh()())
-	m.Update(key("space"))
-	m.Update(key("J"))
-	m.Update(key("J"))
-	m.Update(key("space"))
-	run(m, m.Update(key("s")))
+	panetest.Load(m, w, h)
+	panetest.Press(m, "space", "J", "J", "space", "s")
 	return m
 }
 
 func TestViewGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		name := fmt.Sprintf("capture-%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) {
-			m := captured(size[0], size[1])
-			got := m.View()
-			if lines := strings.Count(got, "\n") + 1; lines != size[1] {
-				t.Errorf("the pane drew %d lines, want %d", lines, size[1])
-			}
-			golden.Assert(t, name, got)
-		})
-	}
+	panetest.Golden(t, "capture", func(w, h int) string { return captured(w, h).View() })
 }
 
 func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
@@ -65,36 +31,44 @@ func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
 	if !strings.Contains(v, "dropped 0") || !strings.Contains(v, "got 30") {
 		t.Errorf("the counters are not shown:\n%s", v)
 	}
-	m.Update(key("k"))
-	m.Update(key("enter"))
+	// One packet up from the newest (seq 29) is seq 28: its layers replace the list.
+	panetest.Press(m, "k", "enter")
 	v = golden.Plain(m.View())
-	if !strings.Contains(v, "IPv4") && !strings.Contains(v, "ICMP") {
-		t.Errorf("the packet's layers are not shown:\n%s", v)
+	for _, want := range []string{"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet\t{", "TypeCode=EchoRequest", "Seq=28}"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the layers of the selected packet lack %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "seq 27") {
+		t.Errorf("the packet list is still shown beside the layers:\n%s", v)
 	}
 }
 
 func TestFilterIsTypedThenCaptureUsesIt(t *testing.T) {
-	m := captureview.New(fixture.CaptureSource{N: 1})
-	m.SetSize(80, 24)
-	m.Update(key("/"))
+	src := fixture.CaptureSource{N: 1, Filter: new(string)}
+	m := captureview.New(src)
+	panetest.Load(m, 80, 24)
+	panetest.Press(m, "/")
 	if !m.Typing() {
 		t.Fatal("/ did not open the filter")
 	}
-	for _, r := range "icmp" {
-		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-	m.Update(key("enter"))
+	panetest.Type(m, "icmp")
+	panetest.Press(m, "enter")
 	if m.Typing() {
 		t.Fatal("enter did not close the filter")
 	}
 	if v := golden.Plain(m.View()); !strings.Contains(v, "filter: icmp") {
 		t.Errorf("the filter is not shown:\n%s", v)
 	}
+	panetest.Press(m, "s")
+	if *src.Filter != "icmp" {
+		t.Errorf("the capture started with filter %q, want icmp", *src.Filter)
+	}
 }
 
 func TestSaveWithoutPacketsSaysWhatToDo(t *testing.T) {
 	m := captureview.New(fixture.CaptureSource{N: 1})
-	msg := m.Update(m.Update(key("w"))())
+	msg := m.Update(m.Update(panetest.Key("w"))())
 	if msg == nil {
 		t.Fatal("saving nothing said nothing")
 	}

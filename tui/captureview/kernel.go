@@ -6,9 +6,9 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"workbench/core/network"
 	"workbench/instance"
 	"workbench/nsutil"
-	"workbench/tui/lab"
 )
 
 // Netns is a network namespace to list interfaces in: a container's.
@@ -30,8 +30,10 @@ type KernelSource struct {
 // Targets lists every interface of every lab host, then of every container.
 func (s KernelSource) Targets(ctx context.Context) ([]Target, error) {
 	var spaces []Netns
-	for _, h := range lab.Hosts(s.Inst) {
-		spaces = append(spaces, Netns{Where: h, Path: lab.NetnsPath(s.Inst, h)})
+	for _, h := range network.Namespaces(s.Inst) {
+		if h.Name != network.LANName {
+			spaces = append(spaces, Netns{Where: h.Name, Path: h.Path})
+		}
 	}
 	if s.Containers != nil {
 		cs, err := s.Containers(ctx)

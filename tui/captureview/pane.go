@@ -3,16 +3,12 @@ package captureview
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"sort"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/netviz/capture"
-	"workbench/tui/field"
 	"workbench/tui/pane"
 )
 
@@ -22,11 +18,6 @@ const Keep = 10000
 // SavePath is where the save key writes the packets.
 const SavePath = "workbench-capture.pcap"
 
-type targetsMsg struct {
-	targets []Target
-	err     error
-}
-
 type startedMsg struct {
 	session Session
 	targets []Target
@@ -35,7 +26,7 @@ type startedMsg struct {
 
 type packetsMsg struct {
 	session Session
-	packets []Packet
+	packets []capture.Packet
 	closed  bool
 }
 
@@ -44,83 +35,64 @@ type savedMsg struct {
 	err error
 }
 
-// Model is the capture pane.
+// Model is the capture pane. Its data are the interfaces it can capture on.
 type Model struct {
-	source        Source
-	keys          KeyMap
-	targets       []Target
-	marked        map[string]bool
-	ifCursor      int
-	filter        field.Model
-	session       Session
-	running       []Target // the targets of the running or last session
-	packets       []Packet
-	cursor        int // selected packet; -1 follows the newest
-	open          bool
-	stats         capture.Stats
-	err           error
-	width, height int
-	cache         string
-	dirty         bool
+	pane.Base[[]Target]
+	source   Source
+	keys     KeyMap
+	marked   map[string]bool
+	ifCursor int
+	session  Session
+	running  []Target       // the targets of the running or last session
+	tags     map[string]int // a target's Tag -> its index in running
+	packets  []capture.Packet
+	cursor   int // selected packet; -1 follows the newest
+	open     bool
+	stats    capture.Stats
 }
 
 // New returns the pane listing and capturing through source.
 func New(source Source) *Model {
-	return &Model{
-		source: source, keys: DefaultKeyMap(), marked: map[string]bool{}, cursor: -1, dirty: true,
-		filter: field.New("filter: ", "none (every packet); / to type one, e.g. tcp port 80"),
-	}
-}
-
-// Title is the pane's name.
-func (m *Model) Title() string { return "Capture" }
-
-// KeyMap lists the pane's keys.
-func (m *Model) KeyMap() help.KeyMap { return m.keys }
-
-// Typing is true while the filter is being typed.
-func (m *Model) Typing() bool { return m.filter.Focused() }
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	if width != m.width || height != m.height {
-		m.width, m.height, m.dirty = width, height, true
-	}
+	keys := DefaultKeyMap()
+	m := &Model{Base: pane.NewBase("Capture", keys, source.Targets), source: source, keys: keys, marked: map[string]bool{}, cursor: -1}
+	m.WithFilter("filter: ", "none (every packet); / to type one, e.g. tcp port 80")
+	return m
 }
 
 // Refresh lists the interfaces again and reads the drop counter.
-func (m *Model) Refresh() tea.Cmd {
+func (m *Model) Refresh(ctx context.Context) tea.Cmd {
 	if m.session != nil {
 		m.setStats(m.session.Stats())
 	}
-	src := m.source
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		t, err := src.Targets(ctx)
-		return targetsMsg{targets: t, err: err}
-	}
+	return m.Base.Refresh(ctx)
 }
 
 func (m *Model) setStats(st capture.Stats) {
 	if st != m.stats {
-		m.stats, m.dirty = st, true
+		m.stats = st
+		m.Invalidate()
 	}
 }
 
-// Update handles keys, the interface list, and packets as they come.
+// Update handles keys, the filter, the interface list, and packets as they come.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if m.TypeFilter(msg) {
+		return nil
+	}
+	if _, changed := m.Take(msg); changed {
+		m.ifCursor = min(m.ifCursor, max(0, len(m.Data)-1))
+	}
 	switch msg := msg.(type) {
-	case targetsMsg:
-		if !reflect.DeepEqual(msg.targets, m.targets) || errText(msg.err) != errText(m.err) {
-			m.targets, m.err, m.dirty = msg.targets, msg.err, true
-			m.ifCursor = min(m.ifCursor, max(0, len(m.targets)-1))
-		}
 	case startedMsg:
 		if msg.err != nil {
 			return pane.Status(msg.err.Error(), true)
 		}
-		m.session, m.running, m.dirty = msg.session, msg.targets, true
+		m.session, m.running = msg.session, msg.targets
+		m.tags = map[string]int{}
+		for i, t := range msg.targets {
+			m.tags[t.Tag()] = i
+		}
+		m.Invalidate()
 		return waitPackets(msg.session)
 	case packetsMsg:
 		return m.takePackets(msg)
@@ -129,20 +101,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return pane.Status(msg.err.Error(), true)
 		}
 		return pane.Status(fmt.Sprintf("saved %d packets to %s", msg.n, SavePath), false)
-	case tea.PasteMsg:
-		m.filter.Paste(msg.Content)
-		m.dirty = true
 	case tea.KeyPressMsg:
-		m.dirty = true
-		if m.filter.Focused() {
-			switch msg.String() {
-			case "enter", "esc":
-				m.filter.Blur()
-			default:
-				m.filter.Update(msg)
-			}
-			return nil
-		}
+		m.Invalidate()
 		return m.handleKey(msg)
 	}
 	return nil
@@ -155,17 +115,18 @@ func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
 	if len(msg.packets) > 0 {
 		m.packets = append(m.packets, msg.packets...)
 		if over := len(m.packets) - Keep; over > 0 {
-			m.packets = append([]Packet(nil), m.packets[over:]...)
+			m.packets = append([]capture.Packet(nil), m.packets[over:]...)
 			if m.cursor >= 0 {
 				m.cursor = max(0, m.cursor-over)
 			}
 		}
-		m.dirty = true
+		m.Invalidate()
 	}
 	m.setStats(m.session.Stats())
 	if msg.closed {
 		err := m.session.Err()
-		m.session, m.dirty = nil, true
+		m.session = nil
+		m.Invalidate()
 		if err != nil {
 			return pane.Status("the capture ended: "+err.Error(), true)
 		}
@@ -175,8 +136,7 @@ func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
 }
 
 // waitPackets waits for the next packets and gathers what comes in the next 50 ms, so
-// a flood of packets costs one frame per 50 ms, not one per packet. A batch is put in
-// time order, since several namespaces are captured side by side.
+// a flood of packets costs one frame per 50 ms, not one per packet.
 func waitPackets(s Session) tea.Cmd {
 	return func() tea.Msg {
 		ch := s.Packets()
@@ -184,20 +144,20 @@ func waitPackets(s Session) tea.Cmd {
 		if !ok {
 			return packetsMsg{session: s, closed: true}
 		}
-		batch := []Packet{p}
+		batch := []capture.Packet{p}
 		deadline := time.After(50 * time.Millisecond)
 		for len(batch) < 1024 {
 			select {
 			case p, ok := <-ch:
 				if !ok {
-					return packetsMsg{session: s, packets: inTimeOrder(batch), closed: true}
+					return packetsMsg{session: s, packets: batch, closed: true}
 				}
 				batch = append(batch, p)
 			case <-deadline:
-				return packetsMsg{session: s, packets: inTimeOrder(batch)}
+				return packetsMsg{session: s, packets: batch}
 			}
 		}
-		return packetsMsg{session: s, packets: inTimeOrder(batch)}
+		return packetsMsg{session: s, packets: batch}
 	}
 }
 
@@ -207,14 +167,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.IfUp):
 		m.ifCursor = max(0, m.ifCursor-1)
 	case key.Matches(msg, k.IfDown):
-		m.ifCursor = min(max(0, len(m.targets)-1), m.ifCursor+1)
+		m.ifCursor = min(max(0, len(m.Data)-1), m.ifCursor+1)
 	case key.Matches(msg, k.Mark):
-		if m.ifCursor < len(m.targets) {
-			l := m.targets[m.ifCursor].Label()
+		if m.ifCursor < len(m.Data) {
+			l := m.Data[m.ifCursor].Label()
 			m.marked[l] = !m.marked[l]
 		}
 	case key.Matches(msg, k.Filter):
-		m.filter.Focus()
+		m.OpenFilter()
 	case key.Matches(msg, k.Start):
 		return m.startStop()
 	case key.Matches(msg, k.Up):
@@ -230,7 +190,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Save):
 		return m.save()
 	case key.Matches(msg, k.Refresh):
-		return m.Refresh()
+		return m.Refresh(m.Context())
 	}
 	return nil
 }
@@ -254,43 +214,28 @@ func (m *Model) startStop() tea.Cmd {
 		return pane.Status("capture stopped", false)
 	}
 	var chosen []Target
-	for _, t := range m.targets {
+	for _, t := range m.Data {
 		if m.marked[t.Label()] {
 			chosen = append(chosen, t)
 		}
 	}
-	if len(chosen) == 0 && m.ifCursor < len(m.targets) {
-		chosen = []Target{m.targets[m.ifCursor]}
+	if len(chosen) == 0 && m.ifCursor < len(m.Data) {
+		chosen = []Target{m.Data[m.ifCursor]}
 	}
-	src, filter := m.source, m.filter.Value()
+	ctx, src, filter := m.Context(), m.source, m.Filter()
 	m.packets, m.cursor, m.open, m.stats = nil, -1, false, capture.Stats{}
 	return func() tea.Msg {
-		s, err := src.Start(context.Background(), chosen, filter)
+		s, err := src.Start(ctx, chosen, filter)
 		return startedMsg{session: s, targets: chosen, err: err}
 	}
 }
 
 func (m *Model) save() tea.Cmd {
-	pkts := make([]capture.Packet, len(m.packets))
-	for i, p := range m.packets {
-		pkts[i] = p.Packet
-	}
+	pkts := m.packets
 	return func() tea.Msg {
 		if len(pkts) == 0 {
 			return savedMsg{err: fmt.Errorf("no packets to save: start a capture first (s)")}
 		}
 		return savedMsg{n: len(pkts), err: capture.SaveFile(SavePath, pkts)}
 	}
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-func inTimeOrder(batch []Packet) []Packet {
-	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Time.Before(batch[j].Time) })
-	return batch
 }

@@ -7,7 +7,6 @@ package captureview
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"workbench/netviz/capture"
 )
@@ -25,17 +24,14 @@ type Target struct {
 // Label is how a packet's line names its interface: "host1/eth0".
 func (t Target) Label() string { return t.Where + "/" + t.Iface }
 
-// Packet is one captured packet and the target it was seen on.
-type Packet struct {
-	capture.Packet
-	// Target indexes the session's targets.
-	Target int
-}
+// Tag is how a session's packets name their target in Packet.Iface: "host1:eth0".
+func (t Target) Tag() string { return t.Where + ":" + t.Iface }
 
 // Session is a running capture on some targets.
 type Session interface {
-	// Packets delivers packets until the session ends.
-	Packets() <-chan Packet
+	// Packets delivers packets in time order until the session ends; each names its
+	// target's Tag in Iface.
+	Packets() <-chan capture.Packet
 	// Stats sums the counters of every interface.
 	Stats() capture.Stats
 	// Stop ends the session; Packets is then closed.
@@ -50,92 +46,19 @@ type Source interface {
 	Start(ctx context.Context, targets []Target, filter string) (Session, error)
 }
 
-// kernelSession runs one netviz capture per network namespace and merges them.
-type kernelSession struct {
-	caps []*capture.Capture
-	out  chan Packet
-	done chan struct{}
-	once sync.Once
-	err  error
-}
-
-// StartKernel captures on targets with the kernel, one capture per namespace.
+// StartKernel captures on targets with the kernel: one capture across their
+// namespaces, its packets merged in time order.
 func StartKernel(ctx context.Context, targets []Target, filter string) (Session, error) {
 	if len(targets) == 0 {
 		return nil, errors.New("no interface chosen: mark one or more with space, then start")
 	}
-	type group struct {
-		netns, where string
-		ifaces       []string
-		index        map[string]int
+	cfg := capture.Config{Filter: filter}
+	for _, t := range targets {
+		cfg.Targets = append(cfg.Targets, capture.Target{Netns: t.Netns, Where: t.Where, Place: t.Where, Iface: t.Iface})
 	}
-	var groups []*group
-	byNetns := map[string]*group{}
-	for i, t := range targets {
-		g := byNetns[t.Netns]
-		if g == nil {
-			g = &group{netns: t.Netns, where: t.Where, index: map[string]int{}}
-			byNetns[t.Netns] = g
-			groups = append(groups, g)
-		}
-		g.ifaces = append(g.ifaces, t.Iface)
-		g.index[t.Iface] = i
+	c, err := capture.Start(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
-	s := &kernelSession{out: make(chan Packet, 1024), done: make(chan struct{})}
-	for _, g := range groups {
-		c, err := capture.Start(ctx, capture.Config{Netns: g.netns, Where: g.where, Interfaces: g.ifaces, Filter: filter})
-		if err != nil {
-			s.Stop()
-			return nil, err
-		}
-		s.caps = append(s.caps, c)
-	}
-	var wg sync.WaitGroup
-	for i, c := range s.caps {
-		wg.Add(1)
-		go func(c *capture.Capture, index map[string]int) {
-			defer wg.Done()
-			for p := range c.Packets() {
-				select {
-				case s.out <- Packet{Packet: p, Target: index[p.Iface]}:
-				case <-s.done:
-				}
-			}
-		}(c, groups[i].index)
-	}
-	go func() {
-		wg.Wait()
-		for _, c := range s.caps {
-			if err := c.Err(); err != nil && s.err == nil {
-				s.err = err
-			}
-		}
-		close(s.out)
-	}()
-	return s, nil
+	return c, nil
 }
-
-func (s *kernelSession) Packets() <-chan Packet { return s.out }
-
-func (s *kernelSession) Stats() capture.Stats {
-	var sum capture.Stats
-	for _, c := range s.caps {
-		st := c.Stats()
-		sum.Received += st.Received
-		sum.Filtered += st.Filtered
-		sum.Dropped += st.Dropped
-		sum.Skipped += st.Skipped
-	}
-	return sum
-}
-
-func (s *kernelSession) Stop() {
-	s.once.Do(func() {
-		close(s.done)
-		for _, c := range s.caps {
-			c.Stop()
-		}
-	})
-}
-
-func (s *kernelSession) Err() error { return s.err }

@@ -7,38 +7,31 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"workbench/netviz/capture"
+	"workbench/palette"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
 
 // View draws the filter and counters line, the interface list on the left and the
 // packets (or the open packet's layers) on the right.
-func (m *Model) View() string {
-	if !m.dirty {
-		return m.cache
-	}
-	m.dirty = false
-	if m.width <= 0 || m.height <= 0 {
-		m.cache = ""
-		return ""
-	}
-	head := pane.Fit(m.headLine(), m.width, 1)
-	h := m.height - 1
+func (m *Model) View() string { return m.Draw(m.render) }
+
+func (m *Model) render() string {
+	head := pane.Fit(m.headLine(), m.Width, 1)
+	h := m.Height - 1
 	if h <= 0 {
-		m.cache = head
 		return head
 	}
-	listW := min(30, max(18, m.width/4))
+	listW := min(30, max(18, m.Width/4))
 	list := pane.Fit(m.targetList(listW, h), listW, h)
-	right := m.width - listW - 1
+	right := m.Width - listW - 1
 	var body string
 	if m.open {
 		body = m.layers()
 	} else {
 		body = m.lines(right, h)
 	}
-	m.cache = head + "\n" + pane.Beside(list, pane.Fit(body, right, h), styles.Dim.Render("│"))
-	return m.cache
+	return head + "\n" + pane.Beside(list, pane.Fit(body, right, h), styles.Dim.Render("│"))
 }
 
 // headLine is the filter, the state and the counters; the drop counter is always there.
@@ -52,18 +45,17 @@ func (m *Model) headLine() string {
 		drops = styles.Error.Render(drops)
 	}
 	counters := fmt.Sprintf("%s  got %d  %s", state, m.stats.Received, drops)
-	room := m.width - lipgloss.Width(counters) - 2
-	m.filter.SetWidth(max(10, room))
-	return pane.Cell(m.filter.View(), max(10, room)) + "  " + counters
+	room := max(10, m.Width-lipgloss.Width(counters)-2)
+	return pane.Cell(m.FilterView(room), room) + "  " + counters
 }
 
 // targetList lists the interfaces, marked or captured ones with ●, coloured as their
 // lines.
 func (m *Model) targetList(width, height int) string {
-	if m.err != nil {
-		return styles.Error.Render(m.err.Error())
+	if m.Err != nil {
+		return styles.Error.Render(m.Err.Error())
 	}
-	if len(m.targets) == 0 {
+	if len(m.Data) == 0 {
 		return styles.Dim.Render("no interfaces: the lab is not up yet")
 	}
 	start := 0
@@ -71,8 +63,8 @@ func (m *Model) targetList(width, height int) string {
 		start = m.ifCursor - height + 1
 	}
 	var b strings.Builder
-	for i := start; i < len(m.targets) && i < start+height; i++ {
-		t := m.targets[i]
+	for i := start; i < len(m.Data) && i < start+height; i++ {
+		t := m.Data[i]
 		mark := "○ "
 		if m.marked[t.Label()] || m.session != nil && m.colour(t) >= 0 {
 			mark = "● "
@@ -81,7 +73,7 @@ func (m *Model) targetList(width, height int) string {
 		if i == m.ifCursor {
 			text = styles.Selected.Render(text)
 		} else if c := m.colour(t); c >= 0 {
-			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(c)).Render(text)
+			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(c)).Render(text)
 		}
 		if i > start {
 			b.WriteByte('\n')
@@ -120,7 +112,7 @@ func (m *Model) lines(width, height int) string {
 		if i == m.cursor {
 			text = styles.Selected.Render(text)
 		} else {
-			text = lipgloss.NewStyle().Foreground(styles.InterfaceColor(m.packets[i].Target)).Render(text)
+			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(m.target(m.packets[i]))).Render(text)
 		}
 		if i > start {
 			b.WriteByte('\n')
@@ -137,15 +129,15 @@ func (m *Model) layers() string {
 		i = len(m.packets) - 1
 	}
 	p := m.packets[i]
-	return styles.Title.Render(p.Line) + "\n" + capture.Detail(p.Data)
+	return styles.Title.Render(m.line(p)) + "\n" + capture.Detail(p.Data)
 }
 
 // line is a packet's summary with its interface named by host or container:
 // "03:30:00.007 host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request...".
-func (m *Model) line(p Packet) string {
+func (m *Model) line(p capture.Packet) string {
 	label := p.Iface
-	if p.Target < len(m.running) {
-		label = m.running[p.Target].Label()
+	if i := m.target(p); i >= 0 {
+		label = m.running[i].Label()
 	}
 	rest := p.Line
 	if len(rest) > len(timeFormat) {
@@ -156,3 +148,11 @@ func (m *Model) line(p Packet) string {
 
 // timeFormat is how a capture line starts.
 const timeFormat = "15:04:05.000000"
+
+// target is the index in running of the target a packet was seen on, or -1.
+func (m *Model) target(p capture.Packet) int {
+	if i, ok := m.tags[p.Iface]; ok {
+		return i
+	}
+	return -1
+}

@@ -8,11 +8,8 @@ package cgroupsview
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strconv"
-	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -28,28 +25,18 @@ type Source interface {
 	Sample(ctx context.Context) (cgview.Snapshot, error)
 }
 
-// SamplerSource samples with a cgview.Sampler kept between calls, so rates are
-// computed from one call to the next.
-type SamplerSource struct{ Sampler *cgview.Sampler }
-
-// Sample reads every cgroup once and returns the sampler's snapshot.
-func (s SamplerSource) Sample(context.Context) (cgview.Snapshot, error) {
-	err := s.Sampler.Sample()
-	return s.Sampler.Snapshot(), err
-}
-
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: up and down of the scroll keys move the selection.
 type KeyMap struct {
-	Up, Down, Raise, Lower key.Binding
+	pane.ScrollKeys
+	Raise, Lower key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
-		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
+		ScrollKeys: pane.DefaultScrollKeys(),
+		Raise:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
+		Lower:      key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
 	}
 }
 
@@ -59,68 +46,31 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-type sampledMsg struct {
-	snap cgview.Snapshot
-	err  error
-}
-
 // Model is the cgroups pane.
 type Model struct {
-	source        Source
-	keys          KeyMap
-	snap          cgview.Snapshot
-	err           error
-	loaded        bool
-	selected      string
-	width, height int
-	cache         string
-	dirty         bool
+	pane.Base[cgview.Snapshot]
+	keys     KeyMap
+	selected string
 }
 
 // New returns the pane sampling through source.
-func New(source Source) *Model { return &Model{source: source, keys: DefaultKeyMap(), dirty: true} }
-
-// Title is the pane's name.
-func (m *Model) Title() string { return "cgroups" }
-
-// KeyMap lists the pane's keys.
-func (m *Model) KeyMap() help.KeyMap { return m.keys }
-
-// Typing is always false.
-func (m *Model) Typing() bool { return false }
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	if width != m.width || height != m.height {
-		m.width, m.height, m.dirty = width, height, true
-	}
-}
-
-// Refresh takes a sample.
-func (m *Model) Refresh() tea.Cmd {
-	src := m.source
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		snap, err := src.Sample(ctx)
-		return sampledMsg{snap: snap, err: err}
-	}
+func New(source Source) *Model {
+	keys := DefaultKeyMap()
+	return &Model{Base: pane.NewBase("cgroups", keys, source.Sample), keys: keys}
 }
 
 // Update handles samples, keys and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if _, changed := m.Take(msg); changed {
+		if _, ok := m.Data.Find(m.selected); !ok && len(m.Data.Series) > 0 {
+			m.selected = m.Data.Series[0].Target.Name
+		}
+	}
 	switch msg := msg.(type) {
-	case sampledMsg:
-		if m.loaded && reflect.DeepEqual(msg.snap.Series, m.snap.Series) && errText(msg.err) == errText(m.err) {
-			return nil
-		}
-		m.snap, m.err, m.loaded, m.dirty = msg.snap, msg.err, true, true
-		if _, ok := m.snap.Find(m.selected); !ok && len(m.snap.Series) > 0 {
-			m.selected = m.snap.Series[0].Target.Name
-		}
 	case pane.SelectMsg:
 		if msg.Container != "" && msg.Container != m.selected {
-			m.selected, m.dirty = msg.Container, true
+			m.selected = msg.Container
+			m.Invalidate()
 		}
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -143,7 +93,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) index() int {
-	for i, s := range m.snap.Series {
+	for i, s := range m.Data.Series {
 		if s.Target.Name == m.selected {
 			return i
 		}
@@ -152,20 +102,21 @@ func (m *Model) index() int {
 }
 
 func (m *Model) move(step int) {
-	n := len(m.snap.Series)
+	n := len(m.Data.Series)
 	if n == 0 {
 		return
 	}
 	i := min(n-1, max(0, m.index()+step))
-	if name := m.snap.Series[i].Target.Name; name != m.selected {
-		m.selected, m.dirty = name, true
+	if name := m.Data.Series[i].Target.Name; name != m.selected {
+		m.selected = name
+		m.Invalidate()
 	}
 }
 
 // changeCPU asks the app to run `update --cpus N NAME`, the same command a person
 // types. A container without a CPU limit gets one core when lowered.
 func (m *Model) changeCPU(delta float64) tea.Cmd {
-	s, ok := m.snap.Find(m.selected)
+	s, ok := m.Data.Find(m.selected)
 	if !ok {
 		return nil
 	}
@@ -183,11 +134,4 @@ func (m *Model) changeCPU(delta float64) tea.Cmd {
 	}
 	args := []string{"update", "--cpus", strconv.FormatFloat(cores, 'f', 2, 64), s.Target.Name}
 	return func() tea.Msg { return pane.RunMsg{Args: args} }
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }

@@ -4,21 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docker/go-units"
+
 	"workbench/cgview"
-	"workbench/core/cgroup"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
 
 // View draws one line per container and, under them, the selected one's CPU chart.
-func (m *Model) View() string {
-	if !m.dirty {
-		return m.cache
-	}
-	m.dirty = false
-	m.cache = pane.Fit(m.render(), m.width, m.height)
-	return m.cache
-}
+func (m *Model) View() string { return m.Draw(m.render) }
 
 // The widths of the columns; the sparkline takes what is left.
 const (
@@ -30,39 +24,37 @@ const (
 )
 
 func (m *Model) render() string {
-	switch {
-	case m.err != nil && len(m.snap.Series) == 0:
-		return styles.Error.Render(pane.Unavailable + ": " + m.err.Error())
-	case !m.loaded:
-		return styles.Dim.Render("sampling the cgroups…")
-	case len(m.snap.Series) == 0:
+	if notice, ok := m.Notice("sampling the cgroups…"); ok && len(m.Data.Series) == 0 {
+		return notice
+	}
+	if len(m.Data.Series) == 0 {
 		return "no containers to sample: press n to create one"
 	}
 	var b strings.Builder
-	sparkW := max(8, m.width-nameW-cpuW-thrW-memW-pidsW-5)
+	sparkW := max(8, m.Width-nameW-cpuW-thrW-memW-pidsW-5)
 	fmt.Fprintf(&b, "%s %s %s %s %s %s", styles.Header.Render(pane.Cell("NAME", nameW)),
 		styles.Header.Render(pane.Cell("CPU", sparkW)), styles.Header.Render(pane.Cell("CPU%/LIM", cpuW)),
 		styles.Header.Render(pane.Cell("THROTTLED", thrW)), styles.Header.Render(pane.Cell("MEMORY", memW)),
 		styles.Header.Render("PIDS"))
-	listH := len(m.snap.Series)
+	listH := len(m.Data.Series)
 	chartH := 0
-	if m.height >= 16 {
-		chartH = min(12, m.height/3)
-		listH = min(listH, m.height-chartH-3)
+	if m.Height >= 16 {
+		chartH = min(12, m.Height/3)
+		listH = min(listH, m.Height-chartH-3)
 	}
-	listH = max(1, min(listH, m.height-1))
+	listH = max(1, min(listH, m.Height-1))
 	sel := m.index()
 	start := 0
 	if sel >= listH {
 		start = sel - listH + 1
 	}
-	for i := start; i < len(m.snap.Series) && i < start+listH; i++ {
+	for i := start; i < len(m.Data.Series) && i < start+listH; i++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.snap.Series[i], sparkW, i == sel))
+		b.WriteString(m.row(m.Data.Series[i], sparkW, i == sel))
 	}
 	if chartH > 0 {
 		b.WriteString("\n\n")
-		b.WriteString(m.chart(m.snap.Series[sel], chartH))
+		b.WriteString(m.chart(m.Data.Series[sel], chartH))
 	}
 	return b.String()
 }
@@ -107,7 +99,7 @@ func (m *Model) chart(s cgview.Series, height int) string {
 	var b strings.Builder
 	b.WriteString(styles.Title.Render(s.Target.Name+" CPU %") + "  " + styles.Dim.Render(limit) + "\n")
 	values := cgview.CPUValues(s.History)
-	rows := cgview.CPUChart(values, max(10, m.width-8), height-1, quota)
+	rows := cgview.CPUChart(values, max(10, m.Width-8), height-1, quota)
 	top := cgview.CPUScale(values, quota)
 	for i, r := range rows {
 		label := ""
@@ -119,6 +111,6 @@ func (m *Model) chart(s cgview.Series, height int) string {
 			b.WriteByte('\n')
 		}
 	}
-	b.WriteString("\n" + styles.Dim.Render(fmt.Sprintf("%6s memory %s  oom kills %d  failcnt %d", "", cgroup.FormatBytes(s.Stats.MemoryUsage), s.Stats.OOMKills, s.Stats.MemoryFailcnt)))
+	b.WriteString("\n" + styles.Dim.Render(fmt.Sprintf("%6s memory %s  oom kills %d  failcnt %d", "", units.BytesSize(float64(s.Stats.MemoryUsage)), s.Stats.OOMKills, s.Stats.MemoryFailcnt)))
 	return b.String()
 }

@@ -1,5 +1,6 @@
 // Package cmdline is the app's `:` line: it takes exactly the CLI's command lines,
-// completes command and container names with Tab and keeps a history.
+// completes command and container names with Tab (the text field's suggestions) and
+// keeps a history.
 package cmdline
 
 import (
@@ -7,9 +8,10 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"workbench/tui/field"
+	"workbench/cli/lex"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -24,7 +26,7 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		Cancel:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "close")),
-		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete (ctrl+n/p: next/previous)")),
 		Older:    key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older command")),
 		Newer:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer command")),
 	}
@@ -43,18 +45,21 @@ type ClosedMsg struct{}
 
 // Model is the command line.
 type Model struct {
-	input    field.Model
+	input    textinput.Model
 	keys     KeyMap
 	commands []string // top-level command names
 	names    []string // container names
 	history  []string
 	pos      int // index into history while browsing; len(history) = the new line
-	hint     string
 }
 
 // New returns a line that completes the given command names.
 func New(commands []string) *Model {
-	in := field.New(":", "a workbench command, e.g. run -d --name web -p 8080:80 busybox httpd -f -p 80")
+	in := pane.NewInput(":", "a workbench command, e.g. run -d --name web -p 8080:80 busybox httpd -f -p 80")
+	in.ShowSuggestions = true
+	in.KeyMap.AcceptSuggestion = key.NewBinding(key.WithKeys("tab"))
+	in.KeyMap.NextSuggestion = key.NewBinding(key.WithKeys("ctrl+n"))
+	in.KeyMap.PrevSuggestion = key.NewBinding(key.WithKeys("ctrl+p"))
 	sorted := append([]string(nil), commands...)
 	sort.Strings(sorted)
 	return &Model{input: in, keys: DefaultKeyMap(), commands: sorted}
@@ -67,48 +72,56 @@ func (m *Model) KeyMap() KeyMap { return m.keys }
 func (m *Model) SetNames(names []string) { m.names = names }
 
 // SetWidth sets the line's width.
-func (m *Model) SetWidth(w int) { m.input.SetWidth(w) }
+func (m *Model) SetWidth(w int) { m.input.SetWidth(max(1, w-3)) }
 
 // Open empties the line and gives it the keyboard.
 func (m *Model) Open() {
 	m.input.SetValue("")
 	m.input.Focus()
 	m.pos = len(m.history)
-	m.hint = ""
+	m.suggest()
 }
 
 // Value is the text typed so far.
 func (m *Model) Value() string { return m.input.Value() }
 
-// Update handles a key; Enter returns a pane.RunMsg with the typed command line.
+// Update handles a key or a paste; Enter returns a pane.RunMsg with the typed command
+// line.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if p, ok := msg.(tea.PasteMsg); ok {
-		m.input.Paste(p.Content)
-		return nil
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Cancel):
+			m.input.Blur()
+			return func() tea.Msg { return ClosedMsg{} }
+		case key.Matches(k, m.keys.Run):
+			return m.submit()
+		case key.Matches(k, m.keys.Older):
+			m.browse(-1)
+			return nil
+		case key.Matches(k, m.keys.Newer):
+			m.browse(1)
+			return nil
+		}
 	}
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	switch {
-	case key.Matches(k, m.keys.Cancel):
-		m.input.Blur()
-		return func() tea.Msg { return ClosedMsg{} }
-	case key.Matches(k, m.keys.Run):
-		return m.submit()
-	case key.Matches(k, m.keys.Complete):
-		m.complete()
-		return nil
-	case key.Matches(k, m.keys.Older):
-		m.browse(-1)
-		return nil
-	case key.Matches(k, m.keys.Newer):
-		m.browse(1)
-		return nil
-	}
-	m.hint = ""
-	m.input.Update(msg)
+	m.input, _ = m.input.Update(msg)
+	m.suggest()
 	return nil
+}
+
+// suggest gives the field the completions of the word before the cursor: the command
+// names for the first word, the container names after it, each followed by a space.
+func (m *Model) suggest() {
+	value := m.input.Value()
+	cut := strings.LastIndexByte(value, ' ') + 1
+	pool := m.names
+	if strings.TrimSpace(value[:cut]) == "" {
+		pool = m.commands
+	}
+	out := make([]string, 0, len(pool))
+	for _, w := range pool {
+		out = append(out, value[:cut]+w+" ")
+	}
+	m.input.SetSuggestions(out)
 }
 
 func (m *Model) submit() tea.Cmd {
@@ -120,7 +133,7 @@ func (m *Model) submit() tea.Cmd {
 	if n := len(m.history); n == 0 || m.history[n-1] != line {
 		m.history = append(m.history, line)
 	}
-	args, err := Split(line)
+	args, err := lex.Args(line)
 	if err != nil {
 		return pane.Status(err.Error(), true)
 	}
@@ -138,50 +151,19 @@ func (m *Model) browse(step int) {
 	} else {
 		m.input.SetValue(m.history[pos])
 	}
+	m.suggest()
 }
 
-// complete extends the word before the cursor: a command name for the first word, a
-// container name after it. Several candidates are listed in the hint.
-func (m *Model) complete() {
-	value := m.input.Value()
-	cut := strings.LastIndexByte(value, ' ') + 1
-	word := value[cut:]
-	pool := m.names
-	if strings.TrimSpace(value[:cut]) == "" {
-		pool = m.commands
-	}
-	var found []string
-	for _, c := range pool {
-		if strings.HasPrefix(c, word) {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
-	case 0:
-		m.hint = "no completion for " + word
-	case 1:
-		m.input.SetValue(value[:cut] + found[0] + " ")
-		m.hint = ""
-	default:
-		m.input.SetValue(value[:cut] + commonPrefix(found))
-		m.hint = strings.Join(found, "  ")
-	}
-}
-
-func commonPrefix(words []string) string {
-	p := words[0]
-	for _, w := range words[1:] {
-		for !strings.HasPrefix(w, p) {
-			p = p[:len(p)-1]
-		}
-	}
-	return p
-}
-
-// View draws the line and, under it, the completion candidates when there are some.
+// View draws the line and, under it, the completions when there are several.
 func (m *Model) View() string {
-	if m.hint == "" {
+	found := m.input.MatchedSuggestions()
+	if len(found) < 2 || m.input.Value() == "" {
 		return m.input.View()
 	}
-	return m.input.View() + "\n" + styles.Dim.Render(m.hint)
+	words := make([]string, len(found))
+	for i, f := range found {
+		fields := strings.Fields(f)
+		words[i] = fields[len(fields)-1]
+	}
+	return m.input.View() + "\n" + styles.Dim.Render(strings.Join(words, "  "))
 }

@@ -1,58 +1,39 @@
 package containers_test
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/testutil/golden"
 	"workbench/tui/containers"
 	"workbench/tui/fixture"
-	"workbench/tui/golden"
 	"workbench/tui/pane"
+	"workbench/tui/panetest"
 )
 
-func loaded(t *testing.T, n, w, h int) *containers.Model {
-	t.Helper()
-	m := containers.New(fixture.ContainerSource{Snapshot: fixture.Containers(n)})
-	m.SetSize(w, h)
-	m.Update(m.Refresh()())
+func loaded(src *fixture.ContainerSource, w, h int) *containers.Model {
+	m := containers.New(src)
+	panetest.Load(m, w, h)
 	return m
 }
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	}
-	return tea.KeyPressMsg{Code: rune(s[0]), Text: s}
-}
-
 func TestViewGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, n := range []int{0, 3, 40} {
-			name := fmt.Sprintf("containers-%d-%dx%d", n, size[0], size[1])
-			t.Run(name, func(t *testing.T) {
-				m := loaded(t, n, size[0], size[1])
-				got := m.View()
-				if lines := strings.Count(got, "\n") + 1; lines != size[1] {
-					t.Errorf("the pane drew %d lines, want %d", lines, size[1])
-				}
-				golden.Assert(t, name, got)
-			})
-		}
+	for _, n := range []int{0, 3, 40} {
+		panetest.Golden(t, "containers-"+strconv.Itoa(n), func(w, h int) string {
+			return loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(n)}, w, h).View()
+		})
 	}
 }
 
 func TestKeysMoveSelectionAndAct(t *testing.T) {
-	m := loaded(t, 3, 80, 24)
+	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(3)}, 80, 24)
 	if m.Selected() != "web0" {
 		t.Fatalf("selected %q after the first load, want web0", m.Selected())
 	}
-	cmd := m.Update(press("down"))
+	cmd := m.Update(panetest.Key("down"))
 	if cmd == nil {
 		t.Fatal("moving down sent no selection message")
 	}
@@ -66,21 +47,21 @@ func TestKeysMoveSelectionAndAct(t *testing.T) {
 		t.Fatalf("moving down sent %#v, want the selection of web1", sel)
 	}
 	for key, want := range map[string]string{"K": "kill web1", "S": "stop web1", "D": "rm -f web1"} {
-		run, ok := m.Update(press(key))().(pane.RunMsg)
+		run, ok := m.Update(panetest.Key(key))().(pane.RunMsg)
 		if !ok || strings.Join(run.Args, " ") != want {
 			t.Errorf("key %s asked for %#v, want %q", key, run, want)
 		}
 	}
-	exec, ok := m.Update(press("x"))().(pane.ExecMsg)
+	exec, ok := m.Update(panetest.Key("x"))().(pane.ExecMsg)
 	if !ok || strings.Join(exec.Args, " ") != "exec -it web1 sh" {
 		t.Errorf("x asked for %#v, want a shell in web1", exec)
 	}
 }
 
 func TestSameSnapshotDrawsNothingNew(t *testing.T) {
-	m := loaded(t, 3, 80, 24)
+	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(3)}, 80, 24)
 	first := m.View()
-	if cmd := m.Update(m.Refresh()()); cmd != nil {
+	if cmd := m.Update(m.Reload()()); cmd != nil {
 		t.Error("an unchanged snapshot started work")
 	}
 	if m.View() != first {
@@ -89,19 +70,27 @@ func TestSameSnapshotDrawsNothingNew(t *testing.T) {
 }
 
 func TestSelectionFollowsTheContainerWhenRowsChange(t *testing.T) {
-	m := loaded(t, 3, 80, 24)
-	m.Update(press("down"))
-	m.Update(press("down"))
-	snap := fixture.Containers(3)
-	snap.Containers = snap.Containers[1:] // web0 is gone
-	m.Update(loadedFrom(t, snap))
+	src := &fixture.ContainerSource{Snapshot: fixture.Containers(3)}
+	m := loaded(src, 80, 24)
+	panetest.Press(m, "down", "down")
+	src.Snapshot.Containers = src.Snapshot.Containers[1:] // web0 is gone
+	panetest.Run(m, m.Reload())
 	if m.Selected() != "web2" {
 		t.Errorf("selected %q after a row went away, want web2 still", m.Selected())
 	}
+	if v := golden.Plain(m.View()); strings.Contains(v, "web0") || !strings.Contains(v, "web2") {
+		t.Errorf("the new rows are not drawn:\n%s", v)
+	}
 }
 
-// loadedFrom returns the message a source serving snap would produce.
-func loadedFrom(t *testing.T, snap containers.Snapshot) tea.Msg {
-	t.Helper()
-	return containers.New(fixture.ContainerSource{Snapshot: snap}).Refresh()()
+func TestPageKeysMoveHalfAPane(t *testing.T) {
+	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(40)}, 80, 24)
+	panetest.Press(m, "f")
+	if m.Selected() != "web12" {
+		t.Errorf("page down from web0 in a pane of 24 lines selected %q, want web12", m.Selected())
+	}
+	panetest.Press(m, "b", "b")
+	if m.Selected() != "web0" {
+		t.Errorf("page up twice from web12 selected %q, want web0", m.Selected())
+	}
 }

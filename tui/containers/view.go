@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docker/go-units"
 
 	"workbench/tui/pane"
 	"workbench/tui/styles"
@@ -19,48 +20,33 @@ type column struct {
 
 // View draws the list above and the selected container's detail below (or beside it
 // when the pane is wide).
-func (m *Model) View() string {
-	if !m.dirty {
-		return m.cache
-	}
-	m.cache, m.dirty = m.render(), false
-	return m.cache
-}
+func (m *Model) View() string { return m.Draw(m.render) }
 
 func (m *Model) render() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
+	if notice, ok := m.Notice("reading containers…"); ok {
+		return notice
 	}
-	if m.err != nil {
-		return pane.Fit(styles.Error.Render(pane.Unavailable+": "+m.err.Error()), m.width, m.height)
+	if len(m.Data.Containers) == 0 {
+		return "no containers yet: press n to create one, or : then run -d busybox sleep 1000"
 	}
-	if m.source == nil {
-		return pane.Fit(styles.Dim.Render(pane.Unavailable+": the engine is not in this build"), m.width, m.height)
-	}
-	if !m.loaded {
-		return pane.Fit(styles.Dim.Render("reading containers…"), m.width, m.height)
-	}
-	if len(m.snap.Containers) == 0 {
-		return pane.Fit("no containers yet: press n to create one, or : then run -d busybox sleep 1000", m.width, m.height)
-	}
-	if m.width >= 150 {
-		listW := m.width * 3 / 5
-		list := pane.Fit(m.list(listW, m.height), listW, m.height)
-		detail := pane.Fit(m.detail(m.width-listW-1), m.width-listW-1, m.height)
+	if m.Width >= 150 {
+		listW := m.Width * 3 / 5
+		list := pane.Fit(m.list(listW, m.Height), listW, m.Height)
+		detail := pane.Fit(m.detail(m.Width-listW-1), m.Width-listW-1, m.Height)
 		return pane.Beside(list, detail, " ")
 	}
-	listH := len(m.snap.Containers) + 1
-	if max := m.height / 2; listH > max && m.height >= 12 {
+	listH := len(m.Data.Containers) + 1
+	if max := m.Height / 2; listH > max && m.Height >= 12 {
 		listH = max
 	}
-	if listH > m.height {
-		listH = m.height
+	if listH > m.Height {
+		listH = m.Height
 	}
-	out := m.list(m.width, listH)
-	if rest := m.height - listH; rest > 1 {
-		out = pane.Fit(out, m.width, listH) + "\n" + pane.Fit(m.detail(m.width), m.width, rest)
+	out := m.list(m.Width, listH)
+	if rest := m.Height - listH; rest > 1 {
+		out = pane.Fit(out, m.Width, listH) + "\n" + pane.Fit(m.detail(m.Width), m.Width, rest)
 	}
-	return pane.Fit(out, m.width, m.height)
+	return pane.Fit(out, m.Width, m.Height)
 }
 
 // columns chooses the columns that fit width; NETWORKS takes what is left.
@@ -109,9 +95,9 @@ func (m *Model) list(width, height int) string {
 	if m.cursor >= rows {
 		start = m.cursor - rows + 1
 	}
-	for i := start; i < len(m.snap.Containers) && i < start+rows; i++ {
+	for i := start; i < len(m.Data.Containers) && i < start+rows; i++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.snap.Containers[i], cols, i == m.cursor))
+		b.WriteString(m.row(m.Data.Containers[i], cols, i == m.cursor))
 	}
 	return b.String()
 }
@@ -134,10 +120,10 @@ func (m *Model) row(c Container, cols []column, selected bool) string {
 
 // detail draws the selected container's inside.
 func (m *Model) detail(width int) string {
-	if m.cursor >= len(m.snap.Containers) {
+	if m.cursor >= len(m.Data.Containers) {
 		return ""
 	}
-	c := m.snap.Containers[m.cursor]
+	c := m.Data.Containers[m.cursor]
 	d := c.Detail
 	var b strings.Builder
 	line := func(label, text string) {
@@ -213,9 +199,9 @@ func memoryText(c Container) string {
 		return "-"
 	}
 	if c.MemoryLimit > 0 {
-		return pane.Bytes(c.Memory) + "/" + pane.Bytes(c.MemoryLimit)
+		return units.BytesSize(float64(c.Memory)) + "/" + units.BytesSize(float64(c.MemoryLimit))
 	}
-	return pane.Bytes(c.Memory)
+	return units.BytesSize(float64(c.Memory))
 }
 
 // wrapWords joins words with two spaces into lines no wider than width.

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"strings"
 
-	"workbench/tui/cmdline"
+	"workbench/cli/lex"
+	"workbench/core/network"
 )
 
 // DefaultImage and DefaultCommand are what an empty create form runs: a busybox shell
@@ -16,11 +17,11 @@ const (
 
 // NewContainer is the create-container dialog; Enter alone runs a busybox shell on
 // host1's default network.
-func NewContainer(width int) *Model {
-	return New("New container", "every field may stay empty", width, [][2]string{
+func NewContainer() *Model {
+	return New("New container", "every field may stay empty", [][2]string{
 		{"image", DefaultImage},
 		{"name", "a generated name"},
-		{"host", "host1"},
+		{"host", network.DefaultHost},
 		{"network", "the host's default bridge"},
 		{"ports", "e.g. 8080:80 9090:90/udp"},
 		{"cpus", "no limit, e.g. 0.5"},
@@ -57,7 +58,7 @@ func containerArgs(v []string) ([]string, error) {
 	if command == "" {
 		command = DefaultCommand
 	}
-	words, err := cmdline.Split(command)
+	words, err := lex.Args(command)
 	if err != nil {
 		return nil, err
 	}
@@ -65,10 +66,10 @@ func containerArgs(v []string) ([]string, error) {
 }
 
 // NewLab is the networks-and-hosts dialog: fill one line and press Enter.
-func NewLab(width int) *Model {
-	return New("Networks and hosts", "fill one line, then enter", width, [][2]string{
+func NewLab() *Model {
+	return New("Networks and hosts", "fill one line, then enter", [][2]string{
 		{"new network", "NAME [SUBNET], e.g. backend 172.20.0.0/16"},
-		{"on host", "host1"},
+		{"on host", network.DefaultHost},
 		{"rm network", "NAME"},
 		{"add host", "NAME, e.g. host2"},
 	}, labArgs)

@@ -7,9 +7,10 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
-	"workbench/tui/field"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -42,7 +43,7 @@ type ClosedMsg struct{}
 type Field struct {
 	// Label names the field; Hint says what an empty field means.
 	Label, Hint string
-	input       field.Model
+	input       textinput.Model
 }
 
 // Model is a dialog.
@@ -52,7 +53,6 @@ type Model struct {
 	fields []Field
 	focus  int
 	keys   KeyMap
-	width  int
 	// build turns the field values, in order, into a CLI command line; an error is
 	// shown in the dialog and nothing runs.
 	build func(values []string) ([]string, error)
@@ -60,11 +60,12 @@ type Model struct {
 }
 
 // New returns a dialog with fields labelled and hinted by pairs.
-func New(title, intro string, width int, pairs [][2]string, build func([]string) ([]string, error)) *Model {
-	m := &Model{title: title, intro: intro, keys: DefaultKeyMap(), width: width, build: build}
+func New(title, intro string, pairs [][2]string, build func([]string) ([]string, error)) *Model {
+	m := &Model{title: title, intro: intro, keys: DefaultKeyMap(), build: build}
 	for _, p := range pairs {
-		f := Field{Label: p[0], Hint: p[1], input: field.New("", p[1])}
-		f.input.SetWidth(max(20, width-20))
+		f := Field{Label: p[0], Hint: p[1], input: pane.NewInput("", p[1])}
+		// Wide enough for its hint; a longer value scrolls inside.
+		f.input.SetWidth(max(24, ansi.StringWidth(p[1])))
 		m.fields = append(m.fields, f)
 	}
 	m.fields[0].input.Focus()
@@ -79,12 +80,9 @@ func (m *Model) SetValue(i int, v string) { m.fields[i].input.SetValue(v) }
 
 // Update edits the focused field, moves between fields, submits or cancels.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if p, ok := msg.(tea.PasteMsg); ok {
-		m.fields[m.focus].input.Paste(p.Content)
-		return nil
-	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		m.fields[m.focus].input, _ = m.fields[m.focus].input.Update(msg)
 		return nil
 	}
 	switch {
@@ -98,7 +96,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.move(-1)
 	default:
 		m.err = ""
-		m.fields[m.focus].input.Update(k)
+		m.fields[m.focus].input, _ = m.fields[m.focus].input.Update(k)
 	}
 	return nil
 }

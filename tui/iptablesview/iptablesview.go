@@ -7,13 +7,11 @@ package iptablesview
 import (
 	"context"
 	"reflect"
-	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/core/network"
 	"workbench/netviz/iptables"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
@@ -29,105 +27,123 @@ type Source interface {
 	Zero(ctx context.Context, host, table string) error
 }
 
+// KeyMap is the pane's own keys.
+type KeyMap struct {
+	pane.ScrollKeys
+	NextHost, PrevHost, Table, Zero key.Binding
+}
+
+// DefaultKeyMap is the pane's key map.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		ScrollKeys: pane.DefaultScrollKeys(),
+		NextHost:   key.NewBinding(key.WithKeys("l", "right", "]"), key.WithHelp("→/l", "next host")),
+		PrevHost:   key.NewBinding(key.WithKeys("h", "left", "["), key.WithHelp("←/h", "previous host")),
+		Table:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table: all, raw, mangle, nat, filter")),
+		Zero:       key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "zero the counters")),
+	}
+}
+
+// ShortHelp is the one-line hint.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.NextHost, k.Table, k.Zero, k.Down} }
+
+// FullHelp is every key of the pane.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{k.Bindings(), {k.NextHost, k.PrevHost, k.Table, k.Zero}}
+}
+
+// renderWidth is the width the tables are drawn at before the pane cuts what it shows:
+// cutting 2000 lines costs more than drawing them, so only the lines on screen are cut.
+const renderWidth = 240
+
 // tables are the choices of the table filter, "" = every table.
 var tables = []string{"", "raw", "mangle", "nat", "filter"}
 
-type loadedMsg struct {
+// reading is one read of a host's tables, with the hosts there are now.
+type reading struct {
 	host  string
 	hosts []string
 	snap  iptables.Snapshot
-	err   error
 }
 
 type zeroedMsg struct{ err error }
 
 // Model is the iptables pane.
 type Model struct {
-	source        Source
-	keys          KeyMap
-	hosts         []string
-	host          string
-	table         int
-	cur, prev     *iptables.Snapshot
-	err           error
-	lines         []string // the rendered picture, cut into lines
-	top           int
-	width, height int
-	cache         string
-	dirty         bool
+	pane.Base[reading]
+	source    Source
+	keys      KeyMap
+	hosts     []string
+	host      string
+	table     int
+	cur, prev *iptables.Snapshot
+	lines     pane.Lines
 }
 
 // New returns the pane reading from source, showing host1 first.
 func New(source Source) *Model {
-	return &Model{source: source, keys: DefaultKeyMap(), host: "host1", dirty: true}
+	m := &Model{source: source, keys: DefaultKeyMap(), lines: pane.NewLines()}
+	m.Base = pane.NewBase[reading]("iptables", m.keys, nil)
+	m.show(network.DefaultHost)
+	return m
 }
 
-// Title is the pane's name.
-func (m *Model) Title() string { return "iptables" }
-
-// KeyMap lists the pane's keys.
-func (m *Model) KeyMap() help.KeyMap { return m.keys }
-
-// Typing is always false.
-func (m *Model) Typing() bool { return false }
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	if width != m.width || height != m.height {
-		widthChanged := width != m.width
-		m.width, m.height, m.dirty = width, height, true
-		if widthChanged {
-			m.draw()
-		}
-	}
-}
-
-// Refresh reads the chosen host's tables.
-func (m *Model) Refresh() tea.Cmd {
-	src, host := m.source, m.host
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+// show makes host the one whose tables are read.
+func (m *Model) show(host string) {
+	src := m.source
+	m.host = host
+	m.cur, m.prev, m.Err = nil, nil, nil
+	m.SetLoad(func(ctx context.Context) (reading, error) {
 		hosts := src.Hosts()
 		snap, err := src.Read(ctx, host)
-		return loadedMsg{host: host, hosts: hosts, snap: snap, err: err}
+		return reading{host: host, hosts: hosts, snap: snap}, err
+	})
+	m.lines.SetContent("")
+	m.Invalidate()
+}
+
+// SetSize gives the pane its size; the picture is drawn again for a new width.
+func (m *Model) SetSize(width, height int) {
+	if m.ResizeLines(&m.lines, width, height) {
+		m.draw()
 	}
 }
 
 // Update handles keys and fresh snapshots.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if ok, changed := m.Take(msg); ok {
+		if changed {
+			m.setData()
+		}
+		return nil
+	}
 	switch msg := msg.(type) {
-	case loadedMsg:
-		m.setData(msg)
 	case zeroedMsg:
 		if msg.err != nil {
 			return pane.Status(msg.err.Error(), true)
 		}
-		return tea.Batch(pane.Status("counters zeroed on "+m.host, false), m.Refresh())
+		return tea.Batch(pane.Status("counters zeroed on "+m.host, false), m.Reload())
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
-// setData keeps the previous snapshot to light up what moved; it redraws only when
-// something changed or something was lit up last time.
-func (m *Model) setData(msg loadedMsg) {
-	if msg.host != m.host {
+// setData keeps the previous snapshot to light up what moved; it draws only when the
+// tables changed or something was lit up last time.
+func (m *Model) setData() {
+	r := m.Data
+	if r.host != m.host {
 		return // an answer for a host no longer shown
 	}
-	if !reflect.DeepEqual(msg.hosts, m.hosts) {
-		m.hosts, m.dirty = msg.hosts, true
+	if !reflect.DeepEqual(r.hosts, m.hosts) {
+		m.hosts = r.hosts
+		m.Invalidate()
 	}
-	if msg.err != nil || m.err != nil {
-		if errText(msg.err) != errText(m.err) {
-			m.err, m.dirty = msg.err, true
-		}
-		if msg.err != nil {
-			return
-		}
+	if m.Err != nil {
+		return
 	}
-	snap := msg.snap
+	snap := r.snap
 	if m.cur != nil && reflect.DeepEqual(snap.Tables, m.cur.Tables) && (m.prev == nil || nothingMoved(*m.prev, *m.cur)) {
 		return
 	}
@@ -142,53 +158,32 @@ func nothingMoved(prev, cur iptables.Snapshot) bool {
 
 // draw renders the snapshot once; scrolling then only picks lines.
 func (m *Model) draw() {
-	m.dirty = true
-	if m.cur == nil || m.width <= 0 {
-		m.lines = nil
+	m.Invalidate()
+	if m.cur == nil || m.Width <= 0 {
 		return
 	}
-	// Drawn wide, so that only the lines on screen are cut to the pane (cutting 2000
-	// lines costs more than drawing them).
-	text := iptables.Render(*m.cur, iptables.Options{
-		Width: max(m.width, renderWidth), Table: tables[m.table], Color: true, Prev: m.prev, Hooks: true,
-	})
-	m.lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	m.scrollTo(m.top)
+	m.lines.SetContent(iptables.Render(*m.cur, iptables.Options{
+		Width: max(m.Width, renderWidth), Table: tables[m.table], Color: true, Prev: m.prev, Hooks: true,
+	}))
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	page := max(1, m.height-2)
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		m.scrollTo(m.top - 1)
-	case key.Matches(msg, m.keys.Down):
-		m.scrollTo(m.top + 1)
-	case key.Matches(msg, m.keys.PageUp):
-		m.scrollTo(m.top - page)
-	case key.Matches(msg, m.keys.PageDown):
-		m.scrollTo(m.top + page)
-	case key.Matches(msg, m.keys.Top):
-		m.scrollTo(0)
+	case m.lines.Scroll(msg):
+		m.Invalidate()
 	case key.Matches(msg, m.keys.NextHost):
 		return m.moveHost(1)
 	case key.Matches(msg, m.keys.PrevHost):
 		return m.moveHost(-1)
 	case key.Matches(msg, m.keys.Table):
 		m.table = (m.table + 1) % len(tables)
-		m.top = 0
 		m.draw()
+		m.lines.GotoTop()
 	case key.Matches(msg, m.keys.Zero):
-		return m.zero()
+		ctx, src, host, table := m.Context(), m.source, m.host, tables[m.table]
+		return func() tea.Msg { return zeroedMsg{err: src.Zero(ctx, host, table)} }
 	}
 	return nil
-}
-
-func (m *Model) scrollTo(top int) {
-	top = min(top, len(m.lines)-(m.height-1))
-	top = max(0, top)
-	if top != m.top {
-		m.top, m.dirty = top, true
-	}
 }
 
 // moveHost shows the next or previous host and reads its tables.
@@ -203,68 +198,40 @@ func (m *Model) moveHost(step int) tea.Cmd {
 		}
 	}
 	n := len(m.hosts)
-	m.host = m.hosts[((i+step)%n+n)%n]
-	m.cur, m.prev, m.lines, m.top, m.err, m.dirty = nil, nil, nil, 0, nil, true
-	return m.Refresh()
-}
-
-func (m *Model) zero() tea.Cmd {
-	src, host, table := m.source, m.host, tables[m.table]
-	return func() tea.Msg {
-		return zeroedMsg{err: src.Zero(context.Background(), host, table)}
-	}
+	m.show(m.hosts[((i+step)%n+n)%n])
+	return m.Reload()
 }
 
 // View draws the chooser line and the visible part of the picture.
 func (m *Model) View() string {
-	if !m.dirty {
-		return m.cache
-	}
-	m.dirty = false
-	var b strings.Builder
-	b.WriteString(m.chooser())
-	switch {
-	case m.err != nil:
-		b.WriteString("\n" + styles.Error.Render(pane.Unavailable+": "+m.err.Error()))
-	case m.cur == nil:
-		b.WriteString("\n" + styles.Dim.Render("reading the tables of "+m.host+"…"))
-	default:
-		end := min(len(m.lines), m.top+m.height-1)
-		for _, l := range m.lines[m.top:end] {
-			b.WriteByte('\n')
-			b.WriteString(l)
+	return m.Draw(func() string {
+		if notice, ok := m.Notice(""); ok && m.Err != nil {
+			return m.chooser() + "\n" + notice
 		}
-	}
-	m.cache = pane.Fit(b.String(), m.width, m.height)
-	return m.cache
+		if m.cur == nil {
+			return m.chooser() + "\n" + styles.Dim.Render("reading the tables of "+m.host+"…")
+		}
+		return m.chooser() + "\n" + m.lines.View()
+	})
 }
 
 // chooser shows the hosts (the chosen one reversed) and the table filter.
 func (m *Model) chooser() string {
-	var b strings.Builder
-	b.WriteString("host ")
+	out := "host "
 	hosts := m.hosts
 	if len(hosts) == 0 {
 		hosts = []string{m.host}
 	}
 	for _, h := range hosts {
 		if h == m.host {
-			b.WriteString(styles.Selected.Render(" " + h + " "))
+			out += styles.Selected.Render(" " + h + " ")
 		} else {
-			b.WriteString(" " + h + " ")
+			out += " " + h + " "
 		}
 	}
 	t := tables[m.table]
 	if t == "" {
 		t = "all"
 	}
-	b.WriteString("  table " + styles.Key.Render(t) + styles.Dim.Render("  ◆ = the workbench's"))
-	return b.String()
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return out + "  table " + styles.Key.Render(t) + styles.Dim.Render("  ◆ = the workbench's")
 }

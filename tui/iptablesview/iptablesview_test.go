@@ -1,46 +1,32 @@
 package iptablesview_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/testutil/golden"
 	"workbench/tui/fixture"
-	"workbench/tui/golden"
 	"workbench/tui/iptablesview"
+	"workbench/tui/pane"
+	"workbench/tui/panetest"
 )
 
 func loaded(w, h int) *iptablesview.Model {
 	m := iptablesview.New(fixture.NewIPTablesSource(40))
-	m.SetSize(w, h)
-	m.Update(m.Refresh()())
-	m.Update(m.Refresh()()) // a second read: the DNAT rule moved
+	panetest.Load(m, w, h)
+	panetest.Load(m, w, h) // a second read: the DNAT rule moved
 	return m
 }
 
-func key(s string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: rune(s[0]), Text: s} }
-
 func TestViewGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		name := fmt.Sprintf("iptables-%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) {
-			m := loaded(size[0], size[1])
-			got := m.View()
-			if lines := strings.Count(got, "\n") + 1; lines != size[1] {
-				t.Errorf("the pane drew %d lines, want %d", lines, size[1])
-			}
-			golden.Assert(t, name, got)
-		})
-	}
+	panetest.Golden(t, "iptables", func(w, h int) string { return loaded(w, h).View() })
 }
 
 func TestMovedRuleIsLitAndTableFilter(t *testing.T) {
 	m := loaded(160, 48)
-	m.Update(key("t"))
-	m.Update(key("t"))
-	m.Update(key("t")) // all -> raw -> mangle -> nat
+	panetest.Press(m, "t", "t", "t") // all -> raw -> mangle -> nat
 	v := golden.Plain(m.View())
 	if !strings.Contains(v, "table nat") || strings.Contains(v, "table filter") {
 		t.Errorf("the table filter on nat shows:\n%s", v)
@@ -52,40 +38,50 @@ func TestMovedRuleIsLitAndTableFilter(t *testing.T) {
 
 func TestHostChooserReadsTheOtherHost(t *testing.T) {
 	m := loaded(80, 24)
-	cmd := m.Update(key("l"))
-	if cmd == nil {
-		t.Fatal("choosing the next host read nothing")
-	}
-	m.Update(cmd())
-	if v := golden.Plain(m.View()); !strings.Contains(v, "table") {
+	panetest.Press(m, "l")
+	v := golden.Plain(m.View())
+	if !strings.Contains(v, "host  host1  host2 ") || !strings.Contains(v, "table all") || strings.Contains(v, "reading the tables") {
 		t.Errorf("after choosing host2 the pane shows:\n%s", v)
 	}
 }
 
 func TestZeroReportsAndRereads(t *testing.T) {
 	m := loaded(80, 24)
-	cmd := m.Update(key("Z"))
+	cmd := m.Update(panetest.Key("Z"))
 	if cmd == nil {
 		t.Fatal("Z did nothing")
 	}
-	if next := m.Update(cmd()); next == nil {
-		t.Error("zeroing did not report and read again")
+	next := m.Update(cmd())
+	if next == nil {
+		t.Fatal("zeroing did not report and read again")
+	}
+	var said []string
+	reads := 0
+	for _, c := range next().(tea.BatchMsg) {
+		if st, ok := c().(pane.StatusMsg); ok {
+			said = append(said, st.Text)
+		} else {
+			reads++
+		}
+	}
+	if strings.Join(said, "") != "counters zeroed on host1" || reads != 1 {
+		t.Errorf("zeroing said %q and read %d times, want one word and one read", said, reads)
 	}
 }
 
 func TestScrollStopsAtTheEnds(t *testing.T) {
 	m := loaded(80, 24)
 	first := m.View()
-	m.Update(key("k"))
+	panetest.Press(m, "k")
 	if m.View() != first {
 		t.Error("scrolling up at the top changed the picture")
 	}
 	for i := 0; i < 200; i++ {
-		m.Update(key("j"))
+		panetest.Press(m, "j")
 	}
 	last := m.View()
-	m.Update(key("j"))
-	if m.View() != last {
-		t.Error("scrolling down at the end changed the picture")
+	panetest.Press(m, "j")
+	if m.View() != last || last == first {
+		t.Error("scrolling down did not stop at the end")
 	}
 }

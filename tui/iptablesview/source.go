@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"workbench/cmdlog"
+	"workbench/core/network"
 	"workbench/instance"
 	"workbench/netviz/iptables"
-	"workbench/tui/lab"
 )
 
 // KernelSource reads the tables of an instance's lab hosts from the kernel.
@@ -16,14 +16,14 @@ type KernelSource struct {
 }
 
 // Hosts lists the lab hosts that exist now.
-func (s KernelSource) Hosts() []string { return lab.Hosts(s.Inst) }
+func (s KernelSource) Hosts() []string { return network.HostNames(s.Inst) }
 
 // Read reads every table of host.
 func (s KernelSource) Read(ctx context.Context, host string) (iptables.Snapshot, error) {
-	return iptables.Read(ctx, lab.NetnsPath(s.Inst, host), host)
+	return iptables.Read(ctx, network.NetnsPath(s.Inst, host), host)
 }
 
 // Zero sets the counters of table ("" = all) of host back to zero, as `iptables -Z`.
 func (s KernelSource) Zero(ctx context.Context, host, table string) error {
-	return iptables.Zero(ctx, lab.NetnsPath(s.Inst, host), table, s.Log)
+	return iptables.Zero(ctx, network.NetnsPath(s.Inst, host), table, s.Log)
 }

@@ -6,10 +6,9 @@ package logview
 import (
 	"context"
 	"os"
-	"reflect"
 	"strings"
+	"sync"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -24,19 +23,24 @@ const ExportPath = "workbench-session.sh"
 
 // KeyMap is the pane's own keys.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Follow, Export key.Binding
+	pane.ScrollKeys
+	Follow, Filter, Export key.Binding
 }
 
-// DefaultKeyMap is the pane's key map.
+// DefaultKeyMap is the pane's key map: up is older, down newer.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "older")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "newer")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page older")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "f"), key.WithHelp("pgdn", "page newer")),
-		Follow:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "follow newest")),
-		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath)),
+	k := KeyMap{
+		ScrollKeys: pane.DefaultScrollKeys(),
+		Follow:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "follow newest")),
+		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath)),
 	}
+	k.Up.SetHelp("↑/k", "older")
+	k.Down.SetHelp("↓/j", "newer")
+	k.PageUp.SetHelp("pgup", "page older")
+	k.PageDown.SetHelp("pgdn", "page newer")
+	k.Top.SetHelp("g", "oldest")
+	return k
 }
 
 // ShortHelp is the one-line hint.
@@ -44,7 +48,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Follow, k.Export}}
+	return [][]key.Binding{k.Bindings(), {k.Follow, k.Filter, k.Export}}
 }
 
 // Source reads the log's entries.
@@ -52,15 +56,19 @@ type Source interface {
 	Entries(ctx context.Context) ([]cmdlog.Entry, error)
 }
 
-// FileSource reads the command log file of an instance, again only when it grew.
+// FileSource reads the command log file of an instance, again only when it grew. The
+// app may ask from several refreshes at once.
 type FileSource struct {
 	Log  *cmdlog.Log
+	mu   sync.Mutex
 	size int64
 	last []cmdlog.Entry
 }
 
 // Entries returns the log's entries.
 func (s *FileSource) Entries(context.Context) ([]cmdlog.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	st, err := os.Stat(s.Log.Path())
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -79,112 +87,114 @@ func (s *FileSource) Entries(context.Context) ([]cmdlog.Entry, error) {
 	return entries, nil
 }
 
-type loadedMsg struct {
-	entries []cmdlog.Entry
-	err     error
-}
-
 // Model is the command-log pane.
 type Model struct {
-	source        Source
-	keys          KeyMap
-	entries       []cmdlog.Entry
-	err           error
-	loaded        bool
-	back          int // lines scrolled back from the newest; 0 follows the newest
-	width, height int
-	cache         string
-	dirty         bool
+	pane.Base[[]cmdlog.Entry]
+	keys KeyMap
+	back int // entries scrolled back from the newest shown; 0 follows the newest
 }
 
 // New returns the pane reading from source.
-func New(source Source) *Model { return &Model{source: source, keys: DefaultKeyMap(), dirty: true} }
-
-// Title is the pane's name.
-func (m *Model) Title() string { return "Command log" }
-
-// KeyMap lists the pane's keys.
-func (m *Model) KeyMap() help.KeyMap { return m.keys }
-
-// Typing is always false.
-func (m *Model) Typing() bool { return false }
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	if width != m.width || height != m.height {
-		m.width, m.height, m.dirty = width, height, true
-	}
+func New(source Source) *Model {
+	keys := DefaultKeyMap()
+	m := &Model{Base: pane.NewBase("Command log", keys, source.Entries), keys: keys}
+	m.WithFilter("show only commands containing: ", "type part of a command, e.g. iptables")
+	return m
 }
 
-// Refresh reads the log again.
-func (m *Model) Refresh() tea.Cmd {
-	src := m.source
-	return func() tea.Msg {
-		e, err := src.Entries(context.Background())
-		return loadedMsg{entries: e, err: err}
-	}
-}
-
-// Update handles keys and fresh entries.
+// Update handles keys, the filter and fresh entries.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case loadedMsg:
-		if m.loaded && len(msg.entries) == len(m.entries) && reflect.DeepEqual(msg.err, m.err) {
-			return nil
-		}
-		m.entries, m.err, m.loaded, m.dirty = msg.entries, msg.err, true, true
-	case tea.KeyPressMsg:
-		page := max(1, m.height-1)
-		switch {
-		case key.Matches(msg, m.keys.Up):
-			m.scroll(1)
-		case key.Matches(msg, m.keys.Down):
-			m.scroll(-1)
-		case key.Matches(msg, m.keys.PageUp):
-			m.scroll(page)
-		case key.Matches(msg, m.keys.PageDown):
-			m.scroll(-page)
-		case key.Matches(msg, m.keys.Follow):
-			m.scroll(-m.back)
-		case key.Matches(msg, m.keys.Export):
-			return func() tea.Msg { return pane.RunMsg{Args: []string{"log", "-o", ExportPath}} }
-		}
+	if m.TypeFilter(msg) {
+		m.back = 0
+		return nil
+	}
+	if _, changed := m.Take(msg); changed {
+		m.scroll(0)
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	return m.handleKey(k)
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	page := max(1, m.Height-1)
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.scroll(1)
+	case key.Matches(msg, m.keys.Down):
+		m.scroll(-1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.scroll(page)
+	case key.Matches(msg, m.keys.PageDown):
+		m.scroll(-page)
+	case key.Matches(msg, m.keys.Top):
+		m.scroll(len(m.Data))
+	case key.Matches(msg, m.keys.Follow):
+		m.scroll(-m.back)
+	case key.Matches(msg, m.keys.Filter):
+		m.OpenFilter()
+	case key.Matches(msg, m.keys.Export):
+		return func() tea.Msg { return pane.RunMsg{Args: []string{"log", "-o", ExportPath}} }
 	}
 	return nil
 }
 
+// shown are the entries the filter lets through, oldest first.
+func (m *Model) shown() []cmdlog.Entry {
+	f := m.Filter()
+	if f == "" {
+		return m.Data
+	}
+	var out []cmdlog.Entry
+	for _, e := range m.Data {
+		if strings.Contains(e.Command, f) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (m *Model) scroll(n int) {
-	back := min(max(0, m.back+n), max(0, len(m.entries)-1))
+	back := min(max(0, m.back+n), max(0, len(m.shown())-1))
 	if back != m.back {
-		m.back, m.dirty = back, true
+		m.back = back
+		m.Invalidate()
 	}
 }
 
-// View draws the newest entries that fit, oldest at the top.
+// View draws the newest entries that fit, oldest at the top, under the filter when
+// there is one.
 func (m *Model) View() string {
-	if !m.dirty {
-		return m.cache
-	}
-	m.dirty = false
-	m.cache = pane.Fit(m.render(), m.width, m.height)
-	return m.cache
+	return m.Draw(func() string {
+		head, rows := "", m.Height
+		if m.Typing() || m.Filter() != "" {
+			head, rows = m.FilterView(m.Width)+"\n", rows-1
+		}
+		return head + m.render(rows)
+	})
 }
 
-func (m *Model) render() string {
-	if m.err != nil {
-		return styles.Error.Render(pane.Unavailable + ": " + m.err.Error())
+func (m *Model) render(rows int) string {
+	if notice, ok := m.Notice(""); ok && m.Err != nil {
+		return notice
 	}
-	if len(m.entries) == 0 {
+	entries := m.shown()
+	if len(entries) == 0 {
+		if m.Filter() != "" {
+			return styles.Dim.Render("no command contains " + m.Filter())
+		}
 		return styles.Dim.Render("no kernel operations yet: every one the engine makes appears here as a shell command")
 	}
 	// Walk back from the newest entry shown, wrapping each, until the pane is full.
-	end := len(m.entries) - m.back
+	end := len(entries) - m.back
 	var lines []string
-	for i := end - 1; i >= 0 && len(lines) < m.height; i-- {
-		lines = append(entryLines(m.entries[i], m.width), lines...)
+	for i := end - 1; i >= 0 && len(lines) < rows; i-- {
+		lines = append(entryLines(entries[i], m.Width), lines...)
 	}
-	if len(lines) > m.height {
-		lines = lines[len(lines)-m.height:]
+	if len(lines) > rows {
+		lines = lines[len(lines)-rows:]
 		// The oldest entry does not fit whole: blank its tail rather than show a piece.
 		for i := 0; i < len(lines) && strings.HasPrefix(lines[i], " "); i++ {
 			lines[i] = ""

@@ -4,37 +4,27 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"workbench/cmdlog"
+	"workbench/testutil/golden"
 	"workbench/tui/fixture"
-	"workbench/tui/golden"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
+	"workbench/tui/panetest"
 )
 
 func loaded(w, h int) *logview.Model {
 	m := logview.New(fixture.LogSource{List: fixture.Log()})
-	m.SetSize(w, h)
-	m.Update(m.Refresh()())
+	panetest.Load(m, w, h)
 	return m
 }
 
-func key(s string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: rune(s[0]), Text: s} }
-
 func TestViewGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}, {60, 6}} {
-		name := fmt.Sprintf("log-%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) {
-			got := loaded(size[0], size[1]).View()
-			if lines := strings.Count(got, "\n") + 1; lines != size[1] {
-				t.Errorf("the pane drew %d lines, want %d", lines, size[1])
-			}
-			golden.Assert(t, name, got)
-		})
-	}
+	panetest.Golden(t, "log", func(w, h int) string { return loaded(w, h).View() })
+	// A pane smaller than one entry's wrapped lines blanks the piece of it.
+	golden.Assert(t, "log-60x6.golden", loaded(60, 6).View())
 }
 
 func TestScrollBackAndFollow(t *testing.T) {
@@ -43,20 +33,38 @@ func TestScrollBackAndFollow(t *testing.T) {
 	if !strings.Contains(newest, "172.18.0.2:80") {
 		t.Fatalf("the newest entry is not shown first:\n%s", newest)
 	}
-	m.Update(key("k"))
-	m.Update(key("k"))
+	panetest.Press(m, "k", "k")
 	if v := golden.Plain(m.View()); v == newest {
 		t.Error("scrolling back changed nothing")
 	}
-	m.Update(key("G"))
+	panetest.Press(m, "G")
 	if v := golden.Plain(m.View()); v != newest {
 		t.Errorf("G did not follow the newest again:\n%s", v)
 	}
 }
 
+func TestFilterShowsOnlyMatchingCommands(t *testing.T) {
+	m := loaded(80, 24)
+	panetest.Press(m, "/")
+	if !m.Typing() {
+		t.Fatal("/ did not open the filter")
+	}
+	panetest.Type(m, "netns")
+	panetest.Press(m, "enter")
+	v := golden.Plain(m.View())
+	if m.Typing() || !strings.Contains(v, "show only commands containing: netns") || !strings.Contains(v, "ip netns add wb-host1") {
+		t.Errorf("the filter does not show what it keeps:\n%s", v)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(v), "\n")[1:] {
+		if !strings.Contains(line, "netns") && !strings.HasPrefix(line, " ") {
+			t.Errorf("the filter on netns lets through %q:\n%s", line, v)
+		}
+	}
+}
+
 func TestExportRunsTheLogCommand(t *testing.T) {
 	m := loaded(80, 24)
-	run, ok := m.Update(key("e"))().(pane.RunMsg)
+	run, ok := m.Update(panetest.Key("e"))().(pane.RunMsg)
 	if !ok || strings.Join(run.Args, " ") != "log -o "+logview.ExportPath {
 		t.Errorf("e asked for %#v, want the log command writing %s", run, logview.ExportPath)
 	}
@@ -77,5 +85,27 @@ func TestFileSourceFollowsTheLog(t *testing.T) {
 	log.Add("ip link set wb0 up")
 	if again, err := src.Entries(t.Context()); err != nil || len(again) != 2 {
 		t.Errorf("after a second entry: %v, %v", again, err)
+	}
+}
+
+// TestFileSourceServesRefreshesAtOnce reads the log from refreshes running side by
+// side, as the tick and a command's end do; -race finds any unguarded state.
+func TestFileSourceServesRefreshesAtOnce(t *testing.T) {
+	log := cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
+	src := &logview.FileSource{Log: log}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			log.Add(fmt.Sprintf("ip link add wb%d type bridge", i))
+			if _, err := src.Entries(t.Context()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if e, err := src.Entries(t.Context()); err != nil || len(e) != 8 {
+		t.Errorf("after 8 entries: %d, %v", len(e), err)
 	}
 }

@@ -1,9 +1,12 @@
-// Package pane defines what every pane of the app is, and the messages panes send to
-// the app. A pane owns its data, its keys and its drawing; the app only lays panes out,
-// moves the focus and routes messages.
+// Package pane defines what every pane of the app is, the skeleton every pane is built
+// on (Base: loading, errors, caching; Lines: scrolling; a filter), and the messages
+// panes send to the app. A pane owns its data, its keys and its drawing; the app only
+// lays panes out, moves the focus and routes messages.
 package pane
 
 import (
+	"context"
+
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 )
@@ -20,9 +23,9 @@ type Pane interface {
 	SetSize(width, height int)
 	// KeyMap lists the pane's own keys for the help view.
 	KeyMap() help.KeyMap
-	// Refresh returns the work that loads fresh data (nil when there is none); the
-	// result comes back to Update as a message.
-	Refresh() tea.Cmd
+	// Refresh returns the work that loads fresh data under ctx, the app's context (nil
+	// when there is none); the result comes back to Update as a message.
+	Refresh(ctx context.Context) tea.Cmd
 	// Typing reports whether the pane is reading text, so keys go to it first.
 	Typing() bool
 }

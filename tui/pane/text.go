@@ -1,7 +1,6 @@
 package pane
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -50,20 +49,6 @@ func Cell(text string, width int) string {
 		return ansi.Truncate(text, width, "…")
 	}
 	return text + strings.Repeat(" ", width-w)
-}
-
-// Bytes writes a size the short way people read it: 512B, 3.2M, 1.0G.
-func Bytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1fG", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1fK", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%dB", n)
-	}
 }
 
 // Beside puts two blocks of the same height side by side.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/docker/go-units"
 
 	"workbench/core"
 	"workbench/core/cgroup"
@@ -21,6 +22,10 @@ type ContainerSource struct{ e *Engine }
 
 // Load reads every container, and the detail of the one named detailOf.
 func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.Snapshot, error) {
+	eng, err := s.e.open(ctx)
+	if err != nil {
+		return containers.Snapshot{}, err
+	}
 	cs, err := s.e.list(ctx)
 	if err != nil {
 		return containers.Snapshot{}, err
@@ -48,7 +53,7 @@ func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.
 			row.MemoryLimit = int64(ser.Stats.MemoryLimit)
 		}
 		if c.Name == detailOf || detailOf == "" && i == 0 {
-			row.Detail = s.detail(c, cs)
+			row.Detail = s.detail(ctx, eng, c)
 		}
 		snap.Containers = append(snap.Containers, row)
 	}
@@ -63,8 +68,9 @@ func portText(hostIP string, hostPort, ctrPort int, proto string) string {
 	return fmt.Sprintf("%s->%d/%s", host, ctrPort, proto)
 }
 
-// detail reads the inside of one container.
-func (s ContainerSource) detail(c core.Container, all []core.Container) containers.Detail {
+// detail reads the inside of one container: what the engine's Inspect says of it,
+// and the processes of its cgroup.
+func (s ContainerSource) detail(ctx context.Context, eng *core.Engine, c core.Container) containers.Detail {
 	d := containers.Detail{Cmd: c.Cmd, ExitCode: c.ExitCode, OOMKilled: c.OOMKilled, Error: c.Error}
 	d.Layers = append(d.Layers, c.Layers...)
 	if c.UpperDir != "" {
@@ -73,22 +79,28 @@ func (s ContainerSource) detail(c core.Container, all []core.Container) containe
 	for _, a := range c.Networks {
 		d.Veths = append(d.Veths, fmt.Sprintf("%s %s (%s) = %s on %s of %s", a.IfName, a.IP, a.MAC, a.HostVeth, a.Network, a.Host))
 	}
-	if c.CgroupID != "" {
-		if g, err := cgroup.Open(s.e.inst, c.CgroupID); err == nil {
-			d.CgroupPath = g.Path()
-			if l, err := g.Limits(); err == nil {
-				d.Limits = limitTexts(l)
-			}
-			if c.State == core.StateRunning {
-				if pids, err := g.Pids(); err == nil {
-					d.PidsInside = processes(pids)
-				}
-			}
-		}
+	in, err := eng.Inspect(ctx, c)
+	if err != nil {
+		return d
 	}
-	if c.State == core.StateRunning && c.Pid > 0 {
-		d.Pid = c.Pid
-		d.Namespaces = namespaces(c, all, s.e.inst.HostNetnsPath)
+	if in.Cgroup != nil {
+		d.CgroupPath, d.Limits = in.Cgroup.Path, limitTexts(in.Cgroup.Limits)
+	}
+	if len(in.Namespaces) == 0 {
+		return d // not running
+	}
+	d.Pid = c.Pid
+	for _, n := range in.Namespaces {
+		ns := containers.Namespace{Kind: n.Type, Inode: n.Container, SharedWith: strings.Join(n.SharedWith, ",")}
+		if n.Shared {
+			ns.SharedWith = "machine"
+		}
+		d.Namespaces = append(d.Namespaces, ns)
+	}
+	if g, err := cgroup.Open(s.e.inst, c.CgroupID); err == nil {
+		if pids, err := g.Pids(); err == nil {
+			d.PidsInside = processes(pids)
+		}
 	}
 	return d
 }
@@ -108,10 +120,10 @@ func limitTexts(l cgroup.Limits) []string {
 		out = append(out, "cpuset "+l.CpusetCpus)
 	}
 	if l.Memory > 0 {
-		out = append(out, "memory "+cgroup.FormatBytes(uint64(l.Memory)))
+		out = append(out, "memory "+units.BytesSize(float64(l.Memory)))
 	}
 	if l.MemorySwap > 0 {
-		out = append(out, "memory+swap "+cgroup.FormatBytes(uint64(l.MemorySwap)))
+		out = append(out, "memory+swap "+units.BytesSize(float64(l.MemorySwap)))
 	}
 	if l.PidsLimit > 0 {
 		out = append(out, fmt.Sprintf("pids %d", l.PidsLimit))
@@ -149,59 +161,4 @@ func insidePid(pid int) string {
 		}
 	}
 	return "?"
-}
-
-// nsKinds are the namespaces shown, as named in /proc/PID/ns.
-var nsKinds = []string{"net", "mnt", "pid", "uts", "ipc", "cgroup", "user"}
-
-// namespaces reads each namespace of c's PID 1 and says who else is in it: the
-// machine (whose namespaces the app itself runs in), a lab host (its network
-// namespace), or another running container.
-func namespaces(c core.Container, all []core.Container, hostNetns func(string) string) []containers.Namespace {
-	var out []containers.Namespace
-	for _, kind := range nsKinds {
-		ino := nsInode(fmt.Sprintf("/proc/%d/ns/%s", c.Pid, kind))
-		if ino == 0 {
-			continue
-		}
-		n := containers.Namespace{Kind: kind, Inode: ino}
-		switch {
-		case ino == nsInode("/proc/self/ns/"+kind):
-			n.SharedWith = "machine"
-		case kind == "net" && c.Host != "" && ino == fileInode(hostNetns(c.Host)):
-			n.SharedWith = "host " + c.Host
-		default:
-			var others []string
-			for _, o := range all {
-				if o.ID != c.ID && o.State == core.StateRunning && o.Pid > 0 && nsInode(fmt.Sprintf("/proc/%d/ns/%s", o.Pid, kind)) == ino {
-					others = append(others, o.Name)
-				}
-			}
-			n.SharedWith = strings.Join(others, ",")
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-// nsInode reads the inode of a /proc/PID/ns link ("net:[4026531840]"), 0 if unreadable.
-func nsInode(path string) uint64 {
-	l, err := os.Readlink(path)
-	if err != nil {
-		return 0
-	}
-	var ino uint64
-	if _, err := fmt.Sscanf(l[strings.IndexByte(l, '[')+1:], "%d]", &ino); err != nil {
-		return 0
-	}
-	return ino
-}
-
-// fileInode is the inode of a bind-mounted namespace file, 0 if unreadable.
-func fileInode(path string) uint64 {
-	st, err := os.Stat(filepath.Clean(path))
-	if err != nil {
-		return 0
-	}
-	return inodeOf(st)
 }

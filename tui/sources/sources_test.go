@@ -7,17 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"workbench/core/network"
 	"workbench/testutil"
-	"workbench/tui/lab"
 	"workbench/tui/sources"
 )
 
 // TestSourcesReadARealContainer runs a container with the real binary and reads it
 // back the way the panes do: its row, its inside, its cgroup sample, its namespace.
 func TestSourcesReadARealContainer(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
+	inst := testutil.KernelTest(t)
 	bin := testutil.Binary(t)
 	wb := func(args ...string) string {
 		out, err := exec.Command(bin, args...).CombinedOutput()
@@ -28,15 +26,16 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	}
 	t.Cleanup(func() { exec.Command(bin, "reset").Run() })
 	wb("run", "-d", "--name", "probe", "--cpus", "0.5", "-p", "8080:80", "busybox", "sleep", "1000")
+	wb("run", "-d", "--name", "side", "--net", "container:probe", "busybox", "sleep", "1000")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	e := sources.New(inst)
 	snap, err := e.Containers().Load(ctx, "probe")
-	if err != nil || len(snap.Containers) != 1 {
+	if err != nil || len(snap.Containers) != 2 {
 		t.Fatalf("Load: %v, %+v", err, snap)
 	}
-	c := snap.Containers[0]
+	c := snap.Containers[1] // newest first: side, then probe
 	if c.Name != "probe" || c.State != "running" || c.Host != "host1" {
 		t.Errorf("row: %+v", c)
 	}
@@ -60,10 +59,13 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	for _, n := range d.Namespaces {
 		kinds[n.Kind] = n.SharedWith
 	}
-	for _, own := range []string{"net", "mnt", "pid", "uts", "ipc"} {
+	for _, own := range []string{"mnt", "pid", "uts", "ipc"} {
 		if shared, ok := kinds[own]; !ok || shared != "" {
 			t.Errorf("the %s namespace is missing or shared (%q)", own, shared)
 		}
+	}
+	if kinds["net"] != "side" {
+		t.Errorf("probe's network namespace is shared with %q, want side (--net container:probe)", kinds["net"])
 	}
 	if len(d.Veths) != 1 || !strings.Contains(d.Veths[0], "eth0 172.") {
 		t.Errorf("links: %q", d.Veths)
@@ -77,10 +79,10 @@ func TestSourcesReadARealContainer(t *testing.T) {
 		t.Errorf("the cgroup sample has no probe: %v, %+v", err, samples)
 	}
 	nets, err := e.CaptureNetns(ctx)
-	if err != nil || len(nets) != 1 || nets[0].Where != "probe" {
+	if err != nil || len(nets) != 2 || nets[1].Where != "probe" {
 		t.Errorf("capture namespaces: %v, %+v", err, nets)
 	}
-	if hosts := lab.Hosts(inst); len(hosts) == 0 || hosts[0] != "host1" {
+	if hosts := network.HostNames(inst); len(hosts) == 0 || hosts[0] != "host1" {
 		t.Errorf("lab hosts: %q", hosts)
 	}
 }

@@ -15,7 +15,7 @@ type token struct {
 const eofText = ""
 
 // lex splits an expression into words ("host", "10.0.0.0/8", "aa:bb:cc:dd:ee:ff") and
-// the symbols ( ) ! && ||.
+// the symbols ( ) [ ] ! && || & and the comparisons = == != < > <= >=.
 func lex(expr string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(expr); {
@@ -23,7 +23,16 @@ func lex(expr string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case c == '(' || c == ')':
+		case c == '(' || c == ')' || c == '[' || c == ']':
+			toks = append(toks, token{string(c), i + 1})
+			i++
+		case strings.HasPrefix(expr[i:], "!="), strings.HasPrefix(expr[i:], "<="), strings.HasPrefix(expr[i:], ">="):
+			toks = append(toks, token{expr[i : i+2], i + 1})
+			i += 2
+		case strings.HasPrefix(expr[i:], "=="):
+			toks = append(toks, token{"=", i + 1})
+			i += 2
+		case c == '=' || c == '<' || c == '>':
 			toks = append(toks, token{string(c), i + 1})
 			i++
 		case c == '!':
@@ -35,6 +44,9 @@ func lex(expr string) ([]token, error) {
 		case strings.HasPrefix(expr[i:], "||"):
 			toks = append(toks, token{"or", i + 1})
 			i += 2
+		case c == '&':
+			toks = append(toks, token{"&", i + 1})
+			i++
 		case isWordByte(c):
 			start := i
 			for i < len(expr) && isWordByte(expr[i]) {

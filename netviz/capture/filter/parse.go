@@ -1,6 +1,7 @@
 // Package filter compiles capture filters written in tcpdump's vocabulary (host, net,
 // port, src/dst, ip, ip6, arp, tcp, udp, icmp, icmp6, vlan, ether host, and/or/not,
-// parentheses) to classic BPF for SO_ATTACH_FILTER, so that the kernel drops what the
+// parentheses, and relations on header bytes such as icmp[icmptype] = icmp-echo) to
+// classic BPF for SO_ATTACH_FILTER, so that the kernel drops what the
 // filter rejects before it reaches the capture ring.
 package filter
 
@@ -73,38 +74,29 @@ func (p *parser) errExpected(what string) error {
 }
 
 func (p *parser) or() (node, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		if t, ok := p.peek(); !ok || t.text != "or" {
-			return left, nil
-		}
-		p.pos++
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = orNode{left, right}
-	}
+	return p.joined("or", p.and, func(a, b node) node { return orNode{a, b} })
 }
 
 func (p *parser) and() (node, error) {
-	left, err := p.unary()
+	return p.joined("and", p.unary, func(a, b node) node { return andNode{a, b} })
+}
+
+// joined parses operands joined by word ("and", "or"), grouped from the left.
+func (p *parser) joined(word string, operand func() (node, error), join func(a, b node) node) (node, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	for {
-		if t, ok := p.peek(); !ok || t.text != "and" {
+		if t, ok := p.peek(); !ok || t.text != word {
 			return left, nil
 		}
 		p.pos++
-		right, err := p.unary()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = andNode{left, right}
+		left = join(left, right)
 	}
 }
 
@@ -144,6 +136,9 @@ func (p *parser) primitive() (node, error) {
 	if t, _ := p.peek(); protoWords[t.text] {
 		q.proto = t.text
 		p.pos++
+		if t, _ := p.peek(); t.text == "[" {
+			return p.relation(q.proto, start)
+		}
 	}
 	if t, _ := p.peek(); dirWords[t.text] {
 		q.dir = t.text
@@ -215,7 +210,7 @@ func valueHelp(kind string) string {
 
 // isValue tells a value (address, number, network) from a keyword.
 func isValue(s string) bool {
-	if s == "" || s == "(" || s == ")" || s == "and" || s == "or" || s == "not" {
+	if s == "" || strings.ContainsAny(s[:1], "()[]=!<>&") || s == "and" || s == "or" || s == "not" {
 		return false
 	}
 	if protoWords[s] || dirWords[s] || kindWords[s] {

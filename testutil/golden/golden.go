@@ -1,5 +1,6 @@
 // Package golden compares what a view draws with the picture kept in testdata, for the
-// app's view tests. Run the tests with -update to write the pictures again.
+// tests of the app's panes and of the network views. Run the tests with -update to
+// write the pictures again.
 package golden
 
 import (
@@ -15,12 +16,12 @@ import (
 
 var update = flag.Bool("update", false, "write the golden files of the view tests again")
 
-// Assert compares got, without its colour codes and trailing spaces, with
-// testdata/NAME.golden.
+// Assert compares got, without its colour codes and trailing spaces, with the file
+// testdata/NAME.
 func Assert(t *testing.T, name, got string) {
 	t.Helper()
 	got = Plain(got)
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,7 @@
-package script
+// Package lex cuts a line of the command language into words, the same way for a shell
+// line, a script line, the app's `:` line and its dialogs: POSIX quoting, backslashes,
+// and $(...) command substitutions, which only scripts run.
+package lex
 
 import (
 	"errors"
@@ -176,5 +179,29 @@ func substitution(line string, dollar int) (Subst, int, error) {
 	if len(inner) == 0 {
 		return Subst{}, 0, &SplitError{Col: dollar + 1, Msg: "$() is empty: put a workbench command inside, e.g. $(inspect -f '{{.State.Pid}}' web)"}
 	}
-	return Subst{Args: texts(inner)}, end, nil
+	return Subst{Args: Texts(inner)}, end, nil
+}
+
+// Texts are the words' texts.
+func Texts(words []Word) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w.Text
+	}
+	return out
+}
+
+// Args cuts a line that runs at once (the app's `:` line, a dialog's command) into its
+// words. A $(...) is refused: only a script runs substitutions, step by step.
+func Args(line string) ([]string, error) {
+	words, err := Split(line)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range words {
+		if len(w.Subs) > 0 {
+			return nil, &SplitError{Col: w.Col, Msg: "$( ... ) runs only in a script: run the inner command first, then type its output"}
+		}
+	}
+	return Texts(words), nil
 }

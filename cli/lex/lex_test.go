@@ -1,6 +1,7 @@
-package script
+package lex
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func TestSplit(t *testing.T) {
 			t.Errorf("Split(%q): %v", c.line, err)
 			continue
 		}
-		if got := texts(words); !reflect.DeepEqual(got, c.want) && !(len(got) == 0 && len(c.want) == 0) {
+		if got := Texts(words); !reflect.DeepEqual(got, c.want) && !(len(got) == 0 && len(c.want) == 0) {
 			t.Errorf("Split(%q) = %q, want %q", c.line, got, c.want)
 		}
 		for i, col := range c.cols {
@@ -78,12 +79,12 @@ func FuzzSplit(f *testing.F) {
 		if strings.ContainsAny(line, "\n\r") {
 			return
 		}
-		again, err := Split(cmdlog.Quote(texts(words)...))
+		again, err := Split(cmdlog.Quote(Texts(words)...))
 		if err != nil {
 			t.Fatalf("quoted words of %q do not split: %v", line, err)
 		}
-		if !reflect.DeepEqual(texts(again), texts(words)) {
-			t.Fatalf("round trip of %q: %q became %q", line, texts(words), texts(again))
+		if !reflect.DeepEqual(Texts(again), Texts(words)) {
+			t.Fatalf("round trip of %q: %q became %q", line, Texts(words), Texts(again))
 		}
 	})
 }
@@ -105,5 +106,16 @@ func TestSplitSubstitution(t *testing.T) {
 		if _, err := Split(line); err == nil || err.(*SplitError).Col != col {
 			t.Errorf("Split(%q) = %v, want an error at column %d", line, err, col)
 		}
+	}
+}
+
+func TestArgsRefusesSubstitutions(t *testing.T) {
+	if got, err := Args(`run busybox sh -c "a\b"`); err != nil || !reflect.DeepEqual(got, []string{"run", "busybox", "sh", "-c", `a\b`}) {
+		t.Errorf("Args = %q, %v", got, err)
+	}
+	_, err := Args("exec $(ps -q) sh")
+	var se *SplitError
+	if !errors.As(err, &se) || se.Col != 6 || !strings.Contains(se.Msg, "only in a script") {
+		t.Errorf("Args with a substitution = %v, want an error at column 6", err)
 	}
 }
