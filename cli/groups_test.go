@@ -88,7 +88,7 @@ func TestRefusedRunFlagsSayWhy(t *testing.T) {
 			args := append(strings.Fields(cmd), "--"+name+"=x", "busybox", "true")
 			out, errOut, code := runCLI(args...)
 			want := "workbench: --" + name + " is Docker's, not the workbench's: " + why
-			if code != 1 || out != "" {
+			if code != failStatus(args) || out != "" {
 				t.Errorf("%v: status %d, stdout %q", args, code, out)
 			}
 			checkOneLine(t, strings.Join(args, " "), errOut, want)
@@ -96,7 +96,7 @@ func TestRefusedRunFlagsSayWhy(t *testing.T) {
 	}
 	for short, long := range refusedRunShorthands {
 		_, errOut, code := runCLI("run", "-"+short, "busybox", "true")
-		if code != 1 || !strings.HasPrefix(errOut, "workbench: --"+long+" is Docker's") {
+		if code != 125 || !strings.HasPrefix(errOut, "workbench: --"+long+" is Docker's") {
 			t.Errorf("run -%s: status %d, %q", short, code, errOut)
 		}
 	}

@@ -95,7 +95,7 @@ func TestRunAndUpdateRefuseLimitsOutOfRange(t *testing.T) {
 			var out, errb bytes.Buffer
 			code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
 			msg := errb.String()
-			if code != 1 || !strings.HasPrefix(msg, "workbench: "+c.want) || strings.Count(msg, "\n") != 1 {
+			if code != failStatus(args) || !strings.HasPrefix(msg, "workbench: "+c.want) || strings.Count(msg, "\n") != 1 {
 				t.Errorf("%v: status %d, stderr %q; want one line starting %q", args, code, msg, "workbench: "+c.want)
 			}
 		}

@@ -120,6 +120,17 @@ func testExprs(t filter.IPv4Test) []expr.Any {
 	if t.Not != t.BitsSet { // bits set is "masked value != 0"
 		op = expr.CmpOpNeq
 	}
+	// Big-endian bytes compare as the unsigned numbers they are.
+	switch t.Order {
+	case "<":
+		op = expr.CmpOpLt
+	case ">":
+		op = expr.CmpOpGt
+	case "<=":
+		op = expr.CmpOpLte
+	case ">=":
+		op = expr.CmpOpGte
+	}
 	return append(out, &expr.Cmp{Op: op, Register: 1, Data: be(value, t.Size)})
 }
 

@@ -199,7 +199,7 @@ func protocols(alts [][]filter.IPv4Test) []byte {
 	for _, alt := range alts {
 		found := false
 		for _, t := range alt {
-			if !t.Transport && t.Offset == 9 && t.Size == 1 && !t.Not && !t.BitsSet && t.Mask == 0 {
+			if !t.Transport && t.Offset == 9 && t.Size == 1 && !t.Not && !t.BitsSet && t.Order == "" && t.Mask == 0 {
 				found = true
 				if !seen[byte(t.Value)] {
 					seen[byte(t.Value)] = true

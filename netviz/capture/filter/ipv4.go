@@ -9,7 +9,8 @@ import (
 // IPv4Test is one comparison on an IPv4 packet as netfilter's IPv4 hooks see it (no
 // link-layer header): the Size bytes (1, 2 or 4, big-endian) at Offset from the start
 // of the IP header, or of the transport header when Transport is set, masked with Mask
-// when it is not 0, are equal to Value, or with BitsSet have a bit of Value set. Not
+// when it is not 0, are equal to Value, or with BitsSet have a bit of Value set, or
+// with Order compare with Value as unsigned numbers ("<", ">", "<=" or ">="). Not
 // negates the test.
 type IPv4Test struct {
 	Transport bool   `json:"transport,omitempty"`
@@ -18,8 +19,16 @@ type IPv4Test struct {
 	Mask      uint32 `json:"mask,omitempty"`
 	Value     uint32 `json:"value"`
 	BitsSet   bool   `json:"bitsSet,omitempty"`
+	Order     string `json:"order,omitempty"`
 	Not       bool   `json:"not,omitempty"`
 }
+
+// orders are the ordered comparisons of BPF's jumps, and each one's negation.
+var orders = map[bpf.JumpTest]string{
+	bpf.JumpLessThan: "<", bpf.JumpGreaterThan: ">", bpf.JumpLessOrEqual: "<=", bpf.JumpGreaterOrEqual: ">=",
+}
+
+var negatedOrder = map[string]string{"<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 
 // maxClauses bounds the alternatives an expression may expand to.
 const maxClauses = 64
@@ -78,8 +87,17 @@ func (t IPv4Test) holds(p []byte) bool {
 		v &= t.Mask
 	}
 	r := v == t.Value
-	if t.BitsSet {
+	switch {
+	case t.BitsSet:
 		r = v&t.Value != 0
+	case t.Order == "<":
+		r = v < t.Value
+	case t.Order == ">":
+		r = v > t.Value
+	case t.Order == "<=":
+		r = v <= t.Value
+	case t.Order == ">=":
+		r = v >= t.Value
 	}
 	return r != t.Not
 }
@@ -159,7 +177,14 @@ func atomTest(a atom, neg bool) ([][]IPv4Test, error) {
 	case bpf.JumpBitsSet:
 		t.BitsSet = true
 	default:
-		return nil, fmt.Errorf("filter: a test the IPv4 hooks cannot make")
+		order, ok := orders[a.cond]
+		if !ok {
+			return nil, fmt.Errorf("filter: a test the IPv4 hooks cannot make")
+		}
+		t.Order = order
+		if t.Not {
+			t.Order, t.Not = negatedOrder[order], false
+		}
 	}
 	switch l := a.load.(type) {
 	case bpf.LoadConstant:
