@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/core/network"
+	"workbench/instance"
 	"workbench/netviz/trace"
 )
 
@@ -159,8 +161,8 @@ func crosses(j trace.Journey, name string) bool {
 	return false
 }
 
-// tracePlaces lists every namespace of the lab: the LAN, each lab host and each running
-// container with a namespace of its own.
+// tracePlaces lists every namespace of the lab: the LAN, each lab host, each running
+// container with a namespace of its own, and each namespace made by hand in the lab.
 func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 	inst, err := currentInstance()
 	if err != nil {
@@ -204,7 +206,24 @@ func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 		seen[c.NetnsPath] = true
 		places = append(places, trace.Place{Name: c.Name, Kind: "container", Netns: c.NetnsPath})
 	}
-	return places, nil
+	return append(places, handMadePlaces(inst, places, seen)...), nil
+}
+
+// handMadePlaces are the namespaces made by hand with `ip netns add` under the
+// instance's prefix (as the labs name theirs), named without it: `docker0` for
+// wb-docker0. A name a host or container has already is left out.
+func handMadePlaces(inst instance.Instance, places []trace.Place, seen map[string]bool) []trace.Place {
+	prefix := inst.HostNetnsPath("")
+	paths, _ := filepath.Glob(prefix + "*")
+	var out []trace.Place
+	for _, path := range paths {
+		name := strings.TrimPrefix(path, prefix)
+		if seen[path] || placeIndex(places, name) >= 0 {
+			continue
+		}
+		out = append(out, trace.Place{Name: name, Kind: "other", Netns: path})
+	}
+	return out
 }
 
 func placeIndex(places []trace.Place, name string) int {
