@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/cmdlog"
+	"workbench/core"
 	"workbench/core/network"
 	"workbench/instance"
 	"workbench/netviz/trace"
@@ -199,6 +201,9 @@ func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A namespace is named by the container that made it, not one that joined it
+	// (--net container:NAME).
+	sort.SliceStable(cs, func(i, j int) bool { return !joined(cs[i]) && joined(cs[j]) })
 	for _, c := range cs {
 		if c.NetnsPath == "" || seen[c.NetnsPath] || c.Host == network.RealHost {
 			continue
@@ -225,6 +230,9 @@ func handMadePlaces(inst instance.Instance, places []trace.Place, seen map[strin
 	}
 	return out
 }
+
+// joined tells whether a container joined another's network namespace.
+func joined(c core.Container) bool { return strings.HasPrefix(c.NetMode, "container:") }
 
 func placeIndex(places []trace.Place, name string) int {
 	for i, p := range places {

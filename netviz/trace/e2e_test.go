@@ -193,6 +193,18 @@ func TestJourneyHandMadeNamespace(t *testing.T) {
 	}
 }
 
+// TestJourneyFromAJoinedNamespace: a namespace that another container joined (--net
+// container:NAME) keeps the name of the container that made it, whatever their order.
+func TestJourneyFromAJoinedNamespace(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "pod-b", "busybox", "sleep", "1000")
+	mustWB(t, "run", "-d", "--name", "a-sidecar", "--net", "container:pod-b", "busybox", "sleep", "1000")
+	j := traceJSON(t, "--probe", "pod-b", "outside")[0]
+	if got := namespaces(j.Request); got != "pod-b -> host1 -> lan -> outside" || j.Reply == nil || j.Reply.End.Namespace != "pod-b" {
+		t.Errorf("from pod-b: crossed %s, reply %+v", got, j.Reply)
+	}
+}
+
 // TestJourneyClosedPort follows packets to ports no socket listens on: a TCP reset
 // and an ICMP port unreachable come back.
 func TestJourneyClosedPort(t *testing.T) {
