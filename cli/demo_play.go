@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -86,22 +87,30 @@ func playDemo(cmd *cobra.Command, name string, start demoStart) error {
 		fmt.Fprintf(out, "the lab that the demo of %s left standing is removed (its progress is kept)\n", played.Standing)
 	}
 	player := script.NewPlayer(s, &script.Env{Run: Run, Lab: newScriptLab(inst)})
+	// The app plays steps in the background, and one may still run when it quits.
+	var mu sync.Mutex
+	var last script.Progress
 	var saveErr error
 	player.OnProgress = func(p script.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
 		played.Played(lab.Name, p.Step)
 		if err := played.Save(path); err != nil && saveErr == nil {
 			saveErr = err
 		}
+		last = p
 	}
 	if err := replayTo(cmd, lab.Name, player, at); err != nil {
 		return err
 	}
 	err = tui.RunDemo(cmd.Context(), appOptions(cmd, inst), tui.NewDemo(lab.Name, player), cmd.InOrStdin(), out)
+	mu.Lock()
+	defer mu.Unlock()
 	if err == nil {
 		err = saveErr
 	}
-	if p := player.Progress(); p.Step < p.Steps {
-		fmt.Fprintf(out, "%s: %s; `workbench demo %s` goes on from there\n", lab.Name, progressText(p.Step, p.Steps), lab.Name)
+	if last.Step < last.Steps {
+		fmt.Fprintf(out, "%s: %s; `workbench demo %s` goes on from there\n", lab.Name, progressText(last.Step, last.Steps), lab.Name)
 	}
 	return err
 }
