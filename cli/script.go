@@ -35,7 +35,7 @@ func addScriptFlags(root *cobra.Command) {
 		case file != "":
 			return runScriptFile(cmd, file, keep)
 		case demo != "":
-			return playDemo(cmd, demo)
+			return playDemo(cmd, demo, demoStart{})
 		case keep:
 			return fmt.Errorf("--keep goes with --script FILE: it keeps the script's lab standing")
 		case next != nil:

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,7 +17,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/cmdlog"
+	"workbench/core"
 	"workbench/core/network"
+	"workbench/instance"
 	"workbench/netviz/trace"
 )
 
@@ -159,8 +163,8 @@ func crosses(j trace.Journey, name string) bool {
 	return false
 }
 
-// tracePlaces lists every namespace of the lab: the LAN, each lab host and each running
-// container with a namespace of its own.
+// tracePlaces lists every namespace of the lab: the LAN, each lab host, each running
+// container with a namespace of its own, and each namespace made by hand in the lab.
 func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 	inst, err := currentInstance()
 	if err != nil {
@@ -196,6 +200,9 @@ func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A namespace is named by the container that made it, not one that joined it
+	// (--net container:NAME).
+	sort.SliceStable(cs, func(i, j int) bool { return !joined(cs[i]) && joined(cs[j]) })
 	for _, c := range cs {
 		if c.NetnsPath == "" || seen[c.NetnsPath] || c.Host == network.RealHost {
 			continue
@@ -203,8 +210,28 @@ func tracePlaces(cmd *cobra.Command) ([]trace.Place, error) {
 		seen[c.NetnsPath] = true
 		places = append(places, trace.Place{Name: c.Name, Kind: "container", Netns: c.NetnsPath})
 	}
-	return places, nil
+	return append(places, handMadePlaces(inst, places, seen)...), nil
 }
+
+// handMadePlaces are the namespaces made by hand with `ip netns add` under the
+// instance's prefix (as the labs name theirs), named without it: `docker0` for
+// wb-docker0. A name a host or container has already is left out.
+func handMadePlaces(inst instance.Instance, places []trace.Place, seen map[string]bool) []trace.Place {
+	prefix := inst.HostNetnsPath("")
+	paths, _ := filepath.Glob(prefix + "*")
+	var out []trace.Place
+	for _, path := range paths {
+		name := strings.TrimPrefix(path, prefix)
+		if seen[path] || placeIndex(places, name) >= 0 {
+			continue
+		}
+		out = append(out, trace.Place{Name: name, Kind: "other", Netns: path})
+	}
+	return out
+}
+
+// joined tells whether a container joined another's network namespace.
+func joined(c core.Container) bool { return strings.HasPrefix(c.NetMode, "container:") }
 
 func placeIndex(places []trace.Place, name string) int {
 	for i, p := range places {

@@ -90,3 +90,8 @@ func (i Instance) EventsPath() string { return filepath.Join(i.RunDir, "events.l
 
 // MonitorSocket is where the instance's monitor listens.
 func (i Instance) MonitorSocket() string { return filepath.Join(i.RunDir, "monitor.sock") }
+
+// DemoProgressPath is the file that keeps how far each bundled lab was played in a demo.
+// It lives beside the image store, so `reset --keep-images` (which a demo runs to
+// replay a lab) keeps it and `reset` forgets it.
+func (i Instance) DemoProgressPath() string { return filepath.Join(i.DataDir, "demo-progress.json") }

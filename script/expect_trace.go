@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"workbench/cli/lex"
@@ -12,12 +13,15 @@ import (
 
 // traceCond is one condition on a probe's journey.
 type traceCond struct {
-	op  string // dnat, masquerade, drop, via, delivered, reply, no-reply
+	op  string // dnat, masquerade, return, drop, via, delivered, reply, no-reply
 	arg string // the chain or place it names, "" when none
 }
 
 // traceConds lists the conditions of `expect trace` and whether each takes a word.
-var traceConds = map[string]bool{"dnat": true, "masquerade": false, "drop": true, "via": true, "delivered": true, "reply": false, "no-reply": false}
+var traceConds = map[string]bool{"dnat": true, "masquerade": false, "return": true, "drop": true, "via": true, "delivered": true, "reply": false, "no-reply": false}
+
+// traceCondList names the conditions for messages.
+const traceCondList = "dnat CHAIN, masquerade, return CHAIN, drop CHAIN[#N|#policy], drop routing, via CHAIN, delivered PLACE, reply, no-reply"
 
 // traceCheck is `expect trace FROM TO CONDITION...`: a probe from FROM to TO is traced
 // and its journey must meet every condition.
@@ -61,11 +65,28 @@ func (c traceCond) holds(j trace.Journey) bool {
 		return hasRule(j.Request, func(r *trace.Rule) bool { return r.Chain == c.arg && r.Target == "DNAT" })
 	case "masquerade":
 		return hasRule(j.Request, func(r *trace.Rule) bool { return r.Target == "MASQUERADE" })
+	case "return":
+		return hasRule(j.Request, func(r *trace.Rule) bool { return r.Chain == c.arg && r.Target == "RETURN" })
 	case "via":
 		return hasRule(j.Request, func(r *trace.Rule) bool { return r.Chain == c.arg })
 	case "drop":
+		if end.Kind != trace.EndDropped {
+			return false
+		}
+		if c.arg == "routing" {
+			return end.Rule == nil
+		}
 		chain, num, _ := strings.Cut(c.arg, "#")
-		return end.Kind == trace.EndDropped && end.Rule != nil && end.Rule.Chain == chain && (num == "" || fmt.Sprint(end.Rule.Num) == num)
+		if end.Rule == nil || end.Rule.Chain != chain {
+			return false
+		}
+		switch num {
+		case "":
+			return true
+		case "policy":
+			return end.Rule.Num == 0
+		}
+		return end.Rule.Num > 0 && fmt.Sprint(end.Rule.Num) == num
 	case "delivered":
 		return end.Kind == trace.EndDelivered && end.Namespace == strings.TrimPrefix(c.arg, "@")
 	case "reply":
@@ -91,7 +112,7 @@ const traceExample = "`expect trace @outside host1:8080/tcp dnat WB-DNAT deliver
 // parseTrace reads `trace FROM TO CONDITION...`.
 func parseTrace(kind lex.Word, rest []lex.Word) (Check, error) {
 	if len(rest) < 3 {
-		return nil, &ParseError{Col: kind.Col, Msg: "expect trace needs a place, where to and a condition (dnat CHAIN, masquerade, drop CHAIN[#N], via CHAIN, delivered PLACE, reply, no-reply), e.g. " + traceExample}
+		return nil, &ParseError{Col: kind.Col, Msg: "expect trace needs a place, where to and a condition (" + traceCondList + "), e.g. " + traceExample}
 	}
 	from, err := parsePlace(rest[0])
 	if err != nil {
@@ -102,7 +123,7 @@ func parseTrace(kind lex.Word, rest []lex.Word) (Check, error) {
 		w := rest[i]
 		takesWord, known := traceConds[w.Text]
 		if !known {
-			return nil, &ParseError{Col: w.Col, Msg: fmt.Sprintf("unknown trace condition %q: use dnat CHAIN, masquerade, drop CHAIN[#N], via CHAIN, delivered PLACE, reply or no-reply", w.Text)}
+			return nil, &ParseError{Col: w.Col, Msg: fmt.Sprintf("unknown trace condition %q: use one of %s", w.Text, traceCondList)}
 		}
 		cond := traceCond{op: w.Text}
 		if takesWord {
@@ -111,8 +132,23 @@ func parseTrace(kind lex.Word, rest []lex.Word) (Check, error) {
 			}
 			i++
 			cond.arg = rest[i].Text
+			if err := checkDropArg(cond, rest[i]); err != nil {
+				return nil, err
+			}
 		}
 		c.conds = append(c.conds, cond)
 	}
 	return c, nil
+}
+
+// checkDropArg refuses a `drop CHAIN#N` whose N is neither a rule number nor "policy".
+func checkDropArg(c traceCond, w lex.Word) error {
+	chain, num, found := strings.Cut(c.arg, "#")
+	if c.op != "drop" || !found {
+		return nil
+	}
+	if n, err := strconv.Atoi(num); chain != "" && (num == "policy" || err == nil && n > 0) {
+		return nil
+	}
+	return &ParseError{Col: w.Col, Msg: fmt.Sprintf("drop %s: write the chain, then # and a rule number or policy, e.g. drop WB-ISOLATION-2#1 or drop FORWARD#policy", c.arg)}
 }

@@ -168,6 +168,43 @@ func TestJourneyForwardingOff(t *testing.T) {
 	}
 }
 
+// TestJourneyHandMadeNamespace follows pings into and out of a namespace made by hand
+// with `ip netns add` in host1 and joined to it by a veth pair, as the labs do: the
+// trace names it without the instance's prefix, and follows its packets both ways.
+func TestJourneyHandMadeNamespace(t *testing.T) {
+	inst := newLab(t)
+	mustWB(t, "host", "exec", "host1", "sh", "-c", "ip netns add "+inst.HostNetnsName("hand")+
+		" && ip link add hand0 type veth peer name hand1 netns "+inst.HostNetnsName("hand")+
+		" && ip -n "+inst.HostNetnsName("hand")+" addr add 10.99.0.2/24 dev hand1 && ip -n "+inst.HostNetnsName("hand")+" link set hand1 up"+
+		" && ip addr add 10.99.0.1/24 dev hand0 && ip link set hand0 up")
+	j := traceJSON(t, "--probe", "host1", "10.99.0.2")[0]
+	if got := namespaces(j.Request); got != "host1 -> hand" {
+		t.Fatalf("request crossed %s, want host1 -> hand", got)
+	}
+	if h := hop(t, j.Request, "hand"); h.Kind != "other" || h.In != "hand1" {
+		t.Errorf("the hop in the hand-made namespace: %+v", h)
+	}
+	if e := j.Request.End; e.Kind != EndDelivered || e.Namespace != "hand" || j.Reply == nil || j.Reply.End.Namespace != "host1" {
+		t.Errorf("request ended %+v, reply %+v: want delivered in hand and answered", e, j.Reply)
+	}
+	j = traceJSON(t, "--probe", "hand", "10.99.0.1")[0]
+	if got := namespaces(j.Request); got != "hand -> host1" || j.Request.End.Kind != EndDelivered || j.Reply == nil || j.Reply.End.Namespace != "hand" {
+		t.Errorf("from the hand-made namespace: crossed %s, ended %+v, reply %+v", got, j.Request.End, j.Reply)
+	}
+}
+
+// TestJourneyFromAJoinedNamespace: a namespace that another container joined (--net
+// container:NAME) keeps the name of the container that made it, whatever their order.
+func TestJourneyFromAJoinedNamespace(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "pod-b", "busybox", "sleep", "1000")
+	mustWB(t, "run", "-d", "--name", "a-sidecar", "--net", "container:pod-b", "busybox", "sleep", "1000")
+	j := traceJSON(t, "--probe", "pod-b", "outside")[0]
+	if got := namespaces(j.Request); got != "pod-b -> host1 -> lan -> outside" || j.Reply == nil || j.Reply.End.Namespace != "pod-b" {
+		t.Errorf("from pod-b: crossed %s, reply %+v", got, j.Reply)
+	}
+}
+
 // TestJourneyClosedPort follows packets to ports no socket listens on: a TCP reset
 // and an ICMP port unreachable come back.
 func TestJourneyClosedPort(t *testing.T) {

@@ -35,7 +35,7 @@ type Leg struct {
 type Hop struct {
 	// Namespace is the lab host, container or "lan" it crossed.
 	Namespace string `json:"namespace"`
-	// Kind is "host", "lan" or "container".
+	// Kind is "host", "lan", "container" or "other" (a namespace made by hand).
 	Kind string `json:"kind"`
 	// In is the interface it came in on, "" when it was made here.
 	In string `json:"in,omitempty"`

@@ -16,9 +16,10 @@ import (
 
 // Place is a network namespace of the lab to trace in.
 type Place struct {
-	// Name is the host's or container's name, or "lan".
+	// Name is the host's or container's name, "lan", or the name of a namespace made
+	// by hand with `ip netns add`.
 	Name string `json:"name"`
-	// Kind is "host", "lan" or "container".
+	// Kind is "host", "lan", "container" or "other" (made by hand).
 	Kind string `json:"kind"`
 	// Netns is the namespace file.
 	Netns string `json:"netns"`
