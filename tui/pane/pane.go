@@ -58,6 +58,18 @@ type StatusMsg struct {
 	Err  bool
 }
 
+// TraceMsg asks the app to show the trace pane and send a probe from a container or
+// lab host (From), to To when it is given, or to ask where to ("" = ask).
+type TraceMsg struct{ From, To string }
+
+// HighlightRuleMsg asks the iptables pane to show one rule of one lab host (the one a
+// packet's journey hit): Table and Chain name it, Num is its position in the chain,
+// as `iptables -L --line-numbers` counts (0 = the chain's policy).
+type HighlightRuleMsg struct {
+	Host, Table, Chain string
+	Num                int
+}
+
 // Status returns a command that puts text in the status bar.
 func Status(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
