@@ -121,11 +121,12 @@ func newWaitCmd() *cobra.Command {
 }
 
 func newRmCmd() *cobra.Command {
-	var force bool
-	cmd := leaf{use: "rm [-f] CONTAINER...", short: "Remove containers (a running one only with -f, which kills it)", args: cobra.MinimumNArgs(1),
+	var opts core.RemoveOptions
+	cmd := leaf{use: "rm [-f] [-v] CONTAINER...", short: "Remove containers (a running one only with -f, which kills it; its anonymous volumes with -v)", args: cobra.MinimumNArgs(1),
 		run: onEachContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container) error {
-			return e.Remove(cmd.Context(), c, force)
+			return e.Remove(cmd.Context(), c, opts)
 		})}.command()
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill a running container first")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "kill a running container first")
+	cmd.Flags().BoolVarP(&opts.Volumes, "volumes", "v", false, "remove its anonymous volumes too (named ones stay)")
 	return cmd
 }

@@ -96,7 +96,7 @@ func pruneContainers(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
 			continue
 		}
 		used := layerBytes(c)
-		if err := e.Remove(cmd.Context(), c, false); err != nil {
+		if err := e.Remove(cmd.Context(), c, core.RemoveOptions{}); err != nil {
 			warn(cmd, err.Error())
 			continue
 		}

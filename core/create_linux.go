@@ -64,7 +64,7 @@ func (e *Engine) create(ctx context.Context, spec RunSpec) (c Container, err err
 	}
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, e.destroy(ctx, &c))
+			err = errors.Join(err, e.destroy(ctx, &c, true))
 		}
 	}()
 	return c, e.mountLayer(&c)

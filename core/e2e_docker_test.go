@@ -41,6 +41,20 @@ func TestBindMountsAndVolumes(t *testing.T) {
 	if after := mustWB(t, "volume", "ls", "-q"); after != before {
 		t.Fatalf("an anonymous volume outlived its --rm container: %q then %q", before, after)
 	}
+	// rm keeps a container's anonymous volumes, rm -v removes them; named ones stay.
+	mustWB(t, "run", "-d", "--name", "keeps", "--net", "none", "-v", "/anon", "busybox", "sleep", "1000")
+	mustWB(t, "rm", "-f", "keeps")
+	kept := mustWB(t, "volume", "ls", "-q")
+	if kept == before {
+		t.Fatalf("rm without -v removed the anonymous volume")
+	}
+	mustWB(t, "run", "-d", "--name", "drops", "--net", "none", "-v", "/anon", "-v", "named:/named", "busybox", "sleep", "1000")
+	mustWB(t, "rm", "-f", "-v", "drops")
+	if after := mustWB(t, "volume", "ls", "-q"); !strings.Contains(after, "named\n") || strings.Count(after, "\n") != strings.Count(kept, "\n")+1 {
+		t.Fatalf("rm -v: volumes %q before, %q after; want only the named one added", kept, after)
+	}
+	mustWB(t, "volume", "rm", "named")
+	mustWB(t, "volume", "prune", "-f")
 	mustWB(t, "run", "-d", "--name", "user", "--net", "none", "-v", "data:/data", "busybox", "sleep", "1000")
 	if r := wb(t, "", "volume", "rm", "data"); r.code == 0 || !strings.Contains(r.err, "in use by [user]") {
 		t.Fatalf("volume rm of a volume in use: %d %q", r.code, r.err)

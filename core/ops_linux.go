@@ -168,11 +168,19 @@ func (e *Engine) reconcileOne(ctx context.Context, id string) error {
 	return e.checkRunning(ctx, &c)
 }
 
+// RemoveOptions are the flags of rm.
+type RemoveOptions struct {
+	// Force kills a running container first (rm -f).
+	Force bool
+	// Volumes removes its anonymous volumes too (rm -v); named ones stay.
+	Volumes bool
+}
+
 // Remove removes a container: its kernel objects, state, log and writable layer. A
-// running one is refused unless force, which kills it first.
-func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
+// running one is refused unless opts.Force, which kills it first.
+func (e *Engine) Remove(ctx context.Context, c Container, opts RemoveOptions) error {
 	if c.State == StateRunning || c.State == StateRestarting {
-		if !force {
+		if !opts.Force {
 			return fmt.Errorf("container %s is %s: stop it first (workbench stop %s) or use rm -f", c.Name, c.State, c.Name)
 		}
 		if err := e.markStopped(ctx, c.ID); err != nil {
@@ -196,7 +204,7 @@ func (e *Engine) Remove(ctx context.Context, c Container, force bool) error {
 	if cur.starting() {
 		return fmt.Errorf("container %s is being started by another command (pid %d): try again when it is done", c.Name, cur.OwnerPid)
 	}
-	return e.destroy(ctx, &cur)
+	return e.destroy(ctx, &cur, opts.Volumes)
 }
 
 // finish records the end of a container's PID 1 pid (the monitor calls it): exited,
@@ -228,7 +236,7 @@ func (e *Engine) finish(ctx context.Context, id string, pid, code int, why strin
 	e.event("die", c, "exitCode", strconv.Itoa(code))
 	recorded()
 	if c.AutoRemove && !restart {
-		return c, false, e.destroy(ctx, &c)
+		return c, false, e.destroy(ctx, &c, false)
 	}
 	err = e.release(ctx, &c)
 	return c, restart, errors.Join(err, e.save(c))
@@ -285,7 +293,7 @@ func (e *Engine) reset(ctx context.Context, keepImages bool) error {
 			errs = append(errs, e.removeRemains(ctx, id))
 			continue
 		}
-		errs = append(errs, e.destroy(ctx, &c))
+		errs = append(errs, e.destroy(ctx, &c, true))
 	}
 	errs = append(errs, e.removeStateFs(), cgroup.ResetAll(e.inst))
 	errs = append(errs, e.net.Reset(ctx))

@@ -87,7 +87,7 @@ func (e *Engine) finishStart(ctx context.Context, c *Container, held map[string]
 		return e.save(*c)
 	}
 	if c.State == StateCreated {
-		return e.destroy(ctx, c)
+		return e.destroy(ctx, c, true)
 	}
 	c.Error = "the command starting it ended before it ran"
 	return errors.Join(e.release(ctx, c), e.save(*c))
@@ -101,7 +101,7 @@ func (e *Engine) checkRunning(ctx context.Context, c *Container) error {
 	c.State, c.Finished = StateExited, time.Now()
 	c.ExitCode, c.Error = -1, "its monitor ended before it did: the exit status is unknown"
 	if c.AutoRemove {
-		return e.destroy(ctx, c)
+		return e.destroy(ctx, c, false)
 	}
 	return errors.Join(e.release(ctx, c), e.save(*c))
 }

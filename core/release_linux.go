@@ -59,15 +59,15 @@ func (e *Engine) releaseCgroup(c *Container) error {
 }
 
 // destroy releases a container, unmounts its writable layer and removes its
-// directory; with --rm its anonymous volumes go too, as with Docker. The caller holds
-// the lock.
-func (e *Engine) destroy(ctx context.Context, c *Container) error {
+// directory; its anonymous volumes go too with --rm or when volumes is set (rm -v, a
+// creation rolled back), as with Docker. The caller holds the lock.
+func (e *Engine) destroy(ctx context.Context, c *Container, volumes bool) error {
 	err := errors.Join(e.release(ctx, c), e.unmount(e.layerDir(c.ID)))
 	e.event("destroy", *c)
 	if rmErr := os.RemoveAll(e.Dir(c.ID)); rmErr != nil {
 		err = errors.Join(err, fmt.Errorf("remove %s: %w", e.Dir(c.ID), rmErr))
 	}
-	if c.AutoRemove {
+	if c.AutoRemove || volumes {
 		for _, m := range c.Mounts {
 			if m.Type == MountVolume && m.Anonymous && isDir(filepath.Join(e.volumesDir(), m.Source)) {
 				err = errors.Join(err, e.removeVolume(m.Source, true))

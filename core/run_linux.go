@@ -35,7 +35,7 @@ func (e *Engine) run(ctx context.Context, spec RunSpec, stdio *Stdio) (Container
 	e.event("create", c)
 	a, err := e.start(ctx, &c, stdio)
 	if err != nil {
-		return c, nil, errors.Join(startError(&c, err), e.destroy(ctx, &c))
+		return c, nil, errors.Join(startError(&c, err), e.destroy(ctx, &c, true))
 	}
 	return c, a, nil
 }
