@@ -139,6 +139,9 @@ func TestJourneyServiceVIP(t *testing.T) {
 			t.Fatalf("no KUBE-SVC-1 rule chose a SEP chain:\n%s", hopText(h1))
 		}
 		dnat := ruleStep(t, h1, sep, "DNAT")
+		if r := rerouted(h1); r != "rerouted after the NAT: 172.18.0.0/16 dev wb0" {
+			t.Errorf("route after the DNAT of a local packet: %q\n%s", r, hopText(h1))
+		}
 		if e := j.Request.End; e.Kind != EndDelivered || e.Namespace != pods[sep] {
 			t.Fatalf("%s (%s) chosen, but the journey ended %+v", sep, dnat.Rule.Text, e)
 		}
@@ -147,6 +150,20 @@ func TestJourneyServiceVIP(t *testing.T) {
 	if len(seen) < 2 {
 		t.Errorf("20 connections all took %v", seen)
 	}
+}
+
+// rerouted returns the route step a hop took after a NAT step, "" when none.
+func rerouted(h Hop) string {
+	natted := false
+	for _, s := range h.Steps {
+		switch {
+		case s.Kind == StepNAT:
+			natted = true
+		case s.Kind == StepRoute && natted:
+			return s.Route.Route
+		}
+	}
+	return ""
 }
 
 // TestJourneyForwardingOff follows a ping across a host-gw network to a host that
@@ -282,5 +299,52 @@ func TestScriptTraceExpectations(t *testing.T) {
 	out, code = wb(t, "--script", bad)
 	if code != 1 || !strings.Contains(out, "does not satisfy: drop WB-DNAT") {
 		t.Fatalf("a wrong expectation: exit %d:\n%s", code, out)
+	}
+}
+
+// TestJourneyHairpinIsBridgedAfterDNAT follows a container's connection to a published
+// port of its neighbour on the same bridge: br_netfilter DNATs the packet in the
+// bridge and, the new destination being on that bridge, bridges it on without routing,
+// so its TTL is kept; the route step says so.
+func TestJourneyHairpinIsBridgedAfterDNAT(t *testing.T) {
+	newLab(t)
+	mustWB(t, "run", "-d", "--name", "web", "--ip", "172.18.0.2", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
+	mustWB(t, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
+	time.Sleep(300 * time.Millisecond)
+	j := traceJSON(t, "--probe", "c1", "198.51.100.1:8080/tcp")[0]
+	if got := namespaces(j.Request); got != "c1 -> host1 -> web" {
+		t.Fatalf("request crossed %s, want c1 -> host1 -> web", got)
+	}
+	h1 := hop(t, j.Request, "host1")
+	ruleStep(t, h1, "WB-DNAT", "DNAT")
+	var route *Route
+	for _, s := range h1.Steps {
+		if s.Kind == StepRoute {
+			route = s.Route
+		}
+	}
+	if route == nil || !strings.HasPrefix(route.Route, "bridged by wb0 after the NAT") {
+		t.Errorf("route in host1: %+v, want bridged by wb0 after the NAT\n%s", route, hopText(h1))
+	}
+	sent, got := hop(t, j.Request, "c1").Steps[0].Packet.TTL, hop(t, j.Request, "web").Steps[0].Packet.TTL
+	if sent != got {
+		t.Errorf("TTL %d sent, %d received: the packet was routed, not bridged", sent, got)
+	}
+	if e := j.Request.End; e.Kind != EndDelivered || e.Namespace != "web" {
+		t.Errorf("request ended %+v, want delivered in web", e)
+	}
+
+	// Without br_netfilter's calls in host1, the bridge hands the packet up to the IP
+	// layer, which routes it back out of wb0: the TTL falls and the step names the route.
+	mustWB(t, "host", "exec", "host1", "sysctl", "-w", "net.bridge.bridge-nf-call-iptables=0")
+	j = traceJSON(t, "--probe", "c1", "198.51.100.1:8080/tcp")[0]
+	for _, s := range hop(t, j.Request, "host1").Steps {
+		if s.Kind == StepRoute && s.Route.Route != "172.18.0.0/16 dev wb0" {
+			t.Errorf("route in host1 without br_netfilter: %q, want 172.18.0.0/16 dev wb0", s.Route.Route)
+		}
+	}
+	sent, got = hop(t, j.Request, "c1").Steps[0].Packet.TTL, hop(t, j.Request, "web").Steps[0].Packet.TTL
+	if got != sent-1 {
+		t.Errorf("TTL %d sent, %d received: want one router on the way", sent, got)
 	}
 }

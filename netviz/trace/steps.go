@@ -80,6 +80,12 @@ func (a *assembler) hop(p *pass, first, linked bool) Hop {
 	nat := func(before, after Header, at string) {
 		h.Steps = append(h.Steps, Step{Kind: StepNAT, Hook: at, Before: &before, After: &after,
 			Conntrack: a.w.conntrack(p.ns, before), Packet: after})
+		if at == "OUTPUT" && routed && before.Dst != after.Dst {
+			// A local packet is routed before OUTPUT; a new destination routes it again.
+			st := a.routeStep(p, after, "")
+			st.Route.Route = "rerouted after the NAT: " + st.Route.Route
+			h.Steps = append(h.Steps, st)
+		}
 	}
 	for _, r := range p.events {
 		// Destination NAT is made before routing, at PREROUTING or OUTPUT; source NAT
@@ -159,13 +165,25 @@ func (a *assembler) routeStep(p *pass, h Header, in string) Step {
 	if p.out != 0 {
 		out = a.w.linkName(p.ns, p.out)
 	}
-	if p.in != 0 && p.in == p.out && a.w.isBridge(p.ns, p.in) {
-		return Step{Kind: StepRoute, Route: &Route{Route: "bridged by " + out + " (no routing)", Dev: out}, Packet: h}
+	if p.in != 0 && p.in == p.out && a.w.isBridge(p.ns, p.in) && !ttlFell(p) {
+		how := "bridged by " + out + " (no routing)"
+		if first, ok := firstHeader(p); ok && first.Endpoints() != h.Endpoints() {
+			how = "bridged by " + out + " after the NAT (br_netfilter: the new destination is on the same bridge, so no routing and the TTL is kept)"
+		}
+		return Step{Kind: StepRoute, Route: &Route{Route: how, Dev: out}, Packet: h}
 	}
 	if p.delivered || hasHook(p, "INPUT") {
 		out = ""
 	}
 	return Step{Kind: StepRoute, Route: a.w.route(p.ns, h, in, out), Packet: h}
+}
+
+// ttlFell tells whether the packet's TTL fell during a pass: the kernel routed it (a
+// bridged packet, seen by netfilter through br_netfilter, keeps its TTL).
+func ttlFell(p *pass) bool {
+	first, ok := firstHeader(p)
+	last, _ := lastHeader(p)
+	return ok && last.TTL < first.TTL
 }
 
 func hasHook(p *pass, hook string) bool {
