@@ -61,6 +61,18 @@ func onEngine(run func(cmd *cobra.Command, e *core.Engine, args []string) error)
 	}, run)
 }
 
+// onContainer runs a command with the engine and the container its first argument
+// names (see lookupContainer).
+func onContainer(run func(cmd *cobra.Command, e *core.Engine, c core.Container, args []string) error) runFunc {
+	return func(cmd *cobra.Command, args []string) error {
+		e, c, err := lookupContainer(cmd, args[0])
+		if err != nil {
+			return err
+		}
+		return run(cmd, e, c, args)
+	}
+}
+
 // onEachContainer applies act to each container named in the arguments in turn (see
 // eachContainer).
 func onEachContainer(act func(cmd *cobra.Command, e *core.Engine, c core.Container) error) runFunc {

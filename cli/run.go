@@ -26,37 +26,44 @@ type runFlags struct {
 }
 
 func newRunCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-		Short: "Make a container from an image and run a command in it",
-		Long: "Make a container (new UTS, IPC, PID, mount, network and cgroup namespaces on an overlay\n" +
+	return containerMaker(leaf{use: "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+		short: "Make a container from an image and run a command in it",
+		long: "Make a container (new UTS, IPC, PID, mount, network and cgroup namespaces on an overlay\n" +
 			"of the image) and run a command in it, attached to the terminal, or in the background with -d.",
-		Example:     "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh",
-		Args:        cobra.MinimumNArgs(1),
-		Annotations: map[string]string{makesContainer: "yes"},
-	}
+		example: "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh"},
+		func(cmd *cobra.Command, flags *allRunFlags, spec core.RunSpec) error {
+			if flags.interactive && flags.tty && !flags.detach && !stdinIsTerminal(cmd) {
+				return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
+			}
+			e, err := openEngine(cmd)
+			if err != nil {
+				return err
+			}
+			if flags.detach {
+				c, err := e.RunDetached(cmd.Context(), spec)
+				if err != nil {
+					return startStatus(cmd, err)
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), c.ID)
+				return nil
+			}
+			return startStatus(cmd, runAttached(cmd, e, spec))
+		})
+}
+
+// containerMaker is run or create: the command l, with an image and every flag of
+// run, whose act is given the spec those flags describe.
+func containerMaker(l leaf, act func(cmd *cobra.Command, flags *allRunFlags, spec core.RunSpec) error) *cobra.Command {
+	l.args = cobra.MinimumNArgs(1)
+	cmd := l.command()
+	cmd.Annotations = map[string]string{makesContainer: "yes"}
 	flags := addAllRunFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		spec, err := flags.spec(cmd, args)
 		if err != nil {
 			return err
 		}
-		if flags.interactive && flags.tty && !flags.detach && !stdinIsTerminal(cmd) {
-			return fmt.Errorf("the input device is not a TTY: drop -t (or -i), or run it from a terminal")
-		}
-		e, err := openEngine(cmd)
-		if err != nil {
-			return err
-		}
-		if flags.detach {
-			c, err := e.RunDetached(cmd.Context(), spec)
-			if err != nil {
-				return startStatus(cmd, err)
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
-			return nil
-		}
-		return startStatus(cmd, runAttached(cmd, e, spec))
+		return act(cmd, flags, spec)
 	}
 	return cmd
 }
