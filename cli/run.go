@@ -14,6 +14,7 @@ import (
 	"workbench/core"
 	"workbench/core/cgroup"
 	"workbench/core/seccomp"
+	"workbench/errkind"
 )
 
 func init() { register(newRunCmd) }
@@ -261,7 +262,7 @@ func securityOpts(s *core.RunSpec, opts []string) error {
 			default:
 				b, err := os.ReadFile(val)
 				if err != nil {
-					return fmt.Errorf("--security-opt seccomp=%s: %w: give a profile file in Docker's JSON format", val, unwrapPathError(err))
+					return fmt.Errorf("--security-opt seccomp=%s: %w: give a profile file in Docker's JSON format", val, errkind.PathCause(err))
 				}
 				if _, err := seccomp.Load(b, core.DefaultCaps); err != nil {
 					return fmt.Errorf("--security-opt seccomp=%s: %w", val, err)
@@ -295,13 +296,4 @@ func storageOpts(s *core.RunSpec, opts []string) error {
 		s.StorageSize = n
 	}
 	return nil
-}
-
-// unwrapPathError keeps the system's words of a file error, without the path twice.
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
