@@ -43,21 +43,16 @@ func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, con
 		}
 		return writeChildren(tw, dir, name, as, shift)
 	case unix.S_IFREG:
-		fd, err := unix.Openat(int(dir.Fd()), name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		f, size, err := openListed(int(dir.Fd()), name, &st)
 		if err != nil {
 			return fmt.Errorf("%s: %w", as, err)
 		}
-		f := os.NewFile(uintptr(fd), as)
 		defer f.Close()
-		var now unix.Stat_t
-		if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
-			return fmt.Errorf("%s changed while it was copied", as)
-		}
-		hdr.Typeflag, hdr.Size = tar.TypeReg, now.Size
+		hdr.Typeflag, hdr.Size = tar.TypeReg, size
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}
-		_, err = io.CopyN(tw, f, now.Size)
+		_, err = io.CopyN(tw, f, size)
 		return err
 	case unix.S_IFLNK:
 		buf := make([]byte, unix.PathMax)

@@ -91,16 +91,11 @@ func copyEntry(srcDir, dstDir int, name string) error {
 // copyFile copies a regular file, checked to be the one listed (not swapped for
 // something else between the listing and the open).
 func copyFile(srcDir, dstDir int, name string, st *unix.Stat_t, mode uint32) error {
-	fd, err := unix.Openat(srcDir, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	in, _, err := openListed(srcDir, name, st)
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", name, err)
 	}
-	in := os.NewFile(uintptr(fd), name)
 	defer in.Close()
-	var now unix.Stat_t
-	if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
-		return fmt.Errorf("copy %s: it changed while it was copied", name)
-	}
 	ofd, err := unix.Openat(dstDir, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", name, err)
@@ -111,6 +106,23 @@ func copyFile(srcDir, dstDir int, name string, st *unix.Stat_t, mode uint32) err
 		return fmt.Errorf("copy %s: %w", name, err)
 	}
 	return setAttrs(ofd, "", st, mode)
+}
+
+// openListed opens the regular file name of dir for reading, checked to be the one
+// listed as st (not swapped for something else between the listing and the open),
+// and gives its size.
+func openListed(dir int, name string, st *unix.Stat_t) (*os.File, int64, error) {
+	fd, err := unix.Openat(dir, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := os.NewFile(uintptr(fd), name)
+	var now unix.Stat_t
+	if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
+		f.Close()
+		return nil, 0, errors.New("it changed while it was copied")
+	}
+	return f, now.Size, nil
 }
 
 // setAttrs gives an open file (name "") the owner, mode and times of st.
