@@ -18,11 +18,9 @@ import (
 // ping from a container to `outside`, captured on host1's bridge and uplink at once,
 // leaves the bridge from the container's address and the uplink from host1's.
 func TestCaptureSeesMasquerade(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
+	testutil.KernelTest(t)
+	t.Cleanup(func() { testutil.Output(t, "reset") })
+	if out, code := testutil.Output(t, "run", "--rm", "busybox", "true"); code != 0 {
 		t.Fatalf("run: %s", out)
 	}
 	file := filepath.Join(t.TempDir(), "masq.pcap")
@@ -47,7 +45,7 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 		_, _ = io.Copy(&stderr, errLines)
 		done <- capture.Wait()
 	}()
-	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
+	if out, code := testutil.Output(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
 		t.Errorf("ping from a container to outside: %s", out)
 	}
 	select {
@@ -80,11 +78,11 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 	if !strings.Contains(stderr.String(), "4 packets captured") || !strings.Contains(stderr.String(), "0 packets dropped by kernel") {
 		t.Errorf("counts at the end: %s", stderr.String())
 	}
-	read, code := runBinary(t, "capture", "-r", file, "icmp[0]")
+	read, code := testutil.Output(t, "capture", "-r", file, "icmp[0]")
 	if code != 1 || !strings.Contains(read, "filter: column 8: expected =, !=, <, >, <= or >=") {
 		t.Errorf("a filter that does not parse: %s", read)
 	}
-	read, code = runBinary(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")
+	read, code = testutil.Output(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")
 	if code != 0 || strings.Count(read, "ICMP echo request") != 1 || !strings.Contains(read, "1 packets read from") {
 		t.Errorf("read back with a filter:\n%s", read)
 	}
@@ -93,11 +91,9 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 // TestCaptureAcrossPlaces follows a container's ping to outside hop by hop through
 // three namespaces with -i PLACE:IFACE: host1's bridge, host1's uplink, outside's eth0.
 func TestCaptureAcrossPlaces(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
+	testutil.KernelTest(t)
+	t.Cleanup(func() { testutil.Output(t, "reset") })
+	if out, code := testutil.Output(t, "run", "--rm", "busybox", "true"); code != 0 {
 		t.Fatalf("run: %s", out)
 	}
 	capture := exec.Command(testutil.Binary(t), "capture", "-c", "6", "-i", "wb0", "-i", "host1:eth0", "-i", "outside:eth0", "icmp")
@@ -116,7 +112,7 @@ func TestCaptureAcrossPlaces(t *testing.T) {
 		capture.Wait()
 		t.Fatalf("first line %q, want %q", first, want)
 	}
-	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
+	if out, code := testutil.Output(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
 		t.Errorf("ping: %s", out)
 	}
 	timer := time.AfterFunc(10*time.Second, func() { capture.Process.Kill() })
@@ -145,7 +141,7 @@ func TestCaptureAcrossPlaces(t *testing.T) {
 func TestCaptureBadInput(t *testing.T) {
 	testutil.RequireRoot(t)
 	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") }) // looking a container up opens the engine
+	t.Cleanup(func() { testutil.Output(t, "reset") }) // looking a container up opens the engine
 	dir := t.TempDir()
 	for _, c := range []struct {
 		args []string
@@ -161,7 +157,7 @@ func TestCaptureBadInput(t *testing.T) {
 		{[]string{"capture", "-i", "nosuch:eth0"}, `no host or container named "nosuch"`},
 		{[]string{"capture", "-r", "/etc/hostname", "-w", filepath.Join(dir, "no/such/dir.pcap")}, "cannot write the capture to"},
 	} {
-		out, code := runBinary(t, c.args...)
+		out, code := testutil.Output(t, c.args...)
 		if code != 1 || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
 			t.Errorf("workbench %s: status %d, output %q; want one line with %q", strings.Join(c.args, " "), code, out, c.want)
 		}

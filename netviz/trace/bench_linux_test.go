@@ -19,10 +19,10 @@ import (
 func benchLab(b *testing.B) []Place {
 	testutil.RequireRoot(b)
 	inst := testutil.NewInstance(b)
-	b.Cleanup(func() { wb(b, "reset") })
-	mustWB(b, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
+	b.Cleanup(func() { testutil.Output(b, "reset") })
+	testutil.MustRun(b, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
 	var cs []struct{ Name, NetnsPath string }
-	if err := json.Unmarshal([]byte(mustWB(b, "ps", "--json")), &cs); err != nil {
+	if err := json.Unmarshal([]byte(testutil.MustRun(b, "ps", "--json")), &cs); err != nil {
 		b.Fatal(err)
 	}
 	places := []Place{{"lan", "lan", inst.HostNetnsPath("lan")}}
