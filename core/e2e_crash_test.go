@@ -99,7 +99,7 @@ func crashLoop(t *testing.T, args func(i int) []string, prepare func(i int)) {
 	}
 	testutil.MustRun(t, "run", "--rm", "busybox", "true")
 	testutil.MustRun(t, "reset")
-	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+	if d := testutil.InstanceLeftovers(before); d != "" {
 		t.Fatalf("after rm -f of all and reset:\n%s", d)
 	}
 }

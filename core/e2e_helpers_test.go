@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"workbench/instance"
 	"workbench/testutil"
 )
 
@@ -19,19 +17,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(probePath))
 	}
 	os.Exit(code)
-}
-
-// ourLeftovers is what differs between two pictures of the machine in the objects of
-// this test's instance (other tests run beside it).
-func ourLeftovers(before, after testutil.Snapshot) string {
-	name := os.Getenv(instance.EnvName)
-	var mine []string
-	for _, l := range strings.Split(testutil.Diff(before, after), "\n") {
-		if strings.Contains(l, name) {
-			mine = append(mine, l)
-		}
-	}
-	return strings.Join(mine, "\n")
 }
 
 // psJSON returns every container of the instance.

@@ -62,7 +62,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 			t.Errorf("workbench %s: exit %d, want 125", strings.Join(c.args, " "), r.Code)
 		}
 	}
-	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+	if d := testutil.InstanceLeftovers(before); d != "" {
 		t.Errorf("bad input left things behind:\n%s", d)
 	}
 	if n := len(psJSON(t)); n != 1 {
@@ -172,7 +172,7 @@ func TestResetLeavesNothing(t *testing.T) {
 	testutil.MustRun(t, "run", "-d", "--name", "d", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
 	testutil.MustRun(t, "exec", "a", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
 	testutil.MustRun(t, "reset")
-	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+	if d := testutil.InstanceLeftovers(before); d != "" {
 		t.Fatalf("reset left:\n%s", d)
 	}
 }
