@@ -84,9 +84,7 @@ func (d *demoApp) quit() {
 // TestDemoPlaysInTheApp plays a lab in the full-screen app inside tmux: each `.` runs
 // one step, the banner shows the narration and the verdicts, `q` quits.
 func TestDemoPlaysInTheApp(t *testing.T) {
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	testutil.NewLab(t)
 	d := startDemo(t, "001")
 	d.screen("lab 001-network-modes")
 	d.screen("The four network modes side by side")
@@ -116,9 +114,7 @@ func demoProgress(t *testing.T) string {
 // far it got, the next `demo` makes the lab again up to there and goes on with the
 // third step, --step 6 starts at step 6 and --from-start at the first.
 func TestDemoResumesAndStartsAtAStep(t *testing.T) {
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	testutil.NewLab(t)
 	d := startDemo(t, "001")
 	d.next("$ run -d --name mode-none")
 	d.next(`PASS expect output exec mode-none ip -o link contains "1: lo:"`)
@@ -152,8 +148,7 @@ func TestDemoResumesAndStartsAtAStep(t *testing.T) {
 // TestDemoBadInput: a step out of range, an unknown lab, flags that contradict each
 // other, and a lab that no demo made get one line each, and nothing runs.
 func TestDemoBadInput(t *testing.T) {
-	testutil.KernelTest(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	testutil.NewLab(t)
 	for _, c := range []struct{ args, want string }{
 		{"demo 001 --step 0", "--step 0: 001-network-modes has steps 1 to 26"},
 		{"demo 001 --step 999", "--step 999: 001-network-modes has steps 1 to 26"},

@@ -13,8 +13,7 @@ import (
 // iptables a bridge in host1 and a counting rule with a comment.
 func handMadeOnHost1(t *testing.T) string {
 	t.Helper()
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	inst := testutil.NewLab(t)
 	if out, code := testutil.Output(t, "host", "up"); code != 0 {
 		t.Fatalf("host up: %d\n%s", code, out)
 	}

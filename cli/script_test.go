@@ -21,8 +21,7 @@ func writeScript(t *testing.T, text string) string {
 }
 
 func TestScriptBrokenExpectationFails(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	inst := testutil.NewLab(t)
 	path := writeScript(t, "say A lab with one broken expectation.\nexpect ping @host1 198.51.100.100\nexpect no-ping @host1 198.51.100.100\nexpect ok host exec host1 true\n")
 	out, code := testutil.Output(t, "--script", path)
 	if code != 1 {
@@ -68,8 +67,7 @@ func TestScriptFlagsMisused(t *testing.T) {
 }
 
 func TestScriptKeepLeavesTheLab(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { testutil.Output(t, "reset") })
+	inst := testutil.NewLab(t)
 	path := writeScript(t, "host exec host1 true\n")
 	if out, code := testutil.Output(t, "--script", path, "--keep"); code != 0 || !strings.Contains(out, "left standing") {
 		t.Fatalf("--keep: %d %s", code, out)

@@ -52,6 +52,16 @@ func boostContainer(t *testing.T, inst instance.Instance, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, pid := range containerPids(t, e, inst, name) {
+		if err := syscall.Setpriority(syscall.PRIO_PROCESS, pid, -15); err != nil {
+			t.Fatalf("renice %d: %v", pid, err)
+		}
+	}
+}
+
+// containerPids are the processes in the cgroup of the container called name.
+func containerPids(t *testing.T, e *core.Engine, inst instance.Instance, name string) []int {
+	t.Helper()
 	c, err := e.Lookup(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
@@ -64,11 +74,7 @@ func boostContainer(t *testing.T, inst instance.Instance, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, pid := range pids {
-		if err := syscall.Setpriority(syscall.PRIO_PROCESS, pid, -15); err != nil {
-			t.Fatalf("renice %d: %v", pid, err)
-		}
-	}
+	return pids
 }
 
 // instanceCgroups lists the instance's cgroup directories in every hierarchy.
@@ -152,17 +158,9 @@ func TestLimitsEndToEnd(t *testing.T) {
 	if out, code := testutil.Output(t, "run", "-d", "--name", "pinned", "--cpuset-cpus", "0", "busybox", "sleep", "300"); code != 0 {
 		t.Fatalf("run --cpuset-cpus 0: %d\n%s", code, out)
 	}
-	c, err := e.Lookup(context.Background(), "pinned")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := cgroup.Open(inst, c.CgroupID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pids, err := g.Pids()
-	if err != nil || len(pids) == 0 {
-		t.Fatalf("pinned container's processes: %v, %v", pids, err)
+	pids := containerPids(t, e, inst, "pinned")
+	if len(pids) == 0 {
+		t.Fatal("the pinned container has no process")
 	}
 	for _, pid := range pids {
 		b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
