@@ -24,11 +24,7 @@ import (
 // the machine as fast as it can while it is committed, paused and not. No layer may
 // ever hold what the machine's files hold, and the symlinks are committed as symlinks.
 func TestCommitOfASwappingContainerNeverTakesMachineFiles(t *testing.T) {
-	testutil.NewLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testutil.NewLab(t)
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -198,11 +194,7 @@ func freezes(t *testing.T, inst instance.Instance) (frozen, thawed int) {
 }
 
 func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
-	testutil.NewLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "c", "--net", "none", "busybox", "sh", "-c", "echo hi > /hello; sleep 100000")
 	c := containerNamed(t, "c")
 	g, err := cgroup.Open(inst, c.CgroupID)
@@ -256,11 +248,7 @@ func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
 // A commit interrupted while the container is paused resumes it before it ends; one
 // killed leaves it paused with its mark, and the next command resumes it.
 func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
-	testutil.NewLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "big", "--net", "none", "busybox", "sh", "-c", "truncate -s 50G /big && touch /ready && sleep 100000")
 	c := containerNamed(t, "big")
 	eventually(t, "the container wrote its big file", func() bool {
