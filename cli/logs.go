@@ -73,17 +73,8 @@ func (o logOptions) window(now time.Time) (logWindow, error) {
 		w.tail = n
 	}
 	var err error
-	if o.since != "" {
-		if w.since, err = parseTimeFlag("since", o.since, now); err != nil {
-			return w, err
-		}
-	}
-	if o.until != "" {
-		if w.until, err = parseTimeFlag("until", o.until, now); err != nil {
-			return w, err
-		}
-	}
-	return w, nil
+	w.since, w.until, err = parseTimeFlags(o.since, o.until, now)
+	return w, err
 }
 
 // shows says whether an entry written at t is inside the window's times.
