@@ -87,11 +87,9 @@ func inspectContainers(cmd *cobra.Command, names []string) (views []inspectView,
 	for _, in := range ins {
 		cs = append(cs, in.Container)
 	}
-	var lan map[string]string
-	if hasPorts(cs) {
-		if lan, err = lanAddrs(cmd); err != nil {
-			return nil, false, err
-		}
+	lan, err := portsLAN(cmd, cs)
+	if err != nil {
+		return nil, false, err
 	}
 	store, unlock, err := openImageStore(cmd, false)
 	if err != nil {

@@ -79,11 +79,9 @@ func runPs(cmd *cobra.Command, o psOptions) error {
 	if o.last > 0 && len(cs) > o.last {
 		cs = cs[:o.last]
 	}
-	var lan map[string]string
-	if hasPorts(cs) {
-		if lan, err = lanAddrs(cmd); err != nil {
-			return err
-		}
+	lan, err := portsLAN(cmd, cs)
+	if err != nil {
+		return err
 	}
 	now := time.Now()
 	var shown []core.Container
