@@ -40,7 +40,7 @@ func measure(b *testing.B, args ...string) {
 func benchLab(b *testing.B) {
 	testutil.RequireRoot(b)
 	testutil.NewInstance(b)
-	b.Cleanup(func() { _ = exec.Command(testutil.Binary(b), "reset").Run() })
+	b.Cleanup(func() { testutil.Run(b, "", "reset") })
 	// The lab and the built-in image are made once, outside the measurement.
 	testutil.MustRun(b, "run", "--rm", "busybox", "true")
 }
