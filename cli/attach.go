@@ -12,10 +12,7 @@ func newAttachCmd() *cobra.Command {
 	var noStdin bool
 	cmd := leaf{use: "attach [--no-stdin] CONTAINER", short: "Attach to a running container's output (and input) until it ends", args: cobra.ExactArgs(1),
 		run: onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {
-			stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-			if !noStdin && c.Interactive {
-				stdio.In = cmd.InOrStdin()
-			}
+			stdio := commandStdio(cmd, !noStdin && c.Interactive)
 			a, err := e.Attach(cmd.Context(), c, stdio)
 			if err != nil {
 				return err

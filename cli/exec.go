@@ -24,10 +24,7 @@ func newExecCmd() *cobra.Command {
 				return err
 			}
 			return onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, args []string) error {
-				stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-				if f.interactive {
-					stdio.In = cmd.InOrStdin()
-				}
+				stdio := commandStdio(cmd, f.interactive)
 				spec := core.ExecSpec{Args: args[1:], Env: env, WorkingDir: f.workdir, User: f.user, Tty: f.tty}
 				x, err := e.Exec(cmd.Context(), c, spec, stdio)
 				if err != nil {

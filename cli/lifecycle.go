@@ -27,10 +27,7 @@ func newStartCmd() *cobra.Command {
 				return fmt.Errorf("start -a attaches to one container: name only one")
 			}
 			return onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
-				stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-				if interactive {
-					stdio.In = cmd.InOrStdin()
-				}
+				stdio := commandStdio(cmd, interactive)
 				c, a, err := e.Start(cmd.Context(), args[0], &stdio)
 				switch {
 				case err != nil:

@@ -63,6 +63,16 @@ func stdinIsTerminal(cmd *cobra.Command) bool {
 	return ok && term.IsTerminal(int(in.Fd()))
 }
 
+// commandStdio are the command's streams for a process it starts or attaches to:
+// its output and errors, and its input when in.
+func commandStdio(cmd *cobra.Command, in bool) core.Stdio {
+	stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
+	if in {
+		stdio.In = cmd.InOrStdin()
+	}
+	return stdio
+}
+
 // followed is a process this command is attached to: a container's PID 1 or a
 // process exec started in one.
 type followed struct {

@@ -170,10 +170,7 @@ func (f *runFlags) spec(args []string) (core.RunSpec, error) {
 // on its streams, its terminal's size and the signals this process gets. The
 // instance's monitor holds the container: killed, this process leaves it running.
 func runAttached(cmd *cobra.Command, e *core.Engine, spec core.RunSpec) error {
-	stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-	if spec.Interactive {
-		stdio.In = cmd.InOrStdin()
-	}
+	stdio := commandStdio(cmd, spec.Interactive)
 	a, err := e.RunAttached(cmd.Context(), spec, stdio)
 	if err != nil {
 		return err
