@@ -119,7 +119,7 @@ func (f *allRunFlags) spec(cmd *cobra.Command, args []string) (core.RunSpec, err
 			return spec, err
 		}
 		for _, w := range warnings {
-			fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+			warn(cmd, w)
 		}
 	}
 	nr, err := f.net.request()
