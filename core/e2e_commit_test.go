@@ -178,15 +178,11 @@ func readTestFile(t *testing.T, p string) string {
 // freezes counts the freezer writes the command log holds, freezing and thawing.
 func freezes(t *testing.T, inst instance.Instance) (frozen, thawed int) {
 	t.Helper()
-	entries, err := cmdlog.Open(inst.CommandLogPath()).Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
+	for _, c := range testutil.Commands(t, cmdlog.Open(inst.CommandLogPath())) {
 		switch {
-		case strings.HasPrefix(e.Command, "echo FROZEN > "), strings.HasPrefix(e.Command, "echo 1 > ") && strings.HasSuffix(e.Command, "/cgroup.freeze"):
+		case strings.HasPrefix(c, "echo FROZEN > "), strings.HasPrefix(c, "echo 1 > ") && strings.HasSuffix(c, "/cgroup.freeze"):
 			frozen++
-		case strings.HasPrefix(e.Command, "echo THAWED > "), strings.HasPrefix(e.Command, "echo 0 > ") && strings.HasSuffix(e.Command, "/cgroup.freeze"):
+		case strings.HasPrefix(c, "echo THAWED > "), strings.HasPrefix(c, "echo 0 > ") && strings.HasSuffix(c, "/cgroup.freeze"):
 			thawed++
 		}
 	}
