@@ -122,13 +122,8 @@ func (f *allRunFlags) spec(cmd *cobra.Command, args []string) (core.RunSpec, err
 			warn(cmd, w)
 		}
 	}
-	nr, err := f.net.request()
-	if err != nil {
-		return spec, err
-	}
-	spec.Net = core.NetSpec{Mode: nr.Mode, Host: nr.Host, IP: nr.IP, Ports: nr.Ports,
-		PublishAll: nr.PublishAll, Aliases: nr.Aliases, DNS: nr.DNS, ExtraHosts: nr.ExtraHosts}
-	return spec, nil
+	spec.Net, err = f.net.request()
+	return spec, err
 }
 
 // startStatus turns a command that could not start into Docker's exit status for it
