@@ -10,6 +10,7 @@ import (
 	"workbench/core"
 	"workbench/core/network"
 	"workbench/images"
+	"workbench/instance"
 )
 
 // runFunc is what a command does with its arguments.
@@ -58,6 +59,14 @@ func onEngine(run func(cmd *cobra.Command, e *core.Engine, args []string) error)
 	return with(func(cmd *cobra.Command) (*core.Engine, func(), error) {
 		e, err := openEngine(cmd)
 		return e, func() {}, err
+	}, run)
+}
+
+// onInstance runs a command with the current instance (see currentInstance).
+func onInstance(run func(cmd *cobra.Command, inst instance.Instance, args []string) error) runFunc {
+	return with(func(*cobra.Command) (instance.Instance, func(), error) {
+		inst, err := currentInstance()
+		return inst, func() {}, err
 	}, run)
 }
 
