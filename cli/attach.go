@@ -10,26 +10,15 @@ func init() { register(newAttachCmd) }
 
 func newAttachCmd() *cobra.Command {
 	var noStdin bool
-	cmd := &cobra.Command{
-		Use:   "attach [--no-stdin] CONTAINER",
-		Short: "Attach to a running container's output (and input) until it ends",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, c, err := lookupContainer(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-			if !noStdin && c.Interactive {
-				stdio.In = cmd.InOrStdin()
-			}
+	cmd := leaf{use: "attach [--no-stdin] CONTAINER", short: "Attach to a running container's output (and input) until it ends", args: cobra.ExactArgs(1),
+		run: onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {
+			stdio := commandStdio(cmd, !noStdin && c.Interactive)
 			a, err := e.Attach(cmd.Context(), c, stdio)
 			if err != nil {
 				return err
 			}
 			return followAttached(cmd, e, a, c.Tty && stdio.In != nil)
-		},
-	}
+		})}.command()
 	cmd.Flags().BoolVar(&noStdin, "no-stdin", false, "do not attach the input")
 	return cmd
 }

@@ -91,20 +91,15 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 		return err
 	}
 	cfg.Filter, cfg.LinkHeaders, cfg.NoPromisc, cfg.Snaplen = expr, f.linkHeaders, f.noPromisc, f.snaplen
-	var pw *capture.PcapWriter
-	if f.write != "" {
-		if pw, err = capture.CreatePcap(f.write, f.snaplen); err != nil {
-			return err
-		}
+	o, err := newPacketOut(cmd, f, f.snaplen)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	c, err := capture.Start(ctx, cfg)
 	if err != nil {
-		if pw != nil {
-			pw.Close()
-			os.Remove(f.write)
-		}
+		o.close(f.write, true)
 		return err
 	}
 	where := "every interface in " + cfg.Where
@@ -118,32 +113,21 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 		where = strings.Join(cfg.Interfaces, ", ") + " in " + cfg.Where
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "listening on %s, link-type EN10MB (Ethernet), snapshot length %d bytes\n", where, f.snaplen)
-	out := bufio.NewWriter(cmd.OutOrStdout())
-	n, werr := 0, error(nil)
 	for p := range c.Packets() {
-		if f.count > 0 && n >= f.count {
+		if f.count > 0 && o.n >= f.count {
 			continue // stopping: let the capture drain
 		}
-		n++
-		printPacket(out, p, f.detail)
-		if pw != nil && werr == nil {
-			werr = pw.Write(p)
-		}
-		if f.count > 0 && n >= f.count || werr != nil {
+		o.put(p)
+		if f.count > 0 && o.n >= f.count || o.werr != nil {
 			c.Stop()
 		}
 		if len(c.Packets()) == 0 {
-			out.Flush()
+			o.out.Flush()
 		}
 	}
-	out.Flush()
-	if pw != nil {
-		if err := pw.Close(); werr == nil {
-			werr = err
-		}
-	}
+	werr := o.close(f.write, false)
 	st := c.Stats()
-	fmt.Fprintf(cmd.ErrOrStderr(), "%d packets captured\n%d packets received by filter\n%d packets dropped by kernel\n", n, st.Filtered, st.Dropped)
+	fmt.Fprintf(cmd.ErrOrStderr(), "%d packets captured\n%d packets received by filter\n%d packets dropped by kernel\n", o.n, st.Filtered, st.Dropped)
 	if st.Skipped > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%d packets skipped (not Ethernet frames)\n", st.Skipped)
 	}
@@ -155,37 +139,67 @@ func runCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
 
 // readCapture prints (and with -w copies) the packets of a pcap file.
 func readCapture(cmd *cobra.Command, f *captureFlags, expr string) error {
-	var pw *capture.PcapWriter
-	var err error
-	if f.write != "" {
-		if pw, err = capture.CreatePcap(f.write, 0); err != nil {
-			return err
-		}
-	}
-	out := bufio.NewWriter(cmd.OutOrStdout())
-	n, werr := 0, error(nil)
-	err = capture.ReadFile(f.read, expr, f.linkHeaders, func(p capture.Packet) bool {
-		n++
-		printPacket(out, p, f.detail)
-		if pw != nil && werr == nil {
-			werr = pw.Write(p)
-		}
-		return werr == nil && (f.count == 0 || n < f.count)
-	})
-	out.Flush()
-	if pw != nil {
-		if cerr := pw.Close(); werr == nil {
-			werr = cerr
-		}
-		if err != nil {
-			os.Remove(f.write)
-		}
-	}
+	o, err := newPacketOut(cmd, f, 0)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "%d packets read from %s\n", n, f.read)
+	err = capture.ReadFile(f.read, expr, f.linkHeaders, func(p capture.Packet) bool {
+		o.put(p)
+		return o.werr == nil && (f.count == 0 || o.n < f.count)
+	})
+	werr := o.close(f.write, err != nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%d packets read from %s\n", o.n, f.read)
 	return werr
+}
+
+// packetOut is where capture puts the packets it captures or reads: printed one a
+// line (with --detail, every layer under it) and, with -w, written to a pcap file.
+type packetOut struct {
+	out    *bufio.Writer
+	pcap   *capture.PcapWriter
+	detail bool
+	// n counts the packets put; werr is the first error writing the pcap file.
+	n    int
+	werr error
+}
+
+// newPacketOut creates the pcap file of -w, keeping snaplen bytes of each packet.
+func newPacketOut(cmd *cobra.Command, f *captureFlags, snaplen int) (*packetOut, error) {
+	o := &packetOut{out: bufio.NewWriter(cmd.OutOrStdout()), detail: f.detail}
+	if f.write != "" {
+		var err error
+		if o.pcap, err = capture.CreatePcap(f.write, snaplen); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// put prints a packet and writes it to the pcap file.
+func (o *packetOut) put(p capture.Packet) {
+	o.n++
+	printPacket(o.out, p, o.detail)
+	if o.pcap != nil && o.werr == nil {
+		o.werr = o.pcap.Write(p)
+	}
+}
+
+// close flushes what was printed and closes the pcap file at path, which is removed
+// when failed; it returns the first error writing the file.
+func (o *packetOut) close(path string, failed bool) error {
+	o.out.Flush()
+	if o.pcap != nil {
+		if err := o.pcap.Close(); o.werr == nil {
+			o.werr = err
+		}
+		if failed {
+			os.Remove(path)
+		}
+	}
+	return o.werr
 }
 
 func printPacket(w io.Writer, p capture.Packet, detail bool) {

@@ -14,21 +14,20 @@ import (
 	"workbench/testutil"
 )
 
-// TestCaptureSeesMasquerade is article [003]'s proof by capture, through the binary: a
-// ping from a container to `outside`, captured on host1's bridge and uplink at once,
-// leaves the bridge from the container's address and the uplink from host1's.
-func TestCaptureSeesMasquerade(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
-		t.Fatalf("run: %s", out)
-	}
-	file := filepath.Join(t.TempDir(), "masq.pcap")
-	var stdout, stderr bytes.Buffer
-	capture := exec.Command(testutil.Binary(t), "capture", "-i", "wb0", "-i", "eth0", "-c", "4", "-w", file, "icmp")
-	capture.Stdout = &stdout
+// captureLab gives a capture test a lab with busybox in the store.
+func captureLab(t *testing.T) {
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "--rm", "busybox", "true")
+}
+
+// startCapture starts `workbench capture ARGS`, its output going to stdout, and returns
+// once its first line on standard error (what it listens on, as tcpdump says it) has
+// come and starts with listening; stderr reads the rest of its standard error.
+func startCapture(t *testing.T, listening string, args ...string) (capture *exec.Cmd, stdout *bytes.Buffer, stderr *bufio.Reader) {
+	t.Helper()
+	capture = exec.Command(testutil.Binary(t), append([]string{"capture"}, args...)...)
+	stdout = &bytes.Buffer{}
+	capture.Stdout = stdout
 	errPipe, err := capture.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -36,20 +35,53 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 	if err := capture.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The capture is ready once it says what it listens on, as tcpdump does.
-	errLines := bufio.NewReader(errPipe)
-	first, err := errLines.ReadString('\n')
-	if want := "listening on wb0, eth0 in host host1, link-type EN10MB (Ethernet)"; !strings.HasPrefix(first, want) {
-		t.Fatalf("capture's first line: %q (%v), want %q", first, err, want)
+	stderr = bufio.NewReader(errPipe)
+	if first, err := stderr.ReadString('\n'); !strings.HasPrefix(first, listening) {
+		capture.Process.Kill()
+		capture.Wait()
+		t.Fatalf("capture's first line: %q (%v), want %q", first, err, listening)
 	}
+	return capture, stdout, stderr
+}
+
+// pingOutside pings outside once from a container.
+func pingOutside(t *testing.T) {
+	t.Helper()
+	if out, code := testutil.Output(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
+		t.Errorf("ping from a container to outside: %s", out)
+	}
+}
+
+// matchLines checks that out has one line for each regular expression of want, in
+// order, that it matches.
+func matchLines(t *testing.T, out string, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, re := range want {
+		if !regexp.MustCompile(re).MatchString(lines[i]) {
+			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], re)
+		}
+	}
+}
+
+// TestCaptureSeesMasquerade is article [003]'s proof by capture, through the binary: a
+// ping from a container to `outside`, captured on host1's bridge and uplink at once,
+// leaves the bridge from the container's address and the uplink from host1's.
+func TestCaptureSeesMasquerade(t *testing.T) {
+	captureLab(t)
+	file := filepath.Join(t.TempDir(), "masq.pcap")
+	capture, stdout, errLines := startCapture(t, "listening on wb0, eth0 in host host1, link-type EN10MB (Ethernet)",
+		"-i", "wb0", "-i", "eth0", "-c", "4", "-w", file, "icmp")
+	var stderr bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
 		_, _ = io.Copy(&stderr, errLines)
 		done <- capture.Wait()
 	}()
-	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
-		t.Errorf("ping from a container to outside: %s", out)
-	}
+	pingOutside(t)
 	select {
 	case err := <-done:
 		if err != nil {
@@ -62,29 +94,20 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 	}
 	out := stdout.String()
 	t.Logf("capture on wb0 and eth0:\n%s%s", out, stderr.String())
-	want := []string{
+	matchLines(t, out, []string{
 		`wb0 In IP 172\.18\.\d+\.\d+ > 198\.51\.100\.100: ICMP echo request`,
 		`eth0 Out IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
 		`eth0 In IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
 		`wb0 Out IP 198\.51\.100\.100 > 172\.18\.\d+\.\d+: ICMP echo reply`,
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %d lines, want %d", len(lines), len(want))
-	}
-	for i, re := range want {
-		if !regexp.MustCompile(re).MatchString(lines[i]) {
-			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], re)
-		}
-	}
+	})
 	if !strings.Contains(stderr.String(), "4 packets captured") || !strings.Contains(stderr.String(), "0 packets dropped by kernel") {
 		t.Errorf("counts at the end: %s", stderr.String())
 	}
-	read, code := runBinary(t, "capture", "-r", file, "icmp[0]")
+	read, code := testutil.Output(t, "capture", "-r", file, "icmp[0]")
 	if code != 1 || !strings.Contains(read, "filter: column 8: expected =, !=, <, >, <= or >=") {
 		t.Errorf("a filter that does not parse: %s", read)
 	}
-	read, code = runBinary(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")
+	read, code = testutil.Output(t, "capture", "-r", file, "-c", "2", "src", "host", "198.51.100.1")
 	if code != 0 || strings.Count(read, "ICMP echo request") != 1 || !strings.Contains(read, "1 packets read from") {
 		t.Errorf("read back with a filter:\n%s", read)
 	}
@@ -93,59 +116,28 @@ func TestCaptureSeesMasquerade(t *testing.T) {
 // TestCaptureAcrossPlaces follows a container's ping to outside hop by hop through
 // three namespaces with -i PLACE:IFACE: host1's bridge, host1's uplink, outside's eth0.
 func TestCaptureAcrossPlaces(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "run", "--rm", "busybox", "true"); code != 0 {
-		t.Fatalf("run: %s", out)
-	}
-	capture := exec.Command(testutil.Binary(t), "capture", "-c", "6", "-i", "wb0", "-i", "host1:eth0", "-i", "outside:eth0", "icmp")
-	var stdout bytes.Buffer
-	capture.Stdout = &stdout
-	errPipe, err := capture.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := capture.Start(); err != nil {
-		t.Fatal(err)
-	}
-	first, _ := bufio.NewReader(errPipe).ReadString('\n')
-	if want := "listening on host1:wb0, host1:eth0, outside:eth0"; !strings.HasPrefix(first, want) {
-		capture.Process.Kill()
-		capture.Wait()
-		t.Fatalf("first line %q, want %q", first, want)
-	}
-	if out, code := runBinary(t, "run", "--rm", "busybox", "ping", "-c", "1", "198.51.100.100"); code != 0 {
-		t.Errorf("ping: %s", out)
-	}
+	captureLab(t)
+	capture, stdout, _ := startCapture(t, "listening on host1:wb0, host1:eth0, outside:eth0",
+		"-c", "6", "-i", "wb0", "-i", "host1:eth0", "-i", "outside:eth0", "icmp")
+	pingOutside(t)
 	timer := time.AfterFunc(10*time.Second, func() { capture.Process.Kill() })
 	defer timer.Stop()
 	_ = capture.Wait()
-	want := []string{
+	matchLines(t, stdout.String(), []string{
 		`^\S+ host1:wb0 In IP 172\.18\.\d+\.\d+ > 198\.51\.100\.100: ICMP echo request`,
 		`^\S+ host1:eth0 Out IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
 		`^\S+ outside:eth0 In IP 198\.51\.100\.1 > 198\.51\.100\.100: ICMP echo request`,
 		`^\S+ outside:eth0 Out IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
 		`^\S+ host1:eth0 In IP 198\.51\.100\.100 > 198\.51\.100\.1: ICMP echo reply`,
 		`^\S+ host1:wb0 Out IP 198\.51\.100\.100 > 172\.18\.\d+\.\d+: ICMP echo reply`,
-	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), stdout.String())
-	}
-	for i, re := range want {
-		if !regexp.MustCompile(re).MatchString(lines[i]) {
-			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], re)
-		}
-	}
+	})
 }
 
 // TestCaptureBadInput: each mistake is one line that says what to do.
 func TestCaptureBadInput(t *testing.T) {
 	testutil.RequireRoot(t)
 	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") }) // looking a container up opens the engine
+	t.Cleanup(func() { testutil.Output(t, "reset") }) // looking a container up opens the engine
 	dir := t.TempDir()
 	for _, c := range []struct {
 		args []string
@@ -161,7 +153,7 @@ func TestCaptureBadInput(t *testing.T) {
 		{[]string{"capture", "-i", "nosuch:eth0"}, `no host or container named "nosuch"`},
 		{[]string{"capture", "-r", "/etc/hostname", "-w", filepath.Join(dir, "no/such/dir.pcap")}, "cannot write the capture to"},
 	} {
-		out, code := runBinary(t, c.args...)
+		out, code := testutil.Output(t, c.args...)
 		if code != 1 || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
 			t.Errorf("workbench %s: status %d, output %q; want one line with %q", strings.Join(c.args, " "), code, out, c.want)
 		}

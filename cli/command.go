@@ -10,6 +10,7 @@ import (
 	"workbench/core"
 	"workbench/core/network"
 	"workbench/images"
+	"workbench/instance"
 )
 
 // runFunc is what a command does with its arguments.
@@ -59,6 +60,26 @@ func onEngine(run func(cmd *cobra.Command, e *core.Engine, args []string) error)
 		e, err := openEngine(cmd)
 		return e, func() {}, err
 	}, run)
+}
+
+// onInstance runs a command with the current instance (see currentInstance).
+func onInstance(run func(cmd *cobra.Command, inst instance.Instance, args []string) error) runFunc {
+	return with(func(*cobra.Command) (instance.Instance, func(), error) {
+		inst, err := currentInstance()
+		return inst, func() {}, err
+	}, run)
+}
+
+// onContainer runs a command with the engine and the container its first argument
+// names (see lookupContainer).
+func onContainer(run func(cmd *cobra.Command, e *core.Engine, c core.Container, args []string) error) runFunc {
+	return func(cmd *cobra.Command, args []string) error {
+		e, c, err := lookupContainer(cmd, args[0])
+		if err != nil {
+			return err
+		}
+		return run(cmd, e, c, args)
+	}
 }
 
 // onEachContainer applies act to each container named in the arguments in turn (see

@@ -102,12 +102,13 @@ func publishedAddr(p network.PortBinding, lan map[string]string) string {
 	return "0.0.0.0"
 }
 
-// hasPorts says whether any of the containers publishes a port.
-func hasPorts(cs []core.Container) bool {
+// portsLAN is lanAddrs when any of the containers publishes a port, and nil without
+// reading the lab when none does.
+func portsLAN(cmd *cobra.Command, cs []core.Container) (map[string]string, error) {
 	for _, c := range cs {
 		if len(c.Ports) > 0 {
-			return true
+			return lanAddrs(cmd)
 		}
 	}
-	return false
+	return nil, nil
 }

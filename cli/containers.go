@@ -22,7 +22,7 @@ func openEngine(cmd *cobra.Command) (*core.Engine, error) {
 		return nil, err
 	}
 	for _, w := range e.Warnings() {
-		fmt.Fprintln(cmd.ErrOrStderr(), "workbench: warning: "+w)
+		warn(cmd, w)
 	}
 	return e, nil
 }

@@ -11,13 +11,12 @@ func init() { register(newCpCmd) }
 
 func newCpCmd() *cobra.Command {
 	var archive bool
-	cmd := &cobra.Command{
-		Use:   "cp [-a] CONTAINER:SRC DEST|-  or  cp [-a] SRC|- CONTAINER:DEST",
-		Short: "Copy files between a container and the machine (- is a tar on standard input or output)",
-		Example: "  workbench cp web:/etc/hosts ./hosts\n  workbench cp ./site web:/srv\n" +
+	cmd := leaf{use: "cp [-a] CONTAINER:SRC DEST|-  or  cp [-a] SRC|- CONTAINER:DEST",
+		short: "Copy files between a container and the machine (- is a tar on standard input or output)",
+		example: "  workbench cp web:/etc/hosts ./hosts\n  workbench cp ./site web:/srv\n" +
 			"  tar -c site | workbench cp - web:/srv",
-		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: cobra.ExactArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
 			from, fromPath, fromIn := splitContainerPath(args[0])
 			to, toPath, toIn := splitContainerPath(args[1])
 			switch {
@@ -37,8 +36,7 @@ func newCpCmd() *cobra.Command {
 				return err
 			}
 			return e.CopyTo(cmd.Context(), c, args[0], cmd.InOrStdin(), toPath, archive)
-		},
-	}
+		}}.command()
 	cmd.Flags().BoolVarP(&archive, "archive", "a", false, "keep the owners (uid and gid) of what is copied")
 	return cmd
 }

@@ -13,21 +13,20 @@ func init() { register(newDemoCmd) }
 
 func newDemoCmd() *cobra.Command {
 	var start demoStart
-	cmd := &cobra.Command{
-		Use:   "demo [NAME [--from-start | --step N]]",
-		Short: "List the bundled labs and how far each was played, or play one step by step in the full-screen app",
-		Long: "Without a name, list the bundled labs (one or more per article the workbench reproduces)\n" +
+	cmd := leaf{use: "demo [NAME [--from-start | --step N]]",
+		short: "List the bundled labs and how far each was played, or play one step by step in the full-screen app",
+		long: "Without a name, list the bundled labs (one or more per article the workbench reproduces)\n" +
 			"and how far each was played in this instance. With a name (or a unique prefix, e.g. 000),\n" +
 			"play that lab in the app: the narration in a banner, one step per key, the pane each step\n" +
 			"is about in focus. A lab played before resumes where it stopped: the lab is made again\n" +
 			"and the steps before are played without pauses. --from-start begins again, --step N\n" +
 			"starts at step N. `workbench --script NAME` runs the same lab headless and checks every\n" +
 			"expectation.",
-		Example: "  workbench demo\n  workbench demo 003              # resumes where it stopped\n" +
+		example: "  workbench demo\n  workbench demo 003              # resumes where it stopped\n" +
 			"  workbench demo 003 --step 7     # the lab as it is at the start of step 7\n" +
 			"  workbench demo 003 --from-start\n  workbench --script 003-out-and-in",
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: cobra.MaximumNArgs(1),
+		run: func(cmd *cobra.Command, args []string) error {
 			start.stepGiven = cmd.Flags().Changed("step")
 			if len(args) == 1 {
 				return playDemo(cmd, args[0], start)
@@ -36,8 +35,7 @@ func newDemoCmd() *cobra.Command {
 				return fmt.Errorf("--from-start and --step go with the name of a lab, e.g. workbench demo 003 --step 7")
 			}
 			return listDemos(cmd)
-		},
-	}
+		}}.command()
 	cmd.Flags().BoolVar(&start.fromStart, "from-start", false, "play the lab from its first step, not from where it stopped")
 	cmd.Flags().IntVar(&start.step, "step", 0, "start at this step (1 is the first): the steps before it are played first, without pauses")
 	setExamples(cmd.Flags(), map[string]string{"step": "7"})

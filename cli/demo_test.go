@@ -13,7 +13,7 @@ import (
 
 func TestDemoLists(t *testing.T) {
 	testutil.NewInstance(t)
-	out, code := runBinary(t, "demo")
+	out, code := testutil.Output(t, "demo")
 	if code != 0 || !strings.Contains(out, "000-bridge-by-hand") || !strings.Contains(out, "004-kube-service") || !regexp.MustCompile(`(?m)^001-network-modes +- +The four`).MatchString(out) {
 		t.Fatalf("demo list: %d\n%s", code, out)
 	}
@@ -84,9 +84,7 @@ func (d *demoApp) quit() {
 // TestDemoPlaysInTheApp plays a lab in the full-screen app inside tmux: each `.` runs
 // one step, the banner shows the narration and the verdicts, `q` quits.
 func TestDemoPlaysInTheApp(t *testing.T) {
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
+	testutil.NewLab(t)
 	d := startDemo(t, "001")
 	d.screen("lab 001-network-modes")
 	d.screen("The four network modes side by side")
@@ -104,7 +102,7 @@ func TestDemoPlaysInTheApp(t *testing.T) {
 // demoProgress is what `workbench demo` lists for 001-network-modes.
 func demoProgress(t *testing.T) string {
 	t.Helper()
-	out, code := runBinary(t, "demo")
+	out, code := testutil.Output(t, "demo")
 	m := regexp.MustCompile(`(?m)^001-network-modes +(.*?)  +The four`).FindStringSubmatch(out)
 	if code != 0 || m == nil {
 		t.Fatalf("demo list: exit %d:\n%s", code, out)
@@ -116,9 +114,7 @@ func demoProgress(t *testing.T) string {
 // far it got, the next `demo` makes the lab again up to there and goes on with the
 // third step, --step 6 starts at step 6 and --from-start at the first.
 func TestDemoResumesAndStartsAtAStep(t *testing.T) {
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
+	testutil.NewLab(t)
 	d := startDemo(t, "001")
 	d.next("$ run -d --name mode-none")
 	d.next(`PASS expect output exec mode-none ip -o link contains "1: lo:"`)
@@ -152,10 +148,7 @@ func TestDemoResumesAndStartsAtAStep(t *testing.T) {
 // TestDemoBadInput: a step out of range, an unknown lab, flags that contradict each
 // other, and a lab that no demo made get one line each, and nothing runs.
 func TestDemoBadInput(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
+	testutil.NewLab(t)
 	for _, c := range []struct{ args, want string }{
 		{"demo 001 --step 0", "--step 0: 001-network-modes has steps 1 to 26"},
 		{"demo 001 --step 999", "--step 999: 001-network-modes has steps 1 to 26"},
@@ -166,7 +159,7 @@ func TestDemoBadInput(t *testing.T) {
 		{"demo 001 --step 2 --from-start", "--from-start and --step both say where to start"},
 		{"demo --step 2", "--from-start and --step go with the name of a lab"},
 	} {
-		out, code := runBinary(t, strings.Fields(c.args)...)
+		out, code := testutil.Output(t, strings.Fields(c.args)...)
 		if code == 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, c.want) {
 			t.Errorf("workbench %s: exit %d, want one line with %q:\n%s", c.args, code, c.want, out)
 		}
@@ -174,12 +167,12 @@ func TestDemoBadInput(t *testing.T) {
 	if got := demoProgress(t); got != "-" {
 		t.Errorf("bad input changed the progress: %q", got)
 	}
-	runBinary(t, "run", "-d", "--name", "mine", "busybox", "sleep", "60")
-	out, code := runBinary(t, "demo", "001")
+	testutil.Output(t, "run", "-d", "--name", "mine", "busybox", "sleep", "60")
+	out, code := testutil.Output(t, "demo", "001")
 	if code == 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "that no demo made") {
 		t.Errorf("a demo over a lab no demo made: exit %d:\n%s", code, out)
 	}
-	if out, _ := runBinary(t, "ps", "--format", "{{.Names}}"); !strings.Contains(out, "mine") {
+	if out, _ := testutil.Output(t, "ps", "--format", "{{.Names}}"); !strings.Contains(out, "mine") {
 		t.Errorf("the refused demo removed the lab standing: %s", out)
 	}
 }

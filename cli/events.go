@@ -14,28 +14,23 @@ func init() { register(newEventsCmd) }
 func newEventsCmd() *cobra.Command {
 	var since, until, format string
 	var filters []string
-	cmd := &cobra.Command{
-		Use:   "events [--since T] [--until T] [--filter KEY=VALUE] [--format TEMPLATE]",
-		Short: "Stream what happens to containers, networks and volumes, as docker events does",
-		Example: "  workbench events --since 10m --filter type=container --filter event=die\n" +
+	cmd := leaf{use: "events [--since T] [--until T] [--filter KEY=VALUE] [--format TEMPLATE]",
+		short: "Stream what happens to containers, networks and volumes, as docker events does",
+		example: "  workbench events --since 10m --filter type=container --filter event=die\n" +
 			"  workbench events --format '{{json .}}'",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, args []string) error {
 			f, err := events.ParseFilter(filters)
 			if err != nil {
 				return err
 			}
 			now := time.Now()
-			from, to := now, time.Time{}
-			if since != "" {
-				if from, err = parseTimeFlag("since", since, now); err != nil {
-					return err
-				}
+			from, to, err := parseTimeFlags(since, until, now)
+			if err != nil {
+				return err
 			}
-			if until != "" {
-				if to, err = parseTimeFlag("until", until, now); err != nil {
-					return err
-				}
+			if since == "" {
+				from = now
 			}
 			var lf *listFormat
 			if format != "" {
@@ -57,8 +52,7 @@ func newEventsCmd() *cobra.Command {
 				}
 				return lf.write(cmd.OutOrStdout(), nil, []any{ev})
 			})
-		},
-	}
+		}}.command()
 	cmd.Flags().StringVar(&since, "since", "", "events from this time on: RFC 3339 or a duration before now (10m)")
 	cmd.Flags().StringVar(&until, "until", "", "stop at this time (RFC 3339 or a duration before now) instead of following")
 	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "type=, event=, container=, image=, network=, volume= or label=")

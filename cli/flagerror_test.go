@@ -86,7 +86,7 @@ func TestFlagErrorsFromTheBinary(t *testing.T) {
 		{[]string{"ps", "-z"}, "unknown flag -z: `workbench ps --help` lists the flags ps takes"},
 		{[]string{"run", "--cpus", "lots", "busybox", "true"}, `--cpus "lots" is not a number: give one like --cpus 0.5`},
 	} {
-		out, code := runBinary(t, c.args...)
+		out, code := testutil.Output(t, c.args...)
 		if want := failStatus(c.args); code != want {
 			t.Errorf("%v: status %d, want %d", c.args, code, want)
 		}

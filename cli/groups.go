@@ -54,8 +54,7 @@ var dockerGroups = []dockerGroup{
 // (byName holds them by command name).
 func addDockerGroups(root *cobra.Command, byName map[string]func() *cobra.Command) {
 	for _, g := range dockerGroups {
-		group := &cobra.Command{Use: g.name, Short: g.short}
-		group.AddCommand(g.own()...)
+		parent := group(g.name, g.short, g.own()...)
 		for top, names := range g.names {
 			newCmd, ok := byName[top]
 			if !ok {
@@ -64,9 +63,9 @@ func addDockerGroups(root *cobra.Command, byName map[string]func() *cobra.Comman
 			c := newCmd()
 			_, rest, _ := strings.Cut(c.Use, " ")
 			c.Use, c.Aliases = strings.TrimSpace(names[0]+" "+rest), names[1:]
-			group.AddCommand(c)
+			parent.AddCommand(c)
 		}
-		root.AddCommand(group)
+		root.AddCommand(parent)
 	}
 }
 

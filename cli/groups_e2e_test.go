@@ -3,11 +3,13 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 func TestCommandGroupsRunTheirCommands(t *testing.T) {
-	dockerLab(t)
-	id := strings.TrimSpace(mustWB(t, "container", "run", "-d", "--name", "g1", "--net", "none", "busybox", "sh", "-c", "echo hi; exec sleep 1000"))
+	testutil.NewLab(t)
+	id := strings.TrimSpace(testutil.MustRun(t, "container", "run", "-d", "--name", "g1", "--net", "none", "busybox", "sh", "-c", "echo hi; exec sleep 1000"))
 	for _, c := range []struct {
 		args []string
 		want string
@@ -26,20 +28,20 @@ func TestCommandGroupsRunTheirCommands(t *testing.T) {
 		{[]string{"network", "rm", "blue"}, "blue\n"},
 	} {
 		if c.args[0] == "network" {
-			mustWB(t, "network", "create", "blue")
+			testutil.MustRun(t, "network", "create", "blue")
 		}
-		r := wb(t, "", c.args...)
-		if r.code != 0 || r.out != c.want {
-			t.Errorf("%v: status %d, %q (%s), want %q", c.args, r.code, r.out, r.err, c.want)
+		r := testutil.Run(t, "", c.args...)
+		if r.Code != 0 || r.Out != c.want {
+			t.Errorf("%v: status %d, %q (%s), want %q", c.args, r.Code, r.Out, r.Err, c.want)
 		}
 	}
-	if out := mustWB(t, "image", "ls"); !strings.HasPrefix(out, "REPOSITORY") || !strings.Contains(out, "busybox") {
+	if out := testutil.MustRun(t, "image", "ls"); !strings.HasPrefix(out, "REPOSITORY") || !strings.Contains(out, "busybox") {
 		t.Errorf("image ls:\n%s", out)
 	}
-	if out := mustWB(t, "image", "history", "busybox"); !strings.HasPrefix(out, "LAYER") {
+	if out := testutil.MustRun(t, "image", "history", "busybox"); !strings.HasPrefix(out, "LAYER") {
 		t.Errorf("image history:\n%s", out)
 	}
-	if out := mustWB(t, "image", "inspect", "busybox"); !strings.Contains(out, "busybox:latest") {
+	if out := testutil.MustRun(t, "image", "inspect", "busybox"); !strings.Contains(out, "busybox:latest") {
 		t.Errorf("image inspect:\n%s", out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/core/network"
+	"workbench/errkind"
 	"workbench/nsutil"
 )
 
@@ -168,7 +169,7 @@ func hostExecStatus(err error, command, host string) error {
 	case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):
 		return &exitError{code: 127, msg: fmt.Sprintf("host exec %s: %s: command not found", host, command)}
 	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EISDIR):
-		return &exitError{code: 126, msg: fmt.Sprintf("host exec %s: %s: %v", host, command, unwrapPathError(err))}
+		return &exitError{code: 126, msg: fmt.Sprintf("host exec %s: %s: %v", host, command, errkind.PathCause(err))}
 	}
 	return fmt.Errorf("run %s on %s: %w", command, host, err)
 }

@@ -19,20 +19,19 @@ func init() { register(newInspectCmd) }
 
 func newInspectCmd() *cobra.Command {
 	var format string
-	cmd := &cobra.Command{
-		Use:   "inspect [-f TEMPLATE] CONTAINER...",
-		Short: "Show containers as docker inspect does, with namespaces next to the machine's, cgroup and capabilities",
-		Long: "inspect prints Docker's document of each container (Id, State, Config, HostConfig,\n" +
+	cmd := leaf{use: "inspect [-f TEMPLATE] CONTAINER...",
+		short: "Show containers as docker inspect does, with namespaces next to the machine's, cgroup and capabilities",
+		long: "inspect prints Docker's document of each container (Id, State, Config, HostConfig,\n" +
 			"NetworkSettings, Mounts, GraphDriver...) followed by the workbench's own sections: Namespaces\n" +
 			"(each next to the machine's), Cgroup (with the limits in force), Capabilities, and Workbench\n" +
 			"(the lab host, the state directory, each interface with its veth on the host's bridge).\n" +
 			"-f prints each through a Go template with Docker's functions (json, join, split, upper, lower,\n" +
 			"title, index, println...), e.g. '{{.State.Pid}}' or '{{json .NetworkSettings.Networks}}'.",
-		Example: "  workbench inspect -f '{{.State.Pid}}' web\n" +
+		example: "  workbench inspect -f '{{.State.Pid}}' web\n" +
 			"  workbench inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web\n" +
 			"  workbench inspect -f '{{.Cgroup.Path}}' web",
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: cobra.MinimumNArgs(1),
+		run: func(cmd *cobra.Command, args []string) error {
 			var tmpl *template.Template
 			if format != "" {
 				var err error
@@ -57,8 +56,7 @@ func newInspectCmd() *cobra.Command {
 				return ExitStatus{Code: 1}
 			}
 			return nil
-		},
-	}
+		}}.command()
 	cmd.Flags().StringVarP(&format, "format", "f", "", "print each container through a Go template, e.g. '{{.State.Pid}}'")
 	return cmd
 }
@@ -89,11 +87,9 @@ func inspectContainers(cmd *cobra.Command, names []string) (views []inspectView,
 	for _, in := range ins {
 		cs = append(cs, in.Container)
 	}
-	var lan map[string]string
-	if hasPorts(cs) {
-		if lan, err = lanAddrs(cmd); err != nil {
-			return nil, false, err
-		}
+	lan, err := portsLAN(cmd, cs)
+	if err != nil {
+		return nil, false, err
 	}
 	store, unlock, err := openImageStore(cmd, false)
 	if err != nil {

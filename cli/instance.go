@@ -8,6 +8,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/core"
+	"workbench/instance"
 )
 
 // The commands of the instance as a whole: log (its command log) and reset.
@@ -17,11 +18,7 @@ func newLogCmd() *cobra.Command {
 	var script bool
 	var output string
 	cmd := leaf{use: "log", short: "Print every kernel operation made so far as the shell command that does the same", args: cobra.NoArgs,
-		run: func(cmd *cobra.Command, _ []string) error {
-			inst, err := currentInstance()
-			if err != nil {
-				return err
-			}
+		run: onInstance(func(cmd *cobra.Command, inst instance.Instance, _ []string) error {
 			entries, err := cmdlog.Open(inst.CommandLogPath()).Entries()
 			switch {
 			case err != nil:
@@ -38,7 +35,7 @@ func newLogCmd() *cobra.Command {
 				}
 			}
 			return err
-		}}.command()
+		})}.command()
 	cmd.Flags().BoolVar(&script, "script", false, "print the log as a shell script")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the log as a shell script to this file")
 	return cmd

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/core"
+	"workbench/instance"
 )
 
 func init() { register(newInternalMonitorCmd) }
@@ -12,11 +13,7 @@ func init() { register(newInternalMonitorCmd) }
 func newInternalMonitorCmd() *cobra.Command {
 	return leaf{use: core.MonitorArg, short: "Be the instance's monitor, which holds every container's PID 1 (started by run, not by hand)",
 		hidden: true, args: cobra.NoArgs,
-		run: func(cmd *cobra.Command, _ []string) error {
-			inst, err := currentInstance()
-			if err != nil {
-				return err
-			}
+		run: onInstance(func(cmd *cobra.Command, inst instance.Instance, _ []string) error {
 			return ExitStatus{Code: core.RunMonitor(cmd.Context(), inst)}
-		}}.command()
+		})}.command()
 }

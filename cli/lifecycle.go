@@ -27,10 +27,7 @@ func newStartCmd() *cobra.Command {
 				return fmt.Errorf("start -a attaches to one container: name only one")
 			}
 			return onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
-				stdio := core.Stdio{Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
-				if interactive {
-					stdio.In = cmd.InOrStdin()
-				}
+				stdio := commandStdio(cmd, interactive)
 				c, a, err := e.Start(cmd.Context(), args[0], &stdio)
 				switch {
 				case err != nil:
@@ -47,14 +44,11 @@ func newStartCmd() *cobra.Command {
 }
 
 func newRestartCmd() *cobra.Command {
-	var grace graceFlag
-	cmd := leaf{use: "restart [-t SECS] CONTAINER...", short: "Stop containers (SIGTERM, then SIGKILL after SECS) and start them again", args: cobra.MinimumNArgs(1),
-		run: grace.each(func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error {
+	return graceCmd("restart [-t SECS] CONTAINER...", "Stop containers (SIGTERM, then SIGKILL after SECS) and start them again",
+		func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error {
 			_, err := e.Restart(cmd.Context(), c, d)
 			return startStatus(cmd, err)
-		})}.command()
-	grace.add(cmd)
-	return cmd
+		})
 }
 
 func newKillCmd() *cobra.Command {
@@ -72,38 +66,33 @@ func newKillCmd() *cobra.Command {
 }
 
 func newStopCmd() *cobra.Command {
-	var grace graceFlag
-	cmd := leaf{use: "stop [-t SECS] CONTAINER...", short: "Stop containers: SIGTERM, then SIGKILL after a grace period", args: cobra.MinimumNArgs(1),
-		run: grace.each(func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error {
+	return graceCmd("stop [-t SECS] CONTAINER...", "Stop containers: SIGTERM, then SIGKILL after a grace period",
+		func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error {
 			_, err := e.Stop(cmd.Context(), c, d)
 			return err
-		})}.command()
-	grace.add(cmd)
-	return cmd
+		})
 }
 
-// graceFlag is -t SECS of stop and restart: how long a container has between SIGTERM
-// and SIGKILL.
-type graceFlag struct{ secs int }
-
-func (g *graceFlag) add(cmd *cobra.Command) {
-	cmd.Flags().IntVarP(&g.secs, "time", "t", 10, "seconds to wait after SIGTERM before SIGKILL")
+// graceCmd is stop or restart, with -t SECS, how long a container has between SIGTERM
+// and SIGKILL: it checks the flag, then applies act to each container named, with the
+// grace period: -1 when -t is not given, which means the container's own
+// --stop-timeout.
+func graceCmd(use, short string, act func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error) *cobra.Command {
+	var secs int
+	cmd := leaf{use: use, short: short, args: cobra.MinimumNArgs(1),
+		run: func(cmd *cobra.Command, args []string) error {
+			if secs < 0 {
+				return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", secs)
+			}
+			d := time.Duration(secs) * time.Second
+			if !cmd.Flags().Changed("time") {
+				d = -1
+			}
+			return onEachContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container) error { return act(cmd, e, c, d) })(cmd, args)
+		}}.command()
+	cmd.Flags().IntVarP(&secs, "time", "t", 10, "seconds to wait after SIGTERM before SIGKILL")
 	setExamples(cmd.Flags(), map[string]string{"time": "10"})
-}
-
-// each checks the flag, then applies act to each container named, with the grace
-// period: -1 when -t is not given, which means the container's own --stop-timeout.
-func (g *graceFlag) each(act func(cmd *cobra.Command, e *core.Engine, c core.Container, d time.Duration) error) runFunc {
-	return func(cmd *cobra.Command, args []string) error {
-		if g.secs < 0 {
-			return fmt.Errorf("-t %d is negative: give the seconds to wait before SIGKILL, e.g. -t 10", g.secs)
-		}
-		d := time.Duration(g.secs) * time.Second
-		if !cmd.Flags().Changed("time") {
-			d = -1
-		}
-		return onEachContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container) error { return act(cmd, e, c, d) })(cmd, args)
-	}
+	return cmd
 }
 
 func newWaitCmd() *cobra.Command {

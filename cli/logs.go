@@ -33,30 +33,26 @@ type logWindow struct {
 
 func newLogsCmd() *cobra.Command {
 	var o logOptions
-	cmd := &cobra.Command{
-		Use:   "logs [-f] [-t] [--tail N] [--since T] [--until T] CONTAINER",
-		Short: "Print a container's output (standard error to standard error)",
-		Example: "  workbench logs --tail 20 -f web\n" +
+	cmd := leaf{use: "logs [-f] [-t] [--tail N] [--since T] [--until T] CONTAINER",
+		short: "Print a container's output (standard error to standard error)",
+		example: "  workbench logs --tail 20 -f web\n" +
 			"  workbench logs --since 10m -t web\n" +
 			"  workbench logs --since 2024-05-01T12:00:00Z --until 2024-05-01T12:05:00Z web",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		args: cobra.ExactArgs(1),
+		run: func(cmd *cobra.Command, args []string) error {
 			win, err := o.window(time.Now())
 			if err != nil {
 				return err
 			}
-			e, c, err := lookupContainer(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			lr, err := e.OpenLog(c.ID)
-			if err != nil {
-				return err
-			}
-			defer lr.Close()
-			return printLogs(cmd, e, c, lr, win, o)
-		},
-	}
+			return onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {
+				lr, err := e.OpenLog(c.ID)
+				if err != nil {
+					return err
+				}
+				defer lr.Close()
+				return printLogs(cmd, e, c, lr, win, o)
+			})(cmd, args)
+		}}.command()
 	fs := cmd.Flags()
 	fs.BoolVarP(&o.follow, "follow", "f", false, "keep printing new output until the container ends")
 	fs.BoolVarP(&o.timestamps, "timestamps", "t", false, "show when each line was written (RFC 3339, nanoseconds, UTC)")
@@ -77,17 +73,8 @@ func (o logOptions) window(now time.Time) (logWindow, error) {
 		w.tail = n
 	}
 	var err error
-	if o.since != "" {
-		if w.since, err = parseTimeFlag("since", o.since, now); err != nil {
-			return w, err
-		}
-	}
-	if o.until != "" {
-		if w.until, err = parseTimeFlag("until", o.until, now); err != nil {
-			return w, err
-		}
-	}
-	return w, nil
+	w.since, w.until, err = parseTimeFlags(o.since, o.until, now)
+	return w, err
 }
 
 // shows says whether an entry written at t is inside the window's times.
@@ -110,21 +97,15 @@ func printLogs(cmd *cobra.Command, e *core.Engine, c core.Container, lr *core.Lo
 	}
 	// The tail is what the log holds now: read it to its end first.
 	var tail []core.LogEntry
-	for {
-		ent, err := lr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err := readToEnd(lr, func(ent core.LogEntry) {
 		if win.tail < 0 {
 			show(ent)
-			continue
-		}
-		if tail = append(tail, ent); len(tail) > win.tail {
+		} else if tail = append(tail, ent); len(tail) > win.tail {
 			tail = tail[1:]
 		}
+	})
+	if err != nil {
+		return err
 	}
 	for _, ent := range tail {
 		show(ent)
@@ -135,18 +116,8 @@ func printLogs(cmd *cobra.Command, e *core.Engine, c core.Container, lr *core.Lo
 		}
 		// Once it has ended, read what it wrote last, then stop.
 		follow = stillRunning(cmd, e, c.ID)
-		for {
-			ent, err := lr.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			show(ent)
-		}
-		if !follow {
-			return nil
+		if err := readToEnd(lr, show); err != nil || !follow {
+			return err
 		}
 		select {
 		case <-cmd.Context().Done():
@@ -155,6 +126,20 @@ func printLogs(cmd *cobra.Command, e *core.Engine, c core.Container, lr *core.Lo
 		}
 	}
 	return nil
+}
+
+// readToEnd passes each entry the log holds now to each, in order.
+func readToEnd(lr *core.LogReader, each func(core.LogEntry)) error {
+	for {
+		ent, err := lr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		each(ent)
+	}
 }
 
 // logLine is an entry as logs prints it: its text, after its time with -t.

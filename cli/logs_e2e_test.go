@@ -5,23 +5,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 func TestLogsTailSinceAndTimestamps(t *testing.T) {
-	dockerLab(t)
-	mustWB(t, "run", "-d", "--name", "talker", "--net", "none", "busybox", "sh", "-c",
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "talker", "--net", "none", "busybox", "sh", "-c",
 		"echo one; sleep 1; echo two >&2; sleep 1; echo three; echo four; exec sleep 1000")
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(mustWB(t, "logs", "talker"), "four") {
+	for !strings.Contains(testutil.MustRun(t, "logs", "talker"), "four") {
 		if time.Now().After(deadline) {
 			t.Fatal("the container did not write its lines")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	r := wb(t, "", "logs", "-t", "talker")
+	r := testutil.Run(t, "", "logs", "-t", "talker")
 	stamped := regexp.MustCompile(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (\w+)$`)
 	times := map[string]string{}
-	for _, l := range append(lines(r.out), lines(r.err)...) {
+	for _, l := range append(lines(r.Out), lines(r.Err)...) {
 		m := stamped.FindStringSubmatch(l)
 		if m == nil {
 			t.Fatalf("logs -t line %q is not an RFC 3339 time with nine digits, then the line", l)
@@ -29,7 +31,7 @@ func TestLogsTailSinceAndTimestamps(t *testing.T) {
 		times[m[2]] = m[1]
 	}
 	if len(times) != 4 {
-		t.Fatalf("logs -t: %q %q", r.out, r.err)
+		t.Fatalf("logs -t: %q %q", r.Out, r.Err)
 	}
 	for _, c := range []struct {
 		args     []string
@@ -46,14 +48,14 @@ func TestLogsTailSinceAndTimestamps(t *testing.T) {
 		{[]string{"--since", "1h", "--tail", "2"}, "three\nfour\n", ""},
 		{[]string{"--until", "1h"}, "", ""},
 	} {
-		r := wb(t, "", append(append([]string{"logs"}, c.args...), "talker")...)
-		if r.code != 0 || r.out != c.out || r.err != c.err {
-			t.Errorf("logs %v: out %q err %q (status %d), want %q %q", c.args, r.out, r.err, r.code, c.out, c.err)
+		r := testutil.Run(t, "", append(append([]string{"logs"}, c.args...), "talker")...)
+		if r.Code != 0 || r.Out != c.out || r.Err != c.err {
+			t.Errorf("logs %v: out %q err %q (status %d), want %q %q", c.args, r.Out, r.Err, r.Code, c.out, c.err)
 		}
 	}
 	for _, bad := range [][]string{{"--tail", "-2"}, {"--tail", "lots"}, {"--since", "yesterday"}, {"--until", "2024-13-01"}} {
-		r := wb(t, "", append(append([]string{"logs"}, bad...), "talker")...)
-		if r.code != 1 || r.out != "" || strings.Count(r.err, "\n") != 1 {
+		r := testutil.Run(t, "", append(append([]string{"logs"}, bad...), "talker")...)
+		if r.Code != 1 || r.Out != "" || strings.Count(r.Err, "\n") != 1 {
 			t.Errorf("logs %v: %+v; want status 1 and one line", bad, r)
 		}
 	}

@@ -7,27 +7,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"workbench/core"
 	"workbench/core/network"
 )
-
-// NetRequest is what `run` was asked about a container's network.
-type NetRequest struct {
-	// Mode is "bridge" (the host's default network), "none", "host",
-	// "container:NAME" or the name of a user network.
-	Mode string
-	// Host is the lab host the container's network hangs off ("host1" by default,
-	// "real" for the machine's own namespace).
-	Host string
-	// IP is a static address on the container's network; "" means from the pool.
-	IP string
-	// Ports are the -p/--publish options.
-	Ports []network.PortSpec
-	// PublishAll, Aliases, DNS and ExtraHosts are -P, --network-alias, --dns and
-	// --add-host.
-	PublishAll   bool
-	Aliases, DNS []string
-	ExtraHosts   []string
-}
 
 // netFlags holds the raw values of the network flags of `run`.
 type netFlags struct {
@@ -53,8 +35,8 @@ func addNetFlags(fs *pflag.FlagSet) *netFlags {
 }
 
 // request checks the flags and returns what they ask for.
-func (f *netFlags) request() (NetRequest, error) {
-	r := NetRequest{Mode: f.mode, Host: f.host, IP: f.ip, PublishAll: f.publishAll,
+func (f *netFlags) request() (core.NetSpec, error) {
+	r := core.NetSpec{Mode: f.mode, Host: f.host, IP: f.ip, PublishAll: f.publishAll,
 		Aliases: f.aliases, DNS: f.dns, ExtraHosts: f.hosts}
 	if r.Mode == "" {
 		r.Mode = "bridge"
@@ -63,29 +45,29 @@ func (f *netFlags) request() (NetRequest, error) {
 		r.Host = network.DefaultHost
 	}
 	if err := network.CheckHostName(r.Host); err != nil {
-		return NetRequest{}, err
+		return core.NetSpec{}, err
 	}
 	if strings.HasPrefix(r.Mode, "container:") && strings.TrimPrefix(r.Mode, "container:") == "" {
-		return NetRequest{}, fmt.Errorf("--net container: needs a container name, e.g. --net container:web")
+		return core.NetSpec{}, fmt.Errorf("--net container: needs a container name, e.g. --net container:web")
 	}
 	if r.IP != "" {
 		a, err := netip.ParseAddr(r.IP)
 		if err != nil || !a.Is4() {
-			return NetRequest{}, fmt.Errorf("--ip %q is not an IPv4 address: use e.g. --ip 172.18.0.10", r.IP)
+			return core.NetSpec{}, fmt.Errorf("--ip %q is not an IPv4 address: use e.g. --ip 172.18.0.10", r.IP)
 		}
 		if r.Mode == "none" || r.Mode == "host" || strings.HasPrefix(r.Mode, "container:") {
-			return NetRequest{}, fmt.Errorf("--ip needs a bridge network, not --net %s: drop --ip or use --net bridge or a network name", r.Mode)
+			return core.NetSpec{}, fmt.Errorf("--ip needs a bridge network, not --net %s: drop --ip or use --net bridge or a network name", r.Mode)
 		}
 	}
 	for _, s := range f.publish {
 		ps, err := network.ParsePorts(s)
 		if err != nil {
-			return NetRequest{}, err
+			return core.NetSpec{}, err
 		}
 		r.Ports = append(r.Ports, ps...)
 	}
 	if len(r.Ports) > 0 && (r.Mode == "none" || r.Mode == "host" || strings.HasPrefix(r.Mode, "container:")) {
-		return NetRequest{}, fmt.Errorf("-p needs a bridge network, not --net %s: drop -p or use --net bridge or a network name", r.Mode)
+		return core.NetSpec{}, fmt.Errorf("-p needs a bridge network, not --net %s: drop -p or use --net bridge or a network name", r.Mode)
 	}
 	return r, nil
 }

@@ -13,9 +13,8 @@ import (
 // iptables a bridge in host1 and a counting rule with a comment.
 func handMadeOnHost1(t *testing.T) string {
 	t.Helper()
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
-	if out, code := runBinary(t, "host", "up"); code != 0 {
+	inst := testutil.NewLab(t)
+	if out, code := testutil.Output(t, "host", "up"); code != 0 {
 		t.Fatalf("host up: %d\n%s", code, out)
 	}
 	ns := inst.HostNetnsName("host1")
@@ -35,7 +34,7 @@ func handMadeOnHost1(t *testing.T) string {
 func TestTopologyAndIptablesCommands(t *testing.T) {
 	handMadeOnHost1(t)
 
-	out, code := runBinary(t, "topology", "--width", "80")
+	out, code := testutil.Output(t, "topology", "--width", "80")
 	if code != 0 {
 		t.Fatalf("topology: %d\n%s", code, out)
 	}
@@ -47,13 +46,13 @@ func TestTopologyAndIptablesCommands(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Errorf("topology to a pipe is coloured:\n%q", out)
 	}
-	out, _ = runBinary(t, "topology", "--host", "outside", "--json")
+	out, _ = testutil.Output(t, "topology", "--host", "outside", "--json")
 	var snap struct{ Namespaces []struct{ Name string } }
 	if err := json.Unmarshal([]byte(out), &snap); err != nil || len(snap.Namespaces) != 1 || snap.Namespaces[0].Name != "outside" {
 		t.Errorf("topology --host outside --json = %v, %s", err, out)
 	}
 
-	out, code = runBinary(t, "iptables", "-t", "filter", "--width", "120")
+	out, code = testutil.Output(t, "iptables", "-t", "filter", "--width", "120")
 	if code != 0 {
 		t.Fatalf("iptables: %d\n%s", code, out)
 	}
@@ -65,22 +64,22 @@ func TestTopologyAndIptablesCommands(t *testing.T) {
 	if strings.Contains(out, "table nat") {
 		t.Errorf("iptables -t filter shows the nat table:\n%s", out)
 	}
-	out, code = runBinary(t, "iptables", "--rate", "100ms", "--width", "120")
+	out, code = testutil.Output(t, "iptables", "--rate", "100ms", "--width", "120")
 	if code != 0 || !strings.Contains(out, "moved") {
 		t.Errorf("iptables --rate: %d\n%s", code, out)
 	}
-	out, _ = runBinary(t, "iptables", "--json")
+	out, _ = testutil.Output(t, "iptables", "--json")
 	if !strings.Contains(out, `"comment": "count pings"`) || !strings.Contains(out, `"name": "WB-POSTROUTING"`) {
 		t.Errorf("iptables --json lacks the rule or the workbench's chain:\n%s", out)
 	}
 	if !pingRuleCounted(t, out) {
 		t.Errorf("the ping rule counted nothing:\n%s", out)
 	}
-	out, _ = runBinary(t, "iptables", "--zero", "-t", "filter", "--json")
+	out, _ = testutil.Output(t, "iptables", "--zero", "-t", "filter", "--json")
 	if pingRuleCounted(t, out) {
 		t.Errorf("after --zero the ping rule still counts:\n%s", out)
 	}
-	if out, _ := runBinary(t, "log"); !strings.Contains(out, "iptables -w -t filter -Z") {
+	if out, _ := testutil.Output(t, "log"); !strings.Contains(out, "iptables -w -t filter -Z") {
 		t.Errorf("the command log lacks the zeroing:\n%s", out)
 	}
 }
@@ -130,7 +129,7 @@ func TestTopologyAndIptablesBadInput(t *testing.T) {
 		{[]string{"topology", "--host", "nope"}, `unknown host "nope"`},
 		{[]string{"topology", "--highlight", "ghost"}, `no container "ghost"`},
 	} {
-		out, code := runBinary(t, c.args...)
+		out, code := testutil.Output(t, c.args...)
 		if code != 1 || !strings.Contains(out, c.want) || strings.Count(out, "\n") != 1 {
 			t.Errorf("%v: status %d, output %q; want one line with %q", c.args, code, out, c.want)
 		}

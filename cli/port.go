@@ -16,15 +16,14 @@ func init() { register(newPortCmd) }
 
 func newPortCmd() *cobra.Command {
 	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "port [CONTAINER [PORT[/PROTO]]]",
-		Short: "List a container's published ports (CTRPORT/PROTO -> HOSTADDR:HOSTPORT), or every host's",
-		Long: "port lists a container's published ports as docker port does; given a port of the container\n" +
+	cmd := leaf{use: "port [CONTAINER [PORT[/PROTO]]]",
+		short: "List a container's published ports (CTRPORT/PROTO -> HOSTADDR:HOSTPORT), or every host's",
+		long: "port lists a container's published ports as docker port does; given a port of the container\n" +
 			"(80, 80/tcp, 53/udp) it prints only the addresses it is reached at. Without a container it\n" +
 			"lists the published ports of every lab host.",
-		Example: "  workbench port web\n  workbench port web 80\n  workbench port dns 53/udp",
-		Args:    cobra.MaximumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		example: "  workbench port web\n  workbench port web 80\n  workbench port dns 53/udp",
+		args:    cobra.MaximumNArgs(2),
+		run: func(cmd *cobra.Command, args []string) error {
 			var want string
 			if len(args) == 2 {
 				var err error
@@ -58,8 +57,7 @@ func newPortCmd() *cobra.Command {
 				return fmt.Errorf("no public port %s published for %s: `workbench port %s` lists those it has", want, args[0], args[0])
 			}
 			return nil
-		},
-	}
+		}}.command()
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -3,23 +3,25 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 func TestPortAnswersAsDocker(t *testing.T) {
-	dockerLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "-p", "8080:80", "-p", "5353:53/udp", "-p", "127.0.0.1:8443:443", "busybox",
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "-p", "8080:80", "-p", "5353:53/udp", "-p", "127.0.0.1:8443:443", "busybox",
 		"sh", "-c", "echo hello > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
-	if out := mustWB(t, "port", "web"); out != "53/udp -> 198.51.100.1:5353\n80/tcp -> 198.51.100.1:8080\n443/tcp -> 127.0.0.1:8443\n" {
+	if out := testutil.MustRun(t, "port", "web"); out != "53/udp -> 198.51.100.1:5353\n80/tcp -> 198.51.100.1:8080\n443/tcp -> 127.0.0.1:8443\n" {
 		t.Errorf("port web:\n%s", out)
 	}
 	for port, want := range map[string]string{"80": "198.51.100.1:8080\n", "80/tcp": "198.51.100.1:8080\n", "53/udp": "198.51.100.1:5353\n", "443": "127.0.0.1:8443\n"} {
-		if out := mustWB(t, "port", "web", port); out != want {
+		if out := testutil.MustRun(t, "port", "web", port); out != want {
 			t.Errorf("port web %s: %q, want %q", port, out, want)
 		}
 	}
 	// The address port gives is where the container is reached.
-	addr := strings.TrimSpace(mustWB(t, "port", "web", "80"))
-	if r := wb(t, "", "host", "exec", "outside", "wget", "-q", "-T", "3", "-O", "-", "http://"+addr+"/"); r.code != 0 || r.out != "hello\n" {
+	addr := strings.TrimSpace(testutil.MustRun(t, "port", "web", "80"))
+	if r := testutil.Run(t, "", "host", "exec", "outside", "wget", "-q", "-T", "3", "-O", "-", "http://"+addr+"/"); r.Code != 0 || r.Out != "hello\n" {
 		t.Errorf("wget %s from outside: %+v", addr, r)
 	}
 	for _, c := range []struct{ args, want string }{
@@ -29,8 +31,8 @@ func TestPortAnswersAsDocker(t *testing.T) {
 		{"port web 80/sctp", "tcp or udp"},
 		{"port nosuch 80", "no such container"},
 	} {
-		r := wb(t, "", strings.Fields(c.args)...)
-		if r.code != 1 || r.out != "" || !strings.Contains(r.err, c.want) || strings.Count(r.err, "\n") != 1 {
+		r := testutil.Run(t, "", strings.Fields(c.args)...)
+		if r.Code != 1 || r.Out != "" || !strings.Contains(r.Err, c.want) || strings.Count(r.Err, "\n") != 1 {
 			t.Errorf("%s: %+v; want status 1 and one line with %q", c.args, r, c.want)
 		}
 	}

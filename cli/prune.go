@@ -58,28 +58,41 @@ func confirmPrune(cmd *cobra.Command, what, warning string, force bool) error {
 	return fmt.Errorf("%s has been cancelled: nothing was removed (answer y, or give -f to skip the question)", what)
 }
 
-func newContainerPruneCmd() *cobra.Command {
+// pruner removes what a prune removes and reports it.
+type pruner func(cmd *cobra.Command, e *core.Engine) (pruneReport, error)
+
+// pruneCmd is a prune command, named what in its messages: it asks Docker's question
+// with the warning (unless -f), then prunes and prints the report's section, and the
+// space freed when reclaimed.
+func pruneCmd(use, short, what string, warning func() string, reclaimed bool, prune pruner) *cobra.Command {
 	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [-f]",
-		Short: "Remove every stopped container",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := confirmPrune(cmd, "container prune", "WARNING! This will remove all stopped containers.", force); err != nil {
+	cmd := leaf{use: use, short: short, args: cobra.NoArgs,
+		run: func(cmd *cobra.Command, args []string) error {
+			if err := confirmPrune(cmd, what, warning(), force); err != nil {
 				return err
 			}
-			e, err := openEngine(cmd)
-			if err != nil {
+			return onEngine(func(cmd *cobra.Command, e *core.Engine, _ []string) error {
+				r, err := prune(cmd, e)
+				pruneSection(cmd, r)
+				if reclaimed {
+					printReclaimed(cmd, r.freed)
+				}
 				return err
-			}
-			r, err := pruneContainers(cmd, e)
-			pruneSection(cmd, r)
-			printReclaimed(cmd, r.freed)
-			return err
-		},
-	}
+			})(cmd, args)
+		}}.command()
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	return cmd
+}
+
+// addPruneAll adds -a to a prune command.
+func addPruneAll(cmd *cobra.Command, all *bool, usage string) *cobra.Command {
+	cmd.Flags().BoolVarP(all, "all", "a", false, usage)
+	return cmd
+}
+
+func newContainerPruneCmd() *cobra.Command {
+	return pruneCmd("prune [-f]", "Remove every stopped container", "container prune",
+		func() string { return "WARNING! This will remove all stopped containers." }, true, pruneContainers)
 }
 
 // pruneContainers removes every container that is not running (exited, or made and
@@ -116,29 +129,15 @@ func layerBytes(c core.Container) uint64 {
 }
 
 func newImagePruneCmd() *cobra.Command {
-	var force, all bool
-	cmd := &cobra.Command{
-		Use:   "prune [-a] [-f]",
-		Short: "Remove dangling images (with -a, every image no container uses)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := confirmPrune(cmd, "image prune", "WARNING! This will remove all "+imagePruneWhat(all)+".", force); err != nil {
-				return err
-			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			r, err := pruneImages(cmd, e, all)
-			pruneSection(cmd, r)
-			printReclaimed(cmd, r.freed)
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
-	return cmd
+	var all bool
+	return addPruneAll(pruneCmd("prune [-a] [-f]", "Remove dangling images (with -a, every image no container uses)", "image prune",
+		func() string { return "WARNING! This will remove all " + imagePruneWhat(all) + "." }, true,
+		func(cmd *cobra.Command, e *core.Engine) (pruneReport, error) { return pruneImages(cmd, e, all) }),
+		&all, imagePruneAllUsage)
 }
+
+// imagePruneAllUsage is what -a means to image prune and system prune.
+const imagePruneAllUsage = "remove every image no container uses, not only dangling ones"
 
 // imagePruneWhat is what an image prune removes, in Docker's words.
 func imagePruneWhat(all bool) string {
@@ -198,26 +197,10 @@ func pruneImages(cmd *cobra.Command, e *core.Engine, all bool) (pruneReport, err
 }
 
 func newNetworkPruneCmd() *cobra.Command {
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [-f]",
-		Short: "Remove every user network no container is on (running or stopped)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := confirmPrune(cmd, "network prune", "WARNING! This will remove all custom networks not used by at least one container.", force); err != nil {
-				return err
-			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			r, err := pruneNetworks(cmd, e)
-			pruneSection(cmd, r)
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	return cmd
+	return pruneCmd("prune [-f]", "Remove every user network no container is on (running or stopped)", "network prune",
+		func() string {
+			return "WARNING! This will remove all custom networks not used by at least one container."
+		}, false, pruneNetworks)
 }
 
 // pruneNetworks removes every user network no container names, running or stopped
@@ -258,49 +241,40 @@ func pruneNetworks(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
 }
 
 func newSystemPruneCmd() *cobra.Command {
-	var force, all, volumes bool
-	cmd := &cobra.Command{
-		Use:   "prune [-a] [-f]",
-		Short: "Remove stopped containers, unused user networks and dangling images (with -a, every unused image; with --volumes, unused anonymous volumes)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			warning := "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
-			if volumes {
-				warning += "  - all anonymous volumes not used by at least one container\n"
-			}
-			warning += "  - all " + imagePruneWhat(all) + "\n"
-			if err := confirmPrune(cmd, "system prune", warning, force); err != nil {
-				return err
-			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			var freed uint64
-			for _, prune := range []func() (pruneReport, error){
-				func() (pruneReport, error) { return pruneContainers(cmd, e) },
-				func() (pruneReport, error) { return pruneNetworks(cmd, e) },
-				func() (pruneReport, error) {
-					if !volumes {
-						return pruneReport{}, nil
-					}
-					return pruneVolumes(cmd, e, false)
-				},
-				func() (pruneReport, error) { return pruneImages(cmd, e, all) },
-			} {
-				r, err := prune()
-				pruneSection(cmd, r)
-				freed += r.freed
-				if err != nil {
-					return err
-				}
-			}
-			printReclaimed(cmd, freed)
-			return nil
-		},
+	var all, volumes bool
+	warning := func() string {
+		w := "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
+		if volumes {
+			w += "  - all anonymous volumes not used by at least one container\n"
+		}
+		return w + "  - all " + imagePruneWhat(all) + "\n"
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
+	// Each prune prints its own section; the space freed is printed once all are done.
+	pruneAll := func(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
+		var freed uint64
+		for _, prune := range []pruner{
+			pruneContainers,
+			pruneNetworks,
+			func(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
+				if !volumes {
+					return pruneReport{}, nil
+				}
+				return pruneVolumes(cmd, e, false)
+			},
+			func(cmd *cobra.Command, e *core.Engine) (pruneReport, error) { return pruneImages(cmd, e, all) },
+		} {
+			r, err := prune(cmd, e)
+			pruneSection(cmd, r)
+			freed += r.freed
+			if err != nil {
+				return pruneReport{}, err
+			}
+		}
+		printReclaimed(cmd, freed)
+		return pruneReport{}, nil
+	}
+	cmd := addPruneAll(pruneCmd("prune [-a] [-f]", "Remove stopped containers, unused user networks and dangling images (with -a, every unused image; with --volumes, unused anonymous volumes)",
+		"system prune", warning, false, pruneAll), &all, imagePruneAllUsage)
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "remove anonymous volumes no container mounts too")
 	return cmd
 }

@@ -21,19 +21,17 @@ type psOptions struct {
 
 func newPsCmd() *cobra.Command {
 	var o psOptions
-	cmd := &cobra.Command{
-		Use:   "ps [-a] [--filter KEY=VALUE]... [--format TEMPLATE] [--no-trunc] [-q]",
-		Short: "List containers (running ones; every one with -a)",
-		Long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network=,\n" +
+	cmd := leaf{use: "ps [-a] [--filter KEY=VALUE]... [--format TEMPLATE] [--no-trunc] [-q]",
+		short: "List containers (running ones; every one with -a)",
+		long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network=,\n" +
 			"volume= and exited= (several of one key: any of them; of different keys: all of them); --format takes a Go\n" +
 			"template of Docker's fields ({{.ID}} {{.Image}} {{.Command}} {{.CreatedAt}} {{.RunningFor}}\n" +
 			"{{.Ports}} {{.State}} {{.Status}} {{.Names}} {{.Labels}} {{.Label \"KEY\"}} {{.Mounts}}\n" +
 			"{{.Networks}}), 'table TEMPLATE' for columns with a header, or json.",
-		Example: "  workbench ps --filter status=exited --format '{{.Names}}: {{.Status}}'\n" +
+		example: "  workbench ps --filter status=exited --format '{{.Names}}: {{.Status}}'\n" +
 			"  workbench ps -a --format 'table {{.Names}}\\t{{.Networks}}\\t{{.Ports}}'",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runPs(cmd, o) },
-	}
+		args: cobra.NoArgs,
+		run:  func(cmd *cobra.Command, _ []string) error { return runPs(cmd, o) }}.command()
 	fs := cmd.Flags()
 	fs.BoolVarP(&o.all, "all", "a", false, "show every container, exited ones too")
 	fs.BoolVar(&o.asJSON, "json", false, "print the containers' state as JSON")
@@ -81,11 +79,9 @@ func runPs(cmd *cobra.Command, o psOptions) error {
 	if o.last > 0 && len(cs) > o.last {
 		cs = cs[:o.last]
 	}
-	var lan map[string]string
-	if hasPorts(cs) {
-		if lan, err = lanAddrs(cmd); err != nil {
-			return err
-		}
+	lan, err := portsLAN(cmd, cs)
+	if err != nil {
+		return err
 	}
 	now := time.Now()
 	var shown []core.Container

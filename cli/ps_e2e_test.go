@@ -5,20 +5,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 func TestPsFiltersAndFormatsOnRealContainers(t *testing.T) {
-	dockerLab(t)
-	mustWB(t, "network", "create", "blue")
-	webID := strings.TrimSpace(mustWB(t, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80", "-h", "/tmp", "-c", "/dev/null"))
-	mustWB(t, "run", "-d", "--name", "bluebox", "--net", "blue", "busybox", "sleep", "1000")
-	if r := wb(t, "", "run", "--name", "job", "--net", "none", "busybox", "sh", "-c", "exit 3"); r.code != 3 {
+	testutil.NewLab(t)
+	testutil.MustRun(t, "network", "create", "blue")
+	webID := strings.TrimSpace(testutil.MustRun(t, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80", "-h", "/tmp", "-c", "/dev/null"))
+	testutil.MustRun(t, "run", "-d", "--name", "bluebox", "--net", "blue", "busybox", "sleep", "1000")
+	if r := testutil.Run(t, "", "run", "--name", "job", "--net", "none", "busybox", "sh", "-c", "exit 3"); r.Code != 3 {
 		t.Fatalf("job: %+v", r)
 	}
 
 	names := func(args ...string) string {
 		t.Helper()
-		return strings.Join(lines(mustWB(t, append([]string{"ps", "--format", "{{.Names}}"}, args...)...)), " ")
+		return strings.Join(lines(testutil.MustRun(t, append([]string{"ps", "--format", "{{.Names}}"}, args...)...)), " ")
 	}
 	for _, c := range []struct {
 		args []string
@@ -44,40 +46,40 @@ func TestPsFiltersAndFormatsOnRealContainers(t *testing.T) {
 		}
 	}
 
-	out := mustWB(t, "ps", "--filter", "name=web")
+	out := testutil.MustRun(t, "ps", "--filter", "name=web")
 	rows := lines(out)
 	header := regexp.MustCompile(`^CONTAINER ID   IMAGE     COMMAND +CREATED +STATUS +PORTS +NAMES$`)
 	row := regexp.MustCompile(`^` + webID[:12] + `   busybox   "httpd -f -p 80 -h /…"   \S.* ago +Up .+ +198\.51\.100\.1:8080->80/tcp   web$`)
 	if len(rows) != 2 || !header.MatchString(rows[0]) || !row.MatchString(rows[1]) {
 		t.Errorf("ps is not Docker's table:\n%s", out)
 	}
-	out = mustWB(t, "ps", "--no-trunc", "--filter", "name=web", "--format", "{{.ID}} {{.Command}} {{.Ports}}")
+	out = testutil.MustRun(t, "ps", "--no-trunc", "--filter", "name=web", "--format", "{{.ID}} {{.Command}} {{.Ports}}")
 	if want := webID + ` "httpd -f -p 80 -h /tmp -c /dev/null" 198.51.100.1:8080->80/tcp` + "\n"; out != want {
 		t.Errorf("ps --no-trunc: %q, want %q", out, want)
 	}
-	out = mustWB(t, "ps", "-a", "--filter", "name=job", "--format", `{{.Image}}|{{.State}}|{{.Status}}|{{.Networks}}|{{.Labels}}|{{.Label "tier"}}|{{.Mounts}}|{{.CreatedAt}}|{{.RunningFor}}`)
+	out = testutil.MustRun(t, "ps", "-a", "--filter", "name=job", "--format", `{{.Image}}|{{.State}}|{{.Status}}|{{.Networks}}|{{.Labels}}|{{.Label "tier"}}|{{.Mounts}}|{{.CreatedAt}}|{{.RunningFor}}`)
 	if !regexp.MustCompile(`^busybox\|exited\|Exited \(3\) .+ ago\|none\|\|\|\|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \S+\|.+ ago\n$`).MatchString(out) {
 		t.Errorf("ps --format fields: %q", out)
 	}
-	out = mustWB(t, "ps", "--format", "table {{.Names}}\\t{{.Networks}}")
+	out = testutil.MustRun(t, "ps", "--format", "table {{.Names}}\\t{{.Networks}}")
 	if want := "NAMES     NETWORKS\nbluebox   blue\nweb       bridge\n"; out != want {
 		t.Errorf("ps --format table:\n%s\nwant\n%s", out, want)
 	}
-	out = mustWB(t, "ps", "-q", "-a")
+	out = testutil.MustRun(t, "ps", "-q", "-a")
 	if ids := lines(out); len(ids) != 3 || ids[2] != webID[:12] {
 		t.Errorf("ps -q -a: %q", out)
 	}
-	if out := mustWB(t, "ps", "-q", "--no-trunc", "--filter", "name=web"); out != webID+"\n" {
+	if out := testutil.MustRun(t, "ps", "-q", "--no-trunc", "--filter", "name=web"); out != webID+"\n" {
 		t.Errorf("ps -q --no-trunc: %q", out)
 	}
-	out = mustWB(t, "ps", "--format", "json", "--filter", "name=web")
+	out = testutil.MustRun(t, "ps", "--format", "json", "--filter", "name=web")
 	var obj map[string]string
 	if err := json.Unmarshal([]byte(out), &obj); err != nil || obj["Names"] != "web" || obj["ID"] != webID[:12] || obj["Ports"] != "198.51.100.1:8080->80/tcp" {
 		t.Errorf("ps --format json: %q %v", out, err)
 	}
 	for _, bad := range [][]string{{"--filter", "status=sleeping"}, {"--filter", "nope"}, {"--format", "{{.Names"}, {"--format", "{{.Nope}}"}} {
-		r := wb(t, "", append([]string{"ps"}, bad...)...)
-		if r.code != 1 || r.out != "" || strings.Count(r.err, "\n") != 1 {
+		r := testutil.Run(t, "", append([]string{"ps"}, bad...)...)
+		if r.Code != 1 || r.Out != "" || strings.Count(r.Err, "\n") != 1 {
 			t.Errorf("ps %v: %+v; want status 1 and one line", bad, r)
 		}
 	}

@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 
 	"github.com/spf13/pflag"
 )
@@ -13,12 +14,9 @@ import (
 // has, every refused flag and every refused command is there, a refused one with its
 // reason.
 func TestReadmeListsDockersFlagsAndCommands(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := testutil.ReadFile(t, "../README.md")
 	rows := map[string]string{}
-	for _, line := range strings.Split(string(readme), "\n") {
+	for _, line := range strings.Split(readme, "\n") {
 		cells := strings.Split(line, "|")
 		if len(cells) < 4 || !strings.HasPrefix(line, "| `") {
 			continue

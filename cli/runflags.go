@@ -11,6 +11,7 @@ import (
 
 	"workbench/core"
 	"workbench/core/cgroup"
+	"workbench/errkind"
 )
 
 // containerFlags are the options of run and create that shape a container beyond its
@@ -141,7 +142,7 @@ func filterAll(names []string) []string {
 func readEnvFile(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("--env-file %s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("--env-file %s: %w", path, errkind.PathCause(err))
 	}
 	defer f.Close()
 	var out []string

@@ -3,29 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"workbench/testutil"
 )
-
-// runBinary runs the workbench binary and returns its output and exit status.
-func runBinary(t *testing.T, args ...string) (string, int) {
-	t.Helper()
-	out, err := exec.Command(testutil.Binary(t), args...).CombinedOutput()
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return string(out), exitErr.ExitCode()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), 0
-}
 
 func writeScript(t *testing.T, text string) string {
 	t.Helper()
@@ -37,10 +21,9 @@ func writeScript(t *testing.T, text string) string {
 }
 
 func TestScriptBrokenExpectationFails(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
+	inst := testutil.NewLab(t)
 	path := writeScript(t, "say A lab with one broken expectation.\nexpect ping @host1 198.51.100.100\nexpect no-ping @host1 198.51.100.100\nexpect ok host exec host1 true\n")
-	out, code := runBinary(t, "--script", path)
+	out, code := testutil.Output(t, "--script", path)
 	if code != 1 {
 		t.Fatalf("exit status %d, want 1:\n%s", code, out)
 	}
@@ -58,7 +41,7 @@ func TestScriptParseErrorRunsNothing(t *testing.T) {
 	testutil.RequireRoot(t)
 	inst := testutil.NewInstance(t)
 	path := writeScript(t, "host exec host1 true\nexpect ping host1\nexpect sometimes ps\n")
-	out, code := runBinary(t, "--script", path)
+	out, code := testutil.Output(t, "--script", path)
 	if code != 2 {
 		t.Fatalf("exit status %d, want 2:\n%s", code, out)
 	}
@@ -75,25 +58,24 @@ func TestScriptParseErrorRunsNothing(t *testing.T) {
 func TestScriptFlagsMisused(t *testing.T) {
 	testutil.RequireRoot(t)
 	testutil.NewInstance(t)
-	if out, code := runBinary(t, "--keep"); code != 1 || !strings.Contains(out, "--keep goes with --script") {
+	if out, code := testutil.Output(t, "--keep"); code != 1 || !strings.Contains(out, "--keep goes with --script") {
 		t.Errorf("--keep alone: %d %s", code, out)
 	}
-	if out, code := runBinary(t, "--script", "no-such-lab-or-file"); code != 2 || !strings.Contains(out, "no script file no-such-lab-or-file") {
+	if out, code := testutil.Output(t, "--script", "no-such-lab-or-file"); code != 2 || !strings.Contains(out, "no script file no-such-lab-or-file") {
 		t.Errorf("unknown script: %d %s", code, out)
 	}
 }
 
 func TestScriptKeepLeavesTheLab(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	t.Cleanup(func() { runBinary(t, "reset") })
+	inst := testutil.NewLab(t)
 	path := writeScript(t, "host exec host1 true\n")
-	if out, code := runBinary(t, "--script", path, "--keep"); code != 0 || !strings.Contains(out, "left standing") {
+	if out, code := testutil.Output(t, "--script", path, "--keep"); code != 0 || !strings.Contains(out, "left standing") {
 		t.Fatalf("--keep: %d %s", code, out)
 	}
 	if _, err := os.Stat(inst.HostNetnsPath("host1")); err != nil {
 		t.Fatalf("--keep removed the lab: %v", err)
 	}
-	if out, code := runBinary(t, "--script", path); code != 1 || !strings.Contains(out, "already has a lab standing") {
+	if out, code := testutil.Output(t, "--script", path); code != 1 || !strings.Contains(out, "already has a lab standing") {
 		t.Errorf("a second run without --keep should refuse to reset a standing lab: %d %s", code, out)
 	}
 }

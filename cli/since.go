@@ -7,6 +7,20 @@ import (
 	"time"
 )
 
+// parseTimeFlags reads --since and --until (see parseTimeFlag); one not given is the
+// zero time.
+func parseTimeFlags(since, until string, now time.Time) (from, to time.Time, err error) {
+	if since != "" {
+		if from, err = parseTimeFlag("since", since, now); err != nil {
+			return from, to, err
+		}
+	}
+	if until != "" {
+		to, err = parseTimeFlag("until", until, now)
+	}
+	return from, to, err
+}
+
 // parseTimeFlag reads a --since or --until value as Docker does: a duration back
 // from now ("10m", "1h30m"), an RFC 3339 time ("2024-05-01T12:00:00Z", with or without
 // fractions and zone; without a zone it is local time), a date ("2024-05-01"), or a

@@ -22,7 +22,7 @@ import (
 // statsOf reads one container's row through `stats --no-stream --json`.
 func statsOf(t *testing.T, name string) cgview.Row {
 	t.Helper()
-	out, code := runBinary(t, "stats", "--no-stream", "--json", name)
+	out, code := testutil.Output(t, "stats", "--no-stream", "--json", name)
 	var rows []cgview.Row
 	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 {
 		t.Fatalf("stats --no-stream --json %s: %d\n%s", name, code, out)
@@ -52,6 +52,16 @@ func boostContainer(t *testing.T, inst instance.Instance, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, pid := range containerPids(t, e, inst, name) {
+		if err := syscall.Setpriority(syscall.PRIO_PROCESS, pid, -15); err != nil {
+			t.Fatalf("renice %d: %v", pid, err)
+		}
+	}
+}
+
+// containerPids are the processes in the cgroup of the container called name.
+func containerPids(t *testing.T, e *core.Engine, inst instance.Instance, name string) []int {
+	t.Helper()
 	c, err := e.Lookup(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
@@ -64,11 +74,7 @@ func boostContainer(t *testing.T, inst instance.Instance, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, pid := range pids {
-		if err := syscall.Setpriority(syscall.PRIO_PROCESS, pid, -15); err != nil {
-			t.Fatalf("renice %d: %v", pid, err)
-		}
-	}
+	return pids
 }
 
 // instanceCgroups lists the instance's cgroup directories in every hierarchy.
@@ -80,13 +86,13 @@ func instanceCgroups(inst instance.Instance) []string {
 func TestLimitsEndToEnd(t *testing.T) {
 	inst := testutil.KernelTest(t)
 	t.Cleanup(func() {
-		runBinary(t, "reset")
+		testutil.Output(t, "reset")
 		if left := instanceCgroups(inst); len(left) != 0 {
 			t.Errorf("cgroups left after reset: %v", left)
 		}
 	})
 
-	if out, code := runBinary(t, "run", "-d", "--name", "busy", "--cpus", "0.2", "busybox", "sh", "-c", "while :; do :; done"); code != 0 {
+	if out, code := testutil.Output(t, "run", "-d", "--name", "busy", "--cpus", "0.2", "busybox", "sh", "-c", "while :; do :; done"); code != 0 {
 		t.Fatalf("run --cpus 0.2: %d\n%s", code, out)
 	}
 	boostContainer(t, inst, "busy")
@@ -97,7 +103,7 @@ func TestLimitsEndToEnd(t *testing.T) {
 		t.Errorf("busy loop at --cpus 0.2: %+v", r)
 	}
 
-	if out, code := runBinary(t, "update", "--cpus", "0.5", "busy"); code != 0 || strings.TrimSpace(out) != "busy" {
+	if out, code := testutil.Output(t, "update", "--cpus", "0.5", "busy"); code != 0 || strings.TrimSpace(out) != "busy" {
 		t.Fatalf("update --cpus 0.5: %d\n%s", code, out)
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -118,11 +124,11 @@ func TestLimitsEndToEnd(t *testing.T) {
 		t.Errorf("streaming stats printed:\n%s", stream.String())
 	}
 
-	out, code := runBinary(t, "run", "--name", "hog", "--memory", "10m", "busybox", "sh", "-c", `a=$(head -c 67108864 /dev/zero | tr "\0" x); echo ${#a}`)
+	out, code := testutil.Output(t, "run", "--name", "hog", "--memory", "10m", "busybox", "sh", "-c", `a=$(head -c 67108864 /dev/zero | tr "\0" x); echo ${#a}`)
 	if code != 137 {
 		t.Errorf("run --memory 10m with a 64 MiB allocation: exit %d, want 137\n%s", code, out)
 	}
-	if out, _ := runBinary(t, "ps", "-a"); !strings.Contains(out, "Exited (137)") {
+	if out, _ := testutil.Output(t, "ps", "-a"); !strings.Contains(out, "Exited (137)") {
 		t.Errorf("ps -a does not show the OOM-killed container as Exited (137):\n%s", out)
 	}
 	e, err := core.Open(context.Background(), inst)
@@ -136,7 +142,7 @@ func TestLimitsEndToEnd(t *testing.T) {
 	// A fork loop stops at the pids limit. Only the init's main thread counts (the
 	// others are exempt), so the loop gets nearly all of it, and the init survives
 	// the limit being full: the container keeps running.
-	if out, code := runBinary(t, "run", "-d", "--name", "forks", "--pids-limit", "10", "busybox", "sh", "-c",
+	if out, code := testutil.Output(t, "run", "-d", "--name", "forks", "--pids-limit", "10", "busybox", "sh", "-c",
 		`(i=0; while [ $i -lt 40 ]; do sleep 300 & i=$((i+1)); done) 2>/dev/null; exec sleep 300`); code != 0 {
 		t.Fatalf("run --pids-limit 10: %d\n%s", code, out)
 	}
@@ -149,20 +155,12 @@ func TestLimitsEndToEnd(t *testing.T) {
 	}
 
 	// --cpuset-cpus 0 pins every process of the container to CPU 0.
-	if out, code := runBinary(t, "run", "-d", "--name", "pinned", "--cpuset-cpus", "0", "busybox", "sleep", "300"); code != 0 {
+	if out, code := testutil.Output(t, "run", "-d", "--name", "pinned", "--cpuset-cpus", "0", "busybox", "sleep", "300"); code != 0 {
 		t.Fatalf("run --cpuset-cpus 0: %d\n%s", code, out)
 	}
-	c, err := e.Lookup(context.Background(), "pinned")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := cgroup.Open(inst, c.CgroupID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pids, err := g.Pids()
-	if err != nil || len(pids) == 0 {
-		t.Fatalf("pinned container's processes: %v, %v", pids, err)
+	pids := containerPids(t, e, inst, "pinned")
+	if len(pids) == 0 {
+		t.Fatal("the pinned container has no process")
 	}
 	for _, pid := range pids {
 		b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
@@ -183,7 +181,7 @@ func TestLimitsEndToEnd(t *testing.T) {
 		{"update", "--cpus", "1", "nosuch"},
 		{"stats", "--no-stream", "nosuch"},
 	} {
-		out, code := runBinary(t, args...)
+		out, code := testutil.Output(t, args...)
 		if code == 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.HasPrefix(out, "workbench: ") {
 			t.Errorf("%v: exit %d, want one error line:\n%s", args, code, out)
 		}

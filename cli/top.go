@@ -5,20 +5,15 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"workbench/core"
 )
 
 func init() { register(newTopCmd) }
 
 func newTopCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "top CONTAINER",
-		Short: "List the processes of a container, as the machine sees them",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, c, err := lookupContainer(cmd, args[0])
-			if err != nil {
-				return err
-			}
+	return leaf{use: "top CONTAINER", short: "List the processes of a container, as the machine sees them", args: cobra.ExactArgs(1),
+		run: onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {
 			procs, err := e.Top(cmd.Context(), c)
 			if err != nil {
 				return err
@@ -29,6 +24,5 @@ func newTopCmd() *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.UID, p.PID, p.PPID, p.C, p.STIME, p.TTY, p.TIME, p.CMD)
 			}
 			return w.Flush()
-		},
-	}
+		})}.command()
 }

@@ -36,10 +36,9 @@ type traceFlags struct {
 
 func newTraceCmd() *cobra.Command {
 	var f traceFlags
-	cmd := &cobra.Command{
-		Use:   "trace [--count N] [--timeout D] [--host H | --container C] FILTER | --probe FROM TO[:PORT][/tcp|udp|icmp]",
-		Short: "Follow packets through every namespace, hook, rule, NAT and route of the lab",
-		Long: `Arm an nftables trace in every network namespace of the lab (hosts, the LAN,
+	cmd := leaf{use: "trace [--count N] [--timeout D] [--host H | --container C] FILTER | --probe FROM TO[:PORT][/tcp|udp|icmp]",
+		short: "Follow packets through every namespace, hook, rule, NAT and route of the lab",
+		long: `Arm an nftables trace in every network namespace of the lab (hosts, the LAN,
 containers) for the packets a tcpdump-style filter matches, and print each packet's
 journey hop by hop, with its reply's: the interface it came in on, each netfilter hook
 it crossed with every rule it matched (as iptables -S prints it) and the verdict, the
@@ -52,12 +51,11 @@ SYN, a UDP datagram) from a host or container to a name or address and follows i
 The trace's rules live in a table of their own in each namespace, owned by this
 process: the kernel removes them when it ends, even when it is killed.
 Tracing needs iptables on nf_tables (iptables-nft), as the lab uses.`,
-		Example: `  workbench trace --probe outside host1:8080/tcp     # in through the published port
+		example: `  workbench trace --probe outside host1:8080/tcp     # in through the published port
   workbench trace --probe web 198.51.100.100         # out through MASQUERADE
   workbench trace -c 3 icmp and host 203.0.113.1
   workbench trace --json --probe web 172.18.0.3:9/udp`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runTrace(cmd, &f, args) },
-	}
+		run: func(cmd *cobra.Command, args []string) error { return runTrace(cmd, &f, args) }}.command()
 	fs := cmd.Flags()
 	fs.IntVarP(&f.count, "count", "c", 1, "stop after this many journeys")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "stop after this long")

@@ -107,12 +107,11 @@ Server: workbench engine
 
 func newVersionCmd() *cobra.Command {
 	var format string
-	cmd := &cobra.Command{
-		Use:     "version [--format TEMPLATE]",
-		Short:   "Show the workbench's version, the Go version, the kernel and the cgroup version",
-		Example: "  workbench version\n  workbench version --format '{{.Server.KernelVersion}}'\n  workbench version --format json",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := leaf{use: "version [--format TEMPLATE]",
+		short:   "Show the workbench's version, the Go version, the kernel and the cgroup version",
+		example: "  workbench version\n  workbench version --format '{{.Server.KernelVersion}}'\n  workbench version --format json",
+		args:    cobra.NoArgs,
+		run: func(cmd *cobra.Command, _ []string) error {
 			v := versionInfo{Client: clientVersion(), Server: serverVersion()}
 			if format == "" {
 				return template.Must(templates.Parse(versionText)).Execute(cmd.OutOrStdout(), v)
@@ -122,8 +121,7 @@ func newVersionCmd() *cobra.Command {
 				return err
 			}
 			return f.write(cmd.OutOrStdout(), nil, []any{v})
-		},
-	}
+		}}.command()
 	cmd.Flags().StringVarP(&format, "format", "f", "", "print through a Go template, e.g. '{{.Client.Version}}', or json")
 	return cmd
 }

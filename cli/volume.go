@@ -12,24 +12,13 @@ import (
 func init() { register(newVolumeCmd) }
 
 func newVolumeCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "volume",
-		Short: "Named volumes: directories of the instance that containers mount and that outlive them",
-	}
-	cmd.AddCommand(newVolumeCreateCmd(), newVolumeLsCmd(), newVolumeInspectCmd(), newVolumeRmCmd(), newVolumePruneCmd())
-	return cmd
+	return group("volume", "Named volumes: directories of the instance that containers mount and that outlive them",
+		newVolumeCreateCmd(), newVolumeLsCmd(), newVolumeInspectCmd(), newVolumeRmCmd(), newVolumePruneCmd())
 }
 
 func newVolumeCreateCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "create [NAME]",
-		Short: "Make a named volume (a random name when none is given)",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
+	return leaf{use: "create [NAME]", short: "Make a named volume (a random name when none is given)", args: cobra.MaximumNArgs(1),
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			name := core.NewID()
 			if len(args) == 1 {
 				name = args[0]
@@ -40,22 +29,13 @@ func newVolumeCreateCmd() *cobra.Command {
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), v.Name)
 			return nil
-		},
-	}
+		})}.command()
 }
 
 func newVolumeLsCmd() *cobra.Command {
 	var quiet bool
-	cmd := &cobra.Command{
-		Use:     "ls",
-		Aliases: []string{"list"},
-		Short:   "List the volumes",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
+	cmd := leaf{use: "ls", aliases: []string{"list"}, short: "List the volumes", args: cobra.NoArgs,
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, _ []string) error {
 			vs, err := e.Volumes(cmd.Context())
 			if err != nil {
 				return err
@@ -72,22 +52,14 @@ func newVolumeLsCmd() *cobra.Command {
 				}
 			}
 			return w.Flush()
-		},
-	}
+		})}.command()
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print the names only")
 	return cmd
 }
 
 func newVolumeInspectCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "inspect NAME...",
-		Short: "Show volumes as JSON: where they are and who mounts them",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
+	return leaf{use: "inspect NAME...", short: "Show volumes as JSON: where they are and who mounts them", args: cobra.MinimumNArgs(1),
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			var out []core.Volume
 			for _, name := range args {
 				v, err := e.InspectVolume(cmd.Context(), name)
@@ -97,21 +69,13 @@ func newVolumeInspectCmd() *cobra.Command {
 				out = append(out, v)
 			}
 			return printJSON(cmd, out)
-		},
-	}
+		})}.command()
 }
 
 func newVolumeRmCmd() *cobra.Command {
 	var force bool
-	cmd := &cobra.Command{
-		Use:   "rm [-f] NAME...",
-		Short: "Remove volumes and their data (refused while a container mounts one)",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
+	cmd := leaf{use: "rm [-f] NAME...", short: "Remove volumes and their data (refused while a container mounts one)", args: cobra.MinimumNArgs(1),
+		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			for _, name := range args {
 				if err := e.RemoveVolume(cmd.Context(), name, force); err != nil {
 					return err
@@ -119,35 +83,17 @@ func newVolumeRmCmd() *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
 			return nil
-		},
-	}
+		})}.command()
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove a damaged volume too")
 	return cmd
 }
 
 func newVolumePruneCmd() *cobra.Command {
-	var all, force bool
-	cmd := &cobra.Command{
-		Use:   "prune [-a] [-f]",
-		Short: "Remove the volumes no container mounts (anonymous ones, or every one with -a)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := confirmPrune(cmd, "volume prune", "WARNING! This will remove "+volumePruneWhat(all)+".", force); err != nil {
-				return err
-			}
-			e, err := openEngine(cmd)
-			if err != nil {
-				return err
-			}
-			r, err := pruneVolumes(cmd, e, all)
-			pruneSection(cmd, r)
-			printReclaimed(cmd, r.freed)
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every unused volume, named ones too")
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	return cmd
+	var all bool
+	return addPruneAll(pruneCmd("prune [-a] [-f]", "Remove the volumes no container mounts (anonymous ones, or every one with -a)", "volume prune",
+		func() string { return "WARNING! This will remove " + volumePruneWhat(all) + "." }, true,
+		func(cmd *cobra.Command, e *core.Engine) (pruneReport, error) { return pruneVolumes(cmd, e, all) }),
+		&all, "remove every unused volume, named ones too")
 }
 
 // volumePruneWhat is what a volume prune removes, in Docker's words.

@@ -40,9 +40,9 @@ func measure(b *testing.B, args ...string) {
 func benchLab(b *testing.B) {
 	testutil.RequireRoot(b)
 	testutil.NewInstance(b)
-	b.Cleanup(func() { _ = exec.Command(testutil.Binary(b), "reset").Run() })
+	b.Cleanup(func() { testutil.Run(b, "", "reset") })
 	// The lab and the built-in image are made once, outside the measurement.
-	mustWB(b, "run", "--rm", "busybox", "true")
+	testutil.MustRun(b, "run", "--rm", "busybox", "true")
 }
 
 // BenchmarkRunRm measures `workbench run --rm busybox true`: a container on host1's
@@ -64,7 +64,7 @@ func BenchmarkRunRmNetNone(b *testing.B) {
 // BenchmarkExec measures `workbench exec NAME true` in a running container.
 func BenchmarkExec(b *testing.B) {
 	benchLab(b)
-	mustWB(b, "run", "-d", "--name", "bench", "busybox", "sleep", "100000")
+	testutil.MustRun(b, "run", "-d", "--name", "bench", "busybox", "sleep", "100000")
 	b.ResetTimer()
 	measure(b, "exec", "bench", "true")
 }
@@ -95,8 +95,8 @@ func BenchmarkRunDetached250(b *testing.B) {
 		b.ReportMetric(total.Seconds(), "total-s")
 		b.ReportMetric(float64(last)/float64(first), "last10/first10")
 		b.StopTimer()
-		mustWB(b, "reset", "--keep-images")
-		mustWB(b, "run", "--rm", "busybox", "true")
+		testutil.MustRun(b, "reset", "--keep-images")
+		testutil.MustRun(b, "run", "--rm", "busybox", "true")
 		b.StartTimer()
 	}
 }
@@ -111,7 +111,7 @@ func BenchmarkIdleContainerMemory(b *testing.B) {
 		dropCaches(b)
 		before := usedMemory(b)
 		for j := 0; j < 50; j++ {
-			mustWB(b, "run", "-d", "busybox", "sleep", "100000")
+			testutil.MustRun(b, "run", "-d", "busybox", "sleep", "100000")
 		}
 		time.Sleep(time.Second)
 		dropCaches(b)
@@ -122,8 +122,8 @@ func BenchmarkIdleContainerMemory(b *testing.B) {
 			b.ReportMetric(float64(rss), "monitor-RSS-KiB")
 		}
 		b.StopTimer()
-		mustWB(b, "reset", "--keep-images")
-		mustWB(b, "run", "--rm", "busybox", "true")
+		testutil.MustRun(b, "reset", "--keep-images")
+		testutil.MustRun(b, "run", "--rm", "busybox", "true")
 		b.StartTimer()
 	}
 }

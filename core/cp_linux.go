@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"workbench/errkind"
+
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 )
@@ -84,7 +86,7 @@ func (e *Engine) CopyTo(ctx context.Context, c Container, src string, r io.Reade
 	}
 	srcDir, err := os.Open(filepath.Dir(filepath.Clean(src)))
 	if err != nil {
-		return fmt.Errorf("copy %s: %w", src, unwrapPath(err))
+		return fmt.Errorf("copy %s: %w", src, errkind.PathCause(err))
 	}
 	defer srcDir.Close()
 	base := filepath.Base(filepath.Clean(src))
@@ -187,7 +189,7 @@ func entryInRoot(root *os.File, name string) (*os.File, string, error) {
 func dirInRoot(root *os.File, name string) (*os.File, error) {
 	h, err := pathrs.OpenatInRoot(root, name)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, errkind.PathCause(err)
 	}
 	defer h.Close()
 	d, err := pathrs.Reopen(h, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
@@ -226,7 +228,7 @@ func machineTarget(dst, base string, srcIsDir bool) (*os.File, string, bool, err
 	}
 	d, err := os.Open(filepath.Dir(filepath.Clean(dst)))
 	if err != nil {
-		return nil, "", false, fmt.Errorf("copy to %s: %w", dst, unwrapPath(err))
+		return nil, "", false, fmt.Errorf("copy to %s: %w", dst, errkind.PathCause(err))
 	}
 	return d, filepath.Base(filepath.Clean(dst)), false, nil
 }

@@ -57,7 +57,7 @@ func (b *buildFailure) Error() string { return b.out }
 // probeResults runs the probe in a container and returns each attempt's verdict.
 func probeResults(t *testing.T, name string, attempts ...string) map[string]string {
 	t.Helper()
-	out := mustWB(t, append([]string{"exec", name, "/probe"}, attempts...)...)
+	out := testutil.MustRun(t, append([]string{"exec", name, "/probe"}, attempts...)...)
 	got := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		k, v, _ := strings.Cut(line, " ")
@@ -67,8 +67,8 @@ func probeResults(t *testing.T, name string, attempts ...string) map[string]stri
 }
 
 func TestSeccompAndDevicesRefuseWhatDockerRefuses(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "hostile", "--net", "none", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "hostile", "--net", "none", "busybox", "sleep", "1000")
 	probe(t, "hostile")
 	want := map[string]string{
 		// Refused by the seccomp filter (EPERM before the kernel's own checks: a
@@ -90,12 +90,12 @@ func TestSeccompAndDevicesRefuseWhatDockerRefuses(t *testing.T) {
 		}
 	}
 	// The same process with seccomp off: the filter, not something else, refused.
-	mustWB(t, "run", "-d", "--name", "loose", "--net", "none", "--security-opt", "seccomp=unconfined", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "loose", "--net", "none", "--security-opt", "seccomp=unconfined", "busybox", "sleep", "1000")
 	probe(t, "loose")
 	if got := probeResults(t, "loose", "keyctl", "unshare-user"); got["keyctl"] == "refused EPERM" || got["unshare-user"] != "refused EINVAL" {
 		t.Errorf("without seccomp: %v, want keyctl let through and unshare refused by the kernel (EINVAL)", got)
 	}
-	if s := mustWB(t, "exec", "hostile", "grep", "Seccomp:", "/proc/1/status"); !strings.Contains(s, "2") {
+	if s := testutil.MustRun(t, "exec", "hostile", "grep", "Seccomp:", "/proc/1/status"); !strings.Contains(s, "2") {
 		t.Errorf("PID 1: %q, want Seccomp: 2 (filter)", s)
 	}
 }
@@ -104,7 +104,7 @@ func TestSeccompAndDevicesRefuseWhatDockerRefuses(t *testing.T) {
 // machine's / without close-on-exec, as `exec 7</` in a shell does: neither the
 // container's command nor an exec'd process may hold it.
 func TestCallerDescriptorsDoNotReachContainers(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	root, err := os.Open("/")
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestCallerDescriptorsDoNotReachContainers(t *testing.T) {
 	if out := withFd("run", "--rm", "--net", "none", "busybox", "ls", "/proc/self/fd"); strings.Join(strings.Fields(out), " ") != "0 1 2 3" {
 		t.Errorf("the command holds descriptors %q, want 0 1 2 and ls's own 3", out)
 	}
-	mustWB(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000")
 	probe(t, "web")
 	if out := withFd("exec", "web", "/probe", "extra-fds"); out != "extra-fds ok\n" {
 		t.Errorf("an exec'd process holds the caller's descriptors: %q", out)
@@ -136,8 +136,8 @@ func TestCallerDescriptorsDoNotReachContainers(t *testing.T) {
 // TestStateIsRootsOnly: state, logs and the command log are readable by root only,
 // and no process of ours shows a container's ID on its command line.
 func TestStateIsRootsOnly(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "-e", "SECRET=x", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "-e", "SECRET=x", "busybox", "sleep", "1000")
 	c := containerNamed(t, "web")
 	dir := filepath.Dir(filepath.Dir(c.UpperDir))
 	run := filepath.Dir(filepath.Dir(dir))
@@ -165,7 +165,7 @@ func TestStateIsRootsOnly(t *testing.T) {
 		}
 	}
 	var in []json.RawMessage
-	if err := json.Unmarshal([]byte(mustWB(t, "inspect", "web")), &in); err != nil || len(in) != 1 {
+	if err := json.Unmarshal([]byte(testutil.MustRun(t, "inspect", "web")), &in); err != nil || len(in) != 1 {
 		t.Fatal(err)
 	}
 }
@@ -175,10 +175,10 @@ func TestStateIsRootsOnly(t *testing.T) {
 // symlink leads inside the rootfs, or the start is refused; never in the machine's
 // directory.
 func TestEtcSymlinkImageWritesNothingOutside(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	hostile := func(name, path, link string) {
 		// The image is made from an exited container's layer, changed from outside.
-		mustWB(t, "run", "--name", name, "--net", "none", "busybox", "true")
+		testutil.MustRun(t, "run", "--name", name, "--net", "none", "busybox", "true")
 		upper := containerNamed(t, name).UpperDir
 		if err := os.RemoveAll(filepath.Join(upper, path)); err != nil {
 			t.Fatal(err)
@@ -186,7 +186,7 @@ func TestEtcSymlinkImageWritesNothingOutside(t *testing.T) {
 		if err := os.Symlink(link, filepath.Join(upper, path)); err != nil {
 			t.Fatal(err)
 		}
-		mustWB(t, "commit", name, name+":v1")
+		testutil.MustRun(t, "commit", name, name+":v1")
 	}
 	// /etc -> /tmp: a directory of both the machine and the image.
 	var before []string
@@ -196,7 +196,7 @@ func TestEtcSymlinkImageWritesNothingOutside(t *testing.T) {
 		}
 	}
 	hostile("etctmp", "etc", "/tmp")
-	out := mustWB(t, "run", "--rm", "--net", "none", "--hostname", "inside", "etctmp:v1", "sh", "-c", "cat /etc/hostname; readlink /etc")
+	out := testutil.MustRun(t, "run", "--rm", "--net", "none", "--hostname", "inside", "etctmp:v1", "sh", "-c", "cat /etc/hostname; readlink /etc")
 	if out != "inside\n/tmp\n" {
 		t.Fatalf("the container sees %q", out)
 	}
@@ -209,15 +209,15 @@ func TestEtcSymlinkImageWritesNothingOutside(t *testing.T) {
 	// /etc -> a directory only the machine has: refused, nothing made there.
 	target := t.TempDir()
 	hostile("etclink", "etc", target)
-	if r := wb(t, "", "run", "--rm", "--net", "none", "etclink:v1", "true"); r.code != 125 || !strings.Contains(r.err, "/etc") {
-		t.Fatalf("an image whose /etc leads nowhere inside it: exit %d %q, want it refused", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--rm", "--net", "none", "etclink:v1", "true"); r.Code != 125 || !strings.Contains(r.Err, "/etc") {
+		t.Fatalf("an image whose /etc leads nowhere inside it: exit %d %q, want it refused", r.Code, r.Err)
 	}
 	if ents, _ := os.ReadDir(target); len(ents) != 0 {
 		t.Fatalf("the set-up wrote into the machine's %s: %v", target, ents)
 	}
 	hostile("proclink", "proc", "/etc")
-	if r := wb(t, "", "run", "--rm", "--net", "none", "proclink:v1", "true"); r.code != 125 || !strings.Contains(r.err, "/proc is a symlink") {
-		t.Fatalf("an image whose /proc is a symlink: exit %d %q, want it refused", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--rm", "--net", "none", "proclink:v1", "true"); r.Code != 125 || !strings.Contains(r.Err, "/proc is a symlink") {
+		t.Fatalf("an image whose /proc is a symlink: exit %d %q, want it refused", r.Code, r.Err)
 	}
 }
 
@@ -233,17 +233,17 @@ func contains(list []string, s string) bool {
 // TestWritableLayerIsBounded fills a container's writable layer: it stops at its
 // bound, and another container's layer is untouched.
 func TestWritableLayerIsBounded(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "other", "--net", "none", "busybox", "sleep", "1000")
-	r := wb(t, "", "run", "--rm", "--net", "none", "--storage-opt", "size=8m", "busybox", "sh", "-c",
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "other", "--net", "none", "busybox", "sleep", "1000")
+	r := testutil.Run(t, "", "run", "--rm", "--net", "none", "--storage-opt", "size=8m", "busybox", "sh", "-c",
 		"dd if=/dev/zero of=/fill bs=1M count=32 2>&1; ls -l /fill")
-	if !strings.Contains(r.out, "No space left on device") {
-		t.Fatalf("filling an 8m layer: %q", r.out)
+	if !strings.Contains(r.Out, "No space left on device") {
+		t.Fatalf("filling an 8m layer: %q", r.Out)
 	}
-	if out := mustWB(t, "exec", "other", "sh", "-c", "dd if=/dev/zero of=/f bs=1M count=16 2>/dev/null && echo fine"); out != "fine\n" {
+	if out := testutil.MustRun(t, "exec", "other", "sh", "-c", "dd if=/dev/zero of=/f bs=1M count=16 2>/dev/null && echo fine"); out != "fine\n" {
 		t.Fatalf("another container's layer: %q", out)
 	}
-	if r := wb(t, "", "run", "--storage-opt", "size=lots", "busybox", "true"); r.code == 0 || !strings.Contains(r.err, "--storage-opt") {
-		t.Fatalf("--storage-opt size=lots: %d %q", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--storage-opt", "size=lots", "busybox", "true"); r.Code == 0 || !strings.Contains(r.Err, "--storage-opt") {
+		t.Fatalf("--storage-opt size=lots: %d %q", r.Code, r.Err)
 	}
 }

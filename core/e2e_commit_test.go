@@ -24,11 +24,7 @@ import (
 // the machine as fast as it can while it is committed, paused and not. No layer may
 // ever hold what the machine's files hold, and the symlinks are committed as symlinks.
 func TestCommitOfASwappingContainerNeverTakesMachineFiles(t *testing.T) {
-	newLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := testutil.NewLab(t)
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -48,7 +44,7 @@ func TestCommitOfASwappingContainerNeverTakesMachineFiles(t *testing.T) {
 			`; mkdir ` + dir + `; printf '` + strings.TrimSuffix(benign, "\n") + `\n' > ` + dir + `/marker; rm -rf ` + file + ` ` + dir +
 			`; ln -s ` + marker + ` ` + file + `; ln -s ` + machineDir + ` ` + dir + `; done`
 	}
-	mustWB(t, "run", "-d", "--name", "swapper", "--net", "none", "busybox", "sh", "-c",
+	testutil.MustRun(t, "run", "-d", "--name", "swapper", "--net", "none", "busybox", "sh", "-c",
 		"("+swap("/data1", "/sub1")+") & ("+swap("/data2", "/sub2")+") & wait")
 	c := containerNamed(t, "swapper")
 	g, err := cgroup.Open(inst, c.CgroupID)
@@ -66,9 +62,9 @@ func TestCommitOfASwappingContainerNeverTakesMachineFiles(t *testing.T) {
 		if i < 30 {
 			args = append(args, "--pause=false")
 		}
-		r := wb(t, "", args...)
-		if r.code != 0 {
-			t.Errorf("%s: exit %d: %s", strings.Join(args, " "), r.code, r.err)
+		r := testutil.Run(t, "", args...)
+		if r.Code != 0 {
+			t.Errorf("%s: exit %d: %s", strings.Join(args, " "), r.Code, r.Err)
 			continue
 		}
 		if state := freezerState(t, g); state != "" && state != "THAWED" {
@@ -182,15 +178,11 @@ func readTestFile(t *testing.T, p string) string {
 // freezes counts the freezer writes the command log holds, freezing and thawing.
 func freezes(t *testing.T, inst instance.Instance) (frozen, thawed int) {
 	t.Helper()
-	entries, err := cmdlog.Open(inst.CommandLogPath()).Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
+	for _, c := range testutil.Commands(t, cmdlog.Open(inst.CommandLogPath())) {
 		switch {
-		case strings.HasPrefix(e.Command, "echo FROZEN > "), strings.HasPrefix(e.Command, "echo 1 > ") && strings.HasSuffix(e.Command, "/cgroup.freeze"):
+		case strings.HasPrefix(c, "echo FROZEN > "), strings.HasPrefix(c, "echo 1 > ") && strings.HasSuffix(c, "/cgroup.freeze"):
 			frozen++
-		case strings.HasPrefix(e.Command, "echo THAWED > "), strings.HasPrefix(e.Command, "echo 0 > ") && strings.HasSuffix(e.Command, "/cgroup.freeze"):
+		case strings.HasPrefix(c, "echo THAWED > "), strings.HasPrefix(c, "echo 0 > ") && strings.HasSuffix(c, "/cgroup.freeze"):
 			thawed++
 		}
 	}
@@ -198,12 +190,8 @@ func freezes(t *testing.T, inst instance.Instance) (frozen, thawed int) {
 }
 
 func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
-	newLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustWB(t, "run", "-d", "--name", "c", "--net", "none", "busybox", "sh", "-c", "echo hi > /hello; sleep 100000")
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "c", "--net", "none", "busybox", "sh", "-c", "echo hi > /hello; sleep 100000")
 	c := containerNamed(t, "c")
 	g, err := cgroup.Open(inst, c.CgroupID)
 	if err != nil {
@@ -220,8 +208,8 @@ func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
 	if err := os.Remove(configs[0]); err != nil {
 		t.Fatal(err)
 	}
-	if r := wb(t, "", "commit", "c", "broken:v1"); r.code == 0 || !strings.Contains(r.err, "read the config") {
-		t.Fatalf("commit without the image's config: exit %d: %s", r.code, r.err)
+	if r := testutil.Run(t, "", "commit", "c", "broken:v1"); r.Code == 0 || !strings.Contains(r.Err, "read the config") {
+		t.Fatalf("commit without the image's config: exit %d: %s", r.Code, r.Err)
 	}
 	if frozen, thawed := freezes(t, inst); frozen != 1 || thawed != 1 {
 		t.Errorf("the failed commit froze %d and thawed %d times, want 1 and 1", frozen, thawed)
@@ -236,18 +224,18 @@ func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
 	if err := os.WriteFile(configs[0], []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mustWB(t, "commit", "c", "paused:v1")
+	testutil.MustRun(t, "commit", "c", "paused:v1")
 	if frozen, thawed := freezes(t, inst); frozen != 2 || thawed != 2 {
 		t.Errorf("after a second commit: froze %d and thawed %d times, want 2 and 2", frozen, thawed)
 	}
-	mustWB(t, "commit", "--pause=false", "c", "unpaused:v1")
-	mustWB(t, "stop", "-t", "0", "c")
-	mustWB(t, "commit", "c", "stopped:v1")
+	testutil.MustRun(t, "commit", "--pause=false", "c", "unpaused:v1")
+	testutil.MustRun(t, "stop", "-t", "0", "c")
+	testutil.MustRun(t, "commit", "c", "stopped:v1")
 	if frozen, _ := freezes(t, inst); frozen != 2 {
 		t.Errorf("--pause=false or a stopped container was frozen: %d freezes, want 2", frozen)
 	}
 	for _, ref := range []string{"paused:v1", "unpaused:v1", "stopped:v1"} {
-		if out := mustWB(t, "run", "--rm", "--net", "none", ref, "cat", "/hello"); out != "hi\n" {
+		if out := testutil.MustRun(t, "run", "--rm", "--net", "none", ref, "cat", "/hello"); out != "hi\n" {
 			t.Errorf("%s holds %q in /hello", ref, out)
 		}
 	}
@@ -256,12 +244,8 @@ func TestCommitPausesARunningContainerAndAlwaysResumesIt(t *testing.T) {
 // A commit interrupted while the container is paused resumes it before it ends; one
 // killed leaves it paused with its mark, and the next command resumes it.
 func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
-	newLab(t)
-	inst, err := instance.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustWB(t, "run", "-d", "--name", "big", "--net", "none", "busybox", "sh", "-c", "truncate -s 50G /big && touch /ready && sleep 100000")
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "big", "--net", "none", "busybox", "sh", "-c", "truncate -s 50G /big && touch /ready && sleep 100000")
 	c := containerNamed(t, "big")
 	eventually(t, "the container wrote its big file", func() bool {
 		_, err := os.Stat(filepath.Join(c.UpperDir, "ready"))
@@ -299,7 +283,7 @@ func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
 			if _, err := os.Stat(mark); err != nil {
 				t.Errorf("the killed commit left no pause mark: %v", err)
 			}
-			mustWB(t, "ps")
+			testutil.MustRun(t, "ps")
 		}
 		if state := freezerState(t, g); state != "THAWED" {
 			t.Fatalf("after a commit ended by %v the container's freezer reads %s", sig, state)
@@ -308,7 +292,7 @@ func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
 			t.Errorf("after a commit ended by %v the pause mark is left: %v", sig, err)
 		}
 	}
-	if r := wb(t, "", "image", "inspect", "big:v1"); r.code == 0 {
+	if r := testutil.Run(t, "", "image", "inspect", "big:v1"); r.Code == 0 {
 		t.Errorf("an interrupted commit recorded its image")
 	}
 }

@@ -20,8 +20,8 @@ import (
 // workbench is inside; exec joins from outside; the monitor holds the PID 1.
 
 func TestCommandIsPID1AndAlone(t *testing.T) {
-	newLab(t)
-	out := mustWB(t, "run", "--rm", "--net", "none", "busybox", "sh", "-c", "echo $$; ps -o pid,comm; true")
+	testutil.NewLab(t)
+	out := testutil.MustRun(t, "run", "--rm", "--net", "none", "busybox", "sh", "-c", "echo $$; ps -o pid,comm; true")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if lines[0] != "1" {
 		t.Fatalf("echo $$ printed %q, want 1:\n%s", lines[0], out)
@@ -42,13 +42,13 @@ const capsScript = `for s in /proc/[0-9]*/task/*/status; do ` +
 // and its Go threads): none has a capability beyond Docker's default set, an
 // inheritable or ambient one, or lacks no_new_privs.
 func TestNoProcessHasMoreThanTheContainersCapabilities(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "plain", "--net", "none", "busybox", "sleep", "1000")
-	mustWB(t, "run", "-d", "--name", "reaped", "--init", "--net", "none", "busybox", "sleep", "1000")
-	mustWB(t, "exec", "plain", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "plain", "--net", "none", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "reaped", "--init", "--net", "none", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "exec", "plain", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
 	const want = "00000000a80425fb"
 	for _, name := range []string{"plain", "reaped"} {
-		out := mustWB(t, "exec", name, "sh", "-c", capsScript)
+		out := testutil.MustRun(t, "exec", name, "sh", "-c", capsScript)
 		n := 0
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			f := strings.Fields(line)
@@ -79,18 +79,18 @@ func TestNoProcessHasMoreThanTheContainersCapabilities(t *testing.T) {
 }
 
 func TestInitReaperIsPID1(t *testing.T) {
-	newLab(t)
-	out := mustWB(t, "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '; echo; cat /proc/$$/status | grep PPid")
+	testutil.NewLab(t)
+	out := testutil.MustRun(t, "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '; echo; cat /proc/$$/status | grep PPid")
 	if !strings.HasPrefix(out, InitPath+" -- sh -c") || !strings.Contains(out, "PPid:\t1") {
 		t.Fatalf("with --init PID 1 is %q, want the reaper with the command as its child", out)
 	}
-	if r := wb(t, "", "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c", "exit 5"); r.code != 5 {
-		t.Fatalf("--init passed on exit %d, want 5", r.code)
+	if r := testutil.Run(t, "", "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c", "exit 5"); r.Code != 5 {
+		t.Fatalf("--init passed on exit %d, want 5", r.Code)
 	}
 	// The reaper passes TERM on to a command that handles it.
-	mustWB(t, "run", "-d", "--init", "--name", "trap", "--net", "none", "busybox", "sh", "-c", `trap "exit 9" TERM; echo ready; while true; do sleep 0.05; done`)
-	eventually(t, "the trap to be set", func() bool { return strings.Contains(mustWB(t, "logs", "trap"), "ready") })
-	mustWB(t, "stop", "-t", "5", "trap")
+	testutil.MustRun(t, "run", "-d", "--init", "--name", "trap", "--net", "none", "busybox", "sh", "-c", `trap "exit 9" TERM; echo ready; while true; do sleep 0.05; done`)
+	eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
+	testutil.MustRun(t, "stop", "-t", "5", "trap")
 	if c := containerNamed(t, "trap"); c.ExitCode != 9 {
 		t.Fatalf("stop through the reaper ended with %d, want the command's own 9", c.ExitCode)
 	}
@@ -99,10 +99,10 @@ func TestInitReaperIsPID1(t *testing.T) {
 // TestStopOfAPID1WithoutHandlerEndsIn137 shows the kernel's rule for a PID 1: a TERM
 // it has no handler for is not delivered, so stop -t 1 ends in SIGKILL.
 func TestStopOfAPID1WithoutHandlerEndsIn137(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "sleeper", "--net", "none", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "sleeper", "--net", "none", "busybox", "sleep", "1000")
 	start := time.Now()
-	mustWB(t, "stop", "-t", "1", "sleeper")
+	testutil.MustRun(t, "stop", "-t", "1", "sleeper")
 	took := time.Since(start)
 	c := containerNamed(t, "sleeper")
 	if c.State != StateExited || c.ExitCode != 137 {
@@ -111,13 +111,13 @@ func TestStopOfAPID1WithoutHandlerEndsIn137(t *testing.T) {
 	if took < 900*time.Millisecond {
 		t.Fatalf("stop took %v: the TERM ended sleep, which as PID 1 should ignore it", took)
 	}
-	if ps := mustWB(t, "ps", "-a"); !strings.Contains(ps, "Exited (137)") {
+	if ps := testutil.MustRun(t, "ps", "-a"); !strings.Contains(ps, "Exited (137)") {
 		t.Fatalf("ps -a:\n%s", ps)
 	}
 }
 
 func TestExecJoinsEveryNamespaceAndTheCgroup(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	for _, userns := range []bool{false, true} {
 		name := "web"
 		args := []string{"run", "-d", "--name", name, "busybox", "sleep", "1000"}
@@ -127,10 +127,10 @@ func TestExecJoinsEveryNamespaceAndTheCgroup(t *testing.T) {
 			args = []string{"run", "-d", "--userns", "--name", name, "busybox", "sleep", "1000"}
 			kinds += " user"
 		}
-		mustWB(t, args...)
+		testutil.MustRun(t, args...)
 		script := "for k in " + kinds + "; do echo $k $(readlink /proc/self/ns/$k) $(readlink /proc/1/ns/$k); done; " +
 			"echo cgroup $(cat /proc/self/cgroup | md5sum) $(cat /proc/1/cgroup | md5sum); id -u; cat /proc/self/uid_map"
-		out := mustWB(t, "exec", name, "sh", "-c", script)
+		out := testutil.MustRun(t, "exec", name, "sh", "-c", script)
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			f := strings.Fields(line)
 			if len(f) == 3 && strings.Contains(f[1], ":[") && f[1] != f[2] {
@@ -157,8 +157,8 @@ func TestExecJoinsEveryNamespaceAndTheCgroup(t *testing.T) {
 // runs: the shell gets the hangup of its closed terminal and ends, the container runs
 // on.
 func TestExecClientKilledLeavesTheContainer(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000")
 	c := containerNamed(t, "web")
 	client := exec.Command(testutil.Binary(t), "exec", "-it", "web", "sh")
 	tty, err := pty.Start(client)
@@ -174,7 +174,7 @@ func TestExecClientKilledLeavesTheContainer(t *testing.T) {
 	if c := containerNamed(t, "web"); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		t.Fatalf("the container did not outlive the exec client: %s", c.State)
 	}
-	if out := mustWB(t, "exec", "web", "echo", "still"); out != "still\n" {
+	if out := testutil.MustRun(t, "exec", "web", "echo", "still"); out != "still\n" {
 		t.Fatalf("exec after the killed client: %q", out)
 	}
 }
@@ -186,55 +186,55 @@ func eofAfter(f *os.File, d time.Duration) *os.File {
 }
 
 func TestStartAndRestartKeepTheWritableLayer(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "keeper", "busybox", "sh", "-c", "echo run >> /data; exec sleep 1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "keeper", "busybox", "sh", "-c", "echo run >> /data; exec sleep 1000")
 	first := containerNamed(t, "keeper")
-	mustWB(t, "stop", "-t", "0", "keeper")
-	mustWB(t, "start", "keeper")
+	testutil.MustRun(t, "stop", "-t", "0", "keeper")
+	testutil.MustRun(t, "start", "keeper")
 	eventually(t, "the second start to write", func() bool {
-		return strings.Count(wb(t, "", "exec", "keeper", "cat", "/data").out, "run") == 2
+		return strings.Count(testutil.Run(t, "", "exec", "keeper", "cat", "/data").Out, "run") == 2
 	})
-	mustWB(t, "restart", "-t", "0", "keeper")
+	testutil.MustRun(t, "restart", "-t", "0", "keeper")
 	eventually(t, "the restart to write", func() bool {
-		return strings.Count(wb(t, "", "exec", "keeper", "cat", "/data").out, "run") == 3
+		return strings.Count(testutil.Run(t, "", "exec", "keeper", "cat", "/data").Out, "run") == 3
 	})
 	now := containerNamed(t, "keeper")
 	if now.State != StateRunning || now.Pid == first.Pid || len(now.Networks) != 1 {
 		t.Fatalf("after restart: %s pid %d (was %d), networks %v", now.State, now.Pid, first.Pid, now.Networks)
 	}
-	if r := wb(t, "", "start", "keeper"); r.code != 0 {
-		t.Fatalf("start of a running container: %d %s", r.code, r.err)
+	if r := testutil.Run(t, "", "start", "keeper"); r.Code != 0 {
+		t.Fatalf("start of a running container: %d %s", r.Code, r.Err)
 	}
-	if r := wb(t, "", "start", "nosuch"); r.code == 0 || !strings.Contains(r.err, "no such container") {
-		t.Fatalf("start nosuch: %d %q", r.code, r.err)
+	if r := testutil.Run(t, "", "start", "nosuch"); r.Code == 0 || !strings.Contains(r.Err, "no such container") {
+		t.Fatalf("start nosuch: %d %q", r.Code, r.Err)
 	}
 }
 
 func TestRestartPolicies(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "flaky", "--restart", "on-failure:2", "--net", "none", "busybox", "sh", "-c", "exit 3")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "flaky", "--restart", "on-failure:2", "--net", "none", "busybox", "sh", "-c", "exit 3")
 	eventually(t, "on-failure:2 to give up", func() bool {
 		c := containerNamed(t, "flaky")
 		return c.State == StateExited && c.RestartCount == 2
 	})
-	mustWB(t, "run", "-d", "--name", "ok", "--restart", "on-failure", "--net", "none", "busybox", "true")
+	testutil.MustRun(t, "run", "-d", "--name", "ok", "--restart", "on-failure", "--net", "none", "busybox", "true")
 	eventually(t, "on-failure to leave a success alone", func() bool {
 		c := containerNamed(t, "ok")
 		return c.State == StateExited && c.RestartCount == 0
 	})
-	mustWB(t, "run", "-d", "--name", "always", "--restart", "always", "--net", "none", "busybox", "sh", "-c", "sleep 0.1")
+	testutil.MustRun(t, "run", "-d", "--name", "always", "--restart", "always", "--net", "none", "busybox", "sh", "-c", "sleep 0.1")
 	eventually(t, "always to restart", func() bool { return containerNamed(t, "always").RestartCount >= 2 })
-	mustWB(t, "stop", "-t", "1", "always")
+	testutil.MustRun(t, "stop", "-t", "1", "always")
 	c := containerNamed(t, "always")
 	time.Sleep(500 * time.Millisecond)
 	if again := containerNamed(t, "always"); again.State != StateExited || again.RestartCount != c.RestartCount {
 		t.Fatalf("a stopped always container came back: %s, %d restarts (was %d)", again.State, again.RestartCount, c.RestartCount)
 	}
-	if r := wb(t, "", "run", "--rm", "--restart", "always", "busybox", "true"); r.code == 0 || !strings.Contains(r.err, "conflict") {
-		t.Fatalf("--rm with --restart: %d %q", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--rm", "--restart", "always", "busybox", "true"); r.Code == 0 || !strings.Contains(r.Err, "conflict") {
+		t.Fatalf("--rm with --restart: %d %q", r.Code, r.Err)
 	}
-	if r := wb(t, "", "run", "--restart", "sometimes", "busybox", "true"); r.code == 0 || !strings.Contains(r.err, "unknown") {
-		t.Fatalf("--restart sometimes: %d %q", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--restart", "sometimes", "busybox", "true"); r.Code == 0 || !strings.Contains(r.Err, "unknown") {
+		t.Fatalf("--restart sometimes: %d %q", r.Code, r.Err)
 	}
 }
 
@@ -242,8 +242,8 @@ func TestRestartPolicies(t *testing.T) {
 // code, 128+N after signal N, 126 for a command that cannot be run, 127 for one that
 // is not there, 125 when the container cannot be made.
 func TestExitCodes(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "busybox", "sleep", "1000")
 	for _, c := range []struct {
 		args []string
 		code int
@@ -265,16 +265,16 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"host", "exec", "host1", "/etc/passwd"}, 126},
 		{[]string{"host", "exec", "host1", "nosuch"}, 127},
 	} {
-		if r := wb(t, "", c.args...); r.code != c.code {
-			t.Errorf("workbench %s: exit %d (%s), want %d", strings.Join(c.args, " "), r.code, strings.TrimSpace(r.err), c.code)
+		if r := testutil.Run(t, "", c.args...); r.Code != c.code {
+			t.Errorf("workbench %s: exit %d (%s), want %d", strings.Join(c.args, " "), r.Code, strings.TrimSpace(r.Err), c.code)
 		}
 	}
 }
 
 // TestStatsCountsTheContainersOwnProcesses: a one-process container has one PID.
 func TestStatsCountsTheContainersOwnProcesses(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "one", "--net", "none", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "one", "--net", "none", "busybox", "sleep", "1000")
 	c := containerNamed(t, "one")
 	matches, _ := filepath.Glob("/sys/fs/cgroup/pids/*/" + c.CgroupID + "/pids.current")
 	if len(matches) != 1 {
@@ -284,7 +284,7 @@ func TestStatsCountsTheContainersOwnProcesses(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(b)) != "1" {
 		t.Fatalf("pids.current = %q, want 1", b)
 	}
-	out := mustWB(t, "stats", "--no-stream")
+	out := testutil.MustRun(t, "stats", "--no-stream")
 	for _, line := range strings.Split(out, "\n") {
 		if strings.Contains(line, "one") && !strings.HasSuffix(strings.TrimSpace(line), " 1") {
 			t.Fatalf("stats shows %q, want PIDS 1", line)
@@ -293,8 +293,8 @@ func TestStatsCountsTheContainersOwnProcesses(t *testing.T) {
 }
 
 func TestMonitorOutlivesNothingItNeedNot(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "--rm", "--net", "none", "busybox", "true")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "--rm", "--net", "none", "busybox", "true")
 	inst, err := instance.FromEnv()
 	if err != nil {
 		t.Fatal(err)

@@ -12,9 +12,9 @@ import (
 // TestBadInputLeavesNothing runs every kind of bad `run` and checks each says what was
 // wrong in one line and leaves no mount, namespace, cgroup, directory or process.
 func TestBadInputLeavesNothing(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	// The first container makes the lab, which stays: it is not part of any container.
-	mustWB(t, "run", "-d", "--name", "taken", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "taken", "busybox", "sleep", "1000")
 	before := testutil.Leftovers()
 	cases := []struct {
 		args []string
@@ -44,25 +44,25 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"rm", "taken"}, "is running"},
 		{[]string{"logs", "nosuch"}, "no such container"},
 	}
-	if r := wb(t, "", "run", "--net", "none", "busybox", "no-such-command"); r.code != 127 {
-		t.Errorf("a command not in the image exits %d, want 127 as Docker", r.code)
+	if r := testutil.Run(t, "", "run", "--net", "none", "busybox", "no-such-command"); r.Code != 127 {
+		t.Errorf("a command not in the image exits %d, want 127 as Docker", r.Code)
 	}
-	if r := wb(t, "", "run", "--net", "none", "busybox", "/etc"); r.code != 126 {
-		t.Errorf("a directory as command exits %d, want 126 as Docker", r.code)
+	if r := testutil.Run(t, "", "run", "--net", "none", "busybox", "/etc"); r.Code != 126 {
+		t.Errorf("a directory as command exits %d, want 126 as Docker", r.Code)
 	}
 	for _, c := range cases {
-		r := wb(t, "", c.args...)
-		if r.code == 0 || !strings.Contains(r.err, c.want) || strings.Count(strings.TrimSpace(r.err), "\n") > 0 {
-			t.Errorf("workbench %s: exit %d, stderr %q; want one line with %q", strings.Join(c.args, " "), r.code, r.err, c.want)
+		r := testutil.Run(t, "", c.args...)
+		if r.Code == 0 || !strings.Contains(r.Err, c.want) || strings.Count(strings.TrimSpace(r.Err), "\n") > 0 {
+			t.Errorf("workbench %s: exit %d, stderr %q; want one line with %q", strings.Join(c.args, " "), r.Code, r.Err, c.want)
 		}
 		// As Docker's: run and create that could not make the container end with 125,
 		// unless the command itself could not be run (126, 127).
 		makes := c.args[0] == "run" || c.args[0] == "create"
-		if makes && r.code != 125 && r.code != 126 && r.code != 127 {
-			t.Errorf("workbench %s: exit %d, want 125", strings.Join(c.args, " "), r.code)
+		if makes && r.Code != 125 && r.Code != 126 && r.Code != 127 {
+			t.Errorf("workbench %s: exit %d, want 125", strings.Join(c.args, " "), r.Code)
 		}
 	}
-	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+	if d := testutil.InstanceLeftovers(before); d != "" {
 		t.Errorf("bad input left things behind:\n%s", d)
 	}
 	if n := len(psJSON(t)); n != 1 {
@@ -71,7 +71,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 }
 
 func TestNotRoot(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	cmd := exec.Command(testutil.Binary(t), "run", "--rm", "busybox", "true")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
@@ -85,8 +85,8 @@ func TestNotRoot(t *testing.T) {
 // itself (its containers run on, and the next command says so), then the containers'
 // PID 1 (the next command records their end, and removes the --rm one).
 func TestReconcileAfterKill9(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
 	fgCLI := startWB(t, "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
 	rmCLI := startWB(t, "run", "--rm", "--name", "rmfg", "--net", "none", "busybox", "sleep", "1000")
 	running := map[string]Container{}
@@ -111,9 +111,9 @@ func TestReconcileAfterKill9(t *testing.T) {
 	}
 	_ = syscall.Kill(monitor, syscall.SIGKILL)
 	eventually(t, "the monitor to die", func() bool { return !alive(monitor, running["bg"].MonitorStart) })
-	r := wb(t, "", "ps")
-	if r.code != 0 || !strings.Contains(r.err, "monitor ended") || !strings.Contains(r.err, "bg, fg, rmfg") {
-		t.Fatalf("ps after the monitor died: exit %d, stderr %q: want the three named as running on", r.code, r.err)
+	r := testutil.Run(t, "", "ps")
+	if r.Code != 0 || !strings.Contains(r.Err, "monitor ended") || !strings.Contains(r.Err, "bg, fg, rmfg") {
+		t.Fatalf("ps after the monitor died: exit %d, stderr %q: want the three named as running on", r.Code, r.Err)
 	}
 	for name, c := range running {
 		if !alive(c.Pid, c.PidStart) {
@@ -138,7 +138,7 @@ func TestReconcileAfterKill9(t *testing.T) {
 	if n := len(psJSON(t)); n != 2 {
 		t.Errorf("%d containers, want bg and fg only: the --rm one must be gone", n)
 	}
-	mustWB(t, "rm", "bg", "fg")
+	testutil.MustRun(t, "rm", "bg", "fg")
 }
 
 // startWB starts the binary without waiting for it.
@@ -166,13 +166,13 @@ func TestResetLeavesNothing(t *testing.T) {
 	testutil.KeepMachineNetwork(t)
 	before := testutil.Leftovers()
 	testutil.NewInstance(t)
-	mustWB(t, "run", "-d", "--name", "a", "--net", "none", "busybox", "sleep", "1000")
-	mustWB(t, "run", "-d", "--name", "b", "--userns", "--net", "none", "busybox", "sleep", "1000")
-	mustWB(t, "run", "--name", "c", "--net", "none", "busybox", "true")
-	mustWB(t, "run", "-d", "--name", "d", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
-	mustWB(t, "exec", "a", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
-	mustWB(t, "reset")
-	if d := ourLeftovers(before, testutil.Leftovers()); d != "" {
+	testutil.MustRun(t, "run", "-d", "--name", "a", "--net", "none", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "b", "--userns", "--net", "none", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "--name", "c", "--net", "none", "busybox", "true")
+	testutil.MustRun(t, "run", "-d", "--name", "d", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
+	testutil.MustRun(t, "exec", "a", "sh", "-c", "sleep 100 >/dev/null 2>&1 &")
+	testutil.MustRun(t, "reset")
+	if d := testutil.InstanceLeftovers(before); d != "" {
 		t.Fatalf("reset left:\n%s", d)
 	}
 }
@@ -180,20 +180,20 @@ func TestResetLeavesNothing(t *testing.T) {
 // TestConcurrentCommands starts runs side by side, two of them with the same name:
 // the lock keeps the state whole and exactly one of the two gets the name.
 func TestConcurrentCommands(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	names := []string{"a", "b", "c", "d", "e", "same", "same"}
-	results := make(chan wbResult, len(names))
+	results := make(chan testutil.Result, len(names))
 	for _, n := range names {
 		go func(n string) {
-			results <- wb(t, "", "run", "-d", "--name", n, "--net", "none", "busybox", "sleep", "1000")
+			results <- testutil.Run(t, "", "run", "-d", "--name", n, "--net", "none", "busybox", "sleep", "1000")
 		}(n)
 	}
 	failed := 0
 	for range names {
-		if r := <-results; r.code != 0 {
+		if r := <-results; r.Code != 0 {
 			failed++
-			if !strings.Contains(r.err, "already in use") {
-				t.Errorf("a concurrent run failed: %s", r.err)
+			if !strings.Contains(r.Err, "already in use") {
+				t.Errorf("a concurrent run failed: %s", r.Err)
 			}
 		}
 	}

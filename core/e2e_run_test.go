@@ -8,20 +8,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 func TestRunIsolation(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	script := `hostname; echo pid1=$(cat /proc/1/comm); ps -o pid,comm | wc -l; ` +
 		`test -e /etc/debian_version && echo MACHINE-FILE-VISIBLE; ` +
 		`echo keys=$(wc -c < /proc/keys); grep -E 'CapBnd|Seccomp:' /proc/self/status; ` +
 		`echo x > /proc/sys/kernel/hostname 2>/dev/null && echo PROCSYS-WRITABLE; ` +
 		`touch /sys/x 2>/dev/null && echo SYS-WRITABLE; ls /dev; cat /proc/self/mountinfo | grep -c ' / / '`
-	r := wb(t, "", "run", "--rm", "--net", "none", "--hostname", "box", "busybox", "sh", "-c", script)
-	if r.code != 0 {
-		t.Fatalf("run: exit %d: %s", r.code, r.err)
+	r := testutil.Run(t, "", "run", "--rm", "--net", "none", "--hostname", "box", "busybox", "sh", "-c", script)
+	if r.Code != 0 {
+		t.Fatalf("run: exit %d: %s", r.Code, r.Err)
 	}
-	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
 	if lines[0] != "box" {
 		t.Errorf("hostname = %q, want box", lines[0])
 	}
@@ -29,25 +31,25 @@ func TestRunIsolation(t *testing.T) {
 		t.Errorf("PID 1 is %q, want the container's command", lines[1])
 	}
 	if n, _ := strconv.Atoi(strings.TrimSpace(lines[2])); n > 5 {
-		t.Errorf("ps inside sees %d lines: the machine's processes leak in:\n%s", n, r.out)
+		t.Errorf("ps inside sees %d lines: the machine's processes leak in:\n%s", n, r.Out)
 	}
 	for _, bad := range []string{"MACHINE-FILE-VISIBLE", "PROCSYS-WRITABLE", "SYS-WRITABLE"} {
-		if strings.Contains(r.out, bad) {
-			t.Errorf("%s:\n%s", bad, r.out)
+		if strings.Contains(r.Out, bad) {
+			t.Errorf("%s:\n%s", bad, r.Out)
 		}
 	}
-	if !strings.Contains(r.out, "keys=0") {
-		t.Errorf("/proc/keys is not masked:\n%s", r.out)
+	if !strings.Contains(r.Out, "keys=0") {
+		t.Errorf("/proc/keys is not masked:\n%s", r.Out)
 	}
-	if !strings.Contains(r.out, "CapBnd:\t00000000a80425fb") {
-		t.Errorf("bounding set is not Docker's default:\n%s", r.out)
+	if !strings.Contains(r.Out, "CapBnd:\t00000000a80425fb") {
+		t.Errorf("bounding set is not Docker's default:\n%s", r.Out)
 	}
-	if !strings.Contains(r.out, "Seccomp:\t2") {
-		t.Errorf("no seccomp filter:\n%s", r.out)
+	if !strings.Contains(r.Out, "Seccomp:\t2") {
+		t.Errorf("no seccomp filter:\n%s", r.Out)
 	}
 	for _, dev := range []string{"null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "fd", "stdin"} {
-		if !strings.Contains(r.out, "\n"+dev+"\n") {
-			t.Errorf("/dev/%s missing:\n%s", dev, r.out)
+		if !strings.Contains(r.Out, "\n"+dev+"\n") {
+			t.Errorf("/dev/%s missing:\n%s", dev, r.Out)
 		}
 	}
 	if len(psJSON(t)) != 0 {
@@ -56,8 +58,8 @@ func TestRunIsolation(t *testing.T) {
 }
 
 func TestInitReapsOrphans(t *testing.T) {
-	newLab(t)
-	out := mustWB(t, "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c",
+	testutil.NewLab(t)
+	out := testutil.MustRun(t, "run", "--rm", "--init", "--net", "none", "busybox", "sh", "-c",
 		`(sleep 0.1 &); sleep 0.6; ps -o pid,ppid,stat,comm`)
 	if strings.Contains(out, " Z ") || !strings.Contains(out, "ps") {
 		t.Fatalf("an orphan was not reaped by PID 1:\n%s", out)
@@ -65,59 +67,59 @@ func TestInitReapsOrphans(t *testing.T) {
 }
 
 func TestRunExitCodeAndLogs(t *testing.T) {
-	newLab(t)
-	r := wb(t, "", "run", "--name", "x", "--net", "none", "-e", "GREETING=hi there", "-w", "/tmp/work", "busybox",
+	testutil.NewLab(t)
+	r := testutil.Run(t, "", "run", "--name", "x", "--net", "none", "-e", "GREETING=hi there", "-w", "/tmp/work", "busybox",
 		"sh", "-c", `echo "$GREETING from $(pwd)"; echo to-stderr >&2; exit 3`)
-	if r.code != 3 {
-		t.Fatalf("exit code %d, want 3 (%s)", r.code, r.err)
+	if r.Code != 3 {
+		t.Fatalf("exit code %d, want 3 (%s)", r.Code, r.Err)
 	}
-	if r.out != "hi there from /tmp/work\n" || r.err != "to-stderr\n" {
-		t.Fatalf("streams: out %q err %q", r.out, r.err)
+	if r.Out != "hi there from /tmp/work\n" || r.Err != "to-stderr\n" {
+		t.Fatalf("streams: out %q err %q", r.Out, r.Err)
 	}
-	if ps := mustWB(t, "ps", "-a"); !strings.Contains(ps, "Exited (3)") {
+	if ps := testutil.MustRun(t, "ps", "-a"); !strings.Contains(ps, "Exited (3)") {
 		t.Fatalf("ps -a does not show Exited (3):\n%s", ps)
 	}
-	if ps := mustWB(t, "ps"); strings.Contains(ps, " x\n") {
+	if ps := testutil.MustRun(t, "ps"); strings.Contains(ps, " x\n") {
 		t.Fatalf("ps shows an exited container:\n%s", ps)
 	}
-	l := wb(t, "", "logs", "x")
-	if l.out != "hi there from /tmp/work\n" || l.err != "to-stderr\n" {
-		t.Fatalf("logs: out %q err %q", l.out, l.err)
+	l := testutil.Run(t, "", "logs", "x")
+	if l.Out != "hi there from /tmp/work\n" || l.Err != "to-stderr\n" {
+		t.Fatalf("logs: out %q err %q", l.Out, l.Err)
 	}
-	in := wb(t, "", "inspect", "x")
-	if !strings.Contains(in.out, `"ExitCode": 3`) {
-		t.Fatalf("inspect:\n%s", in.out)
+	in := testutil.Run(t, "", "inspect", "x")
+	if !strings.Contains(in.Out, `"ExitCode": 3`) {
+		t.Fatalf("inspect:\n%s", in.Out)
 	}
-	mustWB(t, "rm", "x")
+	testutil.MustRun(t, "rm", "x")
 	if len(psJSON(t)) != 0 {
 		t.Fatal("rm left the container")
 	}
 }
 
 func TestRunStdinAndCommandNotFound(t *testing.T) {
-	newLab(t)
-	r := wb(t, "hello\n", "run", "--rm", "-i", "--net", "none", "busybox", "cat")
-	if r.out != "hello\n" {
-		t.Fatalf("run -i: %q %q", r.out, r.err)
+	testutil.NewLab(t)
+	r := testutil.Run(t, "hello\n", "run", "--rm", "-i", "--net", "none", "busybox", "cat")
+	if r.Out != "hello\n" {
+		t.Fatalf("run -i: %q %q", r.Out, r.Err)
 	}
-	r = wb(t, "", "run", "--rm", "-t", "--net", "none", "busybox", "sh", "-c", "test -t 0 && test -t 1 && echo TTY")
-	if !strings.Contains(r.out, "TTY") {
-		t.Fatalf("run -t gave no terminal: %q %q", r.out, r.err)
+	r = testutil.Run(t, "", "run", "--rm", "-t", "--net", "none", "busybox", "sh", "-c", "test -t 0 && test -t 1 && echo TTY")
+	if !strings.Contains(r.Out, "TTY") {
+		t.Fatalf("run -t gave no terminal: %q %q", r.Out, r.Err)
 	}
 	// Without --rm too, the monitor runs the container, attached to our streams.
-	r = wb(t, "hello\n", "run", "-i", "--name", "cat", "--net", "none", "busybox", "sh", "-c", "cat; exit 5")
-	if r.out != "hello\n" || r.code != 5 {
-		t.Fatalf("supervised run -i: %q %q %d", r.out, r.err, r.code)
+	r = testutil.Run(t, "hello\n", "run", "-i", "--name", "cat", "--net", "none", "busybox", "sh", "-c", "cat; exit 5")
+	if r.Out != "hello\n" || r.Code != 5 {
+		t.Fatalf("supervised run -i: %q %q %d", r.Out, r.Err, r.Code)
 	}
-	r = wb(t, "", "run", "-t", "--name", "tty", "--net", "none", "busybox", "sh", "-c", "test -t 0 && echo TTY; stty size; tty")
-	if !strings.Contains(r.out, "TTY") || !strings.Contains(r.out, "24 80") || !strings.Contains(r.out, "/dev/pts/0") {
-		t.Fatalf("supervised run -t: %q %q", r.out, r.err)
+	r = testutil.Run(t, "", "run", "-t", "--name", "tty", "--net", "none", "busybox", "sh", "-c", "test -t 0 && echo TTY; stty size; tty")
+	if !strings.Contains(r.Out, "TTY") || !strings.Contains(r.Out, "24 80") || !strings.Contains(r.Out, "/dev/pts/0") {
+		t.Fatalf("supervised run -t: %q %q", r.Out, r.Err)
 	}
 }
 
 func TestDetachedSurvivesAndExec(t *testing.T) {
-	newLab(t)
-	id := strings.TrimSpace(mustWB(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000"))
+	testutil.NewLab(t)
+	id := strings.TrimSpace(testutil.MustRun(t, "run", "-d", "--name", "web", "--net", "none", "busybox", "sleep", "1000"))
 	if len(id) != 64 {
 		t.Fatalf("run -d printed %q, want the ID", id)
 	}
@@ -130,7 +132,7 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 		Cgroup       *CgroupInfo
 		Capabilities []string
 	}
-	if err := json.Unmarshal([]byte(mustWB(t, "inspect", "web")), &ins); err != nil || len(ins) != 1 {
+	if err := json.Unmarshal([]byte(testutil.MustRun(t, "inspect", "web")), &ins); err != nil || len(ins) != 1 {
 		t.Fatalf("inspect: %v", err)
 	}
 	shared := map[string]bool{}
@@ -145,32 +147,32 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 	if ins[0].Cgroup == nil || !strings.HasSuffix(ins[0].Cgroup.Path, c.ID) || len(ins[0].Capabilities) != 14 {
 		t.Errorf("inspect: cgroup %+v, %d capabilities", ins[0].Cgroup, len(ins[0].Capabilities))
 	}
-	out := mustWB(t, "exec", "web", "ps", "-o", "pid,ppid,comm")
+	out := testutil.MustRun(t, "exec", "web", "ps", "-o", "pid,ppid,comm")
 	if !strings.Contains(out, "sleep") || !strings.Contains(out, " ps") {
 		t.Fatalf("exec's ps does not show the container's processes and itself:\n%s", out)
 	}
-	if out := mustWB(t, "exec", "-e", "A=1", "-w", "/etc", "web", "sh", "-c", "echo $A $(pwd) $(cat hostname)"); out != "1 /etc "+id[:12]+"\n" {
+	if out := testutil.MustRun(t, "exec", "-e", "A=1", "-w", "/etc", "web", "sh", "-c", "echo $A $(pwd) $(cat hostname)"); out != "1 /etc "+id[:12]+"\n" {
 		t.Fatalf("exec env/workdir/files: %q", out)
 	}
-	if out := mustWB(t, "exec", "-t", "web", "tty"); !strings.HasPrefix(out, "/dev/pts/") {
+	if out := testutil.MustRun(t, "exec", "-t", "web", "tty"); !strings.HasPrefix(out, "/dev/pts/") {
 		t.Fatalf("exec -t: the terminal is not one of the container's /dev/pts: %q", out)
 	}
-	if r := wb(t, "hi\n", "exec", "-i", "web", "cat"); r.out != "hi\n" {
-		t.Fatalf("exec -i: %q", r.out)
+	if r := testutil.Run(t, "hi\n", "exec", "-i", "web", "cat"); r.Out != "hi\n" {
+		t.Fatalf("exec -i: %q", r.Out)
 	}
-	if r := wb(t, "", "exec", "web", "sh", "-c", "exit 4"); r.code != 4 {
-		t.Fatalf("exec exit code %d, want 4", r.code)
+	if r := testutil.Run(t, "", "exec", "web", "sh", "-c", "exit 4"); r.Code != 4 {
+		t.Fatalf("exec exit code %d, want 4", r.Code)
 	}
 	// The exec'd process is in the container's cgroup.
-	mustWB(t, "exec", "web", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo started")
+	testutil.MustRun(t, "exec", "web", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo started")
 	procs := cgroupProcs(t, c)
 	if len(procs) != 2 {
 		t.Fatalf("cgroup holds %v: want the command and the exec'd sleep, nothing else", procs)
 	}
-	if out := mustWB(t, "exec", "web", "sh", "-c", "readlink /proc/self/ns/mnt"); strings.Contains(out, nsLink("self", "mnt")) {
+	if out := testutil.MustRun(t, "exec", "web", "sh", "-c", "readlink /proc/self/ns/mnt"); strings.Contains(out, nsLink("self", "mnt")) {
 		t.Fatalf("exec runs in the machine's mount namespace: %s", out)
 	}
-	mustWB(t, "rm", "-f", "web")
+	testutil.MustRun(t, "rm", "-f", "web")
 	eventually(t, "the init to end", func() bool { return !alive(c.Pid, c.PidStart) })
 }
 
@@ -194,16 +196,16 @@ func cgroupProcs(t *testing.T, c Container) []string {
 }
 
 func TestSignalsAndStop(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
 		`trap "echo got TERM; exit 7" TERM; echo ready; while true; do sleep 0.05; done`)
-	eventually(t, "the trap to be set", func() bool { return strings.Contains(mustWB(t, "logs", "trap"), "ready") })
+	eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
 	follow := startWB(t, "logs", "-f", "trap")
-	mustWB(t, "kill", "-s", "TERM", "trap")
-	if out := mustWB(t, "wait", "trap"); out != "7\n" {
+	testutil.MustRun(t, "kill", "-s", "TERM", "trap")
+	if out := testutil.MustRun(t, "wait", "trap"); out != "7\n" {
 		t.Fatalf("wait printed %q, want 7", out)
 	}
-	if out := mustWB(t, "logs", "trap"); !strings.Contains(out, "got TERM") {
+	if out := testutil.MustRun(t, "logs", "trap"); !strings.Contains(out, "got TERM") {
 		t.Fatalf("the TERM did not reach the command: %q", out)
 	}
 	done := make(chan error, 1)
@@ -216,19 +218,19 @@ func TestSignalsAndStop(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("logs -f did not end with the container")
 	}
-	mustWB(t, "run", "-d", "--name", "stubborn", "--net", "none", "busybox", "sh", "-c", `trap "" TERM; while true; do sleep 0.05; done`)
-	mustWB(t, "stop", "-t", "1", "stubborn")
+	testutil.MustRun(t, "run", "-d", "--name", "stubborn", "--net", "none", "busybox", "sh", "-c", `trap "" TERM; while true; do sleep 0.05; done`)
+	testutil.MustRun(t, "stop", "-t", "1", "stubborn")
 	if c := containerNamed(t, "stubborn"); c.State != StateExited || c.ExitCode != 137 {
 		t.Fatalf("stop did not end it with SIGKILL: %s %d", c.State, c.ExitCode)
 	}
-	if r := wb(t, "", "kill", "-s", "BOGUS", "trap"); r.code == 0 || !strings.Contains(r.err, "unknown signal") {
-		t.Fatalf("kill -s BOGUS: %d %s", r.code, r.err)
+	if r := testutil.Run(t, "", "kill", "-s", "BOGUS", "trap"); r.Code == 0 || !strings.Contains(r.Err, "unknown signal") {
+		t.Fatalf("kill -s BOGUS: %d %s", r.Code, r.Err)
 	}
 }
 
 func TestUserns(t *testing.T) {
-	newLab(t)
-	out := mustWB(t, "run", "--rm", "--userns", "--net", "none", "busybox", "sh", "-c", "cat /proc/self/uid_map; id -u; touch /made && echo ok")
+	testutil.NewLab(t)
+	out := testutil.MustRun(t, "run", "--rm", "--userns", "--net", "none", "busybox", "sh", "-c", "cat /proc/self/uid_map; id -u; touch /made && echo ok")
 	if !strings.Contains(strings.Join(strings.Fields(out), " "), "0 100000 65536 0 ok") {
 		t.Fatalf("user namespace mapping wrong:\n%s", out)
 	}
@@ -237,11 +239,11 @@ func TestUserns(t *testing.T) {
 // TestHostNetworkAsFirstCommand runs --net host before anything made the lab: the
 // command makes the lab and runs in host1's namespace, with host1's bridge in sight.
 func TestHostNetworkAsFirstCommand(t *testing.T) {
-	newLab(t)
-	if out := mustWB(t, "run", "--rm", "--net", "host", "busybox", "ip", "-o", "link"); !strings.Contains(out, "wb0") {
+	testutil.NewLab(t)
+	if out := testutil.MustRun(t, "run", "--rm", "--net", "host", "busybox", "ip", "-o", "link"); !strings.Contains(out, "wb0") {
 		t.Fatalf("--net host as the first command does not see host1's bridge:\n%s", out)
 	}
-	if r := wb(t, "", "run", "--rm", "--net", "host", "--host", "host9", "busybox", "true"); r.code != 125 || !strings.Contains(r.err, `unknown host "host9"`) {
-		t.Fatalf("--net host on a host that does not exist: %d %q", r.code, r.err)
+	if r := testutil.Run(t, "", "run", "--rm", "--net", "host", "--host", "host9", "busybox", "true"); r.Code != 125 || !strings.Contains(r.Err, `unknown host "host9"`) {
+		t.Fatalf("--net host on a host that does not exist: %d %q", r.Code, r.Err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/core/launch"
+	"workbench/errkind"
 )
 
 // ExecSpec is what `exec` asks for.
@@ -164,7 +165,7 @@ func (e *Engine) Exec(ctx context.Context, c Container, spec ExecSpec, stdio Std
 func checkDirInRoot(root *os.File, name string) error {
 	h, err := pathrs.OpenatInRoot(root, name)
 	if err != nil {
-		return unwrapPath(err)
+		return errkind.PathCause(err)
 	}
 	defer h.Close()
 	st, err := h.Stat()
@@ -175,15 +176,6 @@ func checkDirInRoot(root *os.File, name string) error {
 		return syscall.ENOTDIR
 	}
 	return nil
-}
-
-// unwrapPath keeps the system's error of a path error.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // execStreams makes the process's streams without a terminal: a pipe this process

@@ -11,15 +11,11 @@ import (
 // Connect attaches a running container to one more network (as its next ethN), with a
 // static address when ip is not empty, and records the endpoint in its state.
 func (e *Engine) Connect(ctx context.Context, nameOrID, netName, ip string) (network.Attachment, error) {
-	unlock, err := e.lock(ctx)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return network.Attachment{}, err
 	}
 	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
-	if err != nil {
-		return network.Attachment{}, err
-	}
 	if c.State != StateRunning {
 		return network.Attachment{}, fmt.Errorf("container %s is %s: connect a running container", c.Name, c.State)
 	}
@@ -42,15 +38,11 @@ func (e *Engine) Connect(ctx context.Context, nameOrID, netName, ip string) (net
 // Disconnect removes a container's endpoint on a network (and the ports published to
 // it) and records that in its state.
 func (e *Engine) Disconnect(ctx context.Context, nameOrID, netName string) error {
-	unlock, err := e.lock(ctx)
+	c, unlock, err := e.locked(ctx, nameOrID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := e.Lookup(ctx, nameOrID)
-	if err != nil {
-		return err
-	}
 	for i, a := range c.Networks {
 		if a.Network != netName && !(netName == network.DefaultNetwork && a.Network == "") {
 			continue

@@ -156,16 +156,12 @@ func (e *Engine) WaitExit(ctx context.Context, c Container) (Container, error) {
 
 // reconcileOne takes the lock and repairs one container.
 func (e *Engine) reconcileOne(ctx context.Context, id string) error {
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	c, err := e.load(id)
-	if err != nil || c.State != StateRunning {
-		return nil
-	}
-	return e.checkRunning(ctx, &c)
+	return e.change(ctx, id, func(c *Container) error {
+		if c.State != StateRunning {
+			return nil
+		}
+		return e.checkRunning(ctx, c)
+	})
 }
 
 // RemoveOptions are the flags of rm.
@@ -192,19 +188,13 @@ func (e *Engine) Remove(ctx context.Context, c Container, opts RemoveOptions) er
 			return err
 		}
 	}
-	unlock, err := e.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cur, err := e.load(c.ID)
-	if err != nil {
-		return nil // removed meanwhile (--rm)
-	}
-	if cur.starting() {
-		return fmt.Errorf("container %s is being started by another command (pid %d): try again when it is done", c.Name, cur.OwnerPid)
-	}
-	return e.destroy(ctx, &cur, opts.Volumes)
+	// One removed meanwhile (--rm) is left alone.
+	return e.change(ctx, c.ID, func(cur *Container) error {
+		if cur.starting() {
+			return fmt.Errorf("container %s is being started by another command (pid %d): try again when it is done", c.Name, cur.OwnerPid)
+		}
+		return e.destroy(ctx, cur, opts.Volumes)
+	})
 }
 
 // finish records the end of a container's PID 1 pid (the monitor calls it): exited,

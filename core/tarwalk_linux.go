@@ -43,21 +43,16 @@ func writeTree(tw *tar.Writer, dir *os.File, name, as string, shift idShift, con
 		}
 		return writeChildren(tw, dir, name, as, shift)
 	case unix.S_IFREG:
-		fd, err := unix.Openat(int(dir.Fd()), name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		f, size, err := openListed(int(dir.Fd()), name, &st)
 		if err != nil {
 			return fmt.Errorf("%s: %w", as, err)
 		}
-		f := os.NewFile(uintptr(fd), as)
 		defer f.Close()
-		var now unix.Stat_t
-		if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
-			return fmt.Errorf("%s changed while it was copied", as)
-		}
-		hdr.Typeflag, hdr.Size = tar.TypeReg, now.Size
+		hdr.Typeflag, hdr.Size = tar.TypeReg, size
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}
-		_, err = io.CopyN(tw, f, now.Size)
+		_, err = io.CopyN(tw, f, size)
 		return err
 	case unix.S_IFLNK:
 		buf := make([]byte, unix.PathMax)
@@ -174,33 +169,12 @@ func extractEntry(tr *tar.Reader, hdr *tar.Header, parent *os.File, base string,
 			return err
 		}
 		defer d.Close()
-		if err := unix.Fchown(int(d.Fd()), uid, gid); err != nil {
-			return err
-		}
-		return unix.Fchmod(int(d.Fd()), mode)
+		return setAttrs(int(d.Fd()), uid, gid, mode, nil)
 	case tar.TypeReg:
-		fd, err := unix.Openat(pfd, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
-		if err != nil {
-			return err
-		}
-		f := os.NewFile(uintptr(fd), base)
-		defer f.Close()
-		if _, err := io.Copy(f, tr); err != nil {
-			return err
-		}
-		if err := unix.Fchown(fd, uid, gid); err != nil {
-			return err
-		}
-		if err := unix.Fchmod(fd, mode); err != nil {
-			return err
-		}
 		t := unix.NsecToTimespec(hdr.ModTime.UnixNano())
-		return unix.UtimesNanoAt(fd, "", []unix.Timespec{t, t}, unix.AT_EMPTY_PATH)
+		return createFile(pfd, base, tr, uid, gid, mode, []unix.Timespec{t, t})
 	case tar.TypeSymlink:
-		if err := unix.Symlinkat(hdr.Linkname, pfd, base); err != nil {
-			return err
-		}
-		return unix.Fchownat(pfd, base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+		return createSymlink(pfd, base, hdr.Linkname, uid, gid)
 	case tar.TypeLink:
 		target := path.Clean(strings.TrimPrefix(hdr.Linkname, "/"))
 		tdir, tbase := path.Split(target)
@@ -214,10 +188,7 @@ func extractEntry(tr *tar.Reader, hdr *tar.Header, parent *os.File, base string,
 		return unix.Linkat(int(td.Fd()), tbase, pfd, base, 0)
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 		kind := map[byte]uint32{tar.TypeChar: unix.S_IFCHR, tar.TypeBlock: unix.S_IFBLK, tar.TypeFifo: unix.S_IFIFO}[hdr.Typeflag]
-		if err := unix.Mknodat(pfd, base, kind|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor)))); err != nil {
-			return err
-		}
-		return unix.Fchownat(pfd, base, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+		return createNode(pfd, base, kind|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))), uid, gid)
 	}
 	return nil
 }

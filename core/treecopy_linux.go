@@ -66,63 +66,96 @@ func copyEntry(srcDir, dstDir int, name string) error {
 		if err := copyTree(s, d); err != nil {
 			return err
 		}
-		return setAttrs(int(d.Fd()), "", &st, mode)
+		return setAttrs(int(d.Fd()), int(st.Uid), int(st.Gid), mode, []unix.Timespec{st.Atim, st.Mtim})
 	case unix.S_IFREG:
-		return copyFile(srcDir, dstDir, name, &st, mode)
-	case unix.S_IFLNK:
-		buf := make([]byte, unix.PathMax)
-		n, err := unix.Readlinkat(srcDir, name, buf)
+		// Opened checked to be the one listed (not swapped for something else between
+		// the listing and the open).
+		in, _, err := openListed(srcDir, name, &st)
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", name, err)
 		}
-		if err := unix.Symlinkat(string(buf[:n]), dstDir, name); err != nil {
+		defer in.Close()
+		if err := createFile(dstDir, name, in, int(st.Uid), int(st.Gid), mode, []unix.Timespec{st.Atim, st.Mtim}); err != nil {
 			return fmt.Errorf("copy %s: %w", name, err)
 		}
-		return unix.Fchownat(dstDir, name, int(st.Uid), int(st.Gid), unix.AT_SYMLINK_NOFOLLOW)
+		return nil
+	case unix.S_IFLNK:
+		buf := make([]byte, unix.PathMax)
+		n, err := unix.Readlinkat(srcDir, name, buf)
+		if err == nil {
+			err = createSymlink(dstDir, name, string(buf[:n]), int(st.Uid), int(st.Gid))
+		}
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", name, err)
+		}
+		return nil
 	case unix.S_IFCHR, unix.S_IFBLK, unix.S_IFIFO:
-		if err := unix.Mknodat(dstDir, name, st.Mode, int(st.Rdev)); err != nil {
+		if err := createNode(dstDir, name, st.Mode, int(st.Rdev), int(st.Uid), int(st.Gid)); err != nil {
 			return fmt.Errorf("copy %s: %w", name, err)
 		}
-		return unix.Fchownat(dstDir, name, int(st.Uid), int(st.Gid), unix.AT_SYMLINK_NOFOLLOW)
 	}
 	return nil
 }
 
-// copyFile copies a regular file, checked to be the one listed (not swapped for
-// something else between the listing and the open).
-func copyFile(srcDir, dstDir int, name string, st *unix.Stat_t, mode uint32) error {
-	fd, err := unix.Openat(srcDir, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+// createFile makes the regular file name in dir, which must not exist, with what r
+// holds, and gives it its owner, mode and access and modification times.
+func createFile(dir int, name string, r io.Reader, uid, gid int, mode uint32, times []unix.Timespec) error {
+	fd, err := unix.Openat(dir, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
-		return fmt.Errorf("copy %s: %w", name, err)
+		return err
 	}
-	in := os.NewFile(uintptr(fd), name)
-	defer in.Close()
-	var now unix.Stat_t
-	if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
-		return fmt.Errorf("copy %s: it changed while it was copied", name)
+	f := os.NewFile(uintptr(fd), name)
+	defer f.Close()
+	if _, err := io.Copy(f, r); err != nil {
+		return err
 	}
-	ofd, err := unix.Openat(dstDir, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", name, err)
-	}
-	out := os.NewFile(uintptr(ofd), name)
-	defer out.Close()
-	if _, err := io.Copy(out, in); err != nil {
-		return fmt.Errorf("copy %s: %w", name, err)
-	}
-	return setAttrs(ofd, "", st, mode)
+	return setAttrs(fd, uid, gid, mode, times)
 }
 
-// setAttrs gives an open file (name "") the owner, mode and times of st.
-func setAttrs(fd int, name string, st *unix.Stat_t, mode uint32) error {
-	if err := unix.Fchown(fd, int(st.Uid), int(st.Gid)); err != nil {
+// createSymlink makes the symlink name in dir to target, owned by uid and gid.
+func createSymlink(dir int, name, target string, uid, gid int) error {
+	if err := unix.Symlinkat(target, dir, name); err != nil {
 		return err
 	}
-	if err := unix.Fchmod(fd, mode); err != nil {
+	return unix.Fchownat(dir, name, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// createNode makes the device or fifo name in dir (mode holds its kind), owned by
+// uid and gid.
+func createNode(dir int, name string, mode uint32, dev, uid, gid int) error {
+	if err := unix.Mknodat(dir, name, mode, dev); err != nil {
 		return err
 	}
-	ts := []unix.Timespec{st.Atim, st.Mtim}
-	return unix.UtimesNanoAt(fd, name, ts, unix.AT_EMPTY_PATH)
+	return unix.Fchownat(dir, name, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// openListed opens the regular file name of dir for reading, checked to be the one
+// listed as st (not swapped for something else between the listing and the open),
+// and gives its size.
+func openListed(dir int, name string, st *unix.Stat_t) (*os.File, int64, error) {
+	fd, err := unix.Openat(dir, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := os.NewFile(uintptr(fd), name)
+	var now unix.Stat_t
+	if err := unix.Fstat(fd, &now); err != nil || now.Ino != st.Ino || now.Mode&unix.S_IFMT != unix.S_IFREG {
+		f.Close()
+		return nil, 0, errors.New("it changed while it was copied")
+	}
+	return f, now.Size, nil
+}
+
+// setAttrs gives an open file its owner, mode and access and modification times
+// (none when times is nil).
+func setAttrs(fd, uid, gid int, mode uint32, times []unix.Timespec) error {
+	if err := unix.Fchown(fd, uid, gid); err != nil {
+		return err
+	}
+	if err := unix.Fchmod(fd, mode); err != nil || times == nil {
+		return err
+	}
+	return unix.UtimesNanoAt(fd, "", times, unix.AT_EMPTY_PATH)
 }
 
 // openDirAt opens the directory name of dir without following a symlink.

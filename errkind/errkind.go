@@ -7,6 +7,7 @@ package errkind
 import (
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Kind is a kind of failure; errors.Is(err, errkind.NotFound) tells it.
@@ -54,4 +55,15 @@ func Of(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// PathCause is the system's error that a *os.PathError in err's chain wraps ("no such
+// file or directory"), without the operation and the path, for a message that names
+// the path itself; err when there is none.
+func PathCause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

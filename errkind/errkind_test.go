@@ -3,6 +3,7 @@ package errkind
 import (
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 )
 
@@ -17,5 +18,16 @@ func TestKindsAreFoundThroughWrapping(t *testing.T) {
 	}
 	if _, ok := Of(errors.New("plain")); ok {
 		t.Error("a plain error has a kind")
+	}
+}
+
+func TestPathCauseDropsTheOperationAndPath(t *testing.T) {
+	_, err := os.Open("/no/such/file")
+	if got := PathCause(fmt.Errorf("read profile: %w", err)); got.Error() != "no such file or directory" {
+		t.Errorf("PathCause of a wrapped *os.PathError: %v", got)
+	}
+	other := errors.New("not a path error")
+	if got := PathCause(other); got != other {
+		t.Errorf("PathCause of an error with no path: %v", got)
 	}
 }

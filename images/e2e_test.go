@@ -2,7 +2,6 @@ package images
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,15 +12,15 @@ import (
 	"workbench/testutil"
 )
 
-// workbench runs the binary with the test's instance and returns its output.
+// workbench runs the binary with the test's instance and returns its output; the test
+// fails unless it succeeds when wantOK, and fails when not.
 func workbench(t testing.TB, wantOK bool, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(testutil.Binary(t), args...)
-	out, err := cmd.CombinedOutput()
-	if (err == nil) != wantOK {
-		t.Fatalf("workbench %s: %v\n%s", strings.Join(args, " "), err, out)
+	out, code := testutil.Output(t, args...)
+	if (code == 0) != wantOK {
+		t.Fatalf("workbench %s: exit %d\n%s", strings.Join(args, " "), code, out)
 	}
-	return string(out)
+	return out
 }
 
 // endToEnd readies a test of the binary: an instance of its own, reset and removed at
@@ -31,7 +30,7 @@ func endToEnd(t *testing.T) (busybox []byte) {
 	t.Helper()
 	inst := testutil.KernelTest(t)
 	t.Cleanup(func() {
-		exec.Command(testutil.Binary(t), "reset").Run()
+		testutil.Run(t, "", "reset")
 		os.RemoveAll(inst.DataDir)
 		os.RemoveAll(inst.RunDir)
 	})
@@ -113,13 +112,10 @@ func TestEndToEndLoadRefusesSymlinkWrite(t *testing.T) {
 	inst := testutil.NewInstance(t)
 	t.Cleanup(func() { os.RemoveAll(inst.DataDir); os.RemoveAll(inst.RunDir) })
 	path := saveTarball(t, imageOf(t, layerTar(t, dir("etc/"), symlink("a", "/etc")), layerTar(t, file("a/b", "x"))), "evil:v1")
-	cmd := exec.Command(testutil.Binary(t), "load", "-i", path)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err := cmd.Run()
+	r := testutil.Run(t, "", "load", "-i", path)
 	want := "workbench: load " + path + ": layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused\n"
-	if cmd.ProcessState.ExitCode() != 1 || stderr.String() != want {
-		t.Fatalf("load: %v, stderr %q\nwant status 1 and %q", err, stderr.String(), want)
+	if r.Code != 1 || r.Err != want {
+		t.Fatalf("load: status %d, stderr %q\nwant status 1 and %q", r.Code, r.Err, want)
 	}
 	if layers, _ := os.ReadDir(filepath.Join(inst.ImagesDir(), "layers")); len(layers) != 0 {
 		t.Errorf("the refused load left %d entries in layers/", len(layers))

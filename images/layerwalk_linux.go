@@ -151,7 +151,7 @@ func (e *layerEntry) kind() uint32 { return e.st.Mode & unix.S_IFMT }
 
 // isWhiteout reports whether the entry is overlayfs's deletion mark, a character
 // device 0/0.
-func (e *layerEntry) isWhiteout() bool { return e.kind() == unix.S_IFCHR && e.st.Rdev == 0 }
+func (e *layerEntry) isWhiteout() bool { return isWhiteout(e.st) }
 
 // target reads a symlink's target text from the pinned symlink.
 func (e *layerEntry) target() (string, error) {

@@ -1,10 +1,11 @@
 package labs
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 // readmeRow is a row of the README's table of article sections: `| [NNN] section |
@@ -15,13 +16,10 @@ var readmeRow = regexp.MustCompile("^\\| (\\[\\d{3}\\].*?) \\| `([^`]+)` \\| \"(
 // lab and a step of it whose narration begins with the quoted words, and every
 // article has rows.
 func TestReadmeMapsArticlesToLabSteps(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := testutil.ReadFile(t, "../README.md")
 	articles := map[string]bool{}
 	rows := 0
-	for _, line := range strings.Split(string(readme), "\n") {
+	for _, line := range strings.Split(readme, "\n") {
 		if !strings.HasPrefix(line, "| [") {
 			continue
 		}

@@ -94,10 +94,7 @@ in a ip neigh flush all
 expect capture @b:vb "icmp and src 10.99.0.1" and @a:va arp within 3s while in a busybox ping -c 1 -W 1 10.99.0.2
 expect counter @b filter INPUT "echo in" grows while in a busybox ping -c 1 -W 1 10.99.0.2
 `
-	s, err := Parse("k.lab", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, src)
 	r := NewRunner(s, &Env{Run: lab.run, Lab: lab})
 	var out strings.Builder
 	if !r.Run(context.Background(), &out) {
@@ -117,10 +114,7 @@ expect capture @b:nosuch icmp within 300ms while in a true
 expect counter @b filter INPUT "echo in" grows while in a true
 expect counter @b filter OUTPUT "nothing here" grows while in a true
 `
-	s, err := Parse("k.lab", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, src)
 	r := NewRunner(s, &Env{Run: lab.run, Lab: lab})
 	var out strings.Builder
 	if r.Run(context.Background(), &out) || r.Failed != 6 {

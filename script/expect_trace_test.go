@@ -8,10 +8,7 @@ import (
 )
 
 func TestParseTrace(t *testing.T) {
-	s, err := Parse("t.lab", []byte("expect trace @outside host1:8080/tcp dnat WB-DNAT via WB-FORWARD delivered web reply\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, "expect trace @outside host1:8080/tcp dnat WB-DNAT via WB-FORWARD delivered web reply\n")
 	c, ok := s.Steps[0].Check.(*traceCheck)
 	if !ok || c.from != (Place{Name: "outside", Host: true}) || c.to != "host1:8080/tcp" || len(c.conds) != 4 || c.conds[0] != (traceCond{"dnat", "WB-DNAT"}) || c.conds[3] != (traceCond{op: "reply"}) {
 		t.Fatalf("parsed %+v", s.Steps[0].Check)

@@ -7,10 +7,7 @@ import (
 )
 
 func TestParseHint(t *testing.T) {
-	s, err := Parse("t.lab", []byte("say A lab.\nps\n  hint   ps lists the containers  \nexpect ok ps\n# a comment between\n\nhint $(not run) \"kept\" as written\nexpect fail ps\nhints ps\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, "say A lab.\nps\n  hint   ps lists the containers  \nexpect ok ps\n# a comment between\n\nhint $(not run) \"kept\" as written\nexpect fail ps\nhints ps\n")
 	if len(s.Steps) != 5 {
 		t.Fatalf("%d steps, want 5 (a hint line is no step): %+v", len(s.Steps), s.Steps)
 	}
@@ -33,12 +30,7 @@ func TestParseHintErrors(t *testing.T) {
 		{"ps\npause\nhint late", "x.lab:3:1: a hint explains an expectation or a command, and line 2 is neither"},
 		{"expect ok ps\nhint one\nhint two", "x.lab:3:1: the step on line 1 has a hint already"},
 	}
-	for _, c := range cases {
-		_, err := Parse("x.lab", []byte(c.src))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("Parse(%q) = %v\nwant an error starting %q", c.src, err, c.want)
-		}
-	}
+	checkParseErrors(t, cases)
 	// A hint after a bad line belongs to a step that is not there: only the bad line is named.
 	_, err := Parse("x.lab", []byte("expect maybe ps\nhint about it\n"))
 	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.HasPrefix(err.Error(), "x.lab:1:8:") {
@@ -74,10 +66,7 @@ expect ok ps
 }
 
 func TestPlayerHint(t *testing.T) {
-	s, err := Parse("t.lab", []byte("expect output ps contains db\nhint db is not running\nexpect ok ps\nhint not shown\nexpect fail ps\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, "expect output ps contains db\nhint db is not running\nexpect ok ps\nhint not shown\nexpect fail ps\n")
 	p := NewPlayer(s, &Env{Run: commands.run})
 	for i, want := range []string{"db is not running", "", ""} {
 		p.Advance(context.Background())

@@ -27,10 +27,7 @@ expect cpu a below 55% for 2s
 `
 
 func TestParseSample(t *testing.T) {
-	s, err := Parse("sample.lab", []byte(sample))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, sample)
 	if s.Title != "Two containers on one bridge." {
 		t.Errorf("title %q", s.Title)
 	}
@@ -101,12 +98,7 @@ func TestParseErrors(t *testing.T) {
 		{"focus somewhere", "x.lab:1:1: focus needs one pane name"},
 		{"pause now", "x.lab:1:7: pause takes nothing"},
 	}
-	for _, c := range cases {
-		_, err := Parse("x.lab", []byte(c.src))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("Parse(%q) = %v\nwant an error starting %q", c.src, err, c.want)
-		}
-	}
+	checkParseErrors(t, cases)
 }
 
 // TestParseLongLine: a line up to MaxLineLen is read, a longer one is named with its
@@ -166,6 +158,29 @@ func TestRegexpSource(t *testing.T) {
 	for in, want := range map[string]string{"/a/x": `unknown flag "x" after /a/: use i, m or s`, "/x/zz": `unknown flag "z" after /x/: use i, m or s`, "/a/iZ": `unknown flag "Z" after /a/: use i, m or s`, "/usr/bin": `unknown flag "b" after /usr/: use i, m or s`, "/a/\xffi": `unknown flag "\xff" after /a/: use i, m or s`} {
 		if got, err := regexpSource(in); err == nil || err.Error() != want {
 			t.Errorf("regexpSource(%q) = %q, %v; want the error %q", in, got, err, want)
+		}
+	}
+}
+
+// mustParse parses the source of a lab named t.lab; one that does not parse fails the
+// test.
+func mustParse(t testing.TB, src string) *Script {
+	t.Helper()
+	s, err := Parse("t.lab", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// checkParseErrors checks that each source, as x.lab, is refused with an error that
+// starts with its want.
+func checkParseErrors(t *testing.T, cases []struct{ src, want string }) {
+	t.Helper()
+	for _, c := range cases {
+		_, err := Parse("x.lab", []byte(c.src))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Parse(%q) = %v\nwant an error starting %q", c.src, err, c.want)
 		}
 	}
 }

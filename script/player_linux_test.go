@@ -47,9 +47,7 @@ hint the first link stays
 // reset at the end, and records every progress it reports.
 func newRealPlayer(t *testing.T, src string) (*Player, *[]Progress) {
 	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
+	testutil.KernelTest(t)
 	s, err := Parse("links.lab", []byte(src))
 	if err != nil {
 		t.Fatal(err)

@@ -44,10 +44,7 @@ func (l fakeLab) CPUClock(_ context.Context, name string) (func() (time.Duration
 
 func runScript(t *testing.T, src string, cmds fakeCommands) (*Runner, string, bool) {
 	t.Helper()
-	s, err := Parse("t.lab", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, src)
 	r := NewRunner(s, &Env{Run: cmds.run, Lab: fakeLab{start: time.Now(), rate: 0.5}})
 	var out strings.Builder
 	ok := r.Run(context.Background(), &out)
@@ -112,10 +109,7 @@ func TestRunnerStopsAtFailedCommand(t *testing.T) {
 }
 
 func TestRunnerStepTimeout(t *testing.T) {
-	s, err := Parse("t.lab", []byte("expect cpu busy above 1% for 5s\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, "expect cpu busy above 1% for 5s\n")
 	r := NewRunner(s, &Env{Run: commands.run, Lab: fakeLab{start: time.Now(), rate: 1}})
 	r.StepTimeout = 100 * time.Millisecond
 	res := r.Next(context.Background())
@@ -125,10 +119,7 @@ func TestRunnerStepTimeout(t *testing.T) {
 }
 
 func TestPlayerBeats(t *testing.T) {
-	s, err := Parse("t.lab", []byte("say One.\nfocus iptables\nps\nexpect ok ps\nsay Two.\npause\nps\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, "say One.\nfocus iptables\nps\nexpect ok ps\nsay Two.\npause\nps\n")
 	p := NewPlayer(s, &Env{Run: commands.run})
 	var beats [][]Kind
 	for !p.Done() {
@@ -165,10 +156,7 @@ func TestRunnerSubstitutes(t *testing.T) {
 }
 
 func TestCaptureInterfaceSubstitution(t *testing.T) {
-	s, err := Parse("t.lab", []byte(`expect capture @host1:$(inspect -f "{{(index .Workbench.Interfaces 0).HostVeth}}" web) icmp within 1s while ps`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustParse(t, `expect capture @host1:$(inspect -f "{{(index .Workbench.Interfaces 0).HostVeth}}" web) icmp within 1s while ps`)
 	c := s.Steps[0].Check.(*captureCheck)
 	got, err := c.taps[0].resolve(context.Background(), &Env{Run: fakeCommands{"inspect -f {{(index .Workbench.Interfaces 0).HostVeth}} web": {out: "veth12ab\n"}}.run})
 	if err != nil || got.iface != "veth12ab" || got.place != (Place{"host1", true}) {

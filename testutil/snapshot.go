@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"workbench/instance"
 )
 
 // Snapshot is a readable picture of part of the machine, one line per object.
@@ -171,4 +173,18 @@ func workbenchProcesses() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// InstanceLeftovers lists, one a line, what differs between before and the machine
+// now in the objects of the test's instance (the one NewInstance chose; other tests
+// run beside it), or "" when nothing does.
+func InstanceLeftovers(before Snapshot) string {
+	name := os.Getenv(instance.EnvName)
+	var mine []string
+	for _, l := range strings.Split(Diff(before, Leftovers()), "\n") {
+		if strings.Contains(l, name) {
+			mine = append(mine, l)
+		}
+	}
+	return strings.Join(mine, "\n")
 }

@@ -11,6 +11,20 @@ import (
 	"workbench/tui/panetest"
 )
 
+// newDemo plays the lab src, named t, in an app of three panes on a screen of 120 by
+// 40; run records the commands it runs.
+func newDemo(t *testing.T, src string) (d *demoModel, run *fakeRun) {
+	t.Helper()
+	s, err := script.Parse("t.lab", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, run := newApp(t, 120, 40, 3)
+	d = &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
+	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d, run
+}
+
 // demoKey feeds a key to the demo and, for a beat, the beat's result back, as the
 // program does.
 func demoKey(t *testing.T, d *demoModel, k string) {
@@ -25,15 +39,9 @@ func demoKey(t *testing.T, d *demoModel, k string) {
 }
 
 func TestDemoBanner(t *testing.T) {
-	s, err := script.Parse("t.lab", []byte("say A lab of two beats.\nfocus iptables\nps\npause\nsay Now a check.\nfocus log\nexpect ok ps\nexpect fail ps\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, run := newApp(t, 120, 40, 3)
-	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
-	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	if app.height != 40-demoBannerLines {
-		t.Fatalf("the app got %d lines under the banner, want %d", app.height, 40-demoBannerLines)
+	d, run := newDemo(t, "say A lab of two beats.\nfocus iptables\nps\npause\nsay Now a check.\nfocus log\nexpect ok ps\nexpect fail ps\n")
+	if d.app.height != 40-demoBannerLines {
+		t.Fatalf("the app got %d lines under the banner, want %d", d.app.height, 40-demoBannerLines)
 	}
 	view := d.View().Content
 	if !strings.Contains(view, "lab t") || !strings.Contains(view, "A lab of two beats.") || !strings.Contains(view, "step 0/8") {
@@ -67,13 +75,7 @@ func TestDemoBanner(t *testing.T) {
 // TestDemoBannerHint: a failed step's hint is shown above what it printed, and goes
 // away with the next beat.
 func TestDemoBannerHint(t *testing.T) {
-	s, err := script.Parse("t.lab", []byte("say Checks.\nexpect output ps contains nothing-like-this\nhint look at ps first\nexpect ok ps\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, run := newApp(t, 120, 40, 3)
-	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
-	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d, _ := newDemo(t, "say Checks.\nexpect output ps contains nothing-like-this\nhint look at ps first\nexpect ok ps\n")
 	demoKey(t, d, ".")
 	view := d.View().Content
 	lines := strings.Split(ansi.Strip(view), "\n")

@@ -173,14 +173,8 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	s.keys("q")
 	s.see("APP-EXIT 0")
 	reset()
-	var left []string
-	for _, l := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
-		if strings.Contains(l, inst.Name) {
-			left = append(left, l)
-		}
-	}
-	if len(left) > 0 {
-		t.Errorf("after reset the instance left:\n%s", strings.Join(left, "\n"))
+	if left := testutil.InstanceLeftovers(before); left != "" {
+		t.Errorf("after reset the instance left:\n%s", left)
 	}
 	if _, err := os.Stat(inst.RunDir); err == nil {
 		t.Errorf("after reset %s is still there", inst.RunDir)

@@ -18,12 +18,8 @@ const freezeWait = 10 * time.Second
 // v2 it writes 1 to cgroup.freeze and waits for "frozen 1" in cgroup.events. A group
 // that is not frozen after a while is thawed again and the error says so.
 func (g *Group) Freeze() error {
-	file, value, err := g.freezer(true)
-	if err != nil {
+	if err := g.setFrozen(true); err != nil {
 		return err
-	}
-	if err := g.writeFile(file, value); err != nil {
-		return fmt.Errorf("freeze cgroup %s: %w", g.path, err)
 	}
 	deadline := time.Now().Add(freezeWait)
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 10*time.Millisecond) {
@@ -43,59 +39,60 @@ func (g *Group) Freeze() error {
 
 // Thaw lets the processes of a frozen group run again: THAWED to freezer.state on v1,
 // 0 to cgroup.freeze on v2.
-func (g *Group) Thaw() error {
-	file, value, err := g.freezer(false)
+func (g *Group) Thaw() error { return g.setFrozen(false) }
+
+// setFrozen writes the value that freezes or thaws the group to its freezer file.
+func (g *Group) setFrozen(freeze bool) error {
+	file, value, err := g.freezer(freeze)
 	if err != nil {
 		return err
 	}
 	if err := g.writeFile(file, value); err != nil {
-		return fmt.Errorf("thaw cgroup %s: %w", g.path, err)
+		verb := "thaw"
+		if freeze {
+			verb = "freeze"
+		}
+		return fmt.Errorf("%s cgroup %s: %w", verb, g.path, err)
 	}
 	return nil
 }
 
 // freezer is the file that freezes or thaws the group and the value that does it.
 func (g *Group) freezer(freeze bool) (file, value string, err error) {
-	if g.lo.mode == V2 {
-		file, value = filepath.Join(g.lo.dir("", g.path), "cgroup.freeze"), "0"
-		if freeze {
-			value = "1"
-		}
-		if _, err := os.Stat(file); err != nil {
-			return "", "", fmt.Errorf("cgroup %s cannot be frozen: %s is missing (the v2 freezer needs Linux 5.2 or later)", g.path, file)
-		}
-		return file, value, nil
-	}
-	if !g.lo.present["freezer"] {
-		return "", "", fmt.Errorf("cgroup %s cannot be frozen: the freezer cgroup controller is not available on this machine", g.path)
-	}
-	file, value = filepath.Join(g.lo.dir("freezer", g.path), "freezer.state"), "THAWED"
+	file, value, missing := filepath.Join(g.lo.dir("freezer", g.path), "freezer.state"), "THAWED",
+		"it has no freezer directory (%s is missing; it was made before the freezer was used)"
 	if freeze {
 		value = "FROZEN"
 	}
+	switch {
+	case g.lo.mode == V2:
+		file, value, missing = filepath.Join(g.lo.dir("", g.path), "cgroup.freeze"), "0",
+			"%s is missing (the v2 freezer needs Linux 5.2 or later)"
+		if freeze {
+			value = "1"
+		}
+	case !g.lo.present["freezer"]:
+		return "", "", fmt.Errorf("cgroup %s cannot be frozen: the freezer cgroup controller is not available on this machine", g.path)
+	}
 	if _, err := os.Stat(file); err != nil {
-		return "", "", fmt.Errorf("cgroup %s cannot be frozen: it has no freezer directory (%s is missing; it was made before the freezer was used)", g.path, file)
+		return "", "", fmt.Errorf("cgroup %s cannot be frozen: "+missing, g.path, file)
 	}
 	return file, value, nil
 }
 
-// frozen reports whether the kernel has every process of the group frozen.
+// frozen reports whether the kernel has every process of the group frozen: "frozen 1"
+// in cgroup.events on v2, FROZEN in freezer.state on v1.
 func (g *Group) frozen() (bool, error) {
+	file := filepath.Join(g.lo.dir("freezer", g.path), "freezer.state")
 	if g.lo.mode == V2 {
-		b, err := os.ReadFile(filepath.Join(g.lo.dir("", g.path), "cgroup.events"))
-		if err != nil {
-			return false, fmt.Errorf("read the freezer state of cgroup %s: %w", g.path, err)
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, _ := strings.Cut(line, " "); k == "frozen" {
-				return strings.TrimSpace(v) == "1", nil
-			}
-		}
-		return false, nil
+		file = filepath.Join(g.lo.dir("", g.path), "cgroup.events")
 	}
-	b, err := os.ReadFile(filepath.Join(g.lo.dir("freezer", g.path), "freezer.state"))
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return false, fmt.Errorf("read the freezer state of cgroup %s: %w", g.path, err)
+	}
+	if g.lo.mode == V2 {
+		return keyValue(b, "frozen") == 1, nil
 	}
 	return strings.TrimSpace(string(b)) == "FROZEN", nil
 }

@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"workbench/cmdlog"
-	"workbench/instance"
+	"workbench/testutil"
 )
 
 // cpuUsage is the group's CPU time so far, in ns.
@@ -67,18 +66,8 @@ func TestFreezeStopsABusyGroupAndThawResumesIt(t *testing.T) {
 // A group of a v2 tree: cgroup.freeze is written, and Freeze returns once the kernel
 // (here a goroutine) reports "frozen 1" in cgroup.events.
 func TestV2FreezeWaitsForTheFrozenEvent(t *testing.T) {
-	lo := fakeV2(t)
-	inst, _ := instance.New("wb")
-	dir := filepath.Join(lo.root, "workbench", "c1")
+	g, dir := fakeV2Group(t, map[string]string{"cgroup.procs": "", "cgroup.freeze": "0\n", "cgroup.events": "populated 1\nfrozen 0\n"})
 	events := filepath.Join(dir, "cgroup.events")
-	for f, v := range map[string]string{"cgroup.procs": "", "cgroup.freeze": "0\n", "cgroup.events": "populated 1\nfrozen 0\n"} {
-		writeTestFile(t, filepath.Join(dir, f), v)
-	}
-	g, err := openIn(lo, inst, "c1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.log = cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
 	kernel := make(chan error, 1)
 	var reported atomic.Bool
 	go func() {
@@ -110,11 +99,7 @@ func TestV2FreezeWaitsForTheFrozenEvent(t *testing.T) {
 	if got := readTestFile(t, filepath.Join(dir, "cgroup.freeze")); got != "0" {
 		t.Errorf("cgroup.freeze = %q after Thaw", got)
 	}
-	entries, _ := g.log.Entries()
-	var cmds []string
-	for _, e := range entries {
-		cmds = append(cmds, e.Command)
-	}
+	cmds := testutil.Commands(t, g.log)
 	want := []string{"echo 1 > " + dir + "/cgroup.freeze", "echo 0 > " + dir + "/cgroup.freeze"}
 	if !reflect.DeepEqual(cmds, want) {
 		t.Errorf("recorded %q, want %q", cmds, want)

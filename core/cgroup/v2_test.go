@@ -104,6 +104,24 @@ func fakeV2(t *testing.T) layout {
 	return layout{mode: V2, root: root, present: map[string]bool{"cpu": true, "cpuacct": true, "cpuset": true, "memory": true, "pids": true}}
 }
 
+// fakeV2Group opens the group c1 of instance wb in a fake v2 tree whose directory dir
+// holds files (name to content), with a command log of its own.
+func fakeV2Group(t *testing.T, files map[string]string) (g *Group, dir string) {
+	t.Helper()
+	lo := fakeV2(t)
+	inst, _ := instance.New("wb")
+	dir = filepath.Join(lo.root, "workbench", "c1")
+	for f, v := range files {
+		writeTestFile(t, filepath.Join(dir, f), v)
+	}
+	g, err := openIn(lo, inst, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.log = cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
+	return g, dir
+}
+
 // readTestFile is the content of a file of the fake tree.
 func readTestFile(t *testing.T, path string) string { return testutil.ReadFile(t, path) }
 
@@ -150,22 +168,12 @@ func TestV2MakeRecordsWhatItWrites(t *testing.T) {
 }
 
 func TestV2UpdateLimitsAndStats(t *testing.T) {
-	lo := fakeV2(t)
-	inst, _ := instance.New("wb")
-	dir := filepath.Join(lo.root, "workbench", "c1")
-	for f, v := range map[string]string{
+	g, dir := fakeV2Group(t, map[string]string{
 		"cgroup.procs": "", "cpu.max": "max 100000\n", "cpu.weight": "100\n", "cpuset.cpus": "\n",
 		"memory.max": "max\n", "memory.swap.max": "max\n", "pids.max": "max\n",
 		"cpu.stat":       "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 30\nnr_throttled 12\nthrottled_usec 4000\n",
 		"memory.current": "1048576\n", "memory.events": "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\n", "pids.current": "3\n",
-	} {
-		writeTestFile(t, filepath.Join(dir, f), v)
-	}
-	g, err := openIn(lo, inst, "c1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.log = cmdlog.Open(filepath.Join(t.TempDir(), "commands.log"))
+	})
 	if err := g.Update(Limits{CPUs: 0.2, CPUShares: 512, CpusetCpus: "0", Memory: 10 << 20, PidsLimit: 20}); err != nil {
 		t.Fatal(err)
 	}

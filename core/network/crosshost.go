@@ -172,12 +172,7 @@ func crossHostPart(like *Network, h *Host) *Network {
 
 // withNs runs fn with a netlink handle in a host's namespace.
 func (m *Manager) withNs(host string, fn func(*nsHandle) error) error {
-	h, err := openNs(NetnsPath(m.inst, host))
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	return fn(h)
+	return withNsAt(NetnsPath(m.inst, host), fn)
 }
 
 // bridgePort puts a tunnel link on the network's bridge and sets it up.

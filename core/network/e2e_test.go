@@ -28,10 +28,8 @@ func newBinaryLab(t *testing.T) *binaryLab {
 		if out, code := l.run("reset"); code != 0 {
 			t.Errorf("reset: %s", out)
 		}
-		for _, line := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
-			if strings.Contains(line, inst.Name) {
-				t.Errorf("after reset the instance left: %s", line)
-			}
+		if left := testutil.InstanceLeftovers(before); left != "" {
+			t.Errorf("after reset the instance left:\n%s", left)
 		}
 		os.RemoveAll(inst.RunDir)
 	})

@@ -114,6 +114,16 @@ func openNs(path string) (*nsHandle, error) {
 	return &nsHandle{Handle: h, ns: ns}, nil
 }
 
+// withNsAt runs fn with a netlink handle in the network namespace at path.
+func withNsAt(path string, fn func(*nsHandle) error) error {
+	h, err := openNs(path)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return fn(h)
+}
+
 // Close releases the handle and the namespace file.
 func (h *nsHandle) Close() {
 	h.Handle.Close()

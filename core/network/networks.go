@@ -164,33 +164,29 @@ func (m *Manager) makeBridge(path string, n *Network) error {
 
 // deleteLink removes a link if it exists (a veth takes its peer with it).
 func (m *Manager) deleteLink(path, name string) {
-	h, err := openNs(path)
-	if err != nil {
-		return
-	}
-	defer h.Close()
-	if l, err := h.LinkByName(name); err == nil && h.LinkDel(l) == nil {
-		m.logIP(path, "link", "del", name)
-	}
+	_ = withNsAt(path, func(h *nsHandle) error {
+		if l, err := h.LinkByName(name); err == nil && h.LinkDel(l) == nil {
+			m.logIP(path, "link", "del", name)
+		}
+		return nil
+	})
 }
 
 // unplugLink takes a link down and off its bridge, when it is there.
 func (m *Manager) unplugLink(path, name string) {
-	h, err := openNs(path)
-	if err != nil {
-		return
-	}
-	defer h.Close()
-	l, err := h.LinkByName(name)
-	if err != nil {
-		return
-	}
-	if h.LinkSetDown(l) == nil {
-		m.logIP(path, "link", "set", name, "down")
-	}
-	if h.LinkSetNoMaster(l) == nil {
-		m.logIP(path, "link", "set", name, "nomaster")
-	}
+	_ = withNsAt(path, func(h *nsHandle) error {
+		l, err := h.LinkByName(name)
+		if err != nil {
+			return err
+		}
+		if h.LinkSetDown(l) == nil {
+			m.logIP(path, "link", "set", name, "down")
+		}
+		if h.LinkSetNoMaster(l) == nil {
+			m.logIP(path, "link", "set", name, "nomaster")
+		}
+		return nil
+	})
 }
 
 // networkComment starts the comment of every rule of the network of that name.

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -56,13 +55,7 @@ func TestResetLeavesNothing(t *testing.T) {
 		t.Error("a process in host2's namespace outlived Reset")
 	}
 	os.RemoveAll(inst.RunDir)
-	var ours []string
-	for _, l := range strings.Split(testutil.Diff(before, testutil.Leftovers()), "\n") {
-		if strings.Contains(l, inst.Name) {
-			ours = append(ours, l)
-		}
-	}
-	if len(ours) > 0 {
-		t.Errorf("after Reset the instance left:\n%s", strings.Join(ours, "\n"))
+	if left := testutil.InstanceLeftovers(before); left != "" {
+		t.Errorf("after Reset the instance left:\n%s", left)
 	}
 }

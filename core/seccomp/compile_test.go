@@ -218,14 +218,9 @@ func TestRandomProfilesMatchReference(t *testing.T) {
 // search tree are longer than a conditional jump reaches, and checks that the program
 // jumps through `ja` and still means what the profile says.
 func TestFarJumps(t *testing.T) {
-	p := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
-	for v := range uint64(300) {
-		p.Syscalls = append(p.Syscalls, specs.LinuxSyscall{
-			Names:  []string{"personality"},
-			Action: specs.ActAllow,
-			Args:   []specs.LinuxSeccompArg{{Index: 0, Value: v << 20, Op: specs.OpEqualTo}},
-		})
-	}
+	p := personalityRules(300, func(v uint64) []specs.LinuxSeccompArg {
+		return []specs.LinuxSeccompArg{{Index: 0, Value: v << 20, Op: specs.OpEqualTo}}
+	})
 	// Every other syscall gets a rule of its own, so the search tree is large too.
 	for i, s := range syscallTable {
 		if i%2 == 0 {
@@ -248,16 +243,21 @@ func TestFarJumps(t *testing.T) {
 // TestTooLarge checks that a profile beyond the kernel's 4096 instructions is refused
 // with a clear error.
 func TestTooLarge(t *testing.T) {
-	p := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
-	for v := range uint64(1000) {
-		p.Syscalls = append(p.Syscalls, specs.LinuxSyscall{
-			Names:  []string{"personality"},
-			Action: specs.ActAllow,
-			Args:   []specs.LinuxSeccompArg{{Index: 0, Value: v, Op: specs.OpGreaterThan}, {Index: 1, Value: v, Op: specs.OpEqualTo}},
-		})
-	}
+	p := personalityRules(1000, func(v uint64) []specs.LinuxSeccompArg {
+		return []specs.LinuxSeccompArg{{Index: 0, Value: v, Op: specs.OpGreaterThan}, {Index: 1, Value: v, Op: specs.OpEqualTo}}
+	})
 	_, err := compile(p)
 	if err == nil || !strings.Contains(err.Error(), "more than the kernel's limit of 4096") {
 		t.Fatalf("compile of 1000 rules: %v, want an error about the limit of 4096 instructions", err)
 	}
+}
+
+// personalityRules is a profile that fails every syscall but personality, which n
+// rules allow, the arguments of rule v (from 0) being args(v).
+func personalityRules(n uint64, args func(v uint64) []specs.LinuxSeccompArg) *specs.LinuxSeccomp {
+	p := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno}
+	for v := range n {
+		p.Syscalls = append(p.Syscalls, specs.LinuxSyscall{Names: []string{"personality"}, Action: specs.ActAllow, Args: args(v)})
+	}
+	return p
 }

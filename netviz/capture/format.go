@@ -102,25 +102,16 @@ func (d *Decoder) appendIP(dst []byte, s *layerSet) []byte {
 		src, dstIP, proto = s.ip6.SrcIP, s.ip6.DstIP, s.ip6.NextHeader
 		payloadLen = int(s.ip6.Length)
 	}
-	var sport, dport int
-	hasPorts := false
+	sport, dport := -1, -1 // no ports
 	switch {
 	case s.has(layers.LayerTypeTCP):
-		sport, dport, hasPorts = int(s.tcp.SrcPort), int(s.tcp.DstPort), true
+		sport, dport = int(s.tcp.SrcPort), int(s.tcp.DstPort)
 	case s.has(layers.LayerTypeUDP):
-		sport, dport, hasPorts = int(s.udp.SrcPort), int(s.udp.DstPort), true
+		sport, dport = int(s.udp.SrcPort), int(s.udp.DstPort)
 	}
-	dst = appendIP(dst, src)
-	if hasPorts {
-		dst = append(dst, '.')
-		dst = strconv.AppendInt(dst, int64(sport), 10)
-	}
+	dst = appendEndpoint(dst, src, sport)
 	dst = append(dst, " > "...)
-	dst = appendIP(dst, dstIP)
-	if hasPorts {
-		dst = append(dst, '.')
-		dst = strconv.AppendInt(dst, int64(dport), 10)
-	}
+	dst = appendEndpoint(dst, dstIP, dport)
 	dst = append(dst, ": "...)
 	switch {
 	case s.has(layers.LayerTypeICMPv4):
@@ -182,6 +173,16 @@ func (d *Decoder) appendInner(dst []byte, first gopacket.LayerType, data []byte)
 }
 
 // appendIP appends a 4- or 16-byte address without allocating.
+// appendEndpoint appends an address as tcpdump writes it, with .PORT unless port is
+// negative.
+func appendEndpoint(dst, ip []byte, port int) []byte {
+	dst = appendIP(dst, ip)
+	if port < 0 {
+		return dst
+	}
+	return strconv.AppendInt(append(dst, '.'), int64(port), 10)
+}
+
 func appendIP(dst, ip []byte) []byte {
 	switch len(ip) {
 	case 4:

@@ -19,10 +19,10 @@ import (
 func benchLab(b *testing.B) []Place {
 	testutil.RequireRoot(b)
 	inst := testutil.NewInstance(b)
-	b.Cleanup(func() { wb(b, "reset") })
-	mustWB(b, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
+	b.Cleanup(func() { testutil.Output(b, "reset") })
+	testutil.MustRun(b, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
 	var cs []struct{ Name, NetnsPath string }
-	if err := json.Unmarshal([]byte(mustWB(b, "ps", "--json")), &cs); err != nil {
+	if err := json.Unmarshal([]byte(testutil.MustRun(b, "ps", "--json")), &cs); err != nil {
 		b.Fatal(err)
 	}
 	places := []Place{{"lan", "lan", inst.HostNetnsPath("lan")}}
@@ -59,17 +59,7 @@ func (p *pinger) rtts(b *testing.B, n int) []time.Duration {
 	buf := make([]byte, 1500)
 	for range n {
 		p.seq++
-		req := echoRequest(0x5757)
-		binary.BigEndian.PutUint16(req[6:], p.seq)
-		req[2], req[3] = 0, 0
-		var sum uint32
-		for i := 0; i < len(req); i += 2 {
-			sum += uint32(binary.BigEndian.Uint16(req[i:]))
-		}
-		for sum > 0xffff {
-			sum = sum>>16 + sum&0xffff
-		}
-		binary.BigEndian.PutUint16(req[2:], ^uint16(sum))
+		req := echoRequest(0x5757, p.seq)
 		start := time.Now()
 		if err := unix.Sendto(p.fd, req, 0, &p.to); err != nil {
 			b.Fatal(err)
@@ -112,14 +102,7 @@ func BenchmarkTracedPingRTT(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		done := make(chan int)
-		go func() {
-			n := 0
-			for range s.Journeys() {
-				n++
-			}
-			done <- n
-		}()
+		done := countJourneys(s)
 		traced = append(traced, p.rtts(b, 40)...)
 		time.Sleep(1500 * time.Millisecond) // the last replies' journeys complete
 		_ = s.Close()
@@ -149,14 +132,7 @@ func BenchmarkTraceEvents(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	journeys := make(chan int)
-	go func() {
-		n := 0
-		for range s.Journeys() {
-			n++
-		}
-		journeys <- n
-	}()
+	journeys := countJourneys(s)
 	to := &unix.SockaddrInet4{Addr: [4]byte{198, 51, 100, 1}, Port: 9}
 	start := time.Now()
 	sent := 0
@@ -181,4 +157,17 @@ func BenchmarkTraceEvents(b *testing.B) {
 	if err != nil {
 		b.ReportMetric(1, "overflowed")
 	}
+}
+
+// countJourneys counts the journeys s gives out, until it is closed.
+func countJourneys(s *Session) <-chan int {
+	n := make(chan int, 1)
+	go func() {
+		c := 0
+		for range s.Journeys() {
+			c++
+		}
+		n <- c
+	}()
+	return n
 }

@@ -1,10 +1,7 @@
 package trace
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,51 +13,10 @@ import (
 	"workbench/testutil"
 )
 
-// wb runs the workbench binary in the test's instance and returns what it printed
-// (standard output, then error) and its exit status.
-func wb(t testing.TB, args ...string) (string, int) {
-	t.Helper()
-	cmd := exec.Command(testutil.Binary(t), args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return out.String(), ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run workbench %v: %v", args, err)
-	}
-	return out.String(), 0
-}
-
-func mustWB(t testing.TB, args ...string) string {
-	t.Helper()
-	out, code := wb(t, args...)
-	if code != 0 {
-		t.Fatalf("workbench %s: exit %d: %s", strings.Join(args, " "), code, out)
-	}
-	return out
-}
-
-// newLab gives the test an instance of its own, reset at the end, and checks that the
-// machine's network is left as it was.
-func newLab(t *testing.T) instance.Instance {
-	t.Helper()
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	inst := testutil.NewInstance(t)
-	t.Cleanup(func() {
-		if out, code := wb(t, "reset"); code != 0 {
-			t.Errorf("reset: %s", out)
-		}
-	})
-	return inst
-}
-
 // traceJSON runs `workbench trace --json ARGS` and reads its journeys.
 func traceJSON(t testing.TB, args ...string) []Journey {
 	t.Helper()
-	out := mustWB(t, append([]string{"trace", "--json"}, args...)...)
+	out := testutil.MustRun(t, append([]string{"trace", "--json"}, args...)...)
 	var js []Journey
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var j Journey

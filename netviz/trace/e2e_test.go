@@ -16,8 +16,8 @@ import (
 // DNAT by the published port's rule, accepted in FORWARD, delivered in the container,
 // and the reply's source translated back.
 func TestJourneyToPublishedPort(t *testing.T) {
-	inst := newLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "--ip", "172.18.0.2", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "--ip", "172.18.0.2", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
 	time.Sleep(300 * time.Millisecond)
 	j := traceJSON(t, "--probe", "outside", "host1:8080/tcp")[0]
 	if got := namespaces(j.Request); got != "outside -> lan -> host1 -> web" {
@@ -59,8 +59,8 @@ func port(p uint16) string { return strconv.Itoa(int(p)) }
 // TestJourneyMasquerade follows a container's ping to outside: MASQUERADE in host1
 // with the source before and after, and the reply back into the container.
 func TestJourneyMasquerade(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
 	j := traceJSON(t, "--probe", "c1", "198.51.100.100")[0]
 	h1 := hop(t, j.Request, "host1")
 	masq := ruleStep(t, h1, "WB-POSTROUTING", "MASQUERADE")
@@ -82,10 +82,10 @@ func TestJourneyMasquerade(t *testing.T) {
 // TestJourneyIsolatedNetworks follows a ping between two networks of host1, which the
 // isolation chain drops.
 func TestJourneyIsolatedNetworks(t *testing.T) {
-	newLab(t)
-	mustWB(t, "network", "create", "--subnet", "172.30.0.0/24", "blue")
-	mustWB(t, "run", "-d", "--name", "b1", "--net", "blue", "--ip", "172.30.0.7", "busybox", "sleep", "1000")
-	mustWB(t, "run", "-d", "--name", "d1", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "network", "create", "--subnet", "172.30.0.0/24", "blue")
+	testutil.MustRun(t, "run", "-d", "--name", "b1", "--net", "blue", "--ip", "172.30.0.7", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "d1", "busybox", "sleep", "1000")
 	j := traceJSON(t, "--probe", "d1", "b1")[0]
 	e := j.Request.End
 	if e.Kind != EndDropped || e.Namespace != "host1" || e.Rule == nil || e.Rule.Chain != "WB-ISOLATION-2" || !strings.HasSuffix(e.Rule.Text, "-j DROP") {
@@ -103,13 +103,13 @@ func TestJourneyIsolatedNetworks(t *testing.T) {
 // rule picks one of two SEP chains) and follows connections to its virtual IP: each
 // journey names the SEP chain chosen, and the pod it ends in is that chain's.
 func TestJourneyServiceVIP(t *testing.T) {
-	newLab(t)
+	testutil.NewLab(t)
 	for _, p := range []string{"pod1:172.18.0.11", "pod2:172.18.0.12"} {
 		name, ip, _ := strings.Cut(p, ":")
-		mustWB(t, "run", "-d", "--name", name, "--ip", ip, "busybox", "httpd", "-f", "-p", "80")
+		testutil.MustRun(t, "run", "-d", "--name", name, "--ip", ip, "busybox", "httpd", "-f", "-p", "80")
 	}
 	nat := func(args ...string) {
-		mustWB(t, append([]string{"host", "exec", "host1", "iptables", "-t", "nat"}, args...)...)
+		testutil.MustRun(t, append([]string{"host", "exec", "host1", "iptables", "-t", "nat"}, args...)...)
 	}
 	nat("-N", "KUBE-SERVICES")
 	nat("-N", "KUBE-SVC-1")
@@ -169,12 +169,12 @@ func rerouted(h Hop) string {
 // TestJourneyForwardingOff follows a ping across a host-gw network to a host that
 // does not forward: it stops there, and the journey says why.
 func TestJourneyForwardingOff(t *testing.T) {
-	newLab(t)
-	mustWB(t, "host", "add", "host2")
-	mustWB(t, "network", "create", "--crosshost", "host-gw", "--subnet", "10.10.0.0/16", "flannel")
-	mustWB(t, "run", "-d", "--name", "a", "--net", "flannel", "busybox", "sleep", "1000")
-	mustWB(t, "run", "-d", "--name", "b", "--net", "flannel", "--host", "host2", "busybox", "sleep", "1000")
-	mustWB(t, "host", "exec", "host2", "sysctl", "-qw", "net.ipv4.ip_forward=0")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "host", "add", "host2")
+	testutil.MustRun(t, "network", "create", "--crosshost", "host-gw", "--subnet", "10.10.0.0/16", "flannel")
+	testutil.MustRun(t, "run", "-d", "--name", "a", "--net", "flannel", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "b", "--net", "flannel", "--host", "host2", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "host", "exec", "host2", "sysctl", "-qw", "net.ipv4.ip_forward=0")
 	j := traceJSON(t, "--probe", "a", "b")[0]
 	e := j.Request.End
 	if e.Kind != EndDropped || e.Namespace != "host2" || !strings.Contains(e.Reason, "not forwarded: net.ipv4.ip_forward is 0") {
@@ -189,8 +189,8 @@ func TestJourneyForwardingOff(t *testing.T) {
 // with `ip netns add` in host1 and joined to it by a veth pair, as the labs do: the
 // trace names it without the instance's prefix, and follows its packets both ways.
 func TestJourneyHandMadeNamespace(t *testing.T) {
-	inst := newLab(t)
-	mustWB(t, "host", "exec", "host1", "sh", "-c", "ip netns add "+inst.HostNetnsName("hand")+
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "host", "exec", "host1", "sh", "-c", "ip netns add "+inst.HostNetnsName("hand")+
 		" && ip link add hand0 type veth peer name hand1 netns "+inst.HostNetnsName("hand")+
 		" && ip -n "+inst.HostNetnsName("hand")+" addr add 10.99.0.2/24 dev hand1 && ip -n "+inst.HostNetnsName("hand")+" link set hand1 up"+
 		" && ip addr add 10.99.0.1/24 dev hand0 && ip link set hand0 up")
@@ -213,9 +213,9 @@ func TestJourneyHandMadeNamespace(t *testing.T) {
 // TestJourneyFromAJoinedNamespace: a namespace that another container joined (--net
 // container:NAME) keeps the name of the container that made it, whatever their order.
 func TestJourneyFromAJoinedNamespace(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "pod-b", "busybox", "sleep", "1000")
-	mustWB(t, "run", "-d", "--name", "a-sidecar", "--net", "container:pod-b", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "pod-b", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "a-sidecar", "--net", "container:pod-b", "busybox", "sleep", "1000")
 	j := traceJSON(t, "--probe", "pod-b", "outside")[0]
 	if got := namespaces(j.Request); got != "pod-b -> host1 -> lan -> outside" || j.Reply == nil || j.Reply.End.Namespace != "pod-b" {
 		t.Errorf("from pod-b: crossed %s, reply %+v", got, j.Reply)
@@ -225,8 +225,8 @@ func TestJourneyFromAJoinedNamespace(t *testing.T) {
 // TestJourneyClosedPort follows packets to ports no socket listens on: a TCP reset
 // and an ICMP port unreachable come back.
 func TestJourneyClosedPort(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "c1", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "c1", "busybox", "sleep", "1000")
 	j := traceJSON(t, "--probe", "outside", "host1:9999/tcp")[0]
 	if e := j.Request.End; e.Kind != EndDelivered || e.Namespace != "host1" || !strings.Contains(e.Reason, "no socket") || !strings.Contains(e.Reason, "TCP reset") {
 		t.Errorf("TCP request ended %+v", e)
@@ -246,9 +246,9 @@ func TestJourneyClosedPort(t *testing.T) {
 // TestTraceLeavesNoRules checks that no trace table remains after a trace that ends,
 // after one killed with SIGKILL (and the next command), and after reset.
 func TestTraceLeavesNoRules(t *testing.T) {
-	inst := newLab(t)
-	mustWB(t, "run", "-d", "--name", "c1", "busybox", "sleep", "1000")
-	out, code := wb(t, "trace", "--timeout", "300ms", "udp port 7")
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "c1", "busybox", "sleep", "1000")
+	out, code := testutil.Output(t, "trace", "--timeout", "300ms", "udp port 7")
 	if code == 0 || !strings.Contains(out, "no packet matched") {
 		t.Errorf("a trace that saw nothing: exit %d: %s", code, out)
 	}
@@ -258,7 +258,7 @@ func TestTraceLeavesNoRules(t *testing.T) {
 	rng := testutil.Rand(t)
 	for range 5 {
 		testutil.KillAtRandom(t, []string{"trace", "--timeout", "5s", "udp port 7"}, time.Second, rng)
-		mustWB(t, "ps")
+		testutil.MustRun(t, "ps")
 		if left := traceTables(t, inst); len(left) > 0 {
 			t.Fatalf("after kill -9 of a trace and ps: %v", left)
 		}
@@ -274,7 +274,7 @@ func TestTraceLeavesNoRules(t *testing.T) {
 	if len(traceTables(t, inst)) == 0 {
 		t.Fatal("no trace table seen while a trace runs: the check sees nothing")
 	}
-	mustWB(t, "reset")
+	testutil.MustRun(t, "reset")
 	if left := traceTables(t, inst); len(left) > 0 {
 		t.Fatalf("after reset: %v", left)
 	}
@@ -284,10 +284,8 @@ func TestTraceLeavesNoRules(t *testing.T) {
 // TestScriptTraceExpectations runs a lab script with trace steps and expectations, then
 // one whose expectation on the journey is wrong, which must fail.
 func TestScriptTraceExpectations(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	testutil.NewInstance(t)
-	out, code := wb(t, "--script", "testdata/journeys.lab")
+	testutil.KernelTest(t)
+	out, code := testutil.Output(t, "--script", "testdata/journeys.lab")
 	if code != 0 || !strings.Contains(out, "WB-DNAT #1") || strings.Contains(out, "FAIL") {
 		t.Fatalf("journeys.lab: exit %d:\n%s", code, out)
 	}
@@ -296,7 +294,7 @@ func TestScriptTraceExpectations(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(lab), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, code = wb(t, "--script", bad)
+	out, code = testutil.Output(t, "--script", bad)
 	if code != 1 || !strings.Contains(out, "does not satisfy: drop WB-DNAT") {
 		t.Fatalf("a wrong expectation: exit %d:\n%s", code, out)
 	}

@@ -78,7 +78,7 @@ func (p *Probe) send(ctx context.Context) error {
 	to := &unix.SockaddrInet4{Addr: p.To.As4(), Port: int(p.Port)}
 	switch p.Proto {
 	case "icmp":
-		return unix.Sendto(fd, echoRequest(p.id), 0, to)
+		return unix.Sendto(fd, echoRequest(p.id, 1), 0, to)
 	case "udp":
 		return unix.Sendto(fd, []byte("workbench trace probe\n"), 0, to)
 	}
@@ -103,11 +103,11 @@ func (p *Probe) newProbeID() {
 }
 
 // echoRequest is an ICMP echo request with its checksum.
-func echoRequest(id uint16) []byte {
+func echoRequest(id, seq uint16) []byte {
 	b := make([]byte, 8+32)
 	b[0] = icmpEcho
 	binary.BigEndian.PutUint16(b[4:], id)
-	binary.BigEndian.PutUint16(b[6:], 1)
+	binary.BigEndian.PutUint16(b[6:], seq)
 	copy(b[8:], "workbench trace probe")
 	var sum uint32
 	for i := 0; i < len(b); i += 2 {
