@@ -305,9 +305,9 @@ func TestScriptTraceExpectations(t *testing.T) {
 // bridge and, the new destination being on that bridge, bridges it on without routing,
 // so its TTL is kept; the route step says so.
 func TestJourneyHairpinIsBridgedAfterDNAT(t *testing.T) {
-	newLab(t)
-	mustWB(t, "run", "-d", "--name", "web", "--ip", "172.18.0.2", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
-	mustWB(t, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
+	testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "web", "--ip", "172.18.0.2", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
+	testutil.MustRun(t, "run", "-d", "--name", "c1", "--ip", "172.18.0.5", "busybox", "sleep", "1000")
 	time.Sleep(300 * time.Millisecond)
 	j := traceJSON(t, "--probe", "c1", "198.51.100.1:8080/tcp")[0]
 	if got := namespaces(j.Request); got != "c1 -> host1 -> web" {
@@ -334,7 +334,7 @@ func TestJourneyHairpinIsBridgedAfterDNAT(t *testing.T) {
 
 	// Without br_netfilter's calls in host1, the bridge hands the packet up to the IP
 	// layer, which routes it back out of wb0: the TTL falls and the step names the route.
-	mustWB(t, "host", "exec", "host1", "sysctl", "-w", "net.bridge.bridge-nf-call-iptables=0")
+	testutil.MustRun(t, "host", "exec", "host1", "sysctl", "-w", "net.bridge.bridge-nf-call-iptables=0")
 	j = traceJSON(t, "--probe", "c1", "198.51.100.1:8080/tcp")[0]
 	for _, s := range hop(t, j.Request, "host1").Steps {
 		if s.Kind == StepRoute && s.Route.Route != "172.18.0.0/16 dev wb0" {
