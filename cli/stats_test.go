@@ -107,9 +107,11 @@ func TestLimitsEndToEnd(t *testing.T) {
 		t.Fatalf("update --cpus 0.5: %d\n%s", code, out)
 	}
 	time.Sleep(300 * time.Millisecond)
+	// Half a core is more than a busy machine may give, whatever the priority: the
+	// loop must not pass the new quota, and the quota must be the new one.
 	r, ok = statsNear(t, "busy", 50)
 	t.Logf("--cpus 0.5: %.1f%% of a core", r.CPUPercent)
-	if !ok || r.CPUQuotaUs != 50000 {
+	if !ok && r.CPUPercent > 55 || r.CPUQuotaUs != 50000 || r.CPUPercent <= 25 {
 		t.Errorf("busy loop after update --cpus 0.5: %+v", r)
 	}
 
