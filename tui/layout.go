@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -187,6 +188,8 @@ func (m *Model) helpView(h int) string {
 	var b strings.Builder
 	b.WriteString(styles.Title.Render(m.focused().Title()+" keys") + "\n")
 	b.WriteString(m.help.FullHelpView(m.focused().KeyMap().FullHelp()) + "\n\n")
+	b.WriteString(styles.Title.Render("Every pane") + "\n")
+	b.WriteString(m.help.FullHelpView(keys.DefaultNav().FullHelp()) + "\n\n")
 	b.WriteString(styles.Title.Render("Global keys") + "\n")
 	b.WriteString(m.help.FullHelpView(m.keys.FullHelp()) + "\n\n")
 	b.WriteString(styles.Dim.Render("any key closes this help"))
@@ -224,6 +227,9 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	for i, a := range areas {
 		if mouse.X >= a.x-1 && mouse.X <= a.x+a.w && mouse.Y >= a.y-1 && mouse.Y <= a.y+a.h {
 			m.setFocus(idx[i])
+			if mouse.X >= a.x && mouse.X < a.x+a.w && mouse.Y >= a.y && mouse.Y < a.y+a.h {
+				return m.panes[idx[i]].Update(pane.ClickMsg{X: mouse.X - a.x, Y: mouse.Y - a.y})
+			}
 		}
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 func captured(w, h int) *captureview.Model {
 	m := captureview.New(fixture.CaptureSource{N: 30})
 	panetest.Load(m, w, h)
-	panetest.Press(m, "space", "J", "J", "space", "s")
+	panetest.Press(m, "space", "j", "j", "space", "s")
 	return m
 }
 
@@ -32,9 +32,9 @@ func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
 		t.Errorf("the counters are not shown:\n%s", v)
 	}
 	// One packet up from the newest (seq 29) is seq 28: its layers replace the list.
-	panetest.Press(m, "k", "enter")
+	panetest.Press(m, "l", "k", "enter")
 	v = golden.Plain(m.View())
-	for _, want := range []string{"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet\t{", "TypeCode=EchoRequest", "Seq=28}"} {
+	for _, want := range []string{"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet    {", "TypeCode=EchoRequest", "Seq=28}"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the layers of the selected packet lack %q:\n%s", want, v)
 		}
@@ -48,16 +48,16 @@ func TestFilterIsTypedThenCaptureUsesIt(t *testing.T) {
 	src := fixture.CaptureSource{N: 1, Filter: new(string)}
 	m := captureview.New(src)
 	panetest.Load(m, 80, 24)
-	panetest.Press(m, "/")
+	panetest.Press(m, "f")
 	if !m.Typing() {
-		t.Fatal("/ did not open the filter")
+		t.Fatal("f did not open the capture filter")
 	}
 	panetest.Type(m, "icmp")
 	panetest.Press(m, "enter")
 	if m.Typing() {
 		t.Fatal("enter did not close the filter")
 	}
-	if v := golden.Plain(m.View()); !strings.Contains(v, "filter: icmp") {
+	if v := golden.Plain(m.View()); !strings.Contains(v, "capture filter: icmp") {
 		t.Errorf("the filter is not shown:\n%s", v)
 	}
 	panetest.Press(m, "s")

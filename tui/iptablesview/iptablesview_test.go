@@ -47,9 +47,16 @@ func TestHostChooserReadsTheOtherHost(t *testing.T) {
 
 func TestZeroReportsAndRereads(t *testing.T) {
 	m := loaded(80, 24)
-	cmd := m.Update(panetest.Key("Z"))
+	if cmd := m.Update(panetest.Key("Z")); cmd != nil || !strings.Contains(golden.Plain(m.View()), "zero every counter on host1? y/N") {
+		t.Fatalf("Z did not ask first:\n%s", golden.Plain(m.View()))
+	}
+	if cmd := m.Update(panetest.Key("n")); cmd != nil {
+		t.Fatal("Z then n zeroed the counters")
+	}
+	m.Update(panetest.Key("Z"))
+	cmd := m.Update(panetest.Key("y"))
 	if cmd == nil {
-		t.Fatal("Z did nothing")
+		t.Fatal("Z then y did nothing")
 	}
 	next := m.Update(cmd())
 	if next == nil {
