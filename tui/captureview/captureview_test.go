@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"workbench/testutil/golden"
 	"workbench/tui/captureview"
 	"workbench/tui/fixture"
@@ -74,5 +76,44 @@ func TestSaveWithoutPacketsSaysWhatToDo(t *testing.T) {
 	}
 	if s, ok := msg().(pane.StatusMsg); !ok || !s.Err || !strings.Contains(s.Text, "start a capture") {
 		t.Errorf("saving nothing said %#v", msg())
+	}
+}
+
+func TestLayerViewFitsThePaneAndEscClosesIt(t *testing.T) {
+	for _, size := range [][2]int{{118, 35}, {78, 19}} { // inside the frame at 120x40 and 80x24
+		m := captured(size[0], size[1])
+		panetest.Press(m, "l", "enter")
+		v := m.View()
+		if !strings.Contains(golden.Plain(v), "--- Layer 1 ---") {
+			t.Fatalf("at %dx%d enter did not open the layers:\n%s", size[0], size[1], golden.Plain(v))
+		}
+		lines := strings.Split(v, "\n")
+		if len(lines) != size[1] {
+			t.Errorf("at %dx%d the layer view has %d lines", size[0], size[1], len(lines))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w != size[0] || strings.Contains(l, "\t") {
+				t.Errorf("at %dx%d a line is %d cells wide or holds a tab: %q", size[0], size[1], w, l)
+			}
+		}
+		panetest.Press(m, "esc")
+		if v := golden.Plain(m.View()); strings.Contains(v, "--- Layer 1 ---") || !strings.Contains(v, "In IP 172.18.0.2 > 203.0") {
+			t.Errorf("esc did not close the layers:\n%s", v)
+		}
+	}
+}
+
+func TestFilterNarrowsThePacketsAndMovesBetweenThem(t *testing.T) {
+	m := captured(160, 48)
+	panetest.Press(m, "/")
+	panetest.Type(m, "web0/eth0")
+	panetest.Press(m, "enter")
+	v := golden.Plain(m.View())
+	if strings.Contains(v, "host1/eth0 In") || !strings.Contains(v, "web0/eth0 In") {
+		t.Errorf("the filter web0/eth0 shows:\n%s", v)
+	}
+	panetest.Press(m, "N", "enter")
+	if v := golden.Plain(m.View()); !strings.Contains(v, "web0/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 27") {
+		t.Errorf("N then enter did not open the newest matching packet but one:\n%s", v)
 	}
 }

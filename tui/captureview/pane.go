@@ -338,7 +338,7 @@ func (m *Model) openLayers() {
 	}
 	m.open, m.inList = true, false
 	p := m.packets[m.cursor]
-	m.layers.SetContent(layerText(p.Data))
+	m.layers.SetContent(layerText(p.Data, m.Width-m.listWidth()-1))
 	m.layers.GotoTop()
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/netviz/capture"
 	"workbench/palette"
@@ -37,10 +38,10 @@ func (m *Model) render() string {
 // listWidth is the width of the interface list.
 func (m *Model) listWidth() int { return min(30, max(18, m.Width/4)) }
 
-// layerText is every layer of a packet, its tabs made spaces: a terminal would draw
-// a tab wider than it counts, past the pane's border.
-func layerText(data []byte) string {
-	return strings.ReplaceAll(capture.Detail(data), "\t", "    ")
+// layerText is every layer of a packet wrapped to width at its spaces, its tabs made
+// spaces: a terminal would draw a tab wider than it counts, past the pane's border.
+func layerText(data []byte, width int) string {
+	return ansi.Wrap(strings.ReplaceAll(capture.Detail(data), "\t", "    "), max(10, width), " ")
 }
 
 // headLine is the filter, the state and the counters; the drop counter is always there.

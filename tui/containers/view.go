@@ -21,12 +21,15 @@ type column struct {
 
 // View draws the list above and the selected container's detail below (or beside it
 // when the pane is wide).
-func (m *Model) View() string { return m.Draw(m.render) }
-
-func (m *Model) render() string {
+// The open logs view draws itself.
+func (m *Model) View() string {
 	if m.logs != nil {
 		return m.logs.View()
 	}
+	return m.Draw(m.render)
+}
+
+func (m *Model) render() string {
 	if notice, ok := m.Notice("reading containers…"); ok {
 		return notice
 	}

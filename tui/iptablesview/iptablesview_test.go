@@ -92,3 +92,17 @@ func TestScrollStopsAtTheEnds(t *testing.T) {
 		t.Error("scrolling down did not stop at the end")
 	}
 }
+
+func TestFilterMarksRulesAndJumps(t *testing.T) {
+	m := loaded(80, 24)
+	panetest.Press(m, "/")
+	panetest.Type(m, "dport 8080")
+	panetest.Press(m, "enter")
+	if v := golden.Plain(m.View()); !strings.Contains(v, "--dport 8080") || !strings.Contains(v, "/dport 8080") {
+		t.Errorf("the filter did not show a matching rule:\n%s", v)
+	}
+	panetest.Press(m, "esc")
+	if m.Filter() != "" {
+		t.Errorf("esc left the filter %q", m.Filter())
+	}
+}
