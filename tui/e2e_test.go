@@ -162,7 +162,7 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	s.see("stopped")
 
 	// Kill and remove both containers from the containers pane.
-	s.keys("1", "g", "K", "y")
+	s.keys("1", "G", "K", "y") // web, the last by name
 	s.see("Exited (137)")
 	s.keys("d", "y")
 	s.waitFor("web removed", func(text string) bool { return !strings.Contains(text, "web ") })
