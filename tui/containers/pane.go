@@ -204,6 +204,10 @@ func (m *Model) act(msg tea.KeyPressMsg, c Container) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Shell):
+		if c.Paused {
+			// A shell would join the frozen cgroup and freeze with it.
+			return pane.Status(c.Name+" is paused: p lets it run again, then x opens a shell", true)
+		}
 		if c.State != "running" {
 			// The engine says why in a sentence; a terminal handed over would only
 			// show its exit status.

@@ -55,6 +55,17 @@ func TestKeysMoveSelectionAndAct(t *testing.T) {
 	if !ok || strings.Join(exec.Args, " ") != "exec -it web1 sh" {
 		t.Errorf("x asked for %#v, want a shell in web1", exec)
 	}
+	// Paused, web1 gets no shell that would freeze with it.
+	paused := fixture.Containers(3)
+	paused.Containers[1].Paused = true
+	pm := loaded(&fixture.ContainerSource{Snapshot: paused}, 80, 24)
+	pm.Update(panetest.Key("j"))
+	if st, ok := pm.Update(panetest.Key("x"))().(pane.StatusMsg); !ok || !strings.Contains(st.Text, "web1 is paused") {
+		t.Errorf("x on a paused container gave %#v", st)
+	}
+	if got := runArgs(pm.Update(panetest.Key("p"))); got != "unpause web1" {
+		t.Errorf("p on a paused container asked for %q, want unpause web1", got)
+	}
 	// web2 has exited: s starts it, and x asks the engine, which says why it cannot.
 	panetest.Press(m, "j")
 	for key, want := range map[string]string{"s": "start web2", "x": "exec web2 sh"} {
