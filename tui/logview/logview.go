@@ -126,7 +126,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, nav.PageDown):
 		m.scroll(-page)
 	case key.Matches(msg, nav.Top):
-		m.scroll(len(m.Data))
+		m.scroll(m.oldestFirst() - m.back)
 	case key.Matches(msg, nav.Bottom):
 		m.scroll(-m.back)
 	case key.Matches(msg, nav.Left):
@@ -159,6 +159,21 @@ func (m *Model) scroll(n int) {
 		m.back = back
 		m.Invalidate()
 	}
+}
+
+// oldestFirst is how far back the pane goes to show the oldest entries at its top,
+// filling it.
+func (m *Model) oldestFirst() int {
+	entries := m.shown()
+	rows, end := m.Height, 0
+	for end < len(entries) {
+		rows -= len(entryLines(entries[end], m.Width, 0))
+		if rows < 0 {
+			break
+		}
+		end++
+	}
+	return len(entries) - max(1, end)
 }
 
 func (m *Model) slide(n int) {

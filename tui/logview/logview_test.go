@@ -63,6 +63,16 @@ func TestFilterShowsOnlyMatchingCommands(t *testing.T) {
 	}
 }
 
+func TestTopShowsTheOldestEntriesFillingThePane(t *testing.T) {
+	m := loaded(80, 5)
+	panetest.Press(m, "g")
+	v := golden.Plain(m.View())
+	lines := strings.Split(strings.TrimRight(v, "\n"), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[0], "ip netns add wb-host1") || strings.TrimSpace(lines[4]) == "" {
+		t.Errorf("g does not show the oldest entries from the top, filling the pane:\n%s", v)
+	}
+}
+
 func TestEscClearsTheFilter(t *testing.T) {
 	m := loaded(80, 24)
 	panetest.Press(m, "/")
