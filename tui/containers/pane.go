@@ -74,9 +74,6 @@ func (m *Model) follow(name string) {
 // Selected is the name of the selected container, or "".
 func (m *Model) Selected() string { return m.selected }
 
-// Order is the rows' order.
-func (m *Model) Order() order.By { return m.order }
-
 // SetSize gives the pane, and its logs view when open, their size.
 func (m *Model) SetSize(width, height int) {
 	m.Base.SetSize(width, height)

@@ -69,9 +69,6 @@ func (l *Lines) mark() {
 	}
 }
 
-// Matches is how many lines are marked.
-func (l *Lines) Matches() int { return len(l.matches) }
-
 // Jump scrolls to the next (step 1) or previous (step -1) marked line, going round
 // the end; it says whether there was one.
 func (l *Lines) Jump(step int) bool {
