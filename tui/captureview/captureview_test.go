@@ -117,3 +117,17 @@ func TestFilterNarrowsThePacketsAndMovesBetweenThem(t *testing.T) {
 		t.Errorf("N then enter did not open the newest matching packet but one:\n%s", v)
 	}
 }
+
+func TestClickSelectsAnInterfaceOrAPacket(t *testing.T) {
+	m := captured(160, 48)
+	m.Update(pane.ClickMsg{X: 2, Y: 2}) // the second interface
+	panetest.Press(m, "space")          // marks it
+	if v := golden.Plain(m.View()); !strings.Contains(v, "● host1/wb0") {
+		t.Errorf("a click on the second interface did not select it:\n%s", v)
+	}
+	m.Update(pane.ClickMsg{X: 60, Y: 1}) // the first packet shown
+	panetest.Press(m, "enter")
+	if v := golden.Plain(m.View()); !strings.Contains(v, "seq 0,") || !strings.Contains(v, "--- Layer 1 ---") {
+		t.Errorf("a click on the first packet did not select it:\n%s", v)
+	}
+}
