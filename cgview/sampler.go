@@ -25,6 +25,8 @@ type Target struct {
 	Name string
 	// CgroupID is the id its cgroup was created with (cgroup.Open).
 	CgroupID string
+	// Created is when the container was made.
+	Created time.Time
 }
 
 // Sampler reads every target's cgroup on each Sample call (Run calls it at a steady

@@ -61,9 +61,9 @@ t send-keys 4 j; sleep 5; shoot 4-cgroups
 # Capture on host1's uplink and web's eth0 (the 13th interface: host1 has eth0, three
 # veths and wb0, the LAN three ports, outside two links, then client, spin and web).
 t send-keys 5; sleep 1.5; t send-keys Space
-for _ in $(seq 12); do t send-keys J; done
+for _ in $(seq 12); do t send-keys j; done
 t send-keys Space s z; sleep 1; traffic; sleep 1.5; shoot 5-capture
 t send-keys s z 6; sleep 1.5; shoot 6-command-log
 t send-keys 1 ?; sleep 1; shoot 7-help
-t send-keys Escape n; sleep 1; shoot 8-new-container
+t send-keys Escape c; sleep 1; shoot 8-new-container
 t send-keys Escape q

@@ -176,7 +176,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Prev):
 		m.setFocus(m.focus - 1)
 	case key.Matches(msg, g.Pane):
-		m.setFocus(int(msg.String()[0] - '1'))
+		if i := int(msg.String()[0] - '1'); i < len(m.panes) {
+			m.setFocus(i)
+		}
 	case key.Matches(msg, g.Zoom):
 		m.zoom = !m.zoom
 		m.layout()

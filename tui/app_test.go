@@ -100,7 +100,7 @@ func TestFrameGolden(t *testing.T) {
 		"log":        {"6"},
 		"zoom":       {"z"},
 		"help":       {"?"},
-		"form":       {"n"},
+		"form":       {"c"},
 		"cmdline":    {":", "r", "u"},
 		"topology":   {"tab"},
 		"iptables":   {"3"},
@@ -182,7 +182,7 @@ func TestCommandLineRunsTheCLI(t *testing.T) {
 
 func TestCreateFormWithDefaults(t *testing.T) {
 	m, run := newApp(t, 80, 24, 0)
-	press(m, "n", "enter")
+	press(m, "c", "enter")
 	want := "run -d busybox sh -c trap \"exit 0\" TERM; while :; do sleep 1; done"
 	if len(run.got) != 1 || run.got[0] != want {
 		t.Fatalf("the form with its defaults ran %q, want %q", run.got, want)
@@ -194,7 +194,7 @@ func TestCreateFormWithDefaults(t *testing.T) {
 
 func TestCreateFormWithValues(t *testing.T) {
 	m, run := newApp(t, 80, 24, 0)
-	press(m, "n", "tab")
+	press(m, "c", "tab")
 	typeText(m, "web")
 	press(m, "tab", "tab", "tab")
 	typeText(m, "8080:80")

@@ -70,8 +70,9 @@ func report(b *testing.B, name string, d []time.Duration) {
 }
 
 // changingContainers serves 250 containers whose CPU figures change at every load, so
-// every frame of the benchmark has new data to draw.
+// every frame of the benchmark has new data to draw; its logs are the fixture's.
 type changingContainers struct {
+	fixture.ContainerSource
 	snap containers.Snapshot
 	n    int
 }

@@ -115,7 +115,7 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	s.see("■ host1", "■ outside")
 
 	// A container from the form: only its name is typed.
-	s.keys("1", "n", "Tab")
+	s.keys("1", "c", "Tab")
 	s.typeLine("box")
 	s.see("box ", "running")
 	s.keys("2")
@@ -162,11 +162,11 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	s.see("stopped")
 
 	// Kill and remove both containers from the containers pane.
-	s.keys("1", "g", "K")
-	s.see("exited")
-	s.keys("D")
+	s.keys("1", "G", "K", "y") // web, the last by name
+	s.see("Exited (137)")
+	s.keys("d", "y")
 	s.waitFor("web removed", func(text string) bool { return !strings.Contains(text, "web ") })
-	s.keys("D")
+	s.keys("d", "y")
 	s.see("no containers yet")
 
 	// q quits; reset then leaves nothing of the instance on the machine.

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -179,16 +181,32 @@ func (m *Model) bottomLine() string {
 	return m.frames.hint
 }
 
-// helpView lists every key of the focused pane, then the global ones.
+// helpSection is one titled block of the help: its keys in columns.
+type helpSection struct {
+	title string
+	keys  [][]key.Binding
+}
+
+// helpSections are the keys the help shows: the focused pane's own, the ones every
+// pane shares, the global ones. The README's key table lists the same, pane by pane.
+func (m *Model) helpSections() []helpSection {
+	return []helpSection{
+		{m.focused().Title() + " keys", m.focused().KeyMap().FullHelp()},
+		{"Every pane", keys.DefaultNav().FullHelp()},
+		{"Global keys", m.keys.FullHelp()},
+	}
+}
+
+// helpView lists every key of the focused pane, then the shared and the global ones.
 func (m *Model) helpView(h int) string {
 	m.help.ShowAll = true
 	m.help.SetWidth(0)
 	defer func() { m.help.ShowAll = false; m.help.SetWidth(m.width) }()
 	var b strings.Builder
-	b.WriteString(styles.Title.Render(m.focused().Title()+" keys") + "\n")
-	b.WriteString(m.help.FullHelpView(m.focused().KeyMap().FullHelp()) + "\n\n")
-	b.WriteString(styles.Title.Render("Global keys") + "\n")
-	b.WriteString(m.help.FullHelpView(m.keys.FullHelp()) + "\n\n")
+	for _, s := range m.helpSections() {
+		b.WriteString(styles.Title.Render(s.title) + "\n")
+		b.WriteString(m.help.FullHelpView(s.keys) + "\n\n")
+	}
 	b.WriteString(styles.Dim.Render("any key closes this help"))
 	return pane.Fit(b.String(), m.width, h)
 }
@@ -224,6 +242,9 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	for i, a := range areas {
 		if mouse.X >= a.x-1 && mouse.X <= a.x+a.w && mouse.Y >= a.y-1 && mouse.Y <= a.y+a.h {
 			m.setFocus(idx[i])
+			if mouse.X >= a.x && mouse.X < a.x+a.w && mouse.Y >= a.y && mouse.Y < a.y+a.h {
+				return m.panes[idx[i]].Update(pane.ClickMsg{X: mouse.X - a.x, Y: mouse.Y - a.y})
+			}
 		}
 	}
 	return nil

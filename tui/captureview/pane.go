@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/netviz/capture"
@@ -46,17 +47,59 @@ type Model struct {
 	running  []Target       // the targets of the running or last session
 	tags     map[string]int // a target's Tag -> its index in running
 	packets  []capture.Packet
-	cursor   int // selected packet; -1 follows the newest
+	cursor   int  // selected packet; -1 follows the newest
+	inList   bool // the moving keys move in the interface list, not the packets
 	open     bool
+	layers   pane.Lines
+	bpf      textinput.Model
 	stats    capture.Stats
 }
 
 // New returns the pane listing and capturing through source.
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("Capture", keys, source.Targets), source: source, keys: keys, marked: map[string]bool{}, cursor: -1}
-	m.WithFilter("filter: ", "none (every packet); / to type one, e.g. tcp port 80")
+	m := &Model{Base: pane.NewBase("Capture", keys, source.Targets), source: source, keys: keys, marked: map[string]bool{}, cursor: -1, inList: true}
+	m.bpf = pane.NewInput("capture filter: ", "none (every packet); f to type one, e.g. tcp port 80")
+	m.layers = pane.NewLines()
+	m.OnFilter(func() {
+		if m.cursor >= 0 && !m.Match(m.line(m.packets[m.cursor])) {
+			m.cursor = -1
+		}
+	})
 	return m
+}
+
+// Typing reports whether the capture filter, the shared filter or a question has the
+// keyboard.
+func (m *Model) Typing() bool { return m.bpf.Focused() || m.Base.Typing() }
+
+// SetSize gives the pane its size and the layer view what is right of the list.
+func (m *Model) SetSize(width, height int) {
+	m.Base.SetSize(width, height)
+	m.layers.SetSize(width-m.listWidth()-1, height-2)
+}
+
+// typeCapture gives a key or a paste to the capture filter while it is open: enter
+// keeps it, esc empties it.
+func (m *Model) typeCapture(msg tea.Msg) bool {
+	if !m.bpf.Focused() {
+		return false
+	}
+	k, isKey := msg.(tea.KeyPressMsg)
+	if _, paste := msg.(tea.PasteMsg); !isKey && !paste {
+		return false
+	}
+	switch {
+	case isKey && k.String() == "enter":
+		m.bpf.Blur()
+	case isKey && k.String() == "esc":
+		m.bpf.Blur()
+		m.bpf.SetValue("")
+	default:
+		m.bpf, _ = m.bpf.Update(msg)
+	}
+	m.Invalidate()
+	return true
 }
 
 // Refresh lists the interfaces again and reads the drop counter.
@@ -76,11 +119,19 @@ func (m *Model) setStats(st capture.Stats) {
 
 // Update handles keys, the filter, the interface list, and packets as they come.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if m.TypeFilter(msg) {
+	if m.typeCapture(msg) {
 		return nil
 	}
 	if _, changed := m.Take(msg); changed {
 		m.ifCursor = min(m.ifCursor, max(0, len(m.Data)-1))
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && m.open && key.Matches(k, m.Nav().Back) {
+		m.open = false
+		m.Invalidate()
+		return nil
+	}
+	if took, cmd := m.Shared(msg); took {
+		return cmd
 	}
 	switch msg := msg.(type) {
 	case startedMsg:
@@ -101,11 +152,38 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return pane.Status(msg.err.Error(), true)
 		}
 		return pane.Status(fmt.Sprintf("saved %d packets to %s", msg.n, SavePath), false)
+	case pane.ClickMsg:
+		m.click(msg)
 	case tea.KeyPressMsg:
 		m.Invalidate()
 		return m.handleKey(msg)
 	}
 	return nil
+}
+
+// click selects the interface or the packet under the mouse.
+func (m *Model) click(c pane.ClickMsg) {
+	m.Invalidate()
+	if c.Y < 1 {
+		return
+	}
+	if c.X < m.listWidth() {
+		m.inList = true
+		start := max(0, m.ifCursor-(m.Height-1)+1)
+		if i := start + c.Y - 1; i < len(m.Data) {
+			m.ifCursor = i
+		}
+		return
+	}
+	m.inList = false
+	if m.open {
+		return
+	}
+	shown := m.shown()
+	start, _ := m.window(shown, m.Height-1)
+	if i := start + c.Y - 1; i < len(shown) {
+		m.cursor = shown[i]
+	}
 }
 
 func (m *Model) takePackets(msg packetsMsg) tea.Cmd {
@@ -162,29 +240,45 @@ func waitPackets(s Session) tea.Cmd {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k, nav := m.keys, m.Nav()
+	if m.open && m.layers.Scroll(msg) {
+		return nil
+	}
+	if step := m.MatchStep(msg); step != 0 {
+		m.inList = false
+		m.moveCursor(step)
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.IfUp):
-		m.ifCursor = max(0, m.ifCursor-1)
-	case key.Matches(msg, k.IfDown):
-		m.ifCursor = min(max(0, len(m.Data)-1), m.ifCursor+1)
+	case key.Matches(msg, nav.Left):
+		m.inList = true
+	case key.Matches(msg, nav.Right):
+		m.inList = false
+	case key.Matches(msg, nav.Up):
+		m.move(-1)
+	case key.Matches(msg, nav.Down):
+		m.move(1)
+	case key.Matches(msg, nav.PageUp):
+		m.move(-max(1, m.Height/2))
+	case key.Matches(msg, nav.PageDown):
+		m.move(max(1, m.Height/2))
+	case key.Matches(msg, nav.Top):
+		m.move(-len(m.packets) - len(m.Data))
+	case key.Matches(msg, nav.Bottom) && m.inList:
+		m.move(len(m.Data))
+	case key.Matches(msg, nav.Bottom):
+		m.cursor, m.open = -1, false
 	case key.Matches(msg, k.Mark):
 		if m.ifCursor < len(m.Data) {
 			l := m.Data[m.ifCursor].Label()
 			m.marked[l] = !m.marked[l]
 		}
-	case key.Matches(msg, k.Filter):
-		m.OpenFilter()
+	case key.Matches(msg, k.CaptureFilter):
+		m.bpf.Focus()
 	case key.Matches(msg, k.Start):
 		return m.startStop()
-	case key.Matches(msg, k.Up):
-		m.moveCursor(-1)
-	case key.Matches(msg, k.Down):
-		m.moveCursor(1)
-	case key.Matches(msg, k.Follow):
-		m.cursor, m.open = -1, false
-	case key.Matches(msg, k.Open):
-		m.open = !m.open && len(m.packets) > 0
+	case key.Matches(msg, nav.Open):
+		m.openLayers()
 	case key.Matches(msg, k.Clear):
 		m.packets, m.cursor, m.open = nil, -1, false
 	case key.Matches(msg, k.Save):
@@ -195,15 +289,57 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// move moves the cursor of the interface list or of the packets by step.
+func (m *Model) move(step int) {
+	if m.inList {
+		m.ifCursor = min(max(0, len(m.Data)-1), max(0, m.ifCursor+step))
+		return
+	}
+	m.moveCursor(step)
+}
+
+// shown are the indexes of the packets the filter lets through.
+func (m *Model) shown() []int {
+	out := make([]int, 0, len(m.packets))
+	for i, p := range m.packets {
+		if m.Filter() == "" || m.Match(m.line(p)) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// moveCursor moves the packet cursor by step among the packets shown.
 func (m *Model) moveCursor(step int) {
-	n := len(m.packets)
-	if n == 0 {
+	shown := m.shown()
+	if len(shown) == 0 {
+		return
+	}
+	at := len(shown) - 1
+	for r, i := range shown {
+		if i == m.cursor {
+			at = r
+		}
+	}
+	if m.cursor < 0 && step > 0 {
+		at = len(shown) // following: the next packet is the newest
+	}
+	m.cursor = shown[min(len(shown)-1, max(0, at+step))]
+}
+
+// openLayers shows the layers of the selected packet (the newest when following).
+func (m *Model) openLayers() {
+	shown := m.shown()
+	if len(shown) == 0 {
 		return
 	}
 	if m.cursor < 0 {
-		m.cursor = n - 1
+		m.cursor = shown[len(shown)-1]
 	}
-	m.cursor = min(n-1, max(0, m.cursor+step))
+	m.open, m.inList = true, false
+	p := m.packets[m.cursor]
+	m.layers.SetContent(layerText(p.Data, m.Width-m.listWidth()-1))
+	m.layers.GotoTop()
 }
 
 // startStop stops the running capture, or starts one on the marked interfaces (the one
@@ -222,7 +358,7 @@ func (m *Model) startStop() tea.Cmd {
 	if len(chosen) == 0 && m.ifCursor < len(m.Data) {
 		chosen = []Target{m.Data[m.ifCursor]}
 	}
-	ctx, src, filter := m.Context(), m.source, m.Filter()
+	ctx, src, filter := m.Context(), m.source, m.bpf.Value()
 	m.packets, m.cursor, m.open, m.stats = nil, -1, false, capture.Stats{}
 	return func() tea.Msg {
 		s, err := src.Start(ctx, chosen, filter)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"workbench/netviz/capture"
 	"workbench/palette"
@@ -22,16 +23,25 @@ func (m *Model) render() string {
 	if h <= 0 {
 		return head
 	}
-	listW := min(30, max(18, m.Width/4))
+	listW := m.listWidth()
 	list := pane.Fit(m.targetList(listW, h), listW, h)
 	right := m.Width - listW - 1
 	var body string
 	if m.open {
-		body = m.layers()
+		body = styles.Title.Render(m.line(m.packets[m.cursor])) + styles.Dim.Render("  esc closes") + "\n" + m.layers.View()
 	} else {
 		body = m.lines(right, h)
 	}
 	return head + "\n" + pane.Beside(list, pane.Fit(body, right, h), styles.Dim.Render("│"))
+}
+
+// listWidth is the width of the interface list.
+func (m *Model) listWidth() int { return min(30, max(18, m.Width/4)) }
+
+// layerText is every layer of a packet wrapped to width at its spaces, its tabs made
+// spaces: a terminal would draw a tab wider than it counts, past the pane's border.
+func layerText(data []byte, width int) string {
+	return ansi.Wrap(strings.ReplaceAll(capture.Detail(data), "\t", "    "), max(10, width), " ")
 }
 
 // headLine is the filter, the state and the counters; the drop counter is always there.
@@ -46,7 +56,8 @@ func (m *Model) headLine() string {
 	}
 	counters := fmt.Sprintf("%s  got %d  %s", state, m.stats.Received, drops)
 	room := max(10, m.Width-lipgloss.Width(counters)-2)
-	return pane.Cell(m.FilterView(room), room) + "  " + counters
+	m.bpf.SetWidth(max(1, room-len([]rune(m.bpf.Prompt))-1))
+	return pane.Cell(m.bpf.View(), room) + "  " + counters
 }
 
 // targetList lists the interfaces, marked or captured ones with ●, coloured as their
@@ -70,8 +81,10 @@ func (m *Model) targetList(width, height int) string {
 			mark = "● "
 		}
 		text := pane.Cell(mark+t.Label(), width)
-		if i == m.ifCursor {
+		if i == m.ifCursor && m.inList {
 			text = styles.Selected.Render(text)
+		} else if i == m.ifCursor {
+			text = styles.Key.Render(text)
 		} else if c := m.colour(t); c >= 0 {
 			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(c)).Render(text)
 		}
@@ -93,43 +106,50 @@ func (m *Model) colour(t Target) int {
 	return -1
 }
 
-// lines draws the packets that fit: the newest, or those around the selected one.
+// window is the first of the shown packets on screen and the one after the last: the
+// newest, or those around the selected one.
+func (m *Model) window(shown []int, height int) (start, end int) {
+	end = len(shown)
+	if m.cursor >= 0 {
+		at := 0
+		for r, i := range shown {
+			if i <= m.cursor {
+				at = r
+			}
+		}
+		end = min(len(shown), max(at+1, height))
+	}
+	return max(0, end-height), end
+}
+
+// lines draws the packets that fit.
 func (m *Model) lines(width, height int) string {
 	if len(m.packets) == 0 {
 		if m.session != nil {
 			return styles.Dim.Render("waiting for packets…")
 		}
-		return styles.Dim.Render("space marks an interface (J/K move)\n/ types a filter (tcpdump syntax)\ns starts and stops the capture")
+		return styles.Dim.Render("space marks an interface (j/k move, h/l go between the lists)\nf types a capture filter (tcpdump syntax)\ns starts and stops the capture")
 	}
-	end := len(m.packets)
-	if m.cursor >= 0 {
-		end = min(len(m.packets), max(m.cursor+1, height))
+	shown := m.shown()
+	if len(shown) == 0 {
+		return styles.Dim.Render("no packet matches /" + m.Filter() + " (esc clears the filter)")
 	}
-	start := max(0, end-height)
+	start, end := m.window(shown, height)
 	var b strings.Builder
-	for i := start; i < end; i++ {
+	for r := start; r < end; r++ {
+		i := shown[r]
 		text := pane.Cell(m.line(m.packets[i]), width)
 		if i == m.cursor {
 			text = styles.Selected.Render(text)
 		} else {
 			text = lipgloss.NewStyle().Foreground(palette.InterfaceColor(m.target(m.packets[i]))).Render(text)
 		}
-		if i > start {
+		if r > start {
 			b.WriteByte('\n')
 		}
 		b.WriteString(text)
 	}
 	return b.String()
-}
-
-// layers shows every layer of the selected packet.
-func (m *Model) layers() string {
-	i := m.cursor
-	if i < 0 || i >= len(m.packets) {
-		i = len(m.packets) - 1
-	}
-	p := m.packets[i]
-	return styles.Title.Render(m.line(p)) + "\n" + capture.Detail(p.Data)
 }
 
 // line is a packet's summary with its interface named by host or container:

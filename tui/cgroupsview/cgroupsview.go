@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/cgview"
+	"workbench/tui/order"
 	"workbench/tui/pane"
 )
 
@@ -25,23 +26,23 @@ type Source interface {
 	Sample(ctx context.Context) (cgview.Snapshot, error)
 }
 
-// KeyMap is the pane's own keys: up and down of the scroll keys move the selection.
+// KeyMap is the pane's own keys; the shared keys move the selection and filter the
+// rows.
 type KeyMap struct {
-	pane.ScrollKeys
-	Raise, Lower key.Binding
+	Raise, Lower, Sort key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		ScrollKeys: pane.DefaultScrollKeys(),
-		Raise:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
-		Lower:      key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
+		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
+		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
+		Sort:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
 	}
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Raise, k.Lower} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Raise, k.Lower, k.Sort} }
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -50,21 +51,29 @@ func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp(
 type Model struct {
 	pane.Base[cgview.Snapshot]
 	keys     KeyMap
+	order    order.By
+	rows     []int // indexes into Data.Series: the filter's, in order
 	selected string
 }
 
 // New returns the pane sampling through source.
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
-	return &Model{Base: pane.NewBase("cgroups", keys, source.Sample), keys: keys}
+	m := &Model{Base: pane.NewBase("cgroups", keys, source.Sample), keys: keys}
+	m.OnFilter(m.arrange)
+	return m
 }
 
-// Update handles samples, keys and the containers pane's selection.
+// Selected is the container whose row is selected, or "".
+func (m *Model) Selected() string { return m.selected }
+
+// Update handles samples, keys, clicks and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if _, changed := m.Take(msg); changed {
-		if _, ok := m.Data.Find(m.selected); !ok && len(m.Data.Series) > 0 {
-			m.selected = m.Data.Series[0].Target.Name
-		}
+		m.arrange()
+	}
+	if took, cmd := m.Shared(msg); took {
+		return cmd
 	}
 	switch msg := msg.(type) {
 	case pane.SelectMsg:
@@ -72,18 +81,63 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.selected = msg.Container
 			m.Invalidate()
 		}
+	case pane.ClickMsg:
+		if r := m.rowAt(msg.Y); r >= 0 {
+			m.moveTo(r)
+		}
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
+// arrange orders the rows and lets through those the filter matches; the selection
+// stays on its container while it is shown, else goes to the first row.
+func (m *Model) arrange() {
+	ser := m.Data.Series
+	all := order.Sort(m.order, len(ser), func(i int) order.Row {
+		p := ser[i].Last()
+		return order.Row{Name: ser[i].Target.Name, CPU: p.CPUPercent, Memory: int64(p.MemoryBytes), Created: ser[i].Target.Created}
+	})
+	m.rows = m.rows[:0]
+	for _, i := range all {
+		if m.Match(ser[i].Target.Name) {
+			m.rows = append(m.rows, i)
+		}
+	}
+	if m.cursor() < 0 && len(m.rows) > 0 {
+		m.selected = ser[m.rows[0]].Target.Name
+	}
+	m.Invalidate()
+}
+
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	nav := m.Nav()
+	at := max(0, m.cursor())
+	page := max(1, m.Height/3)
+	if step := m.MatchStep(msg); step != 0 {
+		if r, ok := pane.Jump(len(m.rows), at, step, func(int) bool { return true }); ok {
+			m.moveTo(r)
+		}
+		return nil
+	}
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		m.move(-1)
-	case key.Matches(msg, m.keys.Down):
-		m.move(1)
+	case key.Matches(msg, nav.Up):
+		m.moveTo(at - 1)
+	case key.Matches(msg, nav.Down):
+		m.moveTo(at + 1)
+	case key.Matches(msg, nav.PageUp):
+		m.moveTo(at - page)
+	case key.Matches(msg, nav.PageDown):
+		m.moveTo(at + page)
+	case key.Matches(msg, nav.Top):
+		m.moveTo(0)
+	case key.Matches(msg, nav.Bottom):
+		m.moveTo(len(m.rows) - 1)
+	case key.Matches(msg, m.keys.Sort):
+		m.order = m.order.Next()
+		m.arrange()
+		return pane.Status("cgroups sorted by "+m.order.String(), false)
 	case key.Matches(msg, m.keys.Raise):
 		return m.changeCPU(Step)
 	case key.Matches(msg, m.keys.Lower):
@@ -92,22 +146,22 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) index() int {
-	for i, s := range m.Data.Series {
-		if s.Target.Name == m.selected {
-			return i
+// cursor is the selected row's index in rows, or -1 when it is not shown.
+func (m *Model) cursor() int {
+	for r, i := range m.rows {
+		if m.Data.Series[i].Target.Name == m.selected {
+			return r
 		}
 	}
-	return 0
+	return -1
 }
 
-func (m *Model) move(step int) {
-	n := len(m.Data.Series)
-	if n == 0 {
+func (m *Model) moveTo(r int) {
+	if len(m.rows) == 0 {
 		return
 	}
-	i := min(n-1, max(0, m.index()+step))
-	if name := m.Data.Series[i].Target.Name; name != m.selected {
+	r = min(len(m.rows)-1, max(0, r))
+	if name := m.Data.Series[m.rows[r]].Target.Name; name != m.selected {
 		m.selected = name
 		m.Invalidate()
 	}

@@ -45,3 +45,57 @@ func TestFollowsTheContainersPaneSelection(t *testing.T) {
 		t.Errorf("the chart does not follow the selection:\n%s", v)
 	}
 }
+
+func TestSameKeysAsTheContainersPane(t *testing.T) {
+	m := loaded(12, 80, 24)
+	for _, c := range []struct{ keys, want string }{
+		{"G", "web11"}, {"g", "web0"}, {"j", "web1"}, {"k", "web0"}, {"ctrl+f", "web8"}, {"pgup", "web0"},
+	} {
+		panetest.Press(m, c.keys)
+		if m.Selected() != c.want {
+			t.Errorf("%s selected %q, want %q", c.keys, m.Selected(), c.want)
+		}
+	}
+}
+
+func TestNaturalOrderAndTheSortKey(t *testing.T) {
+	m := loaded(12, 160, 48)
+	names := func() []string {
+		var out []string
+		for _, l := range strings.Split(golden.Plain(m.View()), "\n")[1:] {
+			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "web") {
+				out = append(out, f[0])
+			}
+		}
+		return out
+	}
+	if got := strings.Join(names()[:4], " "); got != "web0 web1 web2 web3" {
+		t.Errorf("the first rows are %q, want the natural order web0 web1 web2 web3", got)
+	}
+	panetest.Press(m, "o") // CPU: web0 runs at 50 %
+	if v := golden.Plain(m.View()); !strings.Contains(v, "CPU%/LIM↓") || names()[0] != "web0" {
+		t.Errorf("by CPU:\n%s", v)
+	}
+	panetest.Press(m, "o") // memory: i%5+1 MiB, web4 and web9 the most
+	if got := names(); got[0] != "web4" || got[1] != "web9" {
+		t.Errorf("by memory the first rows are %v, want web4 web9", got[:2])
+	}
+}
+
+func TestFilterAndClick(t *testing.T) {
+	m := loaded(12, 80, 24)
+	panetest.Press(m, "/")
+	panetest.Type(m, "web1")
+	panetest.Press(m, "enter", "n")
+	if m.Selected() != "web10" {
+		t.Errorf("n after the filter web1 selected %q, want web10", m.Selected())
+	}
+	if v := golden.Plain(m.View()); strings.Contains(v, "web2 ") || !strings.Contains(v, "/web1") {
+		t.Errorf("the filter web1 shows:\n%s", v)
+	}
+	panetest.Press(m, "esc")
+	m.Update(pane.ClickMsg{X: 2, Y: 3})
+	if m.Selected() != "web2" {
+		t.Errorf("a click on the third row selected %q, want web2", m.Selected())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/docker/go-units"
 
 	"workbench/cgview"
+	"workbench/tui/order"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -28,35 +29,67 @@ func (m *Model) render() string {
 		return notice
 	}
 	if len(m.Data.Series) == 0 {
-		return "no containers to sample: press n to create one"
+		return "no containers to sample: press c to create one"
+	}
+	if len(m.rows) == 0 {
+		return styles.Dim.Render("no container matches /" + m.Filter() + " (esc clears the filter)")
 	}
 	var b strings.Builder
 	sparkW := max(8, m.Width-nameW-cpuW-thrW-memW-pidsW-5)
-	fmt.Fprintf(&b, "%s %s %s %s %s %s", styles.Header.Render(pane.Cell("NAME", nameW)),
-		styles.Header.Render(pane.Cell("CPU", sparkW)), styles.Header.Render(pane.Cell("CPU%/LIM", cpuW)),
-		styles.Header.Render(pane.Cell("THROTTLED", thrW)), styles.Header.Render(pane.Cell("MEMORY", memW)),
+	fmt.Fprintf(&b, "%s %s %s %s %s %s", styles.Header.Render(pane.Cell(m.header("NAME"), nameW)),
+		styles.Header.Render(pane.Cell("CPU", sparkW)), styles.Header.Render(pane.Cell(m.header("CPU%/LIM"), cpuW)),
+		styles.Header.Render(pane.Cell("THROTTLED", thrW)), styles.Header.Render(pane.Cell(m.header("MEMORY"), memW)),
 		styles.Header.Render("PIDS"))
-	listH := len(m.Data.Series)
-	chartH := 0
+	sel := max(0, m.cursor())
+	start, listH, chartH := m.listLayout()
+	for r := start; r < len(m.rows) && r < start+listH; r++ {
+		b.WriteByte('\n')
+		b.WriteString(m.row(m.Data.Series[m.rows[r]], sparkW, r == sel))
+	}
+	if chartH > 0 {
+		b.WriteString("\n\n")
+		b.WriteString(m.chart(m.Data.Series[m.rows[sel]], chartH))
+	}
+	return b.String()
+}
+
+// listLayout is the first row on screen, how many rows the list shows and the height
+// of the chart under it.
+func (m *Model) listLayout() (start, listH, chartH int) {
+	listH = len(m.rows)
 	if m.Height >= 16 {
 		chartH = min(12, m.Height/3)
 		listH = min(listH, m.Height-chartH-3)
 	}
 	listH = max(1, min(listH, m.Height-1))
-	sel := m.index()
-	start := 0
-	if sel >= listH {
+	if sel := max(0, m.cursor()); sel >= listH {
 		start = sel - listH + 1
 	}
-	for i := start; i < len(m.Data.Series) && i < start+listH; i++ {
-		b.WriteByte('\n')
-		b.WriteString(m.row(m.Data.Series[i], sparkW, i == sel))
+	return start, listH, chartH
+}
+
+// rowAt is the row drawn on line y of the pane, or -1.
+func (m *Model) rowAt(y int) int {
+	start, listH, _ := m.listLayout()
+	if y < 1 || y > listH || start+y-1 >= len(m.rows) {
+		return -1
 	}
-	if chartH > 0 {
-		b.WriteString("\n\n")
-		b.WriteString(m.chart(m.Data.Series[sel], chartH))
+	return start + y - 1
+}
+
+// header marks the column the rows are sorted by; by creation, the NAME column says so.
+func (m *Model) header(title string) string {
+	switch {
+	case title == "NAME" && m.order == order.ByName:
+		return "NAME↑"
+	case title == "NAME" && m.order == order.ByCreated:
+		return "NAME (newest)"
+	case title == "CPU%/LIM" && m.order == order.ByCPU:
+		return "CPU%/LIM↓"
+	case title == "MEMORY" && m.order == order.ByMemory:
+		return "MEMORY↓"
 	}
-	return b.String()
+	return title
 }
 
 // row is one container: name, sparkline, CPU against its limit, throttling, memory, PIDs.

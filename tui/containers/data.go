@@ -3,12 +3,24 @@
 // (PIDs, namespaces, cgroup, rootfs layers, veth pairs).
 package containers
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"workbench/tui/containerlogs"
+)
 
 // Container is one row of the pane, as read from the engine and the kernel.
 type Container struct {
 	ID, Name, Image, State, Host string
-	// Networks are "NETWORK ADDRESS" pairs, e.g. "bridge 172.18.0.2/16".
+	// Paused says its processes are frozen; ExitCode is how it ended when exited.
+	Paused   bool
+	ExitCode int
+	// Created is when it was made.
+	Created time.Time
+	// Networks are what it is attached to now, as "NETWORK ADDRESS" pairs (e.g.
+	// "bridge 172.18.0.2/16") or its network mode (host, none, container:NAME); none
+	// while it does not run.
 	Networks []string
 	// Ports are published ports, e.g. "8080->80/tcp".
 	Ports []string
@@ -63,4 +75,6 @@ type Source interface {
 	// Load reads every container, and the Detail of the one named detailOf ("" = the
 	// first); the others' Detail may stay empty.
 	Load(ctx context.Context, detailOf string) (Snapshot, error)
+	// Logs opens the log of the container named name, from its first entry.
+	Logs(ctx context.Context, name string) (containerlogs.Reader, error)
 }

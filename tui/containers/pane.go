@@ -6,37 +6,41 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/containerlogs"
+	"workbench/tui/order"
 	"workbench/tui/pane"
 )
 
-// KeyMap is the pane's own keys: the scroll keys move the selection.
+// KeyMap is the pane's own keys, the actions on the selected container; the shared
+// keys move the selection, filter the rows, and enter opens the logs.
 type KeyMap struct {
-	pane.ScrollKeys
-	Bottom, Shell, Kill, Stop, Remove key.Binding
+	Shell, Logs, StartStop, Restart, Pause, Remove, Kill, Sort key.Binding
+	containerlogs.KeyMap
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	k := KeyMap{
-		ScrollKeys: pane.DefaultScrollKeys(),
-		Bottom:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
-		Shell:      key.NewBinding(key.WithKeys("x", "enter"), key.WithHelp("x/enter", "shell in container")),
-		Kill:       key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill")),
-		Stop:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop")),
-		Remove:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove (force)")),
+	return KeyMap{
+		Shell:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "shell in container")),
+		Logs:      key.NewBinding(key.WithKeys("l", "enter"), key.WithHelp("l/enter", "logs (follow)")),
+		StartStop: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start/stop")),
+		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/unpause")),
+		Remove:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove (asks)")),
+		Kill:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill (asks)")),
+		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
+		KeyMap:    containerlogs.DefaultKeyMap(),
 	}
-	k.Top.SetHelp("g", "first")
-	return k
 }
 
 // ShortHelp is the one-line hint.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Shell, k.Kill, k.Remove}
+	return []key.Binding{k.Shell, k.Logs, k.StartStop, k.Remove, k.Kill}
 }
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove}}
+	return [][]key.Binding{{k.Shell, k.Logs, k.StartStop, k.Restart}, {k.Pause, k.Remove, k.Kill, k.Sort}, {k.Times}}
 }
 
 // Model is the containers pane.
@@ -44,14 +48,18 @@ type Model struct {
 	pane.Base[Snapshot]
 	source   Source
 	keys     KeyMap
-	cursor   int
+	order    order.By
+	rows     []int // indexes into Data.Containers: the filter's, in order
+	cursor   int   // index into rows
 	selected string
+	logs     *containerlogs.Model
 }
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
 	m := &Model{source: source, keys: DefaultKeyMap()}
 	m.Base = pane.NewBase[Snapshot]("Containers", m.keys, nil)
+	m.OnFilter(m.arrange)
 	m.follow("")
 	return m
 }
@@ -66,65 +74,189 @@ func (m *Model) follow(name string) {
 // Selected is the name of the selected container, or "".
 func (m *Model) Selected() string { return m.selected }
 
-// Update handles keys and fresh snapshots.
+// SetSize gives the pane, and its logs view when open, their size.
+func (m *Model) SetSize(width, height int) {
+	m.Base.SetSize(width, height)
+	if m.logs != nil {
+		m.logs.SetSize(width, height)
+	}
+}
+
+// Typing reports whether the filter, a question or the open logs view's filter has
+// the keyboard.
+func (m *Model) Typing() bool {
+	if m.logs != nil {
+		return m.logs.Typing()
+	}
+	return m.Base.Typing()
+}
+
+// Update handles keys, clicks and fresh snapshots.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if ok, changed := m.Take(msg); ok {
 		if !changed {
 			return nil
 		}
-		// Keep the same container selected when rows come and go.
-		m.cursor = 0
-		for i, c := range m.Data.Containers {
-			if c.Name == m.selected {
-				m.cursor = i
-			}
-		}
+		m.arrange()
 		return m.selectionChanged()
 	}
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
+	if m.logs != nil {
+		if _, ok := msg.(pane.ClickMsg); ok {
+			return nil
+		}
+		if _, ok := msg.(pane.SelectMsg); !ok {
+			cmd, done := m.logs.Update(msg)
+			if done {
+				m.logs = nil
+				m.Invalidate()
+			}
+			return cmd
+		}
+	}
+	if took, cmd := m.Shared(msg); took {
+		return tea.Batch(cmd, m.selectionChanged())
+	}
+	switch msg := msg.(type) {
+	case pane.ClickMsg:
+		if row := m.rowAt(msg.Y); row >= 0 {
+			m.moveTo(row)
+			return m.selectionChanged()
+		}
+	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
+// arrange orders the rows and lets through those the filter matches, keeping the
+// selected container selected; when it is gone, the cursor stays where it was (the
+// new last row when the last one went).
+func (m *Model) arrange() {
+	cs := m.Data.Containers
+	all := order.Sort(m.order, len(cs), func(i int) order.Row {
+		return order.Row{Name: cs[i].Name, CPU: cs[i].CPUPercent, Memory: cs[i].Memory, Created: cs[i].Created}
+	})
+	m.rows = m.rows[:0]
+	for _, i := range all {
+		if m.Match(rowText(cs[i])) {
+			m.rows = append(m.rows, i)
+		}
+	}
+	at := min(m.cursor, len(m.rows)-1)
+	for r, i := range m.rows {
+		if cs[i].Name == m.selected {
+			at = r
+		}
+	}
+	m.cursor = max(0, at)
+	m.Invalidate()
+}
+
+// current is the container under the cursor.
+func (m *Model) current() (Container, bool) {
+	if m.cursor >= len(m.rows) {
+		return Container{}, false
+	}
+	return m.Data.Containers[m.rows[m.cursor]], true
+}
+
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	n := len(m.Data.Containers)
+	nav := m.Nav()
+	if step := m.MatchStep(msg); step != 0 {
+		// Every row shown matches: the next match is the next row, round the end.
+		if r, ok := pane.Jump(len(m.rows), m.cursor, step, func(int) bool { return true }); ok {
+			m.moveTo(r)
+		}
+		return m.selectionChanged()
+	}
 	switch {
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(msg, nav.Up):
 		m.moveTo(m.cursor - 1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(msg, nav.Down):
 		m.moveTo(m.cursor + 1)
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(msg, nav.PageUp):
 		m.moveTo(m.cursor - max(1, m.Height/2))
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(msg, nav.PageDown):
 		m.moveTo(m.cursor + max(1, m.Height/2))
-	case key.Matches(msg, m.keys.Top):
+	case key.Matches(msg, nav.Top):
 		m.moveTo(0)
-	case key.Matches(msg, m.keys.Bottom):
-		m.moveTo(n - 1)
-	case n == 0:
-		return nil
-	case key.Matches(msg, m.keys.Shell):
-		return m.shell()
-	case key.Matches(msg, m.keys.Kill):
-		return m.run("kill", m.selected)
-	case key.Matches(msg, m.keys.Stop):
-		return m.run("stop", m.selected)
-	case key.Matches(msg, m.keys.Remove):
-		return m.run("rm", "-f", m.selected)
+	case key.Matches(msg, nav.Bottom):
+		m.moveTo(len(m.rows) - 1)
+	case key.Matches(msg, m.keys.Sort):
+		m.order = m.order.Next()
+		m.arrange()
+		return pane.Status("containers sorted by "+m.order.String(), false)
 	default:
-		return nil
+		c, ok := m.current()
+		if !ok {
+			return nil
+		}
+		return m.act(msg, c)
 	}
 	return m.selectionChanged()
 }
 
+// act runs an action key on the container c.
+func (m *Model) act(msg tea.KeyPressMsg, c Container) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Shell):
+		if c.Paused {
+			// A shell would join the frozen cgroup and freeze with it.
+			return pane.Status(c.Name+" is paused: p lets it run again, then x opens a shell", true)
+		}
+		if c.State != "running" {
+			// The engine says why in a sentence; a terminal handed over would only
+			// show its exit status.
+			return run("exec", c.Name, "sh")
+		}
+		return func() tea.Msg { return pane.ExecMsg{Args: []string{"exec", "-it", c.Name, "sh"}} }
+	case key.Matches(msg, k.Logs):
+		return m.openLogs(c.Name)
+	case key.Matches(msg, k.StartStop):
+		if c.State == "running" {
+			return run("stop", c.Name)
+		}
+		return run("start", c.Name)
+	case key.Matches(msg, k.Restart):
+		return run("restart", c.Name)
+	case key.Matches(msg, k.Pause):
+		if c.Paused {
+			return run("unpause", c.Name)
+		}
+		return run("pause", c.Name)
+	case key.Matches(msg, k.Remove):
+		if c.State == "running" {
+			m.Ask("remove "+c.Name+"? it is running: it is killed first (rm -f)", run("rm", "-f", c.Name))
+		} else {
+			m.Ask("remove "+c.Name+"?", run("rm", c.Name))
+		}
+		m.Invalidate()
+	case key.Matches(msg, k.Kill):
+		m.Ask("kill "+c.Name+"?", run("kill", c.Name))
+		m.Invalidate()
+	}
+	return nil
+}
+
+// openLogs shows the logs view of the container named name.
+func (m *Model) openLogs(name string) tea.Cmd {
+	m.logs = containerlogs.New(name)
+	m.logs.SetSize(m.Width, m.Height)
+	m.Invalidate()
+	return m.logs.Start(m.Context(), m.source.Logs)
+}
+
+// LogsOf is the container whose logs view is open, or "".
+func (m *Model) LogsOf() string {
+	if m.logs == nil {
+		return ""
+	}
+	return m.logs.Name()
+}
+
 func (m *Model) moveTo(i int) {
-	if i >= len(m.Data.Containers) {
-		i = len(m.Data.Containers) - 1
-	}
-	if i < 0 {
-		i = 0
-	}
+	i = max(0, min(i, len(m.rows)-1))
 	if i != m.cursor {
 		m.cursor = i
 		m.Invalidate()
@@ -133,26 +265,18 @@ func (m *Model) moveTo(i int) {
 
 // selectionChanged tells the other panes when the selected container changes.
 func (m *Model) selectionChanged() tea.Cmd {
-	name := ""
-	if m.cursor < len(m.Data.Containers) {
-		name = m.Data.Containers[m.cursor].Name
-	}
-	if name == m.selected {
+	c, _ := m.current()
+	if c.Name == m.selected {
 		return nil
 	}
-	m.follow(name)
+	m.follow(c.Name)
+	name := c.Name
 	// Tell the other panes, and read the newly selected container's detail now.
 	return tea.Batch(func() tea.Msg { return pane.SelectMsg{Container: name} }, m.Reload())
 }
 
-// shell asks the app to hand the terminal to a shell in the selected container.
-func (m *Model) shell() tea.Cmd {
-	name := m.selected
-	return func() tea.Msg { return pane.ExecMsg{Args: []string{"exec", "-it", name, "sh"}} }
-}
-
-// run asks the app to run a CLI command on the selected container.
-func (m *Model) run(args ...string) tea.Cmd {
+// run asks the app to run a CLI command.
+func run(args ...string) tea.Cmd {
 	return func() tea.Msg { return pane.RunMsg{Args: args} }
 }
 

@@ -46,15 +46,69 @@ func TestKeysMoveSelectionAndAct(t *testing.T) {
 	if sel.Container != "web1" {
 		t.Fatalf("moving down sent %#v, want the selection of web1", sel)
 	}
-	for key, want := range map[string]string{"K": "kill web1", "S": "stop web1", "D": "rm -f web1"} {
-		run, ok := m.Update(panetest.Key(key))().(pane.RunMsg)
-		if !ok || strings.Join(run.Args, " ") != want {
-			t.Errorf("key %s asked for %#v, want %q", key, run, want)
+	for key, want := range map[string]string{"s": "stop web1", "r": "restart web1", "p": "pause web1"} {
+		if got := runArgs(m.Update(panetest.Key(key))); got != want {
+			t.Errorf("key %s asked for %q, want %q", key, got, want)
 		}
 	}
 	exec, ok := m.Update(panetest.Key("x"))().(pane.ExecMsg)
 	if !ok || strings.Join(exec.Args, " ") != "exec -it web1 sh" {
 		t.Errorf("x asked for %#v, want a shell in web1", exec)
+	}
+	// Paused, web1 gets no shell that would freeze with it.
+	paused := fixture.Containers(3)
+	paused.Containers[1].Paused = true
+	pm := loaded(&fixture.ContainerSource{Snapshot: paused}, 80, 24)
+	pm.Update(panetest.Key("j"))
+	if st, ok := pm.Update(panetest.Key("x"))().(pane.StatusMsg); !ok || !strings.Contains(st.Text, "web1 is paused") {
+		t.Errorf("x on a paused container gave %#v", st)
+	}
+	if got := runArgs(pm.Update(panetest.Key("p"))); got != "unpause web1" {
+		t.Errorf("p on a paused container asked for %q, want unpause web1", got)
+	}
+	// web2 has exited: s starts it, and x asks the engine, which says why it cannot.
+	panetest.Press(m, "j")
+	for key, want := range map[string]string{"s": "start web2", "x": "exec web2 sh"} {
+		if got := runArgs(m.Update(panetest.Key(key))); got != want {
+			t.Errorf("key %s on an exited container asked for %q, want %q", key, got, want)
+		}
+	}
+}
+
+// runArgs is the command line a pane's work asks the app to run, or "".
+func runArgs(cmd tea.Cmd) string {
+	if cmd == nil {
+		return ""
+	}
+	run, _ := cmd().(pane.RunMsg)
+	return strings.Join(run.Args, " ")
+}
+
+func TestDestructiveKeysAskFirst(t *testing.T) {
+	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(3)}, 80, 24)
+	for _, c := range []struct{ key, question, want string }{
+		{"K", "kill web0?", "kill web0"},
+		{"d", "remove web0? it is running", "rm -f web0"},
+	} {
+		if cmd := m.Update(panetest.Key(c.key)); cmd != nil {
+			t.Errorf("%s acted before asking: %q", c.key, runArgs(cmd))
+		}
+		if v := golden.Plain(m.View()); !strings.Contains(v, c.question) || !strings.Contains(v, "y/N") {
+			t.Errorf("%s does not ask %q:\n%s", c.key, c.question, v)
+		}
+		if !m.Typing() {
+			t.Errorf("while %s asks, the keys do not come to the pane first", c.key)
+		}
+		if cmd := m.Update(panetest.Key("n")); cmd != nil {
+			t.Errorf("%s then n still asked for %q", c.key, runArgs(cmd))
+		}
+		if strings.Contains(golden.Plain(m.View()), c.question) {
+			t.Errorf("the question of %s stays after n", c.key)
+		}
+		m.Update(panetest.Key(c.key))
+		if got := runArgs(m.Update(panetest.Key("y"))); got != c.want {
+			t.Errorf("%s then y asked for %q, want %q", c.key, got, c.want)
+		}
 	}
 }
 
@@ -85,11 +139,11 @@ func TestSelectionFollowsTheContainerWhenRowsChange(t *testing.T) {
 
 func TestPageKeysMoveHalfAPane(t *testing.T) {
 	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(40)}, 80, 24)
-	panetest.Press(m, "f")
+	panetest.Press(m, "ctrl+f")
 	if m.Selected() != "web12" {
 		t.Errorf("page down from web0 in a pane of 24 lines selected %q, want web12", m.Selected())
 	}
-	panetest.Press(m, "b", "b")
+	panetest.Press(m, "pgup", "ctrl+b")
 	if m.Selected() != "web0" {
 		t.Errorf("page up twice from web12 selected %q, want web0", m.Selected())
 	}

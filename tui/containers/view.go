@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker/go-units"
 
+	"workbench/tui/order"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -20,14 +21,23 @@ type column struct {
 
 // View draws the list above and the selected container's detail below (or beside it
 // when the pane is wide).
-func (m *Model) View() string { return m.Draw(m.render) }
+// The open logs view draws itself.
+func (m *Model) View() string {
+	if m.logs != nil {
+		return m.logs.View()
+	}
+	return m.Draw(m.render)
+}
 
 func (m *Model) render() string {
 	if notice, ok := m.Notice("reading containers…"); ok {
 		return notice
 	}
 	if len(m.Data.Containers) == 0 {
-		return "no containers yet: press n to create one, or : then run -d busybox sleep 1000"
+		return "no containers yet: press c to create one, or : then run -d busybox sleep 1000"
+	}
+	if len(m.rows) == 0 {
+		return styles.Dim.Render("no container matches /" + m.Filter() + " (esc clears the filter)")
 	}
 	if m.Width >= 150 {
 		listW := m.Width * 3 / 5
@@ -35,31 +45,81 @@ func (m *Model) render() string {
 		detail := pane.Fit(m.detail(m.Width-listW-1), m.Width-listW-1, m.Height)
 		return pane.Beside(list, detail, " ")
 	}
-	listH := len(m.Data.Containers) + 1
-	if max := m.Height / 2; listH > max && m.Height >= 12 {
-		listH = max
-	}
-	if listH > m.Height {
-		listH = m.Height
-	}
-	out := m.list(m.Width, listH)
-	if rest := m.Height - listH; rest > 1 {
-		out = pane.Fit(out, m.Width, listH) + "\n" + pane.Fit(m.detail(m.Width), m.Width, rest)
+	out := m.list(m.Width, m.listHeight())
+	if rest := m.Height - m.listHeight(); rest > 1 {
+		out = pane.Fit(out, m.Width, m.listHeight()) + "\n" + pane.Fit(m.detail(m.Width), m.Width, rest)
 	}
 	return pane.Fit(out, m.Width, m.Height)
 }
 
-// columns chooses the columns that fit width; NETWORKS takes what is left.
-func columns(width int) []column {
+// listHeight is the lines the list takes, its header included.
+func (m *Model) listHeight() int {
+	if m.Width >= 150 {
+		return m.Height
+	}
+	h := len(m.rows) + 1
+	if half := m.Height / 2; h > half && m.Height >= 12 {
+		h = half
+	}
+	return min(h, m.Height)
+}
+
+// listStart is the first row on screen: the list scrolls to keep the cursor in it.
+func (m *Model) listStart() int {
+	if rows := m.listHeight() - 1; m.cursor >= rows {
+		return m.cursor - rows + 1
+	}
+	return 0
+}
+
+// rowAt is the row drawn on line y of the pane, or -1.
+func (m *Model) rowAt(y int) int {
+	if y < 1 || y >= m.listHeight() {
+		return -1
+	}
+	if r := m.listStart() + y - 1; r < len(m.rows) {
+		return r
+	}
+	return -1
+}
+
+// stateText is a container's state as the list shows it: "Exited (137)" for one that
+// ended.
+func stateText(c Container) string {
+	switch {
+	case c.State == "exited":
+		return fmt.Sprintf("Exited (%d)", c.ExitCode)
+	case c.Paused:
+		return "paused"
+	}
+	return c.State
+}
+
+// rowText is what the filter looks in: every column of the row.
+func rowText(c Container) string {
+	return strings.Join([]string{c.Name, c.Image, stateText(c), c.Host, strings.Join(c.Networks, " "), strings.Join(c.Ports, " ")}, " ")
+}
+
+func networksText(c Container) string {
+	if len(c.Networks) == 0 {
+		return "-"
+	}
+	return strings.Join(c.Networks, ", ")
+}
+
+// columns chooses the columns that fit width, each as wide as its longest value
+// within bounds; NETWORKS takes what is left, and when the room is short the widest
+// columns give some back first, so no column is cut much more than another.
+func (m *Model) columns(width int) []column {
 	all := []column{
-		{"NAME", 14, func(c Container) string { return c.Name }},
-		{"IMAGE", 10, func(c Container) string { return c.Image }},
-		{"STATE", 8, func(c Container) string { return c.State }},
-		{"HOST", 7, func(c Container) string { return c.Host }},
-		{"NETWORKS", 0, func(c Container) string { return strings.Join(c.Networks, ", ") }},
-		{"PORTS", 14, func(c Container) string { return strings.Join(c.Ports, ",") }},
-		{"CPU%", 6, cpuText},
-		{"MEMORY", 15, memoryText},
+		{"NAME", 0, func(c Container) string { return c.Name }},
+		{"IMAGE", 0, func(c Container) string { return c.Image }},
+		{"STATE", 0, stateText},
+		{"HOST", 0, func(c Container) string { return c.Host }},
+		{"NETWORKS", 0, networksText},
+		{"PORTS", 0, func(c Container) string { return strings.Join(c.Ports, ",") }},
+		{"CPU%", 0, cpuText},
+		{"MEMORY", 0, memoryText},
 	}
 	switch {
 	case width < 90:
@@ -68,21 +128,63 @@ func columns(width int) []column {
 	case width < 110:
 		all = append(all[:1], all[2:]...)
 	}
-	used := 0
-	for _, c := range all {
-		used += c.width + 1
-	}
+	want := make([]int, len(all))
 	for i := range all {
-		if all[i].width == 0 {
-			all[i].width = max(8, width-used)
+		all[i].title = m.header(all[i].title)
+		w := ansi.StringWidth(all[i].title)
+		for _, r := range m.rows {
+			w = max(w, ansi.StringWidth(all[i].value(m.Data.Containers[r])))
+		}
+		want[i] = min(w, 32)
+		all[i].width = want[i]
+	}
+	used := func() int {
+		n := 0
+		for _, c := range all {
+			n += c.width + 1
+		}
+		return n - 1
+	}
+	// Too wide: take one cell at a time from the widest column, down to 6.
+	for used() > width {
+		widest := 0
+		for i := range all {
+			if all[i].width > all[widest].width {
+				widest = i
+			}
+		}
+		if all[widest].width <= 6 {
+			break
+		}
+		all[widest].width--
+	}
+	// Room to spare: NETWORKS, the column of variable length, takes it.
+	for i := range all {
+		if strings.HasPrefix(all[i].title, "NETWORKS") {
+			all[i].width += max(0, width-used())
 		}
 	}
 	return all
 }
 
+// header marks the column the rows are sorted by; by creation, the NAME column says so.
+func (m *Model) header(title string) string {
+	switch {
+	case title == "NAME" && m.order == order.ByName:
+		return "NAME↑"
+	case title == "NAME" && m.order == order.ByCreated:
+		return "NAME (newest first)"
+	case title == "CPU%" && m.order == order.ByCPU:
+		return "CPU%↓"
+	case title == "MEMORY" && m.order == order.ByMemory:
+		return "MEMORY↓"
+	}
+	return title
+}
+
 // list draws the header and the rows around the cursor that fit in height.
 func (m *Model) list(width, height int) string {
-	cols := columns(width)
+	cols := m.columns(width)
 	var b strings.Builder
 	for i, c := range cols {
 		if i > 0 {
@@ -90,14 +192,10 @@ func (m *Model) list(width, height int) string {
 		}
 		b.WriteString(styles.Header.Render(pane.Cell(c.title, c.width)))
 	}
-	rows := height - 1
-	start := 0
-	if m.cursor >= rows {
-		start = m.cursor - rows + 1
-	}
-	for i := start; i < len(m.Data.Containers) && i < start+rows; i++ {
+	start := m.listStart()
+	for r := start; r < len(m.rows) && r < start+height-1; r++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.Data.Containers[i], cols, i == m.cursor))
+		b.WriteString(m.row(m.Data.Containers[m.rows[r]], cols, r == m.cursor))
 	}
 	return b.String()
 }
@@ -112,7 +210,11 @@ func (m *Model) row(c Container, cols []column, selected bool) string {
 	}
 	for i, col := range cols {
 		if col.title == "STATE" {
-			cells[i] = styles.State(c.State).Render(cells[i])
+			st := c.State
+			if c.Paused {
+				st = "paused"
+			}
+			cells[i] = styles.State(st).Render(cells[i])
 		}
 	}
 	return strings.Join(cells, " ")
@@ -120,10 +222,10 @@ func (m *Model) row(c Container, cols []column, selected bool) string {
 
 // detail draws the selected container's inside.
 func (m *Model) detail(width int) string {
-	if m.cursor >= len(m.Data.Containers) {
+	c, ok := m.current()
+	if !ok {
 		return ""
 	}
-	c := m.Data.Containers[m.cursor]
 	d := c.Detail
 	var b strings.Builder
 	line := func(label, text string) {

@@ -13,6 +13,7 @@ import (
 
 	"workbench/core/network"
 	"workbench/netviz/iptables"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -27,29 +28,32 @@ type Source interface {
 	Zero(ctx context.Context, host, table string) error
 }
 
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: the shared ones scroll, filter and go through the
+// hosts.
 type KeyMap struct {
-	pane.ScrollKeys
-	NextHost, PrevHost, Table, Zero key.Binding
+	PrevHost, NextHost, Table, Zero key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{
-		ScrollKeys: pane.DefaultScrollKeys(),
-		NextHost:   key.NewBinding(key.WithKeys("l", "right", "]"), key.WithHelp("→/l", "next host")),
-		PrevHost:   key.NewBinding(key.WithKeys("h", "left", "["), key.WithHelp("←/h", "previous host")),
-		Table:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table: all, raw, mangle, nat, filter")),
-		Zero:       key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "zero the counters")),
+	nav := keys.DefaultNav()
+	k := KeyMap{
+		PrevHost: nav.Left,
+		NextHost: nav.Right,
+		Table:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table: all, raw, mangle, nat, filter")),
+		Zero:     key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "zero the counters (asks)")),
 	}
+	k.PrevHost.SetHelp("←/h", "previous host")
+	k.NextHost.SetHelp("→/l", "next host")
+	return k
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.NextHost, k.Table, k.Zero, k.Down} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.NextHost, k.Table, k.Zero} }
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.Bindings(), {k.NextHost, k.PrevHost, k.Table, k.Zero}}
+	return [][]key.Binding{{k.PrevHost, k.NextHost, k.Table, k.Zero}}
 }
 
 // renderWidth is the width the tables are drawn at before the pane cuts what it shows:
@@ -84,6 +88,7 @@ type Model struct {
 func New(source Source) *Model {
 	m := &Model{source: source, keys: DefaultKeyMap(), lines: pane.NewLines()}
 	m.Base = pane.NewBase[reading]("iptables", m.keys, nil)
+	m.OnFilter(m.mark)
 	m.show(network.DefaultHost)
 	return m
 }
@@ -123,10 +128,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return pane.Status(msg.err.Error(), true)
 		}
 		return tea.Batch(pane.Status("counters zeroed on "+m.host, false), m.Reload())
-	case tea.KeyPressMsg:
+	}
+	if took, cmd := m.Shared(msg); took {
+		return cmd
+	}
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		return m.handleKey(msg)
 	}
 	return nil
+}
+
+// mark marks the lines the filter matches.
+func (m *Model) mark() {
+	if m.Filter() == "" {
+		m.lines.Mark(nil)
+	} else {
+		m.lines.Mark(m.Match)
+	}
+	m.Invalidate()
 }
 
 // setData keeps the previous snapshot to light up what moved; it draws only when the
@@ -168,6 +187,11 @@ func (m *Model) draw() {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if step := m.MatchStep(msg); step != 0 {
+		m.lines.Jump(step)
+		m.Invalidate()
+		return nil
+	}
 	switch {
 	case m.lines.Scroll(msg):
 		m.Invalidate()
@@ -181,7 +205,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lines.GotoTop()
 	case key.Matches(msg, m.keys.Zero):
 		ctx, src, host, table := m.Context(), m.source, m.host, tables[m.table]
-		return func() tea.Msg { return zeroedMsg{err: src.Zero(ctx, host, table)} }
+		what := "every counter"
+		if table != "" {
+			what = "the counters of " + table
+		}
+		m.Ask("zero "+what+" on "+host+"?", func() tea.Msg { return zeroedMsg{err: src.Zero(ctx, host, table)} })
+		m.Invalidate()
 	}
 	return nil
 }

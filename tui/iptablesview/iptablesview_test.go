@@ -47,9 +47,16 @@ func TestHostChooserReadsTheOtherHost(t *testing.T) {
 
 func TestZeroReportsAndRereads(t *testing.T) {
 	m := loaded(80, 24)
-	cmd := m.Update(panetest.Key("Z"))
+	if cmd := m.Update(panetest.Key("Z")); cmd != nil || !strings.Contains(golden.Plain(m.View()), "zero every counter on host1? y/N") {
+		t.Fatalf("Z did not ask first:\n%s", golden.Plain(m.View()))
+	}
+	if cmd := m.Update(panetest.Key("n")); cmd != nil {
+		t.Fatal("Z then n zeroed the counters")
+	}
+	m.Update(panetest.Key("Z"))
+	cmd := m.Update(panetest.Key("y"))
 	if cmd == nil {
-		t.Fatal("Z did nothing")
+		t.Fatal("Z then y did nothing")
 	}
 	next := m.Update(cmd())
 	if next == nil {
@@ -83,5 +90,19 @@ func TestScrollStopsAtTheEnds(t *testing.T) {
 	panetest.Press(m, "j")
 	if m.View() != last || last == first {
 		t.Error("scrolling down did not stop at the end")
+	}
+}
+
+func TestFilterMarksRulesAndJumps(t *testing.T) {
+	m := loaded(80, 24)
+	panetest.Press(m, "/")
+	panetest.Type(m, "dport 8080")
+	panetest.Press(m, "enter")
+	if v := golden.Plain(m.View()); !strings.Contains(v, "--dport 8080") || !strings.Contains(v, "/dport 8080") {
+		t.Errorf("the filter did not show a matching rule:\n%s", v)
+	}
+	panetest.Press(m, "esc")
+	if m.Filter() != "" {
+		t.Errorf("esc left the filter %q", m.Filter())
 	}
 }

@@ -1,5 +1,7 @@
-// Package keys holds the app's global key map: the keys that work whatever pane has
-// focus. Each pane keeps the map of its own keys beside it.
+// Package keys holds the app's one key language: the global keys that work whatever
+// pane has focus, and the keys every pane reads the same way (moving, paging, top and
+// bottom, the other axis, open, back, filter and matches). Each pane keeps the map of
+// its own action keys beside it, on keys that mean nothing here.
 package keys
 
 import "charm.land/bubbles/v2/key"
@@ -33,11 +35,11 @@ func DefaultGlobal() Global {
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Pane:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to pane")),
+		Pane:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to pane")),
 		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom pane")),
 		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command line")),
 		Mouse:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mouse on/off")),
-		Create:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new container")),
+		Create:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new container")),
 		Lab:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "networks and hosts")),
 	}
 }
@@ -53,5 +55,51 @@ func (g Global) FullHelp() [][]key.Binding {
 		{g.Next, g.Prev, g.Pane, g.Zoom},
 		{g.Command, g.Create, g.Lab},
 		{g.Mouse, g.Help, g.Quit},
+	}
+}
+
+// Nav is the keys every pane reads the same way.
+type Nav struct {
+	// Up and Down move the selection or scroll by one line.
+	Up, Down key.Binding
+	// PageUp and PageDown move by half a pane (a list) or a pane (a text).
+	PageUp, PageDown key.Binding
+	// Top and Bottom go to the first and the last line.
+	Top, Bottom key.Binding
+	// Left and Right move along the pane's other axis (hosts, the packet list), where
+	// it has one.
+	Left, Right key.Binding
+	// Open opens or selects what is under the cursor; Back closes it, or clears the
+	// filter.
+	Open, Back key.Binding
+	// Filter types a filter; NextMatch and PrevMatch jump between what it matches.
+	Filter, NextMatch, PrevMatch key.Binding
+}
+
+// DefaultNav is the keys every pane shares.
+func DefaultNav() Nav {
+	return Nav{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup/ctrl+b", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn/ctrl+f", "page down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom, follow")),
+		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "other axis: back")),
+		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "other axis: on")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open / select")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, clear filter")),
+		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+	}
+}
+
+// FullHelp is every shared key, in columns.
+func (n Nav) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{n.Up, n.Down, n.PageUp, n.PageDown},
+		{n.Top, n.Bottom, n.Left, n.Right},
+		{n.Open, n.Back, n.Filter, n.NextMatch, n.PrevMatch},
 	}
 }

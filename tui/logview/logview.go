@@ -21,35 +21,22 @@ import (
 // ExportPath is where the export key writes the session's script.
 const ExportPath = "workbench-session.sh"
 
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: the shared ones scroll (up is older), filter, and
+// with ←/→ slide long lines sideways.
 type KeyMap struct {
-	pane.ScrollKeys
-	Follow, Filter, Export key.Binding
+	Export key.Binding
 }
 
-// DefaultKeyMap is the pane's key map: up is older, down newer.
+// DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	k := KeyMap{
-		ScrollKeys: pane.DefaultScrollKeys(),
-		Follow:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "follow newest")),
-		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath)),
-	}
-	k.Up.SetHelp("↑/k", "older")
-	k.Down.SetHelp("↓/j", "newer")
-	k.PageUp.SetHelp("pgup", "page older")
-	k.PageDown.SetHelp("pgdn", "page newer")
-	k.Top.SetHelp("g", "oldest")
-	return k
+	return KeyMap{Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath))}
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Follow, k.Export} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Export} }
 
 // FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.Bindings(), {k.Follow, k.Filter, k.Export}}
-}
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Export}} }
 
 // Source reads the log's entries.
 type Source interface {
@@ -90,26 +77,29 @@ func (s *FileSource) Entries(context.Context) ([]cmdlog.Entry, error) {
 // Model is the command-log pane.
 type Model struct {
 	pane.Base[[]cmdlog.Entry]
-	keys KeyMap
-	back int // entries scrolled back from the newest shown; 0 follows the newest
+	keys  KeyMap
+	back  int // entries scrolled back from the newest shown; 0 follows the newest
+	shift int // cells the lines are slid to the left
 }
+
+// shiftStep is how far ←/→ slide the lines.
+const shiftStep = 20
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
 	m := &Model{Base: pane.NewBase("Command log", keys, source.Entries), keys: keys}
-	m.WithFilter("show only commands containing: ", "type part of a command, e.g. iptables")
+	m.OnFilter(func() { m.back = 0 })
 	return m
 }
 
 // Update handles keys, the filter and fresh entries.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if m.TypeFilter(msg) {
-		m.back = 0
-		return nil
-	}
 	if _, changed := m.Take(msg); changed {
 		m.scroll(0)
+	}
+	if took, cmd := m.Shared(msg); took {
+		return cmd
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -120,21 +110,29 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	page := max(1, m.Height-1)
+	nav := m.Nav()
+	if step := m.MatchStep(msg); step != 0 {
+		// Every entry shown matches: the next match is the next newer one.
+		m.scroll(-step)
+		return nil
+	}
 	switch {
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(msg, nav.Up):
 		m.scroll(1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(msg, nav.Down):
 		m.scroll(-1)
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(msg, nav.PageUp):
 		m.scroll(page)
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(msg, nav.PageDown):
 		m.scroll(-page)
-	case key.Matches(msg, m.keys.Top):
-		m.scroll(len(m.Data))
-	case key.Matches(msg, m.keys.Follow):
+	case key.Matches(msg, nav.Top):
+		m.scroll(m.oldestFirst() - m.back)
+	case key.Matches(msg, nav.Bottom):
 		m.scroll(-m.back)
-	case key.Matches(msg, m.keys.Filter):
-		m.OpenFilter()
+	case key.Matches(msg, nav.Left):
+		m.slide(-shiftStep)
+	case key.Matches(msg, nav.Right):
+		m.slide(shiftStep)
 	case key.Matches(msg, m.keys.Export):
 		return func() tea.Msg { return pane.RunMsg{Args: []string{"log", "-o", ExportPath}} }
 	}
@@ -143,13 +141,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // shown are the entries the filter lets through, oldest first.
 func (m *Model) shown() []cmdlog.Entry {
-	f := m.Filter()
-	if f == "" {
+	if m.Filter() == "" {
 		return m.Data
 	}
 	var out []cmdlog.Entry
 	for _, e := range m.Data {
-		if strings.Contains(e.Command, f) {
+		if m.Match(e.Command) {
 			out = append(out, e)
 		}
 	}
@@ -164,16 +161,33 @@ func (m *Model) scroll(n int) {
 	}
 }
 
+// oldestFirst is how far back the pane goes to show the oldest entries at its top,
+// filling it.
+func (m *Model) oldestFirst() int {
+	entries := m.shown()
+	rows, end := m.Height, 0
+	for end < len(entries) {
+		rows -= len(entryLines(entries[end], m.Width, 0))
+		if rows < 0 {
+			break
+		}
+		end++
+	}
+	return len(entries) - max(1, end)
+}
+
+func (m *Model) slide(n int) {
+	shift := max(0, m.shift+n)
+	if shift != m.shift {
+		m.shift = shift
+		m.Invalidate()
+	}
+}
+
 // View draws the newest entries that fit, oldest at the top, under the filter when
 // there is one.
 func (m *Model) View() string {
-	return m.Draw(func() string {
-		head, rows := "", m.Height
-		if m.Typing() || m.Filter() != "" {
-			head, rows = m.FilterView(m.Width)+"\n", rows-1
-		}
-		return head + m.render(rows)
-	})
+	return m.Draw(func() string { return m.render(m.Height) })
 }
 
 func (m *Model) render(rows int) string {
@@ -191,7 +205,7 @@ func (m *Model) render(rows int) string {
 	end := len(entries) - m.back
 	var lines []string
 	for i := end - 1; i >= 0 && len(lines) < rows; i-- {
-		lines = append(entryLines(entries[i], m.Width), lines...)
+		lines = append(entryLines(entries[i], m.Width, m.shift), lines...)
 	}
 	if len(lines) > rows {
 		lines = lines[len(lines)-rows:]
@@ -203,13 +217,19 @@ func (m *Model) render(rows int) string {
 	return strings.Join(lines, "\n")
 }
 
-// entryLines draws one entry: its time, then the command wrapped under itself.
-func entryLines(e cmdlog.Entry, width int) []string {
+// entryLines draws one entry: its time, then the command wrapped under itself
+// between words, never inside one (a path stays whole, to be copied), slid shift
+// cells to the left; a word longer than the line goes on past the pane's edge, where
+// → slides to it.
+func entryLines(e cmdlog.Entry, width, shift int) []string {
 	const indent = 9 // "15:04:05 "
 	room := max(10, width-indent)
-	wrapped := strings.Split(ansi.Wrap(e.Command, room, " ,"), "\n")
+	wrapped := wrapAtSpaces(e.Command, room)
 	out := make([]string, len(wrapped))
 	for i, w := range wrapped {
+		if shift > 0 {
+			w = ansi.Cut(w, shift, ansi.StringWidth(w))
+		}
 		if i == 0 {
 			out[i] = styles.Dim.Render(e.Time.Format("15:04:05")) + " " + w
 		} else {
@@ -217,4 +237,23 @@ func entryLines(e cmdlog.Entry, width int) []string {
 		}
 	}
 	return out
+}
+
+// wrapAtSpaces breaks text into lines of at most width cells at its spaces only: a
+// word (a path, WORKBENCH-DNAT, a list of mount options) is never broken, and one
+// longer than width has a line of its own.
+func wrapAtSpaces(text string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(text) {
+		if cur != "" && ansi.StringWidth(cur)+1+ansi.StringWidth(w) > width {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	return append(lines, cur)
 }

@@ -52,13 +52,63 @@ func TestFilterShowsOnlyMatchingCommands(t *testing.T) {
 	panetest.Type(m, "netns")
 	panetest.Press(m, "enter")
 	v := golden.Plain(m.View())
-	if m.Typing() || !strings.Contains(v, "show only commands containing: netns") || !strings.Contains(v, "ip netns add wb-host1") {
+	if m.Typing() || !strings.Contains(v, "/netns") || !strings.Contains(v, "ip netns add wb-host1") {
 		t.Errorf("the filter does not show what it keeps:\n%s", v)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(v), "\n")[1:] {
-		if !strings.Contains(line, "netns") && !strings.HasPrefix(line, " ") {
+	lines := strings.Split(strings.TrimSpace(v), "\n")
+	for _, line := range lines[:len(lines)-1] {
+		if strings.TrimSpace(line) != "" && !strings.Contains(line, "netns") && !strings.HasPrefix(line, " ") {
 			t.Errorf("the filter on netns lets through %q:\n%s", line, v)
 		}
+	}
+}
+
+func TestTopShowsTheOldestEntriesFillingThePane(t *testing.T) {
+	m := loaded(80, 5)
+	panetest.Press(m, "g")
+	v := golden.Plain(m.View())
+	lines := strings.Split(strings.TrimRight(v, "\n"), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[0], "ip netns add wb-host1") || strings.TrimSpace(lines[4]) == "" {
+		t.Errorf("g does not show the oldest entries from the top, filling the pane:\n%s", v)
+	}
+}
+
+func TestEscClearsTheFilter(t *testing.T) {
+	m := loaded(80, 24)
+	panetest.Press(m, "/")
+	panetest.Type(m, "netns")
+	panetest.Press(m, "enter", "esc")
+	if v := golden.Plain(m.View()); m.Filter() != "" || !strings.Contains(v, "ip link add wb0 type bridge") {
+		t.Errorf("esc did not clear the filter (%q):\n%s", m.Filter(), v)
+	}
+}
+
+func TestLongCommandsWrapBetweenWordsAndSlideSideways(t *testing.T) {
+	m := loaded(40, 30)
+	words := map[string]bool{}
+	for _, e := range fixture.Log() {
+		for _, w := range strings.Fields(e.Command) {
+			words[w] = true
+		}
+	}
+	v := golden.Plain(m.View())
+	// Every line starts with a whole word of a command: none was broken in two.
+	for _, l := range strings.Split(v, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 && strings.Contains(f[0], ":") {
+			f = f[1:] // the time
+		}
+		if len(f) > 0 && !words[f[0]] && !cutWord(words, f[0]) {
+			t.Errorf("a line starts inside a word: %q\n%s", l, v)
+		}
+	}
+	panetest.Press(m, "l")
+	if slid := golden.Plain(m.View()); !strings.Contains(slid, "web0/netns") || !strings.Contains(slid, "cpu.cfs_quota_us") {
+		t.Errorf("→ did not slide the long words to their end:\n%s", slid)
+	}
+	panetest.Press(m, "h")
+	if back := golden.Plain(m.View()); back != v {
+		t.Errorf("← did not slide back:\n%s", back)
 	}
 }
 
@@ -108,4 +158,19 @@ func TestFileSourceServesRefreshesAtOnce(t *testing.T) {
 	if e, err := src.Entries(t.Context()); err != nil || len(e) != 8 {
 		t.Errorf("after 8 entries: %d, %v", len(e), err)
 	}
+}
+
+// cutWord says whether w is the start of one of words, cut with an ellipsis at the
+// pane's edge.
+func cutWord(words map[string]bool, w string) bool {
+	start, ok := strings.CutSuffix(w, "…")
+	if !ok {
+		return false
+	}
+	for x := range words {
+		if strings.HasPrefix(x, start) {
+			return true
+		}
+	}
+	return false
 }

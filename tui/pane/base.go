@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/styles"
@@ -32,15 +31,15 @@ type Base[T any] struct {
 	// Width and Height are the pane's inner size.
 	Width, Height int
 
-	dirty  bool
-	cache  string
-	filter *textinput.Model
+	dirty bool
+	cache string
+	shared
 }
 
 // NewBase returns the skeleton of a pane called title, with keys for the help, that
 // loads its data with load.
 func NewBase[T any](title string, keys help.KeyMap, load func(ctx context.Context) (T, error)) Base[T] {
-	return Base[T]{title: title, keys: keys, load: load, ctx: context.Background(), dirty: true}
+	return Base[T]{title: title, keys: keys, load: load, ctx: context.Background(), dirty: true, shared: newShared()}
 }
 
 // Title is the pane's name in the tab bar and its frame.
@@ -70,8 +69,10 @@ func (b *Base[T]) SetLoad(load func(ctx context.Context) (T, error)) { b.load = 
 // ResizeLines gives the pane its inner size and its picture the room under a head line;
 // it says whether the width changed, for a pane whose picture depends on it.
 func (b *Base[T]) ResizeLines(lines *Lines, width, height int) (widthChanged bool) {
-	lines.SetSize(width, height-1)
-	return b.Resize(width, height)
+	b.lines = lines
+	changed := b.Resize(width, height)
+	b.sizeLines(b.Width, b.Height)
+	return changed
 }
 
 // loaded carries one load's result back to the pane that asked for it.
@@ -125,12 +126,41 @@ func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 func (b *Base[T]) Invalidate() { b.dirty = true }
 
 // Draw returns the picture, fitted to the pane's size: the one drawn last, unless
-// something changed since.
+// something changed since. While the filter or a question shows on the pane's last
+// line, render sees a Height one line smaller.
 func (b *Base[T]) Draw(render func() string) string {
-	if b.dirty {
-		b.cache, b.dirty = Fit(render(), b.Width, b.Height), false
+	if !b.dirty {
+		return b.cache
 	}
+	b.dirty = false
+	foot := b.footer(b.Width)
+	if foot == "" || b.Height < 2 {
+		b.cache = Fit(render(), b.Width, b.Height)
+		return b.cache
+	}
+	b.Height--
+	body := render()
+	b.Height++
+	b.cache = Fit(body, b.Width, b.Height-1) + "\n" + Fit(foot, b.Width, 1)
 	return b.cache
+}
+
+// Shared handles the keys every pane reads the same way before its own: the answer to
+// an open question, the filter being typed, / to type one and esc to clear it. It
+// says whether it took msg, and returns the work an answer starts. After the filter
+// changed, the function given to OnFilter runs.
+func (b *Base[T]) Shared(msg tea.Msg) (took bool, cmd tea.Cmd) {
+	took, cmd, changed := b.shared.handle(msg)
+	if took {
+		b.dirty = true
+		if b.lines != nil {
+			b.sizeLines(b.Width, b.Height)
+		}
+	}
+	if changed && b.onFilter != nil {
+		b.onFilter()
+	}
+	return took, cmd
 }
 
 // Notice is what the pane shows instead of its data, and whether it has to: the
@@ -143,63 +173,6 @@ func (b *Base[T]) Notice(waiting string) (string, bool) {
 		return styles.Dim.Render(waiting), true
 	}
 	return "", false
-}
-
-// WithFilter gives the pane a text field for a filter, typed after the pane's filter
-// key (see OpenFilter) and closed with enter or esc.
-func (b *Base[T]) WithFilter(prompt, placeholder string) {
-	in := NewInput(prompt, placeholder)
-	b.filter = &in
-}
-
-// OpenFilter puts the keyboard in the filter.
-func (b *Base[T]) OpenFilter() {
-	if b.filter != nil {
-		b.filter.Focus()
-		b.dirty = true
-	}
-}
-
-// Filter is the filter's text ("" without one).
-func (b *Base[T]) Filter() string {
-	if b.filter == nil {
-		return ""
-	}
-	return b.filter.Value()
-}
-
-// FilterView draws the filter field in width cells.
-func (b *Base[T]) FilterView(width int) string {
-	if b.filter == nil {
-		return ""
-	}
-	b.filter.SetWidth(max(1, width-len([]rune(b.filter.Prompt))-1))
-	return b.filter.View()
-}
-
-// Typing reports whether the filter has the keyboard, so keys go to the pane first.
-func (b *Base[T]) Typing() bool { return b.filter != nil && b.filter.Focused() }
-
-// TypeFilter gives a key or a paste to the open filter: enter and esc close it. It
-// says whether the pane took msg.
-func (b *Base[T]) TypeFilter(msg tea.Msg) bool {
-	if !b.Typing() {
-		return false
-	}
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		if s := msg.String(); s == "enter" || s == "esc" {
-			b.filter.Blur()
-			b.dirty = true
-			return true
-		}
-	case tea.PasteMsg:
-	default:
-		return false
-	}
-	*b.filter, _ = b.filter.Update(msg)
-	b.dirty = true
-	return true
 }
 
 func errText(err error) string {

@@ -77,3 +77,6 @@ func Status(text string, isErr bool) tea.Cmd {
 
 // Unavailable is what a pane shows while its data cannot be read.
 const Unavailable = "not available"
+
+// ClickMsg is a mouse click inside a pane, at cell X, Y of its inner area.
+type ClickMsg struct{ X, Y int }

@@ -19,10 +19,25 @@ import (
 // a large one.
 var Sizes = [][2]int{{80, 24}, {160, 48}}
 
-// Key is the key press of a key's name: a printable character, or enter, esc, tab,
-// space, up or down.
+// Key is the key press of a key's name: a printable character, ctrl+ a letter, or
+// enter, esc, tab, space, up, down, left, right, pgup, pgdown, home or end.
 func Key(name string) tea.KeyPressMsg {
+	if letter, ok := strings.CutPrefix(name, "ctrl+"); ok && len(letter) == 1 {
+		return tea.KeyPressMsg{Code: rune(letter[0]), Mod: tea.ModCtrl}
+	}
 	switch name {
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "enter":
 		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":

@@ -10,6 +10,7 @@ import (
 
 	"workbench/core"
 	"workbench/core/cgroup"
+	"workbench/tui/containerlogs"
 	"workbench/tui/containers"
 )
 
@@ -35,14 +36,9 @@ func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.
 	for i, c := range cs {
 		row := containers.Container{
 			ID: c.ShortID(), Name: c.Name, Image: c.Image, State: c.State, Host: c.Host,
-			CPUPercent: -1,
+			Paused: c.Paused, ExitCode: c.ExitCode, Created: c.Created, CPUPercent: -1,
 		}
-		for _, a := range c.Networks {
-			row.Networks = append(row.Networks, a.Network+" "+a.IP)
-		}
-		if len(c.Networks) == 0 && c.NetMode != "" {
-			row.Networks = []string{c.NetMode}
-		}
+		row.Networks = attachedNow(c)
 		for _, p := range c.Ports {
 			row.Ports = append(row.Ports, portText(p.HostIP, p.HostPort, p.ContainerPort, p.Proto))
 		}
@@ -59,6 +55,52 @@ func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.
 	}
 	return snap, nil
 }
+
+// attachedNow is what a container is attached to now: its networks with their
+// addresses, or the mode that gives it a network without one of its own (host,
+// none, container:NAME); nothing while it does not run or is disconnected.
+func attachedNow(c core.Container) []string {
+	if c.State != core.StateRunning {
+		return nil
+	}
+	var out []string
+	for _, a := range c.Networks {
+		out = append(out, a.Network+" "+a.IP)
+	}
+	if len(out) == 0 && (c.NetMode == "host" || c.NetMode == "none" || strings.HasPrefix(c.NetMode, "container:")) {
+		out = []string{c.NetMode}
+	}
+	return out
+}
+
+// Logs opens the log of the container named name.
+func (s ContainerSource) Logs(ctx context.Context, name string) (containerlogs.Reader, error) {
+	eng, err := s.e.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := eng.Lookup(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	lr, err := eng.OpenLog(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return logReader{lr}, nil
+}
+
+// logReader reads the engine's log entries as the logs view's.
+type logReader struct{ lr *core.LogReader }
+
+// Next returns the next entry, or io.EOF while there is no more.
+func (r logReader) Next() (containerlogs.Entry, error) {
+	e, err := r.lr.Next()
+	return containerlogs.Entry{Stream: e.Stream, Time: e.Time, Text: e.Log}, err
+}
+
+// Close closes the log file.
+func (r logReader) Close() error { return r.lr.Close() }
 
 func portText(hostIP string, hostPort, ctrPort int, proto string) string {
 	host := fmt.Sprint(hostPort)

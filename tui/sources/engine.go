@@ -77,7 +77,7 @@ func (e *Engine) targets() ([]cgview.Target, error) {
 	var out []cgview.Target
 	for _, c := range cs {
 		if c.State == core.StateRunning && c.CgroupID != "" {
-			out = append(out, cgview.Target{ID: c.ID, Name: c.Name, CgroupID: c.CgroupID})
+			out = append(out, cgview.Target{ID: c.ID, Name: c.Name, CgroupID: c.CgroupID, Created: c.Created})
 		}
 	}
 	return out, nil

@@ -85,4 +85,53 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	if hosts := network.HostNames(inst); len(hosts) == 0 || hosts[0] != "host1" {
 		t.Errorf("lab hosts: %q", hosts)
 	}
+
+	// Its output, streams apart, as the logs view reads it.
+	wb("run", "-d", "--name", "talk", "busybox", "sh", "-c", "echo hello; echo trouble >&2; sleep 1000")
+	r, err := e.Containers().Logs(ctx, "talk")
+	if err != nil {
+		t.Fatalf("Logs: %v", err)
+	}
+	defer r.Close()
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); len(got) < 2 && time.Now().Before(deadline); {
+		ent, err := r.Next()
+		if err != nil {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		got = append(got, ent.Stream+" "+strings.TrimSpace(ent.Text))
+	}
+	if strings.Join(got, ", ") != "stdout hello, stderr trouble" && strings.Join(got, ", ") != "stderr trouble, stdout hello" {
+		t.Errorf("the log read %q", got)
+	}
+
+	// Killed, probe is attached to nothing and says how it ended; side, in probe's
+	// network namespace, shows that mode.
+	wb("kill", "probe")
+	exited := func() bool {
+		for _, c := range snap.Containers {
+			if c.Name == "probe" {
+				return c.State == "exited"
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(10 * time.Second); !exited() && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if snap, err = e.Containers().Load(ctx, "probe"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range snap.Containers {
+		switch c.Name {
+		case "probe":
+			if c.State != "exited" || c.ExitCode != 137 || len(c.Networks) != 0 {
+				t.Errorf("killed probe: state %s, code %d, networks %q", c.State, c.ExitCode, c.Networks)
+			}
+		case "side":
+			if c.State == "running" && strings.Join(c.Networks, " ") != "container:probe" {
+				t.Errorf("side's networks: %q", c.Networks)
+			}
+		}
+	}
 }

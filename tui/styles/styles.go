@@ -28,6 +28,8 @@ var (
 	Warning = lipgloss.NewStyle().Foreground(palette.Warn)
 	// Key is a key name in hints.
 	Key = lipgloss.NewStyle().Foreground(palette.Accent).Bold(true)
+	// Match is a line or row the filter matches.
+	Match = lipgloss.NewStyle().Foreground(palette.Accent).Underline(true)
 	// Lit is a line whose counters moved since the last refresh.
 	Lit = lipgloss.NewStyle().Foreground(palette.Good).Bold(true)
 )

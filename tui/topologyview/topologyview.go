@@ -11,6 +11,7 @@ import (
 
 	"workbench/instance"
 	"workbench/netviz/topology"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -28,25 +29,26 @@ func (s KernelSource) Read(ctx context.Context) (topology.Snapshot, error) {
 	return topology.Collect(ctx, topology.Sources(s.Inst))
 }
 
-// KeyMap is the pane's own keys.
+// KeyMap is the pane's own keys: the shared ones scroll, filter and go through the
+// hosts.
 type KeyMap struct {
-	pane.ScrollKeys
-	Host key.Binding
+	PrevHost, NextHost key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{
-		ScrollKeys: pane.DefaultScrollKeys(),
-		Host:       key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "one host / all")),
-	}
+	nav := keys.DefaultNav()
+	k := KeyMap{PrevHost: nav.Left, NextHost: nav.Right}
+	k.PrevHost.SetHelp("←/h", "previous host (or all)")
+	k.NextHost.SetHelp("→/l", "next host (or all)")
+	return k
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.PageDown, k.Host} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.PrevHost, k.NextHost} }
 
 // FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Bindings(), {k.Host}} }
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // Model is the topology pane.
 type Model struct {
@@ -60,7 +62,9 @@ type Model struct {
 // New returns the pane reading from source.
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
-	return &Model{Base: pane.NewBase("Topology", keys, source.Read), keys: keys, lines: pane.NewLines()}
+	m := &Model{Base: pane.NewBase("Topology", keys, source.Read), keys: keys, lines: pane.NewLines()}
+	m.OnFilter(m.mark)
+	return m
 }
 
 // SetSize gives the pane its size; the picture is drawn again for a new width.
@@ -75,6 +79,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if _, changed := m.Take(msg); changed {
 		m.draw()
 	}
+	if took, cmd := m.Shared(msg); took {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case pane.SelectMsg:
 		if msg.Container != m.highlight {
@@ -82,34 +89,49 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.draw()
 		}
 	case tea.KeyPressMsg:
+		if step := m.MatchStep(msg); step != 0 {
+			m.lines.Jump(step)
+			m.Invalidate()
+			return nil
+		}
 		switch {
 		case m.lines.Scroll(msg):
 			m.Invalidate()
-		case key.Matches(msg, m.keys.Host):
-			m.nextHost()
+		case key.Matches(msg, m.keys.NextHost):
+			m.moveHost(1)
+		case key.Matches(msg, m.keys.PrevHost):
+			m.moveHost(-1)
 		}
 	}
 	return nil
 }
 
-// nextHost cycles the view through every host alone, then all of them.
-func (m *Model) nextHost() {
-	var hosts []string
+// mark marks the lines the filter matches.
+func (m *Model) mark() {
+	if m.Filter() == "" {
+		m.lines.Mark(nil)
+	} else {
+		m.lines.Mark(m.Match)
+	}
+	m.Invalidate()
+}
+
+// moveHost goes through every host alone, then all of them, forwards or backwards.
+func (m *Model) moveHost(step int) {
+	choices := []string{""}
 	for _, n := range m.Data.Namespaces {
 		if n.Kind == topology.KindHost {
-			hosts = append(hosts, n.Name)
+			choices = append(choices, n.Name)
 		}
 	}
-	at := -1
-	for i, h := range hosts {
+	at := 0
+	for i, h := range choices {
 		if h == m.host {
 			at = i
 		}
 	}
-	m.host = ""
-	if at+1 < len(hosts) {
-		m.host = hosts[at+1]
-	}
+	n := len(choices)
+	m.host = choices[((at+step)%n+n)%n]
 	m.draw()
 	m.lines.GotoTop()
 }

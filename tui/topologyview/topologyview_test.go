@@ -28,14 +28,52 @@ func TestHighlightAndHostFilter(t *testing.T) {
 	if !strings.Contains(v, "▶") || !strings.Contains(v, "path of web1") {
 		t.Errorf("the selected container's path is not highlighted:\n%s", v)
 	}
-	panetest.Press(m, "h", "h") // host1, then outside
+	panetest.Press(m, "l", "l") // host1, then outside
 	v = golden.Plain(m.View())
 	if !strings.Contains(v, "showing host outside") || strings.Contains(v, "wb0") {
-		t.Errorf("h did not show outside alone:\n%s", v)
+		t.Errorf("l did not show outside alone:\n%s", v)
+	}
+	panetest.Press(m, "l")
+	if v := golden.Plain(m.View()); !strings.Contains(v, "showing every host") {
+		t.Errorf("l after the last host did not come back to every host:\n%s", v)
 	}
 	panetest.Press(m, "h")
-	if v := golden.Plain(m.View()); !strings.Contains(v, "showing every host") {
-		t.Errorf("h after the last host did not come back to every host:\n%s", v)
+	if v := golden.Plain(m.View()); !strings.Contains(v, "showing host outside") {
+		t.Errorf("h from every host did not go back to the last host:\n%s", v)
+	}
+}
+
+func TestFilterMarksLinesAndJumps(t *testing.T) {
+	m := loaded(80, 10)
+	panetest.Press(m, "/")
+	panetest.Type(m, "outside")
+	panetest.Press(m, "enter")
+	v := golden.Plain(m.View())
+	if !strings.Contains(v, "outside") || !strings.Contains(v, "/outside") {
+		t.Fatalf("the filter did not scroll to a match:\n%s", v)
+	}
+	panetest.Press(m, "g")
+	top := golden.Plain(m.View())
+	panetest.Press(m, "n")
+	if golden.Plain(m.View()) == top {
+		t.Errorf("n did not jump to a match below the top:\n%s", top)
+	}
+	panetest.Press(m, "esc")
+	if m.Filter() != "" || strings.Contains(golden.Plain(m.View()), "/outside") {
+		t.Errorf("esc did not clear the filter:\n%s", golden.Plain(m.View()))
+	}
+}
+
+func TestGAndShiftGGoToTopAndBottom(t *testing.T) {
+	m := loaded(80, 10)
+	top := m.View()
+	panetest.Press(m, "G")
+	if m.View() == top {
+		t.Error("G did not go to the bottom")
+	}
+	panetest.Press(m, "g")
+	if m.View() != top {
+		t.Error("g did not go back to the top")
 	}
 }
 
