@@ -18,6 +18,7 @@ import (
 	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
+	"workbench/tui/traceview"
 )
 
 // RefreshEvery is how often the visible panes read the kernel again, unless Options
@@ -151,6 +152,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.ran(msg)
 	case pane.SelectMsg:
 		return m, m.broadcast(msg)
+	case pane.TraceMsg:
+		m.focusTitle(traceview.Title)
 	}
 	return m, m.broadcast(msg)
 }
@@ -176,7 +179,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Prev):
 		m.setFocus(m.focus - 1)
 	case key.Matches(msg, g.Pane):
-		m.setFocus(int(msg.String()[0] - '1'))
+		if i := int(msg.String()[0] - '1'); i < len(m.panes) {
+			m.setFocus(i)
+		}
 	case key.Matches(msg, g.Zoom):
 		m.zoom = !m.zoom
 		m.layout()
@@ -236,6 +241,15 @@ func (m *Model) refreshAll() tea.Cmd {
 }
 
 func (m *Model) focused() pane.Pane { return m.panes[m.focus] }
+
+// focusTitle moves the focus to the pane with that title, if there is one.
+func (m *Model) focusTitle(title string) {
+	for i, p := range m.panes {
+		if p.Title() == title {
+			m.setFocus(i)
+		}
+	}
+}
 
 func (m *Model) setFocus(i int) {
 	n := len(m.panes)

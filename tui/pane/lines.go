@@ -82,3 +82,14 @@ func (l *Lines) View() string {
 	top := min(l.vp.YOffset(), len(l.lines))
 	return strings.Join(l.lines[top:min(len(l.lines), top+l.vp.Height())], "\n")
 }
+
+// ShowLine scrolls the least that puts line i on screen.
+func (l *Lines) ShowLine(i int) {
+	top, h := l.vp.YOffset(), l.vp.Height()
+	switch {
+	case i < top:
+		l.vp.SetYOffset(i)
+	case h > 0 && i >= top+h:
+		l.vp.SetYOffset(i - h + 1)
+	}
+}

@@ -77,3 +77,15 @@ func Status(text string, isErr bool) tea.Cmd {
 
 // Unavailable is what a pane shows while its data cannot be read.
 const Unavailable = "not available"
+
+// PathMsg asks the topology pane to mark the links a packet's journey crossed; no
+// Links clears the marks.
+type PathMsg struct {
+	// Label says whose path it is ("outside → host1:8080/tcp").
+	Label string
+	// Links are the links crossed.
+	Links []PathLink
+}
+
+// PathLink is one link of a namespace: Namespace is a lab host, "lan" or a container.
+type PathLink struct{ Namespace, Link string }
