@@ -81,7 +81,7 @@ type Model struct {
 	cur, prev *iptables.Snapshot
 	lines     pane.Lines
 	mark      *pane.HighlightRuleMsg // the rule a journey hit, marked on its host
-	toMark    bool              // scroll to the mark once it is drawn
+	toMark    bool                   // scroll to the mark once it is drawn
 }
 
 // New returns the pane reading from source, showing host1 first.

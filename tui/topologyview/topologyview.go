@@ -55,7 +55,7 @@ type Model struct {
 	keys      KeyMap
 	highlight string
 	journey   pane.PathMsg // the links of the journey shown in the Trace pane
-	host      string // "" = every host
+	host      string       // "" = every host
 	lines     pane.Lines
 }
 
