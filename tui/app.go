@@ -69,6 +69,7 @@ type Model struct {
 	statusErr     bool
 	width, height int
 	frames        frameCache
+	extraKeys     help.KeyMap // keys of what runs over the app (a lab), listed in the help
 }
 
 // New returns the app; its panes load and its commands run under ctx.

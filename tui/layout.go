@@ -189,6 +189,10 @@ func (m *Model) helpView(h int) string {
 	b.WriteString(m.help.FullHelpView(m.focused().KeyMap().FullHelp()) + "\n\n")
 	b.WriteString(styles.Title.Render("Global keys") + "\n")
 	b.WriteString(m.help.FullHelpView(m.keys.FullHelp()) + "\n\n")
+	if m.extraKeys != nil {
+		b.WriteString(styles.Title.Render("Lab keys") + "\n")
+		b.WriteString(m.help.FullHelpView(m.extraKeys.FullHelp()) + "\n\n")
+	}
 	b.WriteString(styles.Dim.Render("any key closes this help"))
 	return pane.Fit(b.String(), m.width, h)
 }
