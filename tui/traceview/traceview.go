@@ -23,7 +23,7 @@ const Title = "Trace"
 
 // detailLines is the height of the box under the timeline: where the step is, what
 // it did, and the packet's header there.
-const detailLines = 6
+const detailLines = 7
 
 // tracedMsg carries one probe's journey back to the pane that sent it.
 type tracedMsg struct {
@@ -277,6 +277,9 @@ func (m *Model) detail() string {
 	out := []string{styles.Dim.Render(strings.Repeat("─", max(0, m.Width)))}
 	out = append(out, styles.Title.Render(s.where(m.cur, len(m.tl.stops))))
 	text := strings.TrimSpace(trace.StepText(s.step))
+	if r := s.step.Rule; r != nil {
+		text = r.Text // where it sits is in the line above
+	}
 	wrapped := strings.Split(ansi.Wrap(text, max(10, m.Width), " "), "\n")
 	hdr := headerLines(s)
 	room := detailLines - 1 - len(hdr)
