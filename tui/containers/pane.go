@@ -12,7 +12,7 @@ import (
 // KeyMap is the pane's own keys: the scroll keys move the selection.
 type KeyMap struct {
 	pane.ScrollKeys
-	Bottom, Shell, Kill, Stop, Remove key.Binding
+	Bottom, Shell, Kill, Stop, Remove, Trace key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
@@ -24,6 +24,7 @@ func DefaultKeyMap() KeyMap {
 		Kill:       key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill")),
 		Stop:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop")),
 		Remove:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove (force)")),
+		Trace:      key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace a probe from it")),
 	}
 	k.Top.SetHelp("g", "first")
 	return k
@@ -36,7 +37,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Shell, k.Kill, k.Stop, k.Remove, k.Trace}}
 }
 
 // Model is the containers pane.
@@ -112,6 +113,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run("stop", m.selected)
 	case key.Matches(msg, m.keys.Remove):
 		return m.run("rm", "-f", m.selected)
+	case key.Matches(msg, m.keys.Trace):
+		from := m.selected
+		return func() tea.Msg { return pane.TraceMsg{From: from} }
 	default:
 		return nil
 	}
