@@ -32,8 +32,8 @@ type DemoKeys struct {
 // ShortHelp is the one-line hint.
 func (k DemoKeys) ShortHelp() []key.Binding { return []key.Binding{k.Next, k.Back, k.Restart} }
 
-// FullHelp is every key of the lab.
-func (k DemoKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+// FullHelp is every key of the lab, in one line: the help under it may be cut.
+func (k DemoKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Next}, {k.Back}, {k.Restart}} }
 
 // DefaultDemoKeys are the keys of a lab.
 func DefaultDemoKeys() DemoKeys {
