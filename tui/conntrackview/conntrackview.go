@@ -119,7 +119,7 @@ func Render(tables []Table, all bool) string {
 				shown = append(shown, e)
 			}
 		}
-		fmt.Fprintf(&b, "%s  %s\n", styles.Title.Render("■ "+t.Host), styles.Dim.Render(fmt.Sprintf("%d connections, %d shown", len(t.Entries), len(shown))))
+		fmt.Fprintf(&b, "%s  %s\n", styles.Title.Render("■ "+t.Host), styles.Dim.Render(fmt.Sprintf("connections: %d, shown: %d", len(t.Entries), len(shown))))
 		if t.Err != nil {
 			b.WriteString(styles.Error.Render("  "+pane.Unavailable+": "+t.Err.Error()) + "\n")
 			continue

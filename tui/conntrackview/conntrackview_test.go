@@ -55,13 +55,13 @@ func TestTranslations(t *testing.T) {
 	m := loaded(120, 60)
 	v := golden.Plain(m.View())
 	for _, want := range []string{
-		"■ host1  3 connections, 2 shown",
+		"■ host1  connections: 3, shown: 2",
 		"tcp  ESTABLISHED DNAT  destination 198.51.100.1:8080 → 172.18.0.2:80",
 		"original 198.51.100.100:41234 -> 198.51.100.1:8080",
 		"reply    172.18.0.2:80 -> 198.51.100.100:41234",
 		"icmp             SNAT  source 172.18.0.3 → 198.51.100.1",
 		"original 172.18.0.3 -> 198.51.100.100 id 7",
-		"■ outside  1 connections, 0 shown",
+		"■ outside  connections: 1, shown: 0",
 		"no translated connection",
 		"not available: conntrack netlink: permission denied",
 	} {
