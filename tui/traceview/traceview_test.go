@@ -21,7 +21,7 @@ import (
 // fakeSource answers every probe with the journey of testdata/journey.json, a real
 // probe from outside to host1's published port 8080, or with err.
 type fakeSource struct {
-	t    *testing.T
+	t    testing.TB
 	err  error
 	sent *[]string
 }
@@ -64,7 +64,7 @@ func collect(m pane.Pane, cmd tea.Cmd) []tea.Msg {
 
 // traced is the pane of size w×h after a probe from outside to host1:8080/tcp, and the
 // messages it sent.
-func traced(t *testing.T, w, h int) (*traceview.Model, []tea.Msg, *[]string) {
+func traced(t testing.TB, w, h int) (*traceview.Model, []tea.Msg, *[]string) {
 	sent := new([]string)
 	m := traceview.New(fakeSource{t: t, sent: sent})
 	panetest.Load(m, w, h)
@@ -237,5 +237,17 @@ func TestForm(t *testing.T) {
 	press(m, "r")
 	if len(*sent) != 2 || (*sent)[1] != "web nowhere" {
 		t.Errorf("r sent %q, want the same probe again", *sent)
+	}
+}
+
+// BenchmarkStepThrough is one step of the step-through at 160x48 on a real journey
+// of 57 steps: the timeline marked again and the frame drawn.
+func BenchmarkStepThrough(b *testing.B) {
+	m, _, _ := traced(b, 160, 48)
+	keys := []string{"l", "h"}
+	b.ResetTimer()
+	for i := range b.N {
+		m.Update(panetest.Key(keys[i%2]))
+		_ = m.View()
 	}
 }
