@@ -5,7 +5,6 @@ package tui
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -27,7 +26,7 @@ const RefreshEvery = time.Second
 
 // RunFunc runs one command line of the CLI with the given streams and returns its exit
 // status: cli.Run.
-type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+type RunFunc = pane.RunFunc
 
 // Options are what the app is made of.
 type Options struct {

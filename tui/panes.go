@@ -30,7 +30,7 @@ func DefaultPanes(inst instance.Instance, run RunFunc) []pane.Pane {
 		iptablesview.New(iptablesview.KernelSource{Inst: inst, Log: log}),
 		cgroupsview.New(eng.Cgroups()),
 		captureview.New(captureview.KernelSource{Inst: inst, Containers: eng.CaptureNetns}),
-		traceview.New(traceview.CLISource{Run: traceview.RunFunc(run), Timeout: "5s"}),
+		traceview.New(traceview.CLISource{Run: run, Timeout: "5s"}),
 		conntrackview.New(conntrackview.KernelSource{Inst: inst}),
 		logview.New(&logview.FileSource{Log: log}),
 	}

@@ -6,6 +6,7 @@ package pane
 
 import (
 	"context"
+	"io"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -47,6 +48,10 @@ type RunMsg struct {
 	// command line itself).
 	Label string
 }
+
+// RunFunc runs one command line of the CLI (without the program name) with the given
+// streams and returns its exit status: cli.Run.
+type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 // ExecMsg asks the app to give the terminal to a command (a shell in a container) and
 // to come back when it exits.

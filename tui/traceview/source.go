@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"workbench/netviz/trace"
+	"workbench/tui/pane"
 )
 
 // Source sends a probe and follows it.
@@ -18,15 +18,11 @@ type Source interface {
 	Probe(ctx context.Context, from, to string) (trace.Journey, error)
 }
 
-// RunFunc runs one command line of the CLI with the given streams and returns its exit
-// status, as the app's Options.Run does.
-type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
-
 // CLISource traces with the CLI's `trace --json --probe`, so the pane names hosts,
 // containers and addresses exactly as the command line does.
 type CLISource struct {
 	// Run runs the CLI.
-	Run RunFunc
+	Run pane.RunFunc
 	// Timeout bounds one probe, as `--timeout` does.
 	Timeout string
 }
