@@ -24,6 +24,7 @@ type fakeSource struct {
 	t    testing.TB
 	err  error
 	sent *[]string
+	file string // the journey's file in testdata, "" = journey.json
 }
 
 func (f fakeSource) Probe(_ context.Context, from, to string) (trace.Journey, error) {
@@ -31,7 +32,11 @@ func (f fakeSource) Probe(_ context.Context, from, to string) (trace.Journey, er
 	if f.err != nil {
 		return trace.Journey{}, f.err
 	}
-	b, err := os.ReadFile("testdata/journey.json")
+	file := f.file
+	if file == "" {
+		file = "journey.json"
+	}
+	b, err := os.ReadFile("testdata/" + file)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -249,5 +254,30 @@ func BenchmarkStepThrough(b *testing.B) {
 	for i := range b.N {
 		m.Update(panetest.Key(keys[i%2]))
 		_ = m.View()
+	}
+}
+
+// TestDropped: a probe between two isolated networks (testdata/dropped.json, a real
+// one) ends at the DROP rule, shown as the end with its rule, with no reply; its
+// step marks the rule in the iptables pane.
+func TestDropped(t *testing.T) {
+	m := traceview.New(fakeSource{t: t, sent: new([]string), file: "dropped.json"})
+	panetest.Load(m, 200, 40)
+	collect(m, m.Update(pane.TraceMsg{From: "a", To: "b"}))
+	v := golden.Plain(m.View())
+	for _, want := range []string{
+		"filter WB-ISOLATION-2 #3: -A WB-ISOLATION-2 -o br-netb",
+		"-j DROP  [DROP]",
+		"✘ dropped by rule 3 of WB-ISOLATION-2 (table filter) in host1",
+		"reply: none seen",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the dropped journey lacks %q:\n%s", want, v)
+		}
+	}
+	got := press(m, "G")
+	want := pane.HighlightRuleMsg{Host: "host1", Table: "filter", Chain: "WB-ISOLATION-2", Num: 3}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("on the last step, the DROP rule, the pane sent %v, want %v", got, want)
 	}
 }
