@@ -32,5 +32,5 @@ func appOptions(cmd *cobra.Command, inst instance.Instance) tui.Options {
 			names = append(names, c.Name())
 		}
 	}
-	return tui.Options{Run: Run, Commands: names, Executable: exe, Prepare: tui.PrepareLab, Panes: tui.DefaultPanes(inst)}
+	return tui.Options{Run: Run, Commands: names, Executable: exe, Prepare: tui.PrepareLab, Panes: tui.DefaultPanes(inst, Run)}
 }

@@ -47,7 +47,8 @@ shoot() {
     t capture-pane -e -p | aha --black --no-header
     echo '</pre></body></html>'
   } >"$html"
-  wkhtmltoimage -q --width 1380 --encoding utf-8 "$html" "$out/$1.png"
+  # --quality 0 is PNG's strongest (lossless) compression: a tenth of the default's size.
+  wkhtmltoimage -q --quality 0 --width 1380 --encoding utf-8 "$html" "$out/$1.png"
   rm -f "$html"
   echo "screenshots/$1.png"
 }
@@ -63,7 +64,13 @@ t send-keys 4 j; sleep 5; shoot 4-cgroups
 t send-keys 5; sleep 1.5; t send-keys Space
 for _ in $(seq 12); do t send-keys j; done
 t send-keys Space s z; sleep 1; traffic; sleep 1.5; shoot 5-capture
-t send-keys s z 6; sleep 1.5; shoot 6-command-log
+t send-keys s z 8; sleep 1.5; shoot 6-command-log
 t send-keys 1 ?; sleep 1; shoot 7-help
 t send-keys Escape c; sleep 1; shoot 8-new-container
-t send-keys Escape q
+# A probe from outside to web's published port, stepped to the DNAT rule.
+t send-keys Escape; sleep 1; t send-keys 6 p C-u; t send-keys -l host1:8080/tcp; t send-keys BTab C-u
+t send-keys -l outside; t send-keys Enter; sleep 4
+for _ in $(seq 13); do t send-keys l; done
+sleep 1; shoot 9-trace
+traffic; t send-keys 7; sleep 2; shoot 10-conntrack
+t send-keys q

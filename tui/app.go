@@ -5,7 +5,6 @@ package tui
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -18,6 +17,7 @@ import (
 	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
+	"workbench/tui/traceview"
 )
 
 // RefreshEvery is how often the visible panes read the kernel again, unless Options
@@ -26,7 +26,7 @@ const RefreshEvery = time.Second
 
 // RunFunc runs one command line of the CLI with the given streams and returns its exit
 // status: cli.Run.
-type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+type RunFunc = pane.RunFunc
 
 // Options are what the app is made of.
 type Options struct {
@@ -68,6 +68,7 @@ type Model struct {
 	statusErr     bool
 	width, height int
 	frames        frameCache
+	extraKeys     help.KeyMap // keys of what runs over the app (a lab), listed in the help
 }
 
 // New returns the app; its panes load and its commands run under ctx.
@@ -151,6 +152,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.ran(msg)
 	case pane.SelectMsg:
 		return m, m.broadcast(msg)
+	case pane.TraceMsg:
+		m.focusTitle(traceview.Title)
 	}
 	return m, m.broadcast(msg)
 }
@@ -238,6 +241,15 @@ func (m *Model) refreshAll() tea.Cmd {
 }
 
 func (m *Model) focused() pane.Pane { return m.panes[m.focus] }
+
+// focusTitle moves the focus to the pane with that title, if there is one.
+func (m *Model) focusTitle(title string) {
+	for i, p := range m.panes {
+		if p.Title() == title {
+			m.setFocus(i)
+		}
+	}
+}
 
 func (m *Model) setFocus(i int) {
 	n := len(m.panes)

@@ -10,7 +10,9 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"workbench/netviz/trace"
 	"workbench/testutil/golden"
 	"workbench/tui/captureview"
 	"workbench/tui/cgroupsview"
@@ -21,6 +23,7 @@ import (
 	"workbench/tui/pane"
 	"workbench/tui/panetest"
 	"workbench/tui/topologyview"
+	"workbench/tui/traceview"
 )
 
 // fakeRun stands for cli.Run: it records the command lines and answers "ok".
@@ -274,5 +277,31 @@ func TestCommandOutputIsShownUntilAKey(t *testing.T) {
 	press(m, "x")
 	if strings.Contains(golden.Plain(m.View().Content), "$ workbench ps") {
 		t.Error("a key did not close the output")
+	}
+}
+
+// noProbe is a trace source that is never asked.
+type noProbe struct{ t *testing.T }
+
+func (n noProbe) Probe(context.Context, string, string) (trace.Journey, error) {
+	n.t.Error("a probe was sent")
+	return trace.Journey{}, nil
+}
+
+// TestTraceMsgFocusesTheTracePane: a request to trace from a container brings the
+// Trace pane into focus with its form open; a pane number past the last does nothing.
+func TestTraceMsgFocusesTheTracePane(t *testing.T) {
+	m := newTestModel(Options{Panes: append(testPanes(3, 40), traceview.New(noProbe{t}))})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	press(m, "9")
+	if m.focus != 0 {
+		t.Errorf("9 with 7 panes moved the focus to %d", m.focus)
+	}
+	drain(m, func() tea.Msg { return pane.TraceMsg{From: "web1"} })
+	if m.focused().Title() != traceview.Title || !m.focused().Typing() {
+		t.Fatalf("after a TraceMsg the focus is on %q (typing %v)", m.focused().Title(), m.focused().Typing())
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "from web1") {
+		t.Errorf("the probe form does not start from web1:\n%s", v)
 	}
 }

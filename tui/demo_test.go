@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestDemoBanner(t *testing.T) {
 		t.Fatalf("the app got %d lines under the banner, want %d", d.app.height, 40-demoBannerLines)
 	}
 	view := d.View().Content
-	if !strings.Contains(view, "lab t") || !strings.Contains(view, "A lab of two beats.") || !strings.Contains(view, "step 0/8") {
+	if !strings.Contains(view, "lab t") || !strings.Contains(view, "A lab of two beats.") || !strings.Contains(view, "step 0 of 4") {
 		t.Fatalf("banner before the first beat:\n%s", view)
 	}
 	demoKey(t, d, ".")
@@ -88,5 +89,66 @@ func TestDemoBannerHint(t *testing.T) {
 	demoKey(t, d, ".")
 	if view := d.View().Content; strings.Contains(view, "hint:") || !strings.Contains(view, "PASS expect ok ps") {
 		t.Errorf("the hint stays after a step that passed:\n%s", view)
+	}
+}
+
+// TestDemoBannerWraps: a narration and a result longer than the screen is wide are
+// shown whole, wrapped, and the app is sized under the taller banner.
+func TestDemoBannerWraps(t *testing.T) {
+	long := strings.Repeat("The packet crosses the bridge and meets the DNAT rule. ", 4) + "END-OF-NARRATION"
+	s, err := script.Parse("t.lab", []byte("say "+long+"\nexpect ok ps "+strings.Repeat("x", 100)+" END-OF-PASS\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, run := newApp(t, 80, 40, 3)
+	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
+	d.Update(tea.WindowSizeMsg{Width: 80, Height: 40})
+	demoKey(t, d, ".")
+	lines := strings.Split(ansi.Strip(d.View().Content), "\n")
+	text := strings.Join(lines[:d.bannerHeight], " ")
+	for _, want := range []string{"END-OF-NARRATION", "PASS expect ok ps", "END-OF-PASS"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the banner cuts %q:\n%s", want, strings.Join(lines[:d.bannerHeight], "\n"))
+		}
+	}
+	if d.bannerHeight <= demoBannerLines || app.height != 40-d.bannerHeight || len(lines) != 40 {
+		t.Errorf("banner %d lines, app %d lines, screen %d lines: want a taller banner and the app under it on 40", d.bannerHeight, app.height, len(lines))
+	}
+}
+
+// TestDemoBackRestart: `,` goes back one step and R to the start with the player,
+// the progress says where the lab is, and the help lists the lab's keys.
+func TestDemoBackRestart(t *testing.T) {
+	s, err := script.Parse("t.lab", []byte("say One.\nps\nsay Two.\nexpect ok ps\nsay Three.\nexpect ok ps\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, run := newApp(t, 120, 40, 3)
+	d := &demoModel{app: app, demo: NewDemo("t", script.NewPlayer(s, &script.Env{Run: run.run}))}
+	app.extraKeys = d.demo.keys
+	d.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	demoKey(t, d, ".")
+	demoKey(t, d, ".")
+	if view := ansi.Strip(d.View().Content); !strings.Contains(view, "step 2 of 3") {
+		t.Fatalf("after two steps:\n%s", view)
+	}
+	demoKey(t, d, ",")
+	view := ansi.Strip(d.View().Content)
+	if !strings.Contains(view, "step 1 of 3") || !strings.Contains(view, "back at step 2 of 3") || !strings.Contains(view, "One.") {
+		t.Errorf("after a step back:\n%s", view)
+	}
+	demoKey(t, d, "R")
+	if view := ansi.Strip(d.View().Content); !strings.Contains(view, "step 0 of 3") {
+		t.Errorf("after a restart:\n%s", view)
+	}
+	if !slices.Contains(run.got, "reset --keep-images") {
+		t.Errorf("going back ran %q, not the player's reset", run.got)
+	}
+	demoKey(t, d, "?")
+	help := ansi.Strip(d.View().Content)
+	for _, want := range []string{"Lab keys", ".  next step", ",  step back", "R  restart the lab"} {
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("the help lacks %q:\n%s", want, help)
+		}
 	}
 }

@@ -190,11 +190,15 @@ type helpSection struct {
 // helpSections are the keys the help shows: the focused pane's own, the ones every
 // pane shares, the global ones. The README's key table lists the same, pane by pane.
 func (m *Model) helpSections() []helpSection {
-	return []helpSection{
+	s := []helpSection{
 		{m.focused().Title() + " keys", m.focused().KeyMap().FullHelp()},
 		{"Every pane", keys.DefaultNav().FullHelp()},
 		{"Global keys", m.keys.FullHelp()},
 	}
+	if m.extraKeys != nil {
+		s = append(s, helpSection{"Lab keys", m.extraKeys.FullHelp()})
+	}
+	return s
 }
 
 // helpView lists every key of the focused pane, then the shared and the global ones.

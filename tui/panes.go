@@ -5,12 +5,14 @@ import (
 	"workbench/instance"
 	"workbench/tui/captureview"
 	"workbench/tui/cgroupsview"
+	"workbench/tui/conntrackview"
 	"workbench/tui/containers"
 	"workbench/tui/iptablesview"
 	"workbench/tui/logview"
 	"workbench/tui/pane"
 	"workbench/tui/sources"
 	"workbench/tui/topologyview"
+	"workbench/tui/traceview"
 )
 
 // PrepareLab is the command line the app runs first: it makes what is missing of the
@@ -18,8 +20,8 @@ import (
 var PrepareLab = []string{"host", "up"}
 
 // DefaultPanes are the app's panes on an instance, in tab order, each reading the
-// kernel and the engine of that instance.
-func DefaultPanes(inst instance.Instance) []pane.Pane {
+// kernel and the engine of that instance; the Trace pane traces with run, the CLI.
+func DefaultPanes(inst instance.Instance, run RunFunc) []pane.Pane {
 	log := cmdlog.Open(inst.CommandLogPath())
 	eng := sources.New(inst)
 	return []pane.Pane{
@@ -28,6 +30,8 @@ func DefaultPanes(inst instance.Instance) []pane.Pane {
 		iptablesview.New(iptablesview.KernelSource{Inst: inst, Log: log}),
 		cgroupsview.New(eng.Cgroups()),
 		captureview.New(captureview.KernelSource{Inst: inst, Containers: eng.CaptureNetns}),
+		traceview.New(traceview.CLISource{Run: run, Timeout: "5s"}),
+		conntrackview.New(conntrackview.KernelSource{Inst: inst}),
 		logview.New(&logview.FileSource{Log: log}),
 	}
 }

@@ -26,12 +26,41 @@ type Options struct {
 	Prev *Snapshot
 	// Hooks draws the five-hook diagram above the tables.
 	Hooks bool
+	// Mark, when set, is a rule to mark: its line starts with ▶ and is reversed.
+	Mark *RuleRef
+}
+
+// RuleRef names a rule by where it sits: Num is its position in the chain, 0 for the
+// chain's policy (the chain's head line is marked).
+type RuleRef struct {
+	Table, Chain string
+	Num          int
+}
+
+// markSign starts the line of the marked rule.
+const markSign = "▶"
+
+// MarkedLine is the index of the marked rule's line in a picture Render drew with
+// Mark, -1 when no line is marked (the rule is not there).
+func MarkedLine(picture string) int {
+	for i, l := range strings.Split(picture, "\n") {
+		if strings.HasPrefix(ansi.Strip(l), markSign) {
+			return i
+		}
+	}
+	return -1
+}
+
+// marks tells whether Mark names rule num of chain in table.
+func (o Options) marks(table, chain string, num int) bool {
+	return o.Mark != nil && o.Mark.Table == table && o.Mark.Chain == chain && o.Mark.Num == num
 }
 
 var (
 	tablePaint = palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Section))
 	chainPaint = palette.NewPaint(lipgloss.NewStyle().Bold(true))
 	movedPaint = palette.NewPaint(lipgloss.NewStyle().Bold(true).Foreground(palette.Warn))
+	markPaint  = palette.NewPaint(lipgloss.NewStyle().Bold(true).Reverse(true))
 	oursMark   = palette.NewPaint(lipgloss.NewStyle().Foreground(palette.Own)).Pre + "◆" + "\x1b[m"
 	noPaint    = palette.Paint{}
 )
@@ -96,7 +125,11 @@ func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas)
 	} else {
 		head += "  (user chain)"
 	}
-	line(b, o, head, chainPaint)
+	if o.marks(table, c.Name, 0) {
+		line(b, o, markSign+head[len(mark):], markPaint)
+	} else {
+		line(b, o, head, chainPaint)
+	}
 	if len(c.Rules) == 0 {
 		return
 	}
@@ -116,6 +149,10 @@ func renderChain(b *strings.Builder, o Options, table string, c Chain, d Deltas)
 		p := noPaint
 		if moved {
 			p = movedPaint
+		}
+		if o.marks(table, c.Name, r.Num) {
+			buf = append([]byte(markSign), buf[len(ruleMark(r)):]...)
+			p = markPaint
 		}
 		if len(buf) <= o.Width { // fits: written as is, without a copy
 			writeRule(b, o, buf, r.Ours, p)
@@ -190,14 +227,18 @@ func lastSpace(r []rune) int {
 	return -1
 }
 
+// ruleMark is what starts a rule's line: ◆ for the workbench's own.
+func ruleMark(r Rule) string {
+	if r.Ours {
+		return "◆"
+	}
+	return " "
+}
+
 // ruleLine appends the text of one rule line: mark, number, packets, bytes, movement,
 // rule text and comment, in the columns of ruleHead.
 func ruleLine(buf []byte, r Rule, x Delta, moved bool) []byte {
-	if r.Ours {
-		buf = append(buf, "◆"...)
-	} else {
-		buf = append(buf, ' ')
-	}
+	buf = append(buf, ruleMark(r)...)
 	var tmp [24]byte
 	buf = padTo(buf, strconv.AppendInt(tmp[:0], int64(r.Num), 10), 4)
 	buf = append(buf, ' ')

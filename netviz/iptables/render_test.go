@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/sys/unix"
 
 	"workbench/testutil/golden"
@@ -207,3 +208,49 @@ func TestTrafficFollowsJumps(t *testing.T) {
 		t.Errorf("INPUT traffic = %+v, want 7 packets, 700 bytes", got)
 	}
 }
+
+// TestRenderMark: the marked rule's line starts with ▶ and MarkedLine finds it; a
+// policy marks its chain's line; a rule that is not there marks nothing.
+func TestRenderMark(t *testing.T) {
+	s, err := Parse([]byte(markSample), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		mark RuleRef
+		want string // the marked line holds it; "" = no line marked
+	}{
+		{RuleRef{Table: "nat", Chain: "WB-DNAT", Num: 2}, "--dport 9090"},
+		{RuleRef{Table: "filter", Chain: "FORWARD", Num: 0}, "FORWARD  policy DROP"},
+		{RuleRef{Table: "nat", Chain: "WB-DNAT", Num: 3}, ""},
+		{RuleRef{Table: "filter", Chain: "WB-DNAT", Num: 1}, ""},
+	} {
+		for _, color := range []bool{false, true} {
+			out := Render(s, Options{Width: 120, Color: color, Hooks: true, Mark: &c.mark})
+			i := MarkedLine(out)
+			if c.want == "" {
+				if i >= 0 {
+					t.Errorf("%+v: line %d marked:\n%s", c.mark, i, out)
+				}
+				continue
+			}
+			if i < 0 || !strings.Contains(strings.Split(out, "\n")[i], c.want) || strings.Count(ansi.Strip(out), "\n▶") != 1 {
+				t.Errorf("%+v (colour %v): marked line %d, want the one with %q:\n%s", c.mark, color, i, c.want, out)
+			}
+		}
+	}
+}
+
+const markSample = `*nat
+:PREROUTING ACCEPT [0:0]
+:WB-DNAT - [0:0]
+[1:60] -A PREROUTING -j WB-DNAT
+[1:60] -A WB-DNAT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:80
+[0:0] -A WB-DNAT -p tcp -m tcp --dport 9090 -j DNAT --to-destination 172.18.0.2:90
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+[0:0] -A FORWARD -i wb0 -j ACCEPT
+COMMIT
+`

@@ -43,7 +43,7 @@ func layout(blocks [][]row, cols, colWidth int, o Options) string {
 	for _, s := range stacks {
 		height = max(height, len(s))
 	}
-	gutter := o.Highlight != ""
+	gutter := o.Highlight != "" || len(o.Marked) > 0
 	if gutter {
 		colWidth -= 2
 	}

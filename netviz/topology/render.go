@@ -16,6 +16,8 @@ type Options struct {
 	// Highlight names a container (as Path takes it) whose path to the outside is
 	// marked with ▶ (and coloured).
 	Highlight string
+	// Marked are more links to mark with ▶: those a packet's journey crossed.
+	Marked []Hop
 }
 
 // rowStyle says how a row is coloured.
@@ -46,7 +48,7 @@ func Render(s Snapshot, o Options) string {
 		o.Width = 80
 	}
 	onPath := map[Hop]bool{}
-	for _, h := range Path(s, o.Highlight) {
+	for _, h := range append(Path(s, o.Highlight), o.Marked...) {
 		onPath[h] = true
 	}
 	absorbed := absorbedContainers(s)

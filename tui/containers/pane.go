@@ -14,7 +14,7 @@ import (
 // KeyMap is the pane's own keys, the actions on the selected container; the shared
 // keys move the selection, filter the rows, and enter opens the logs.
 type KeyMap struct {
-	Shell, Logs, StartStop, Restart, Pause, Remove, Kill, Sort key.Binding
+	Shell, Logs, StartStop, Restart, Pause, Remove, Kill, Sort, Trace key.Binding
 	containerlogs.KeyMap
 }
 
@@ -29,6 +29,7 @@ func DefaultKeyMap() KeyMap {
 		Remove:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove (asks)")),
 		Kill:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill (asks)")),
 		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
+		Trace:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace from it")),
 		KeyMap:    containerlogs.DefaultKeyMap(),
 	}
 }
@@ -40,7 +41,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Shell, k.Logs, k.StartStop, k.Restart}, {k.Pause, k.Remove, k.Kill, k.Sort}, {k.Times}}
+	return [][]key.Binding{{k.Shell, k.Logs, k.StartStop, k.Restart}, {k.Pause, k.Remove, k.Kill, k.Sort}, {k.Trace, k.Times}}
 }
 
 // Model is the containers pane.
@@ -235,6 +236,8 @@ func (m *Model) act(msg tea.KeyPressMsg, c Container) tea.Cmd {
 	case key.Matches(msg, k.Kill):
 		m.Ask("kill "+c.Name+"?", run("kill", c.Name))
 		m.Invalidate()
+	case key.Matches(msg, k.Trace):
+		return func() tea.Msg { return pane.TraceMsg{From: c.Name} }
 	}
 	return nil
 }

@@ -51,6 +51,9 @@ func TestKeysMoveSelectionAndAct(t *testing.T) {
 			t.Errorf("key %s asked for %q, want %q", key, got, want)
 		}
 	}
+	if tr, ok := m.Update(panetest.Key("T"))().(pane.TraceMsg); !ok || tr != (pane.TraceMsg{From: "web1"}) {
+		t.Errorf("T asked for %#v, want a probe from web1", tr)
+	}
 	exec, ok := m.Update(panetest.Key("x"))().(pane.ExecMsg)
 	if !ok || strings.Join(exec.Args, " ") != "exec -it web1 sh" {
 		t.Errorf("x asked for %#v, want a shell in web1", exec)

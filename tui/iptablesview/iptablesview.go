@@ -1,11 +1,13 @@
 // Package iptablesview is the app's iptables pane: for the chosen lab host, the tables
 // with their chains, policies and counters, the rules whose counters moved since the
 // last refresh lit up with their rate, the workbench's own rules marked, and the five
-// netfilter hooks with the traffic through each. It draws with netviz/iptables.
+// netfilter hooks with the traffic through each, and the rule a packet's journey hit
+// marked. It draws with netviz/iptables.
 package iptablesview
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 
 	"charm.land/bubbles/v2/key"
@@ -82,6 +84,8 @@ type Model struct {
 	table     int
 	cur, prev *iptables.Snapshot
 	lines     pane.Lines
+	hit       *pane.HighlightRuleMsg // the rule a journey hit, marked on its host
+	toHit     bool                   // scroll to the mark once it is drawn
 }
 
 // New returns the pane reading from source, showing host1 first.
@@ -128,6 +132,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return pane.Status(msg.err.Error(), true)
 		}
 		return tea.Batch(pane.Status("counters zeroed on "+m.host, false), m.Reload())
+	case pane.HighlightRuleMsg:
+		return m.highlight(msg)
 	}
 	if took, cmd := m.Shared(msg); took {
 		return cmd
@@ -146,6 +152,21 @@ func (m *Model) mark() {
 		m.lines.Mark(m.Match)
 	}
 	m.Invalidate()
+}
+
+// highlight marks the rule a journey hit and scrolls to it, showing its host and a
+// table filter that keeps it.
+func (m *Model) highlight(msg pane.HighlightRuleMsg) tea.Cmd {
+	m.hit, m.toHit = &msg, true
+	if t := tables[m.table]; t != "" && t != msg.Table {
+		m.table = 0
+	}
+	if msg.Host != m.host {
+		m.show(msg.Host)
+		return m.Reload()
+	}
+	m.draw()
+	return nil
 }
 
 // setData keeps the previous snapshot to light up what moved; it draws only when the
@@ -181,9 +202,20 @@ func (m *Model) draw() {
 	if m.cur == nil || m.Width <= 0 {
 		return
 	}
-	m.lines.SetContent(iptables.Render(*m.cur, iptables.Options{
-		Width: max(m.Width, renderWidth), Table: tables[m.table], Color: true, Prev: m.prev, Hooks: true,
-	}))
+	var mark *iptables.RuleRef
+	if r := m.hit; r != nil && r.Host == m.host {
+		mark = &iptables.RuleRef{Table: r.Table, Chain: r.Chain, Num: r.Num}
+	}
+	picture := iptables.Render(*m.cur, iptables.Options{
+		Width: max(m.Width, renderWidth), Table: tables[m.table], Color: true, Prev: m.prev, Hooks: true, Mark: mark,
+	})
+	m.lines.SetContent(picture)
+	if m.toHit {
+		if i := iptables.MarkedLine(picture); i >= 0 {
+			m.lines.ShowLine(i)
+			m.toHit = false
+		}
+	}
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -262,5 +294,13 @@ func (m *Model) chooser() string {
 	if t == "" {
 		t = "all"
 	}
-	return out + "  table " + styles.Key.Render(t) + styles.Dim.Render("  ◆ = the workbench's")
+	out += "  table " + styles.Key.Render(t) + styles.Dim.Render("  ◆ = the workbench's")
+	if r := m.hit; r != nil && r.Host == m.host {
+		what := r.Table + " " + r.Chain + " policy"
+		if r.Num > 0 {
+			what = fmt.Sprintf("%s %s #%d", r.Table, r.Chain, r.Num)
+		}
+		out += styles.Key.Render("  ▶ " + what)
+	}
+	return out
 }

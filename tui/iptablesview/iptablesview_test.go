@@ -106,3 +106,36 @@ func TestFilterMarksRulesAndJumps(t *testing.T) {
 		t.Errorf("esc left the filter %q", m.Filter())
 	}
 }
+
+// TestHighlightRule: the rule a journey hit is marked and scrolled to, on its host and
+// only there; a policy marks its chain.
+func TestHighlightRule(t *testing.T) {
+	m := loaded(100, 12)
+	panetest.Press(m, "t", "t", "t", "t") // filter: the rule below is in nat
+	panetest.Run(m, m.Update(pane.HighlightRuleMsg{Host: "host2", Table: "nat", Chain: "WB-DNAT", Num: 1}))
+	v := golden.Plain(m.View())
+	if !strings.Contains(v, "▶ nat WB-DNAT #1") {
+		t.Errorf("the head does not name the marked rule:\n%s", v)
+	}
+	marked := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasPrefix(l, "▶") {
+			marked = l
+		}
+	}
+	if !strings.Contains(marked, "--dport 8080") || !strings.Contains(marked, "-j DNAT") {
+		t.Errorf("the DNAT rule is not marked on screen (marked: %q):\n%s", marked, v)
+	}
+	if !strings.Contains(v, "table all") {
+		t.Errorf("the table filter hides the marked rule:\n%s", v)
+	}
+	panetest.Press(m, "l") // another host: no mark there
+	if v := golden.Plain(m.View()); strings.Contains(v, "▶ nat") || strings.Contains(v, "\n▶") {
+		t.Errorf("the mark follows to another host:\n%s", v)
+	}
+	panetest.Run(m, m.Update(pane.HighlightRuleMsg{Host: "outside", Table: "filter", Chain: "FORWARD", Num: 0}))
+	v = golden.Plain(m.View())
+	if !strings.Contains(v, "▶ FORWARD  policy DROP") || !strings.Contains(v, "▶ filter FORWARD policy") {
+		t.Errorf("the FORWARD policy is not marked and shown:\n%s", v)
+	}
+}

@@ -156,3 +156,14 @@ func (l *Lines) View() string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// ShowLine scrolls the least that puts line i on screen.
+func (l *Lines) ShowLine(i int) {
+	top, h := l.vp.YOffset(), l.vp.Height()
+	switch {
+	case i < top:
+		l.vp.SetYOffset(i)
+	case h > 0 && i >= top+h:
+		l.vp.SetYOffset(i - h + 1)
+	}
+}

@@ -6,6 +6,7 @@ package pane
 
 import (
 	"context"
+	"io"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -48,6 +49,10 @@ type RunMsg struct {
 	Label string
 }
 
+// RunFunc runs one command line of the CLI (without the program name) with the given
+// streams and returns its exit status: cli.Run.
+type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
 // ExecMsg asks the app to give the terminal to a command (a shell in a container) and
 // to come back when it exits.
 type ExecMsg struct{ Args []string }
@@ -80,3 +85,15 @@ const Unavailable = "not available"
 
 // ClickMsg is a mouse click inside a pane, at cell X, Y of its inner area.
 type ClickMsg struct{ X, Y int }
+
+// PathMsg asks the topology pane to mark the links a packet's journey crossed; no
+// Links clears the marks.
+type PathMsg struct {
+	// Label says whose path it is ("outside → host1:8080/tcp").
+	Label string
+	// Links are the links crossed.
+	Links []PathLink
+}
+
+// PathLink is one link of a namespace: Namespace is a lab host, "lan" or a container.
+type PathLink struct{ Namespace, Link string }

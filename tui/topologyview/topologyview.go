@@ -1,6 +1,7 @@
 // Package topologyview is the app's topology pane: every network namespace of the lab
 // as netviz/topology draws it from the kernel (objects made by hand with `ip` too),
-// scrollable, with the selected container's path to the outside highlighted.
+// scrollable, with the selected container's path to the outside highlighted, and the
+// links of the journey the Trace pane shows.
 package topologyview
 
 import (
@@ -55,7 +56,8 @@ type Model struct {
 	pane.Base[topology.Snapshot]
 	keys      KeyMap
 	highlight string
-	host      string // "" = every host
+	journey   pane.PathMsg // the links of the journey shown in the Trace pane
+	host      string       // "" = every host
 	lines     pane.Lines
 }
 
@@ -88,6 +90,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.highlight = msg.Container
 			m.draw()
 		}
+	case pane.PathMsg:
+		m.journey = msg
+		m.draw()
 	case tea.KeyPressMsg:
 		if step := m.MatchStep(msg); step != 0 {
 			m.lines.Jump(step)
@@ -146,7 +151,11 @@ func (m *Model) draw() {
 	if m.host != "" {
 		snap = snap.Only(m.host)
 	}
-	m.lines.SetContent(topology.Render(snap, topology.Options{Width: m.Width, Color: true, Highlight: m.highlight}))
+	marked := make([]topology.Hop, len(m.journey.Links))
+	for i, l := range m.journey.Links {
+		marked[i] = topology.Hop{Namespace: l.Namespace, Link: l.Link}
+	}
+	m.lines.SetContent(topology.Render(snap, topology.Options{Width: m.Width, Color: true, Highlight: m.highlight, Marked: marked}))
 }
 
 // View draws a status line (what is shown, what is highlighted) and the picture.
@@ -159,6 +168,9 @@ func (m *Model) View() string {
 		head := styles.Dim.Render("showing " + shown)
 		if m.highlight != "" {
 			head += styles.Dim.Render("  ▶ path of " + m.highlight)
+		}
+		if len(m.journey.Links) > 0 {
+			head += styles.Key.Render("  ▶ journey " + m.journey.Label)
 		}
 		if notice, ok := m.Notice("reading the network…"); ok {
 			return head + "\n" + notice

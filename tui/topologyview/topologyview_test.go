@@ -89,3 +89,43 @@ func TestScroll(t *testing.T) {
 		t.Error("g did not go back to the top")
 	}
 }
+
+// TestJourneyPath: the links of a journey the Trace pane sends are marked, and only
+// those; an empty path clears the marks.
+func TestJourneyPath(t *testing.T) {
+	m := topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(3)})
+	panetest.Load(m, 120, 48)
+	if strings.Contains(golden.Plain(m.View()), "▶") {
+		t.Fatalf("marks before any journey:\n%s", golden.Plain(m.View()))
+	}
+	m.Update(pane.PathMsg{Label: "outside → web1:80/tcp", Links: []pane.PathLink{
+		{Namespace: "outside", Link: "eth0"}, {Namespace: "lan", Link: "outside"}, {Namespace: "lan", Link: "lan0"},
+		{Namespace: "lan", Link: "host1"}, {Namespace: "host1", Link: "eth0"}, {Namespace: "host1", Link: "wb0"},
+		{Namespace: "host1", Link: "veth0001"}, {Namespace: "web1", Link: "eth0"},
+	}})
+	v := golden.Plain(m.View())
+	if !strings.Contains(v, "▶ journey outside → web1:80/tcp") {
+		t.Errorf("the head does not name the journey:\n%s", v)
+	}
+	marked := map[string]bool{}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasPrefix(l, "▶") {
+			f := strings.Fields(strings.TrimLeft(l, "▶ ├└│─"))
+			marked[f[0]] = true
+		}
+	}
+	for _, want := range []string{"lan0", "host1", "outside", "eth0", "wb0", "veth0001"} {
+		if !marked[want] {
+			t.Errorf("%s is not marked:\n%s", want, v)
+		}
+	}
+	for _, not := range []string{"veth0000", "veth0002", "world0"} {
+		if marked[not] {
+			t.Errorf("%s is marked, off the journey:\n%s", not, v)
+		}
+	}
+	m.Update(pane.PathMsg{})
+	if v := golden.Plain(m.View()); strings.Contains(v, "▶") {
+		t.Errorf("an empty path leaves marks:\n%s", v)
+	}
+}

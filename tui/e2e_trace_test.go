@@ -1,0 +1,90 @@
+package tui_test
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"workbench/testutil"
+)
+
+// TestAppTracesAProbe runs the real binary in tmux at a small and a large size: the
+// Trace pane sends a probe from outside to web's published port, steps to the DNAT
+// rule and shows the packet's header there; the topology marks the journey, the
+// iptables pane marks the rule, and the conntrack pane lists the translation.
+func TestAppTracesAProbe(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.KeepMachineNetwork(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (make deps installs it)")
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { traceInApp(t, size[0], size[1]) })
+	}
+}
+
+func traceInApp(t *testing.T, width, height int) {
+	inst := testutil.NewInstance(t)
+	bin := testutil.Binary(t)
+	s := screen{t: t, socket: "wb-" + inst.Name}
+	t.Cleanup(func() {
+		s.tmux("kill-server")
+		if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
+			t.Errorf("reset: %v\n%s", err, out)
+		}
+	})
+	if out, err := exec.Command(bin, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80").CombinedOutput(); err != nil {
+		t.Fatalf("run web: %v\n%s", err, out)
+	}
+	s.tmux("new-session", "-d", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height),
+		fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s; echo APP-EXIT $?; sleep 60", inst.Name, bin))
+	s.see("web ", "8080->80/tcp")
+
+	// The probe, from the form: FROM comes filled with the selected container.
+	s.keys("6")
+	s.see("no journey yet")
+	s.keys("p")
+	s.see("from web")
+	s.keys("C-u")
+	s.tmux("send-keys", "-l", "host1:8080/tcp")
+	s.keys("BTab", "C-u")
+	s.typeLine("outside")
+	s.see("journey outside → host1:8080/tcp", "step 1 of")
+
+	// Step to the DNAT rule: the rule, named, and the header before NAT.
+	for range 13 {
+		s.keys("l")
+	}
+	s.see("nat WB-DNAT #1  [DNAT (ACCEPT)]", "-A WB-DNAT -p tcp -m tcp --dport 8080", "dst 198.51.100.1 ", "dport 8080")
+	s.keys("l")
+	s.see("changed here: destination 198.51.100.1:8080 → 172.18.0.")
+
+	// The journey on the topology, the rule in the iptables pane.
+	s.keys("2")
+	s.see("▶ journey outside → host1:8080/tcp")
+	s.keys("3")
+	text := s.see("▶ nat WB-DNAT #1")
+	if !markedRule(text, "--dport 8080 -j DNAT") {
+		t.Errorf("the iptables pane does not show the DNAT rule marked:\n%s", text)
+	}
+
+	// The translation in the conntrack pane, once outside has connected (the server
+	// has no page to give: the answer is a 404, the connection is what counts).
+	_ = exec.Command(bin, "host", "exec", "outside", "wget", "-q", "-T", "2", "-O", "/dev/null", "http://198.51.100.1:8080/").Run()
+	s.keys("7")
+	s.see("■ host1", "DNAT  destination 198.51.100.1:8080 → 172.18.0.", "original 198.51.100.100:")
+
+	s.keys("q")
+	s.see("APP-EXIT 0")
+}
+
+// markedRule tells whether a line of the screen marked with ▶ holds want.
+func markedRule(text, want string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if i := strings.Index(l, "▶"); i >= 0 && i < 8 && strings.Contains(l, want) {
+			return true
+		}
+	}
+	return false
+}
