@@ -232,10 +232,7 @@ func followAttached(cmd *cobra.Command, e *core.Engine, a *core.Attached, tty bo
 }
 
 // stdinIsTerminal says whether the command's standard input is a terminal.
-func stdinIsTerminal(cmd *cobra.Command) bool {
-	in, ok := cmd.InOrStdin().(*os.File)
-	return ok && term.IsTerminal(int(in.Fd()))
-}
+func stdinIsTerminal(cmd *cobra.Command) bool { return isTerminal(cmd.InOrStdin()) }
 
 // securityOpts reads --security-opt values as Docker takes them.
 func securityOpts(s *core.RunSpec, opts []string) error {

@@ -108,8 +108,17 @@ func statsTargets(ctx context.Context, e *core.Engine, names []string) func() ([
 	}
 }
 
-// outputIsTerminal reports whether w is a terminal, where a streaming table redraws in place.
+// outputIsTerminal reports whether w is a terminal, where a streaming table redraws in
+// place: a file that is one, or a writer that says it is (the app's stream view).
 func outputIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	if t, ok := w.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
+	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether a stream is a terminal device.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -18,6 +18,7 @@ import (
 	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
+	"workbench/tui/textview"
 )
 
 // RefreshEvery is how often the visible panes read the kernel again, unless Options
@@ -36,6 +37,8 @@ type Options struct {
 	Commands []string
 	// Executable is the workbench binary, run for commands that need the terminal.
 	Executable string
+	// Kind says how a command line runs (see cmdline.Kind); nil runs every line Plain.
+	Kind func(args []string) cmdline.Kind
 	// Prepare is a command line run once at the start, quietly (PrepareLab); nil runs
 	// nothing.
 	Prepare []string
@@ -56,7 +59,9 @@ type Model struct {
 	zoom          bool
 	mouse         bool
 	showHelp      bool
-	output        string // a command's output on screen until a key is pressed
+	view          *textview.Model // a long output, a stream or an error, until esc
+	running       map[int]running // the commands running in the background, by number
+	runs          int             // how many were started
 	commandOpen   bool
 	cmd           *cmdline.Model
 	form          *form.Model
@@ -103,7 +108,7 @@ func (m *Model) tick() tea.Cmd {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.tick(), m.refreshAll()}
 	if m.opts.Prepare != nil {
-		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}))
+		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}, nil))
 	}
 	return tea.Batch(cmds...)
 }
@@ -125,6 +130,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg)
 	case tea.MouseWheelMsg:
+		if m.view != nil {
+			return m, m.view.Update(wheelKey(msg))
+		}
 		return m, m.focused().Update(wheelKey(msg))
 	case spinner.TickMsg:
 		if m.busy == 0 {
@@ -139,18 +147,28 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case form.ClosedMsg:
 		m.form = nil
 		return m, nil
+	case form.SubmitMsg:
+		f := m.form
+		m.form = nil
+		return m, m.run(pane.RunMsg{Args: msg.Args}, f)
+	case textview.ClosedMsg:
+		m.view = nil
+		return m, nil
 	case pane.StatusMsg:
 		m.status, m.statusErr = msg.Text, msg.Err
 		return m, nil
 	case pane.RunMsg:
 		m.commandOpen, m.form = false, nil
-		return m, m.run(msg)
+		return m, m.runLine(msg)
 	case pane.ExecMsg:
 		return m, m.exec(msg)
 	case ranMsg:
 		return m, m.ran(msg)
 	case pane.SelectMsg:
 		return m, m.broadcast(msg)
+	}
+	if m.view != nil {
+		return m, tea.Batch(m.view.Update(msg), m.broadcast(msg))
 	}
 	return m, m.broadcast(msg)
 }
@@ -161,8 +179,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.commandOpen || m.form != nil || m.focused().Typing() {
 		return m.routeInput(msg)
 	}
-	if m.showHelp || m.output != "" {
-		m.showHelp, m.output = false, ""
+	if m.view != nil && !key.Matches(msg, m.keys.Command) {
+		return m.view.Update(msg)
+	}
+	if m.cancelKey(msg) {
+		return nil
+	}
+	if m.showHelp {
+		m.showHelp = false
 		return nil
 	}
 	g := m.keys
