@@ -68,7 +68,7 @@ func newStatsCmd() *cobra.Command {
 					if clear {
 						fmt.Fprint(out, "\x1b[H\x1b[2J")
 					}
-					fmt.Fprint(out, cgview.Table(rows))
+					fmt.Fprint(out, cgview.FitTable(rows, outputWidth(out)))
 				}
 				if noStream {
 					return nil
@@ -115,6 +115,20 @@ func outputIsTerminal(w io.Writer) bool {
 		return t.IsTerminal()
 	}
 	return isTerminal(w)
+}
+
+// outputWidth is the width of the screen w shows on, 0 when it is not one (a file, a
+// pipe: the table is printed whole).
+func outputWidth(w io.Writer) int {
+	if s, ok := w.(interface{ Width() int }); ok {
+		return s.Width()
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return cols
+		}
+	}
+	return 0
 }
 
 // isTerminal reports whether a stream is a terminal device.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -21,6 +22,7 @@ type stream struct {
 	chunks chan string
 	done   chan string
 	cancel context.CancelFunc
+	width  atomic.Int64 // the view's width, for a table that fits it
 }
 
 // chunkMsg is output of a stream, or its end.
@@ -39,7 +41,7 @@ func NewStream(ctx context.Context, title string, run RunFunc) (*Model, tea.Cmd)
 	s := &stream{chunks: make(chan string, 64), done: make(chan string, 1), cancel: cancel}
 	m.stream = s
 	go func() {
-		ended := run(ctx, screenWriter{ctx: ctx, to: s.chunks})
+		ended := run(ctx, screenWriter{ctx: ctx, to: s.chunks, width: &s.width})
 		s.done <- ended
 	}()
 	return m, s.next()
@@ -102,8 +104,9 @@ func (m *Model) Streaming() bool { return m.stream != nil && m.ended == "" }
 // screenWriter sends what a command writes to the view; it says it is a screen, so a
 // streaming table redraws in place instead of adding a table a second.
 type screenWriter struct {
-	ctx context.Context
-	to  chan<- string
+	ctx   context.Context
+	to    chan<- string
+	width *atomic.Int64
 }
 
 func (w screenWriter) Write(p []byte) (int, error) {
@@ -117,3 +120,6 @@ func (w screenWriter) Write(p []byte) (int, error) {
 
 // IsTerminal says that the output is shown on a screen.
 func (screenWriter) IsTerminal() bool { return true }
+
+// Width is the view's width in cells, for a table that fits it.
+func (w screenWriter) Width() int { return int(w.width.Load()) }

@@ -98,6 +98,9 @@ func (m *Model) SetSize(width, height int) {
 		return
 	}
 	m.width, m.height = width, height
+	if m.stream != nil {
+		m.stream.width.Store(int64(width))
+	}
 	m.relayout()
 }
 
