@@ -17,6 +17,7 @@ import (
 	"workbench/tui/form"
 	"workbench/tui/keys"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
 	"workbench/tui/textview"
 )
@@ -65,6 +66,7 @@ type Model struct {
 	commandOpen   bool
 	cmd           *cmdline.Model
 	form          *form.Model
+	ask           *pathprompt.Model // "write it where?", while a pane asks
 	keys          keys.Global
 	help          help.Model
 	spin          spinner.Model
@@ -151,6 +153,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		f := m.form
 		m.form = nil
 		return m, m.run(pane.RunMsg{Args: msg.Args}, f)
+	case pathprompt.AskMsg:
+		m.ask = pathprompt.New(msg)
+		m.ask.SetWidth(m.width)
+		return m, nil
+	case pathprompt.ClosedMsg:
+		m.ask = nil
+		return m, nil
 	case textview.ClosedMsg:
 		m.view = nil
 		return m, nil
@@ -176,7 +185,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey gives a key to whoever reads text first, then to the global keys, then to
 // the focused pane.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.commandOpen || m.form != nil || m.focused().Typing() {
+	if m.commandOpen || m.form != nil || m.ask != nil || m.focused().Typing() {
 		return m.routeInput(msg)
 	}
 	if m.view != nil && !key.Matches(msg, m.keys.Command) {
@@ -226,6 +235,8 @@ func (m *Model) routeInput(msg tea.Msg) tea.Cmd {
 	switch {
 	case m.form != nil:
 		return m.form.Update(msg)
+	case m.ask != nil:
+		return m.ask.Update(msg)
 	case m.commandOpen:
 		return m.cmd.Update(msg)
 	default:

@@ -68,6 +68,9 @@ func (m *Model) layout() {
 	}
 	m.cmd.SetWidth(m.width)
 	m.help.SetWidth(m.width)
+	if m.ask != nil {
+		m.ask.SetWidth(m.width)
+	}
 	if m.view != nil {
 		m.view.SetSize(m.width, m.height-3)
 	}
@@ -172,6 +175,8 @@ func (m *Model) bottomLine() string {
 	switch {
 	case m.commandOpen:
 		return m.cmd.View()
+	case m.ask != nil:
+		return m.ask.View()
 	case m.form != nil:
 		return m.help.ShortHelpView(m.form.KeyMap().ShortHelp())
 	case m.view != nil:

@@ -24,7 +24,7 @@ func DefaultKeyMap() KeyMap {
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter (tcpdump syntax)")),
 		Start:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start/stop")),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "packet layers")),
-		Save:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save "+SavePath)),
+		Save:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save as pcap")),
 		Clear:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "list interfaces again")),
 	}

@@ -14,12 +14,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/cmdlog"
+	"workbench/cmdlog/replay"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
 )
 
-// ExportPath is where the export key writes the session's script.
-const ExportPath = "workbench-session.sh"
+// ExportFile is the file the export key proposes to write the session's script to.
+const ExportFile = "workbench-session.sh"
 
 // KeyMap is the pane's own keys.
 type KeyMap struct {
@@ -33,7 +35,7 @@ func DefaultKeyMap() KeyMap {
 		ScrollKeys: pane.DefaultScrollKeys(),
 		Follow:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "follow newest")),
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath)),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as a script")),
 	}
 	k.Up.SetHelp("↑/k", "older")
 	k.Down.SetHelp("↓/j", "newer")
@@ -136,7 +138,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Filter):
 		m.OpenFilter()
 	case key.Matches(msg, m.keys.Export):
-		return func() tea.Msg { return pane.RunMsg{Args: []string{"log", "-o", ExportPath}} }
+		entries := m.Data
+		return func() tea.Msg {
+			return pathprompt.AskMsg{What: "the session's script", File: ExportFile, Write: func(path string) (string, error) {
+				return "", os.WriteFile(path, []byte(replay.Script(entries)), 0o755)
+			}}
+		}
 	}
 	return nil
 }

@@ -5,6 +5,9 @@ package topologyview
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -12,6 +15,7 @@ import (
 	"workbench/instance"
 	"workbench/netviz/topology"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
 )
 
@@ -31,7 +35,7 @@ func (s KernelSource) Read(ctx context.Context) (topology.Snapshot, error) {
 // KeyMap is the pane's own keys.
 type KeyMap struct {
 	pane.ScrollKeys
-	Host key.Binding
+	Host, Export key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
@@ -39,14 +43,15 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		ScrollKeys: pane.DefaultScrollKeys(),
 		Host:       key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "one host / all")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export mermaid/dot")),
 	}
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.PageDown, k.Host} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.PageDown, k.Host, k.Export} }
 
 // FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Bindings(), {k.Host}} }
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Bindings(), {k.Host, k.Export}} }
 
 // Model is the topology pane.
 type Model struct {
@@ -87,9 +92,32 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.Invalidate()
 		case key.Matches(msg, m.keys.Host):
 			m.nextHost()
+		case key.Matches(msg, m.keys.Export):
+			return m.export()
 		}
 	}
 	return nil
+}
+
+// ExportFile is the file the export key proposes: Mermaid; a name ending in .dot or
+// .gv is written as Graphviz DOT.
+const ExportFile = "workbench-topology.mmd"
+
+// export asks where to write the lab's network, as Mermaid or DOT by the file's name.
+func (m *Model) export() tea.Cmd {
+	if !m.Loaded {
+		return pane.Status("the topology has not been read yet: wait a second", true)
+	}
+	snap := m.Data
+	return func() tea.Msg {
+		return pathprompt.AskMsg{What: "the topology", File: ExportFile, Write: func(path string) (string, error) {
+			text, format := topology.Mermaid(snap), "the topology as Mermaid"
+			if ext := strings.ToLower(filepath.Ext(path)); ext == ".dot" || ext == ".gv" {
+				text, format = topology.DOT(snap), "the topology as Graphviz DOT"
+			}
+			return format, os.WriteFile(path, []byte(text), 0o644)
+		}}
+	}
 }
 
 // nextHost cycles the view through every host alone, then all of them.
