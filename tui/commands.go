@@ -120,6 +120,7 @@ func (m *Model) failed(msg ranMsg, text string) {
 	if msg.form != nil && m.form == nil {
 		m.form = msg.form
 		m.form.SetError(text)
+		m.status = "not done: the form says why"
 		return
 	}
 	if ansi.StringWidth(text) > m.width && m.width > 0 {
