@@ -16,6 +16,7 @@ import (
 	"workbench/tui/cmdline"
 	"workbench/tui/form"
 	"workbench/tui/keys"
+	"workbench/tui/listview"
 	"workbench/tui/pane"
 	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
@@ -61,6 +62,7 @@ type Model struct {
 	mouse         bool
 	showHelp      bool
 	view          *textview.Model // a long output, a stream or an error, until esc
+	list          *listview.Model // the images or the networks, until esc
 	running       map[int]running // the commands running in the background, by number
 	runs          int             // how many were started
 	commandOpen   bool
@@ -149,6 +151,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case form.ClosedMsg:
 		m.form = nil
 		return m, nil
+	case form.OpenMsg:
+		m.form = msg.Form
+		return m, nil
+	case listview.ClosedMsg:
+		m.list = nil
+		return m, nil
 	case form.SubmitMsg:
 		f := m.form
 		m.form = nil
@@ -176,10 +184,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pane.SelectMsg:
 		return m, m.broadcast(msg)
 	}
-	if m.view != nil {
-		return m, tea.Batch(m.view.Update(msg), m.broadcast(msg))
-	}
-	return m, m.broadcast(msg)
+	return m, tea.Batch(m.updateViews(msg), m.broadcast(msg))
 }
 
 // handleKey gives a key to whoever reads text first, then to the global keys, then to
@@ -190,6 +195,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.view != nil && !key.Matches(msg, m.keys.Command) {
 		return m.view.Update(msg)
+	}
+	if m.list != nil && !key.Matches(msg, m.keys.Command) {
+		return m.list.Update(msg)
 	}
 	if m.cancelKey(msg) {
 		return nil
@@ -266,6 +274,9 @@ func (m *Model) refreshAll() tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(m.panes))
 	for _, p := range m.panes {
 		cmds = append(cmds, p.Refresh(m.ctx))
+	}
+	if m.list != nil {
+		cmds = append(cmds, m.list.Reload())
 	}
 	return tea.Batch(cmds...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/tui/cmdline"
+	"workbench/tui/listview"
 	"workbench/tui/pane"
 	"workbench/tui/textview"
 )
@@ -22,9 +23,15 @@ type running struct {
 	quiet bool
 }
 
-// runLine runs a command line as its kind asks: a command that needs the terminal gets
-// it, a stream opens a view, any other runs in the background.
+// runLine runs a command line as its kind asks: `:images` and `:networks` open a list
+// to act on, a command that needs the terminal gets it, a stream opens a view, any
+// other runs in the background.
 func (m *Model) runLine(msg pane.RunMsg) tea.Cmd {
+	if spec, ok := listview.For(msg.Args); ok && msg.Show && m.opts.Run != nil {
+		m.list = listview.New(m.ctx, spec, listview.RunFunc(m.opts.Run))
+		m.list.SetSize(m.width, m.height-3)
+		return m.list.Reload()
+	}
 	kind := cmdline.Plain
 	if m.opts.Kind != nil && len(msg.Args) > 0 {
 		kind = m.opts.Kind(msg.Args)
@@ -57,6 +64,19 @@ func (m *Model) stream(args []string) tea.Cmd {
 	})
 	m.open(v)
 	return cmd
+}
+
+// updateViews gives a message that is not a key to the views over the panes (a stream's
+// output, a list's rows).
+func (m *Model) updateViews(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	if m.view != nil {
+		cmds = append(cmds, m.view.Update(msg))
+	}
+	if m.list != nil {
+		cmds = append(cmds, m.list.Update(msg))
+	}
+	return tea.Batch(cmds...)
 }
 
 // open shows a view over the panes until esc.

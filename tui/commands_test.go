@@ -247,3 +247,31 @@ func TestWideErrorShownWhole(t *testing.T) {
 		t.Errorf("the whole error is not on screen:\n%s", v)
 	}
 }
+
+// TestNetworksListFromTheLine: `:networks` opens the list; d, y removes the selected
+// network with the CLI and the list is read again; esc closes it.
+func TestNetworksListFromTheLine(t *testing.T) {
+	var got []string
+	run := func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) int {
+		got = append(got, strings.Join(args, " "))
+		if args[0] == "network" && args[1] == "ls" {
+			fmt.Fprint(stdout, "NETWORK   HOST\nbridge    host1\nblue      host1\n")
+		}
+		return 0
+	}
+	m := newTestModel(Options{Run: run, Panes: testPanes(1, 4)})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	drain(m, enterLine(m, "networks"))
+	if v := golden.Plain(m.View().Content); !strings.Contains(v, "Networks") || !strings.Contains(v, "blue      host1") {
+		t.Fatalf("the networks list:\n%s", v)
+	}
+	got = nil
+	press(m, "j", "d", "y")
+	if len(got) < 2 || got[0] != "network rm blue" || got[1] != "network ls" {
+		t.Errorf("d y ran %q, want network rm blue, then the list read again", got)
+	}
+	press(m, "esc")
+	if m.list != nil {
+		t.Error("esc did not close the list")
+	}
+}

@@ -74,6 +74,9 @@ func (m *Model) layout() {
 	if m.view != nil {
 		m.view.SetSize(m.width, m.height-3)
 	}
+	if m.list != nil {
+		m.list.SetSize(m.width, m.height-3)
+	}
 }
 
 // View draws the tab bar, the visible panes in their frames, the status line and the
@@ -113,6 +116,8 @@ func (m *Model) body() string {
 		return m.helpView(h)
 	case m.view != nil:
 		return pane.Fit(m.view.View(), m.width, h)
+	case m.list != nil:
+		return pane.Fit(m.list.View(), m.width, h)
 	}
 	idx, areas := m.regions()
 	if len(idx) == 0 {
@@ -181,6 +186,8 @@ func (m *Model) bottomLine() string {
 		return m.help.ShortHelpView(m.form.KeyMap().ShortHelp())
 	case m.view != nil:
 		return m.help.ShortHelpView(m.view.KeyMap().ShortHelp())
+	case m.list != nil:
+		return m.help.ShortHelpView(m.list.ShortHelp())
 	}
 	if m.frames.hintFocus != m.focus || m.frames.hintWidth != m.width || m.frames.hint == "" {
 		k := append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...)

@@ -39,6 +39,9 @@ func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp(
 // ClosedMsg says the dialog was closed without doing anything.
 type ClosedMsg struct{}
 
+// OpenMsg asks the app to open a dialog (a view's "new" key).
+type OpenMsg struct{ Form *Model }
+
 // SubmitMsg asks the app to run the dialog's command line; when it fails, the app
 // shows the dialog again with what was typed and the error (SetError).
 type SubmitMsg struct{ Args []string }
@@ -112,7 +115,7 @@ func (m *Model) wrapped(text string) string {
 	for _, f := range m.fields {
 		w = max(w, 14+f.input.Width())
 	}
-	return ansi.Wrap(text, w, " ")
+	return pane.Wrap(text, w)
 }
 
 func (m *Model) move(step int) {

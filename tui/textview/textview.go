@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
 
@@ -175,7 +176,7 @@ func (m *Model) relayout() {
 	if m.wrap && m.width > 0 {
 		var out []string
 		for _, l := range lines {
-			out = append(out, strings.Split(ansi.Wrap(l, m.width, " "), "\n")...)
+			out = append(out, strings.Split(pane.Wrap(l, m.width), "\n")...)
 		}
 		lines = out
 	}
