@@ -289,6 +289,9 @@ func (m *Model) setFocus(i int) {
 	if i != m.focus {
 		m.focus = i
 		m.layout()
+		if m.busy == 0 && !m.statusErr {
+			m.status = "" // what the last pane said is done with
+		}
 	}
 }
 

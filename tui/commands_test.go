@@ -12,6 +12,7 @@ import (
 
 	"workbench/testutil/golden"
 	"workbench/tui/cmdline"
+	"workbench/tui/pane"
 )
 
 // blockingRun stands for a command that waits (on the lab's lock, a container's end,
@@ -273,5 +274,21 @@ func TestNetworksListFromTheLine(t *testing.T) {
 	press(m, "esc")
 	if m.list != nil {
 		t.Error("esc did not close the list")
+	}
+}
+
+// TestStatusGoesWithThePane: what a pane said leaves the status line when another pane
+// gets the focus; an error stays.
+func TestStatusGoesWithThePane(t *testing.T) {
+	m, _ := newApp(t, 80, 24, 1)
+	m.Update(pane.StatusMsg{Text: "capture stopped"})
+	press(m, "2")
+	if m.status != "" {
+		t.Errorf("the status line still says %q on another pane", m.status)
+	}
+	m.Update(pane.StatusMsg{Text: "no such container", Err: true})
+	press(m, "1")
+	if m.status != "no such container" {
+		t.Errorf("an error left the status line: %q", m.status)
 	}
 }

@@ -57,12 +57,12 @@ func TestCommandLineAsAPersonUsesIt(t *testing.T) {
 			// The leading word is taken; the whole table is there, sideways if need be.
 			s.keys(":")
 			s.typeLine("workbench ps -a")
-			text := s.see("$ workbench ps -a", "CONTAINER ID")
+			s.see("$ workbench ps -a", "CONTAINER ID")
 			if size[0] < 120 {
 				s.see("→/l for more")
 				s.keys("l", "l")
 			}
-			text = s.see("NAMES")
+			text := s.see("NAMES")
 			if !strings.Contains(text, " web") {
 				t.Errorf("the NAMES column is cut:\n%s", text)
 			}
