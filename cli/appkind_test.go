@@ -39,3 +39,25 @@ func TestAppKind(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppKind: any line the : line may give is read without a panic, and a line that is
+// not a command runs as a plain one (whose error then says what is wrong).
+func FuzzAppKind(f *testing.F) {
+	for _, seed := range []string{"exec -it web sh", "run -d -it busybox", "logs -f", "stats --no-stream=false", "events --until",
+		"start -ai", "--help", "exec --", "-it", "network create --subnet", "run --cpus lots busybox"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		if len(args) == 0 {
+			return
+		}
+		kind := appKind(args)
+		if kind != cmdline.Plain && kind != cmdline.Interactive && kind != cmdline.Streaming {
+			t.Fatalf("appKind(%q) = %d", line, kind)
+		}
+		if c, _, err := NewRoot().Find(args); (err != nil || !c.Runnable()) && kind != cmdline.Plain {
+			t.Fatalf("appKind(%q) = %d for a line that is not a command", line, kind)
+		}
+	})
+}
