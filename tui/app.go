@@ -173,6 +173,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case pane.StatusMsg:
 		m.status, m.statusErr = msg.Text, msg.Err
+		m.wideError("", msg.Text)
 		return m, nil
 	case pane.RunMsg:
 		m.commandOpen, m.form = false, nil

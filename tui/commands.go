@@ -143,11 +143,20 @@ func (m *Model) failed(msg ranMsg, text string) {
 		m.status = "not done: the form says why"
 		return
 	}
-	if ansi.StringWidth(text) > m.width && m.width > 0 {
-		whole := strings.TrimSpace(msg.errOut)
-		if whole == "" {
-			whole = text
-		}
-		m.open(textview.NewWrapped("$ workbench "+strings.Join(msg.args, " ")+" failed", whole))
+	whole := strings.TrimSpace(msg.errOut)
+	if whole == "" {
+		whole = text
 	}
+	m.wideError("$ workbench "+strings.Join(msg.args, " ")+" failed", whole)
+}
+
+// wideError opens an error the status line would cut in a view, whole and wrapped.
+func (m *Model) wideError(title, text string) {
+	if !m.statusErr || m.width <= 0 || ansi.StringWidth(m.status) <= m.width {
+		return
+	}
+	if title == "" {
+		title = "error"
+	}
+	m.open(textview.NewWrapped(title, text))
 }

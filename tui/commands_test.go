@@ -247,6 +247,11 @@ func TestWideErrorShownWhole(t *testing.T) {
 	if !strings.Contains(v, "and ends here") || !strings.Contains(v, "failed") {
 		t.Errorf("the whole error is not on screen:\n%s", v)
 	}
+	press(m, "esc")
+	m.Update(pane.StatusMsg{Text: "a pane's " + long, Err: true})
+	if v := golden.Plain(m.View().Content); !strings.Contains(v, "and ends here") {
+		t.Errorf("a pane's whole error is not on screen:\n%s", v)
+	}
 }
 
 // TestNetworksListFromTheLine: `:networks` opens the list; d, y removes the selected

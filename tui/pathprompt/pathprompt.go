@@ -5,7 +5,9 @@
 package pathprompt
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +108,10 @@ func write(ask AskMsg, typed string) tea.Cmd {
 			return pane.StatusMsg{Text: fmt.Sprintf("%s not written: %v", ask.What, err), Err: true}
 		}
 		what, err := ask.Write(path)
-		if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return pane.StatusMsg{Text: fmt.Sprintf("%s not written: there is no directory %s: make it, or give another path", ask.What, filepath.Dir(path)), Err: true}
+		case err != nil:
 			return pane.StatusMsg{Text: fmt.Sprintf("%s not written: %v", ask.What, err), Err: true}
 		}
 		if what == "" {

@@ -60,6 +60,12 @@ func TestPromptWritesAndReports(t *testing.T) {
 	if s := run(failing.Update(tea.KeyPressMsg{Code: tea.KeyEnter})); !s.Err || !strings.Contains(s.Text, "disk full") {
 		t.Errorf("a failed write said %#v", s)
 	}
+	missing := New(AskMsg{What: "the topology", File: "/nonexistent/dir/t.mmd", Write: func(path string) (string, error) {
+		return "", os.WriteFile(path, nil, 0o644)
+	}})
+	if s := run(missing.Update(tea.KeyPressMsg{Code: tea.KeyEnter})); !strings.Contains(s.Text, "there is no directory /nonexistent/dir: make it") {
+		t.Errorf("a missing directory said %#v", s)
+	}
 	wrote = ""
 	if s := run(m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})); wrote != "" || s.Text != "" {
 		t.Errorf("esc wrote %q and said %#v", wrote, s)
