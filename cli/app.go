@@ -14,12 +14,12 @@ import (
 func init() { rootRun = runApp }
 
 func runApp(cmd *cobra.Command, _ []string) error {
+	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {
+		return errNoTerminal
+	}
 	inst, err := rootInstance(cmd)
 	if err != nil {
 		return err
-	}
-	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {
-		return errNoTerminal
 	}
 	return tui.Run(cmd.Context(), appOptions(cmd, inst), cmd.InOrStdin(), cmd.OutOrStdout())
 }
