@@ -134,8 +134,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg)
 	case tea.MouseWheelMsg:
-		if m.view != nil {
+		switch {
+		case m.view != nil:
 			return m, m.view.Update(wheelKey(msg))
+		case m.list != nil:
+			return m, m.list.Update(wheelKey(msg))
 		}
 		return m, m.focused().Update(wheelKey(msg))
 	case spinner.TickMsg:
