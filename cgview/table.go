@@ -74,39 +74,135 @@ func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
 
 // Table renders rows as the `stats` table: CPU against its quota, throttling, memory
 // against its limit, OOM kills and PIDs.
-func Table(rows []Row) string {
+func Table(rows []Row) string { return FitTable(rows, 0) }
+
+// FitTable is Table in at most width columns (0 = no limit): the quota loses its
+// microseconds first, then columns go, the least telling first, until the table fits.
+func FitTable(rows []Row, width int) string {
+	cols := statsColumns()
+	for step := 0; width > 0 && tableWidth(rows, cols) > width && step < len(fitSteps); step++ {
+		cols = fitSteps[step](cols)
+	}
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CONTAINER ID\tNAME\tCPU %\tMACHINE %\tQUOTA\tPERIODS\tTHROTTLED\tTHROTTLED TIME\tMEM USAGE / LIMIT\tMEM %\tFAILCNT\tOOM\tPIDS")
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = c.head
+	}
+	fmt.Fprintln(w, strings.Join(head, "\t"))
 	for _, r := range rows {
-		id := r.ID
-		if len(id) > 12 {
-			id = id[:12]
-		}
-		if r.Error != "" {
-			fmt.Fprintf(w, "%s\t%s\t--\t--\t--\t--\t--\t--\t--\t--\t--\t--\t--\n", id, r.Name)
-			continue
-		}
-		quota := "none"
-		if r.CPUs > 0 {
-			quota = fmt.Sprintf("%.2f CPUs (%d/%dus)", r.CPUs, r.CPUQuotaUs, r.CPUPeriodUs)
-		}
-		limit, memPct := "no limit", "--"
-		if r.MemoryLimit > 0 {
-			limit = units.BytesSize(float64(r.MemoryLimit))
-			memPct = fmt.Sprintf("%.2f%%", 100*float64(r.MemoryUsage)/float64(r.MemoryLimit))
-		}
-		pids := fmt.Sprint(r.PidsCurrent)
-		if r.PidsLimit > 0 {
-			pids += fmt.Sprintf(" / %d", r.PidsLimit)
-		}
-		fmt.Fprintf(w, "%s\t%s\t%.2f%%\t%.2f%%\t%s\t%d\t%d (%.1f/s)\t%s (%.0fms/s)\t%s / %s\t%s\t%d\t%d\t%s\n",
-			id, r.Name, r.CPUPercent, r.MachinePercent, quota, r.NrPeriods, r.NrThrottled, r.ThrottledPerSec,
-			fmtNs(r.ThrottledNs), r.ThrottledMsPerSec, units.BytesSize(float64(r.MemoryUsage)), limit, memPct,
-			r.MemoryFailcnt, r.OOMKills, pids)
+		fmt.Fprintln(w, strings.Join(cells(r, cols), "\t"))
 	}
 	w.Flush()
 	return b.String()
+}
+
+// column is one column of the stats table: its head and its cell.
+type column struct {
+	head string
+	cell func(Row) string
+}
+
+func statsColumns() []column {
+	return []column{
+		{"CONTAINER ID", func(r Row) string { return r.ID[:min(12, len(r.ID))] }},
+		{"NAME", func(r Row) string { return r.Name }},
+		{"CPU %", func(r Row) string { return fmt.Sprintf("%.2f%%", r.CPUPercent) }},
+		{"MACHINE %", func(r Row) string { return fmt.Sprintf("%.2f%%", r.MachinePercent) }},
+		{"QUOTA", func(r Row) string {
+			if r.CPUs <= 0 {
+				return "none"
+			}
+			return fmt.Sprintf("%.2f CPUs (%d/%dus)", r.CPUs, r.CPUQuotaUs, r.CPUPeriodUs)
+		}},
+		{"PERIODS", func(r Row) string { return fmt.Sprint(r.NrPeriods) }},
+		{"THROTTLED", func(r Row) string { return fmt.Sprintf("%d (%.1f/s)", r.NrThrottled, r.ThrottledPerSec) }},
+		{"THROTTLED TIME", func(r Row) string { return fmt.Sprintf("%s (%.0fms/s)", fmtNs(r.ThrottledNs), r.ThrottledMsPerSec) }},
+		{"MEM USAGE / LIMIT", func(r Row) string {
+			limit := "no limit"
+			if r.MemoryLimit > 0 {
+				limit = units.BytesSize(float64(r.MemoryLimit))
+			}
+			return units.BytesSize(float64(r.MemoryUsage)) + " / " + limit
+		}},
+		{"MEM %", func(r Row) string {
+			if r.MemoryLimit == 0 {
+				return "--"
+			}
+			return fmt.Sprintf("%.2f%%", 100*float64(r.MemoryUsage)/float64(r.MemoryLimit))
+		}},
+		{"FAILCNT", func(r Row) string { return fmt.Sprint(r.MemoryFailcnt) }},
+		{"OOM", func(r Row) string { return fmt.Sprint(r.OOMKills) }},
+		{"PIDS", func(r Row) string {
+			if r.PidsLimit > 0 {
+				return fmt.Sprintf("%d / %d", r.PidsCurrent, r.PidsLimit)
+			}
+			return fmt.Sprint(r.PidsCurrent)
+		}},
+	}
+}
+
+// fitSteps make the table narrower, one step at a time.
+var fitSteps = []func([]column) []column{
+	func(cols []column) []column {
+		return replaceColumn(cols, "QUOTA", func(r Row) string {
+			if r.CPUs <= 0 {
+				return "none"
+			}
+			return fmt.Sprintf("%.2f CPUs", r.CPUs)
+		})
+	},
+	dropColumn("MACHINE %"), dropColumn("PERIODS"), dropColumn("FAILCNT"), dropColumn("CONTAINER ID"),
+	dropColumn("OOM"), dropColumn("THROTTLED TIME"), dropColumn("MEM %"),
+}
+
+func replaceColumn(cols []column, head string, cell func(Row) string) []column {
+	out := append([]column(nil), cols...)
+	for i := range out {
+		if out[i].head == head {
+			out[i].cell = cell
+		}
+	}
+	return out
+}
+
+func dropColumn(head string) func([]column) []column {
+	return func(cols []column) []column {
+		out := make([]column, 0, len(cols))
+		for _, c := range cols {
+			if c.head != head {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+}
+
+// cells are a row's cells in cols; a row that could not be read shows dashes.
+func cells(r Row, cols []column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		switch {
+		case r.Error == "" || c.head == "CONTAINER ID" || c.head == "NAME":
+			out[i] = c.cell(r)
+		default:
+			out[i] = "--"
+		}
+	}
+	return out
+}
+
+// tableWidth is how wide the table of rows in cols is, with its two-space gaps.
+func tableWidth(rows []Row, cols []column) int {
+	total := 0
+	for _, c := range cols {
+		w := len(c.head)
+		for _, r := range rows {
+			w = max(w, len([]rune(cells(r, []column{c})[0])))
+		}
+		total += w + 2
+	}
+	return total - 2
 }
 
 // fmtNs writes a duration in nanoseconds the short way: 1.25s, 340ms, 0s.

@@ -35,3 +35,29 @@ func TestRowsAndTable(t *testing.T) {
 		t.Error("fmtNs")
 	}
 }
+
+// TestFitTable: the stats table of a throttled container with every limit fits 120 and
+// 80 columns, keeping the name, CPU, quota, memory and PIDs, and is whole without a
+// width.
+func TestFitTable(t *testing.T) {
+	rows := []Row{{ID: "0123456789abcdef", Name: "throttled-worker", CPUPercent: 49.99, MachinePercent: 6.25,
+		CPUQuotaUs: 50000, CPUPeriodUs: 100000, CPUs: 0.5, NrPeriods: 123456, NrThrottled: 120000, ThrottledNs: 61e9,
+		ThrottledPerSec: 10, ThrottledMsPerSec: 500, MemoryUsage: 48 << 20, MemoryLimit: 64 << 20, MemoryFailcnt: 12,
+		OOMKills: 1, PidsCurrent: 3, PidsLimit: 100}, {ID: "ff", Name: "gone", Error: "cgroup gone"}}
+	if whole := Table(rows); !strings.Contains(whole, "0.50 CPUs (50000/100000us)") || !strings.Contains(whole, "MACHINE %") {
+		t.Errorf("the whole table lost a column:\n%s", whole)
+	}
+	for _, width := range []int{120, 80} {
+		got := FitTable(rows, width)
+		for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+			if n := len([]rune(line)); n > width {
+				t.Errorf("at %d columns a line is %d wide:\n%s", width, n, got)
+			}
+		}
+		for _, want := range []string{"NAME", "CPU %", "QUOTA", "MEM USAGE / LIMIT", "PIDS", "throttled-worker", "0.50 CPUs", "3 / 100"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("at %d columns the table lacks %q:\n%s", width, want, got)
+			}
+		}
+	}
+}

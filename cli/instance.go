@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"workbench/cmdlog"
+	"workbench/cmdlog/replay"
 	"workbench/core"
 	"workbench/instance"
 )
@@ -24,11 +25,11 @@ func newLogCmd() *cobra.Command {
 			case err != nil:
 				return err
 			case output != "":
-				if err := os.WriteFile(output, []byte(cmdlog.Script(entries)), 0o755); err != nil {
+				if err := os.WriteFile(output, []byte(replay.Script(entries)), 0o755); err != nil {
 					return fmt.Errorf("write script %s: %w", output, err)
 				}
 			case script:
-				_, err = fmt.Fprint(cmd.OutOrStdout(), cmdlog.Script(entries))
+				_, err = fmt.Fprint(cmd.OutOrStdout(), replay.Script(entries))
 			default:
 				for _, e := range entries {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", e.Time.Format("15:04:05.000"), e.Command)
@@ -36,8 +37,8 @@ func newLogCmd() *cobra.Command {
 			}
 			return err
 		})}.command()
-	cmd.Flags().BoolVar(&script, "script", false, "print the log as a shell script")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the log as a shell script to this file")
+	cmd.Flags().BoolVar(&script, "script", false, "print the lab networks made so far as a shell script that makes them again (set -e, read-only commands left out)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write that script to this file")
 	return cmd
 }
 

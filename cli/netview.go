@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,17 +55,23 @@ func viewOutput(cmd *cobra.Command, width int) (int, bool) {
 }
 
 func newTopologyCmd() *cobra.Command {
-	var host, highlight string
+	var host, highlight, format string
 	var asJSON bool
 	var width int
-	cmd := leaf{use: "topology",
+	cmd := leaf{use: "topology [--format text|mermaid|dot]",
 		short: "Draw the lab's network as the kernel has it: hosts, the LAN, bridges, veth pairs, tunnels, routes",
 		long: "topology reads every network namespace of the lab through netlink (the LAN, each host,\n" +
 			"each container) and draws it: bridges with their ports, veth pairs with the namespace of\n" +
 			"their other end, tunnels, addresses, link state and routes. Links made by hand with `ip`\n" +
-			"appear too. --highlight marks a container's path to the outside.",
-		args: cobra.NoArgs,
+			"appear too. --highlight marks a container's path to the outside. --format mermaid and\n" +
+			"--format dot write the same network as a Mermaid flowchart or a Graphviz graph.",
+		example: "  workbench topology --highlight web\n  workbench topology --format dot | dot -Tsvg > lab.svg",
+		args:    cobra.NoArgs,
 		run: func(cmd *cobra.Command, _ []string) error {
+			export, err := topologyExporter(format)
+			if err != nil {
+				return err
+			}
 			inst, err := rootInstance(cmd)
 			if err != nil {
 				return err
@@ -91,8 +98,12 @@ func newTopologyCmd() *cobra.Command {
 			if highlight != "" && topology.Path(snap, highlight) == nil {
 				return fmt.Errorf("no container %q with a network in this picture: list containers with `workbench ps`", highlight)
 			}
-			if asJSON {
+			switch {
+			case asJSON:
 				return printJSON(cmd, snap)
+			case export != nil:
+				_, err = io.WriteString(cmd.OutOrStdout(), export(snap))
+				return err
 			}
 			w, colour := viewOutput(cmd, width)
 			_, err = io.WriteString(cmd.OutOrStdout(), topology.Render(snap, topology.Options{Width: w, Color: colour, Highlight: highlight}))
@@ -102,8 +113,22 @@ func newTopologyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&highlight, "highlight", "", "mark this container's path: eth0, veth, bridge, uplink, LAN")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the snapshot as JSON")
 	cmd.Flags().IntVar(&width, "width", 0, "columns to draw in (default: the terminal's width, or 80)")
+	cmd.Flags().StringVar(&format, "format", "text", "text (the picture), mermaid or dot")
 	setExamples(cmd.Flags(), map[string]string{"width": "120"})
 	return cmd
+}
+
+// topologyExporter is what writes the topology in a --format: nil for the picture.
+func topologyExporter(format string) (func(topology.Snapshot) string, error) {
+	switch strings.ToLower(format) {
+	case "text", "":
+		return nil, nil
+	case "mermaid", "mmd":
+		return topology.Mermaid, nil
+	case "dot", "graphviz":
+		return topology.DOT, nil
+	}
+	return nil, fmt.Errorf("--format %q: give text, mermaid or dot", format)
 }
 
 func newIptablesCmd() *cobra.Command {

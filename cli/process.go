@@ -58,10 +58,7 @@ func (f *processFlags) checkTerminal(cmd *cobra.Command) error {
 }
 
 // stdinIsTerminal says whether the command's standard input is a terminal.
-func stdinIsTerminal(cmd *cobra.Command) bool {
-	in, ok := cmd.InOrStdin().(*os.File)
-	return ok && term.IsTerminal(int(in.Fd()))
-}
+func stdinIsTerminal(cmd *cobra.Command) bool { return isTerminal(cmd.InOrStdin()) }
 
 // commandStdio are the command's streams for a process it starts or attaches to:
 // its output and errors, and its input when in.

@@ -68,7 +68,7 @@ func newStatsCmd() *cobra.Command {
 					if clear {
 						fmt.Fprint(out, "\x1b[H\x1b[2J")
 					}
-					fmt.Fprint(out, cgview.Table(rows))
+					fmt.Fprint(out, cgview.FitTable(rows, outputWidth(out)))
 				}
 				if noStream {
 					return nil
@@ -108,8 +108,31 @@ func statsTargets(ctx context.Context, e *core.Engine, names []string) func() ([
 	}
 }
 
-// outputIsTerminal reports whether w is a terminal, where a streaming table redraws in place.
+// outputIsTerminal reports whether w is a terminal, where a streaming table redraws in
+// place: a file that is one, or a writer that says it is (the app's stream view).
 func outputIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	if t, ok := w.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
+	}
+	return isTerminal(w)
+}
+
+// outputWidth is the width of the screen w shows on, 0 when it is not one (a file, a
+// pipe: the table is printed whole).
+func outputWidth(w io.Writer) int {
+	if s, ok := w.(interface{ Width() int }); ok {
+		return s.Width()
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return cols
+		}
+	}
+	return 0
+}
+
+// isTerminal reports whether a stream is a terminal device.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

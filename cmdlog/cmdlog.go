@@ -125,16 +125,6 @@ func (l *Log) Entries() ([]Entry, error) {
 	return out, nil
 }
 
-// Script renders entries as a shell script that repeats the session.
-func Script(entries []Entry) string {
-	var b strings.Builder
-	b.WriteString("#!/bin/sh\n# Kernel operations recorded by workbench, oldest first.\nset -e\n")
-	for _, e := range entries {
-		fmt.Fprintf(&b, "# %s\n%s\n", e.Time.Format("15:04:05.000"), e.Command)
-	}
-	return b.String()
-}
-
 // Quote joins args into one shell command line, quoting any argument that needs it.
 func Quote(args ...string) string {
 	parts := make([]string, len(args))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real app in tmux on a small demo lab of its own instance and writes a PNG of
 # each pane into screenshots/: tmux captures the pane with its colours, aha turns the
-# ANSI text into HTML and wkhtmltoimage renders that to PNG. Needs root (the lab is made
-# of namespaces) and builds nothing: `make screenshots` builds bin/workbench first.
+# ANSI text into HTML, wkhtmltoimage renders that to PNG and scripts/palettepng makes it
+# a palette PNG of 256 colours (a tenth of the size). Needs root (the lab is made of
+# namespaces); `make screenshots` builds bin/workbench first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/bin/workbench
@@ -23,6 +24,9 @@ wb() { "$bin" "$@" >/dev/null; }
 cleanup() { t kill-server 2>/dev/null || true; "$bin" reset >/dev/null 2>&1 || true; rm -rf "$XDG_RUNTIME_DIR"; }
 trap cleanup EXIT
 cleanup
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+palette=$XDG_RUNTIME_DIR/palettepng
+"${GO:-go}" build -o "$palette" ./scripts/palettepng
 
 # The demo lab: a web server with a published port, a busy loop held at half a core,
 # and a client; outside fetches from the web server so the counters move.
@@ -47,30 +51,36 @@ shoot() {
     t capture-pane -e -p | aha --black --no-header
     echo '</pre></body></html>'
   } >"$html"
-  # --quality 0 is PNG's strongest (lossless) compression: a tenth of the default's size.
-  wkhtmltoimage -q --quality 0 --width 1380 --encoding utf-8 "$html" "$out/$1.png"
+  wkhtmltoimage -q --width 1380 --encoding utf-8 "$html" "$out/$1.png"
+  "$palette" "$out/$1.png"
   rm -f "$html"
   echo "screenshots/$1.png"
 }
 
+# key KEYS...: each key on its own, so that esc and the next one are not read as alt+key.
+key() { for k in "$@"; do t send-keys "$k"; sleep 0.3; done; }
+
 mkdir -p "$out"
+# The cgroups pane first: its chart fills while it is on screen, a sample a second,
+# and spin, held at half a core, is throttled all along.
+key 4 j; sleep 45; shoot 4-cgroups
 traffic
-t send-keys 1; sleep 2; shoot 1-containers
-t send-keys 2; sleep 2; shoot 2-topology
-t send-keys 3; sleep 1.2; traffic; sleep 1; shoot 3-iptables
-t send-keys 4 j; sleep 5; shoot 4-cgroups
+key 1; sleep 2; shoot 1-containers
+key 2; sleep 2; shoot 2-topology
+key 3; sleep 1.2; traffic; sleep 1; shoot 3-iptables
 # Capture on host1's uplink and web's eth0 (the 13th interface: host1 has eth0, three
 # veths and wb0, the LAN three ports, outside two links, then client, spin and web).
 t send-keys 5; sleep 1.5; t send-keys Space
 for _ in $(seq 12); do t send-keys j; done
 t send-keys Space s z; sleep 1; traffic; sleep 1.5; shoot 5-capture
-t send-keys s z 8; sleep 1.5; shoot 6-command-log
-t send-keys 1 ?; sleep 1; shoot 7-help
-t send-keys Escape c; sleep 1; shoot 8-new-container
+key s z 8; sleep 1.5; shoot 6-command-log
+key 1 ?; sleep 1; shoot 7-help
+key Escape c; sleep 1; shoot 8-new-container
 # A probe from outside to web's published port, stepped to the DNAT rule.
-t send-keys Escape; sleep 1; t send-keys 6 p C-u; t send-keys -l host1:8080/tcp; t send-keys BTab C-u
+key Escape; sleep 1; t send-keys 6 p C-u; t send-keys -l host1:8080/tcp; t send-keys BTab C-u
 t send-keys -l outside; t send-keys Enter; sleep 4
 for _ in $(seq 13); do t send-keys l; done
 sleep 1; shoot 9-trace
 traffic; t send-keys 7; sleep 2; shoot 10-conntrack
-t send-keys q
+key : ; t send-keys -l networks; key Enter; sleep 1.5; shoot 11-networks
+key Escape q

@@ -15,8 +15,11 @@ import (
 	"workbench/tui/cmdline"
 	"workbench/tui/form"
 	"workbench/tui/keys"
+	"workbench/tui/listview"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
+	"workbench/tui/textview"
 	"workbench/tui/traceview"
 )
 
@@ -36,6 +39,8 @@ type Options struct {
 	Commands []string
 	// Executable is the workbench binary, run for commands that need the terminal.
 	Executable string
+	// Kind says how a command line runs (see cmdline.Kind); nil runs every line Plain.
+	Kind func(args []string) cmdline.Kind
 	// Prepare is a command line run once at the start, quietly (PrepareLab); nil runs
 	// nothing.
 	Prepare []string
@@ -56,10 +61,14 @@ type Model struct {
 	zoom          bool
 	mouse         bool
 	showHelp      bool
-	output        string // a command's output on screen until a key is pressed
+	view          *textview.Model // a long output, a stream or an error, until esc
+	list          *listview.Model // the images or the networks, until esc
+	running       map[int]running // the commands running in the background, by number
+	runs          int             // how many were started
 	commandOpen   bool
 	cmd           *cmdline.Model
 	form          *form.Model
+	ask           *pathprompt.Model // "write it where?", while a pane asks
 	keys          keys.Global
 	help          help.Model
 	spin          spinner.Model
@@ -104,7 +113,7 @@ func (m *Model) tick() tea.Cmd {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.tick(), m.refreshAll()}
 	if m.opts.Prepare != nil {
-		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}))
+		cmds = append(cmds, m.run(pane.RunMsg{Args: m.opts.Prepare, Quiet: true, Label: "preparing the lab (host1, the LAN, outside)…"}, nil))
 	}
 	return tea.Batch(cmds...)
 }
@@ -126,6 +135,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg)
 	case tea.MouseWheelMsg:
+		switch {
+		case m.view != nil:
+			return m, m.view.Update(wheelKey(msg))
+		case m.list != nil:
+			return m, m.list.Update(wheelKey(msg))
+		}
 		return m, m.focused().Update(wheelKey(msg))
 	case spinner.TickMsg:
 		if m.busy == 0 {
@@ -140,12 +155,33 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case form.ClosedMsg:
 		m.form = nil
 		return m, nil
+	case form.OpenMsg:
+		m.form = msg.Form
+		return m, nil
+	case listview.ClosedMsg:
+		m.list = nil
+		return m, nil
+	case form.SubmitMsg:
+		f := m.form
+		m.form = nil
+		return m, m.run(pane.RunMsg{Args: msg.Args}, f)
+	case pathprompt.AskMsg:
+		m.ask = pathprompt.New(msg)
+		m.ask.SetWidth(m.width)
+		return m, nil
+	case pathprompt.ClosedMsg:
+		m.ask = nil
+		return m, nil
+	case textview.ClosedMsg:
+		m.view = nil
+		return m, nil
 	case pane.StatusMsg:
 		m.status, m.statusErr = msg.Text, msg.Err
+		m.wideError("", msg.Text)
 		return m, nil
 	case pane.RunMsg:
 		m.commandOpen, m.form = false, nil
-		return m, m.run(msg)
+		return m, m.runLine(msg)
 	case pane.ExecMsg:
 		return m, m.exec(msg)
 	case ranMsg:
@@ -155,17 +191,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pane.TraceMsg:
 		m.focusTitle(traceview.Title)
 	}
-	return m, m.broadcast(msg)
+	return m, tea.Batch(m.updateViews(msg), m.broadcast(msg))
 }
 
 // handleKey gives a key to whoever reads text first, then to the global keys, then to
 // the focused pane.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.commandOpen || m.form != nil || m.focused().Typing() {
+	if m.commandOpen || m.form != nil || m.ask != nil || m.focused().Typing() {
 		return m.routeInput(msg)
 	}
-	if m.showHelp || m.output != "" {
-		m.showHelp, m.output = false, ""
+	if m.view != nil && !key.Matches(msg, m.keys.Command) {
+		return m.view.Update(msg)
+	}
+	if m.list != nil && !key.Matches(msg, m.keys.Command) {
+		return m.list.Update(msg)
+	}
+	if m.cancelKey(msg) {
+		return nil
+	}
+	if m.showHelp {
+		m.showHelp = false
 		return nil
 	}
 	g := m.keys
@@ -207,6 +252,8 @@ func (m *Model) routeInput(msg tea.Msg) tea.Cmd {
 	switch {
 	case m.form != nil:
 		return m.form.Update(msg)
+	case m.ask != nil:
+		return m.ask.Update(msg)
 	case m.commandOpen:
 		return m.cmd.Update(msg)
 	default:
@@ -237,6 +284,9 @@ func (m *Model) refreshAll() tea.Cmd {
 	for _, p := range m.panes {
 		cmds = append(cmds, p.Refresh(m.ctx))
 	}
+	if m.list != nil {
+		cmds = append(cmds, m.list.Reload())
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -257,6 +307,9 @@ func (m *Model) setFocus(i int) {
 	if i != m.focus {
 		m.focus = i
 		m.layout()
+		if m.busy == 0 && !m.statusErr {
+			m.status = "" // what the last pane said is done with
+		}
 	}
 }
 

@@ -70,6 +70,15 @@ func (m *Model) layout() {
 	}
 	m.cmd.SetWidth(m.width)
 	m.help.SetWidth(m.width)
+	if m.ask != nil {
+		m.ask.SetWidth(m.width)
+	}
+	if m.view != nil {
+		m.view.SetSize(m.width, m.height-3)
+	}
+	if m.list != nil {
+		m.list.SetSize(m.width, m.height-3)
+	}
 }
 
 // View draws the tab bar, the visible panes in their frames, the status line and the
@@ -107,8 +116,10 @@ func (m *Model) body() string {
 		return pane.Fit(m.form.View(), m.width, h)
 	case m.showHelp:
 		return m.helpView(h)
-	case m.output != "":
-		return m.outputView(h)
+	case m.view != nil:
+		return pane.Fit(m.view.View(), m.width, h)
+	case m.list != nil:
+		return pane.Fit(m.list.View(), m.width, h)
 	}
 	idx, areas := m.regions()
 	if len(idx) == 0 {
@@ -171,8 +182,14 @@ func (m *Model) bottomLine() string {
 	switch {
 	case m.commandOpen:
 		return m.cmd.View()
+	case m.ask != nil:
+		return m.ask.View()
 	case m.form != nil:
 		return m.help.ShortHelpView(m.form.KeyMap().ShortHelp())
+	case m.view != nil:
+		return m.help.ShortHelpView(m.view.KeyMap().ShortHelp())
+	case m.list != nil:
+		return m.help.ShortHelpView(m.list.ShortHelp())
 	}
 	if m.frames.hintFocus != m.focus || m.frames.hintWidth != m.width || m.frames.hint == "" {
 		k := append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...)
@@ -213,15 +230,6 @@ func (m *Model) helpView(h int) string {
 	}
 	b.WriteString(styles.Dim.Render("any key closes this help"))
 	return pane.Fit(b.String(), m.width, h)
-}
-
-// outputView shows a command's output, its last lines when it is long.
-func (m *Model) outputView(h int) string {
-	lines := strings.Split(m.output, "\n")
-	if len(lines) > h-1 {
-		lines = append(lines[:1], lines[len(lines)-(h-2):]...)
-	}
-	return pane.Fit(strings.Join(lines, "\n")+"\n"+styles.Dim.Render("any key closes this output"), m.width, h)
 }
 
 // handleClick moves the focus to a clicked tab or pane.

@@ -2,26 +2,32 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"os/exec"
 	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/form"
 	"workbench/tui/pane"
+	"workbench/tui/textview"
 )
 
 // ranMsg is the result of one CLI command line.
 type ranMsg struct {
+	id          int
 	args        []string
 	code        int
 	out, errOut string
 	quiet, show bool
+	form        *form.Model // the dialog that asked for the command, or nil
 }
 
 // run starts a CLI command line in the background with a spinner; its result comes
-// back as a ranMsg, so the keyboard never waits for the engine.
-func (m *Model) run(msg pane.RunMsg) tea.Cmd {
+// back as a ranMsg, so the keyboard never waits for the engine. A command a dialog
+// asked for (from) reopens it with the error when it fails.
+func (m *Model) run(msg pane.RunMsg, from *form.Model) tea.Cmd {
 	if len(msg.Args) == 0 || m.opts.Run == nil {
 		return nil
 	}
@@ -30,17 +36,23 @@ func (m *Model) run(msg pane.RunMsg) tea.Cmd {
 	if msg.Label != "" {
 		m.status = msg.Label
 	}
-	ctx, run := m.ctx, m.opts.Run
+	ctx, cancel := context.WithCancel(m.ctx)
+	id := m.started(msg, cancel)
+	run := m.opts.Run
 	job := func() tea.Msg {
+		defer cancel()
 		var out, errOut bytes.Buffer
 		code := run(ctx, msg.Args, strings.NewReader(""), &out, &errOut)
-		return ranMsg{args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet, show: msg.Show}
+		return ranMsg{id: id, args: msg.Args, code: code, out: out.String(), errOut: errOut.String(), quiet: msg.Quiet, show: msg.Show, form: from}
 	}
 	return tea.Batch(job, m.spin.Tick)
 }
 
 // ran shows a command's result in the status line and reloads every pane.
 func (m *Model) ran(msg ranMsg) tea.Cmd {
+	if !m.ended(msg.id) {
+		return m.refreshAll() // cancelled: the status line has said so
+	}
 	m.busy = max(0, m.busy-1)
 	cmdline := strings.Join(msg.args, " ")
 	switch {
@@ -53,6 +65,7 @@ func (m *Model) ran(msg ranMsg) tea.Cmd {
 			text = cmdline + ": exit status " + strconv.Itoa(msg.code)
 		}
 		m.status, m.statusErr = text, true
+		m.failed(msg, text)
 	case msg.quiet:
 		m.status, m.statusErr = "", false
 	default:
@@ -63,7 +76,8 @@ func (m *Model) ran(msg ranMsg) tea.Cmd {
 		m.status, m.statusErr = text, false
 	}
 	if out := strings.TrimRight(msg.out, "\n"); msg.show && msg.code == 0 && strings.Contains(out, "\n") {
-		m.output = "$ workbench " + cmdline + "\n" + out
+		m.open(textview.New("$ workbench "+cmdline, out))
+		m.status = "done: " + cmdline
 	}
 	return m.refreshAll()
 }

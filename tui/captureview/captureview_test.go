@@ -70,7 +70,7 @@ func TestFilterIsTypedThenCaptureUsesIt(t *testing.T) {
 
 func TestSaveWithoutPacketsSaysWhatToDo(t *testing.T) {
 	m := captureview.New(fixture.CaptureSource{N: 1})
-	msg := m.Update(m.Update(panetest.Key("w"))())
+	msg := m.Update(panetest.Key("w"))
 	if msg == nil {
 		t.Fatal("saving nothing said nothing")
 	}

@@ -18,7 +18,7 @@ func DefaultKeyMap() KeyMap {
 		Mark:          key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark interface")),
 		CaptureFilter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "capture filter (tcpdump syntax)")),
 		Start:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "capture start/stop")),
-		Save:          key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save "+SavePath)),
+		Save:          key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save as pcap")),
 		Clear:         key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear packets")),
 		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "list interfaces again")),
 	}

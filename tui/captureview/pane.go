@@ -11,13 +11,14 @@ import (
 
 	"workbench/netviz/capture"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 )
 
 // Keep is how many packets the pane keeps for scrolling, the layers and the pcap file.
 const Keep = 10000
 
-// SavePath is where the save key writes the packets.
-const SavePath = "workbench-capture.pcap"
+// SaveFile is the file the save key proposes to write the packets to.
+const SaveFile = "workbench-capture.pcap"
 
 type startedMsg struct {
 	session Session
@@ -29,11 +30,6 @@ type packetsMsg struct {
 	session Session
 	packets []capture.Packet
 	closed  bool
-}
-
-type savedMsg struct {
-	n   int
-	err error
 }
 
 // Model is the capture pane. Its data are the interfaces it can capture on.
@@ -147,11 +143,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return waitPackets(msg.session)
 	case packetsMsg:
 		return m.takePackets(msg)
-	case savedMsg:
-		if msg.err != nil {
-			return pane.Status(msg.err.Error(), true)
-		}
-		return pane.Status(fmt.Sprintf("saved %d packets to %s", msg.n, SavePath), false)
 	case pane.ClickMsg:
 		m.click(msg)
 	case tea.KeyPressMsg:
@@ -366,12 +357,15 @@ func (m *Model) startStop() tea.Cmd {
 	}
 }
 
+// save asks where to write the packets captured so far, as a pcap file.
 func (m *Model) save() tea.Cmd {
 	pkts := m.packets
+	if len(pkts) == 0 {
+		return pane.Status("no packets to save: start a capture first (s)", true)
+	}
 	return func() tea.Msg {
-		if len(pkts) == 0 {
-			return savedMsg{err: fmt.Errorf("no packets to save: start a capture first (s)")}
-		}
-		return savedMsg{n: len(pkts), err: capture.SaveFile(SavePath, pkts)}
+		return pathprompt.AskMsg{What: "the capture", File: SaveFile, Write: func(path string) (string, error) {
+			return fmt.Sprintf("%d packets", len(pkts)), capture.SaveFile(path, pkts)
+		}}
 	}
 }

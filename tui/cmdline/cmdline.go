@@ -1,5 +1,5 @@
-// Package cmdline is the app's `:` line: it takes exactly the CLI's command lines,
-// completes command and container names with Tab (the text field's suggestions) and
+// Package cmdline is the app's `:` line: it takes exactly the CLI's command lines
+// (with or without the leading "workbench", as a lab script does), completes command and container names with Tab (the text field's suggestions) and
 // keeps a history.
 package cmdline
 
@@ -42,6 +42,8 @@ func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp(
 
 // ClosedMsg says the line was closed without running anything.
 type ClosedMsg struct{}
+
+func closed() tea.Msg { return ClosedMsg{} }
 
 // Model is the command line.
 type Model struct {
@@ -92,7 +94,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(k, m.keys.Cancel):
 			m.input.Blur()
-			return func() tea.Msg { return ClosedMsg{} }
+			return closed
 		case key.Matches(k, m.keys.Run):
 			return m.submit()
 		case key.Matches(k, m.keys.Older):
@@ -128,14 +130,17 @@ func (m *Model) submit() tea.Cmd {
 	line := strings.TrimSpace(m.input.Value())
 	m.input.Blur()
 	if line == "" {
-		return func() tea.Msg { return ClosedMsg{} }
+		return closed
 	}
 	if n := len(m.history); n == 0 || m.history[n-1] != line {
 		m.history = append(m.history, line)
 	}
 	args, err := lex.Args(line)
 	if err != nil {
-		return pane.Status(err.Error(), true)
+		return tea.Batch(closed, pane.Status(err.Error(), true))
+	}
+	if args = TrimProgram(args); len(args) == 0 {
+		return tea.Batch(closed, pane.Status("give a command after workbench, e.g. workbench ps", true))
 	}
 	return func() tea.Msg { return pane.RunMsg{Args: args, Show: true} }
 }

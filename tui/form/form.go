@@ -39,6 +39,13 @@ func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp(
 // ClosedMsg says the dialog was closed without doing anything.
 type ClosedMsg struct{}
 
+// OpenMsg asks the app to open a dialog (a view's "new" key).
+type OpenMsg struct{ Form *Model }
+
+// SubmitMsg asks the app to run the dialog's command line; when it fails, the app
+// shows the dialog again with what was typed and the error (SetError).
+type SubmitMsg struct{ Args []string }
+
 // Field is one labelled field of a dialog.
 type Field struct {
 	// Label names the field; Hint says what an empty field means.
@@ -101,6 +108,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// wrapped breaks text between words to fit the dialog's fields' width (at least 60
+// cells, so it stays inside an 80-column screen).
+func (m *Model) wrapped(text string) string {
+	w := 60
+	for _, f := range m.fields {
+		w = max(w, 14+f.input.Width())
+	}
+	return pane.Wrap(text, w)
+}
+
 func (m *Model) move(step int) {
 	m.fields[m.focus].input.Blur()
 	n := len(m.fields)
@@ -118,8 +135,12 @@ func (m *Model) submit() tea.Cmd {
 		m.err = err.Error()
 		return nil
 	}
-	return func() tea.Msg { return pane.RunMsg{Args: args} }
+	m.err = ""
+	return func() tea.Msg { return SubmitMsg{Args: args} }
 }
+
+// SetError shows why the dialog's command failed; what was typed stays for another try.
+func (m *Model) SetError(text string) { m.err = text }
 
 // View draws the title, the fields and any error.
 func (m *Model) View() string {
@@ -137,7 +158,7 @@ func (m *Model) View() string {
 		b.WriteString(" " + label + " " + f.input.View() + "\n")
 	}
 	if m.err != "" {
-		b.WriteString("\n" + styles.Error.Render(m.err) + "\n")
+		b.WriteString("\n" + styles.Error.Render(m.wrapped(m.err)) + "\n")
 	}
 	return styles.FocusedFrame.Padding(0, 1).Render(strings.TrimRight(b.String(), "\n"))
 }

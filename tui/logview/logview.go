@@ -14,12 +14,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/cmdlog"
+	"workbench/cmdlog/replay"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
 )
 
-// ExportPath is where the export key writes the session's script.
-const ExportPath = "workbench-session.sh"
+// ExportFile is the file the export key proposes to write the session's script to.
+const ExportFile = "workbench-session.sh"
 
 // KeyMap is the pane's own keys: the shared ones scroll (up is older), filter, and
 // with ←/→ slide long lines sideways.
@@ -29,7 +31,7 @@ type KeyMap struct {
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as "+ExportPath))}
+	return KeyMap{Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as a script"))}
 }
 
 // ShortHelp is the one-line hint.
@@ -134,7 +136,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, nav.Right):
 		m.slide(shiftStep)
 	case key.Matches(msg, m.keys.Export):
-		return func() tea.Msg { return pane.RunMsg{Args: []string{"log", "-o", ExportPath}} }
+		entries := m.Data
+		return func() tea.Msg {
+			return pathprompt.AskMsg{What: "the session's script", File: ExportFile, Write: func(path string) (string, error) {
+				return "", os.WriteFile(path, []byte(replay.Script(entries)), 0o755)
+			}}
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package logview_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,8 +12,8 @@ import (
 	"workbench/testutil/golden"
 	"workbench/tui/fixture"
 	"workbench/tui/logview"
-	"workbench/tui/pane"
 	"workbench/tui/panetest"
+	"workbench/tui/pathprompt"
 )
 
 func loaded(w, h int) *logview.Model {
@@ -112,11 +113,19 @@ func TestLongCommandsWrapBetweenWordsAndSlideSideways(t *testing.T) {
 	}
 }
 
-func TestExportRunsTheLogCommand(t *testing.T) {
+func TestExportAsksWhereAndWritesTheScript(t *testing.T) {
 	m := loaded(80, 24)
-	run, ok := m.Update(panetest.Key("e"))().(pane.RunMsg)
-	if !ok || strings.Join(run.Args, " ") != "log -o "+logview.ExportPath {
-		t.Errorf("e asked for %#v, want the log command writing %s", run, logview.ExportPath)
+	ask, ok := m.Update(panetest.Key("e"))().(pathprompt.AskMsg)
+	if !ok || ask.File != logview.ExportFile {
+		t.Fatalf("e asked for %#v, want a path for %s", ask, logview.ExportFile)
+	}
+	path := filepath.Join(t.TempDir(), "s.sh")
+	if _, err := ask.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "set -e\nip netns add wb-host1") {
+		t.Errorf("the script written is %q, %v", b, err)
 	}
 }
 

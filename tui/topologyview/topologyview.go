@@ -6,6 +6,9 @@ package topologyview
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -14,6 +17,7 @@ import (
 	"workbench/netviz/topology"
 	"workbench/tui/keys"
 	"workbench/tui/pane"
+	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
 )
 
@@ -33,20 +37,21 @@ func (s KernelSource) Read(ctx context.Context) (topology.Snapshot, error) {
 // KeyMap is the pane's own keys: the shared ones scroll, filter and go through the
 // hosts.
 type KeyMap struct {
-	PrevHost, NextHost key.Binding
+	PrevHost, NextHost, Export key.Binding
 }
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	nav := keys.DefaultNav()
-	k := KeyMap{PrevHost: nav.Left, NextHost: nav.Right}
+	k := KeyMap{PrevHost: nav.Left, NextHost: nav.Right,
+		Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export mermaid/dot"))}
 	k.PrevHost.SetHelp("←/h", "previous host (or all)")
 	k.NextHost.SetHelp("→/l", "next host (or all)")
 	return k
 }
 
 // ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.PrevHost, k.NextHost} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.PrevHost, k.NextHost, k.Export} }
 
 // FullHelp is every key of the pane.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -106,6 +111,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.moveHost(1)
 		case key.Matches(msg, m.keys.PrevHost):
 			m.moveHost(-1)
+		case key.Matches(msg, m.keys.Export):
+			return m.export()
 		}
 	}
 	return nil
@@ -119,6 +126,27 @@ func (m *Model) mark() {
 		m.lines.Mark(m.Match)
 	}
 	m.Invalidate()
+}
+
+// ExportFile is the file the export key proposes: Mermaid; a name ending in .dot or
+// .gv is written as Graphviz DOT.
+const ExportFile = "workbench-topology.mmd"
+
+// export asks where to write the lab's network, as Mermaid or DOT by the file's name.
+func (m *Model) export() tea.Cmd {
+	if !m.Loaded {
+		return pane.Status("the topology has not been read yet: wait a second", true)
+	}
+	snap := m.Data
+	return func() tea.Msg {
+		return pathprompt.AskMsg{What: "the topology", File: ExportFile, Write: func(path string) (string, error) {
+			text, format := topology.Mermaid(snap), "the topology as Mermaid"
+			if ext := strings.ToLower(filepath.Ext(path)); ext == ".dot" || ext == ".gv" {
+				text, format = topology.DOT(snap), "the topology as Graphviz DOT"
+			}
+			return format, os.WriteFile(path, []byte(text), 0o644)
+		}}
+	}
 }
 
 // moveHost goes through every host alone, then all of them, forwards or backwards.
