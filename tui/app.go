@@ -69,6 +69,7 @@ type Model struct {
 	cmd           *cmdline.Model
 	form          *form.Model
 	ask           *pathprompt.Model // "write it where?", while a pane asks
+	confirm       *pane.RunMsg      // a destructive `:` command waiting for y
 	keys          keys.Global
 	help          help.Model
 	spin          spinner.Model
@@ -181,6 +182,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case pane.RunMsg:
 		m.commandOpen, m.form = false, nil
+		if msg.Show && len(msg.Args) > 0 && msg.Args[0] == "reset" {
+			// Everything of the instance goes: ask first, as for the destructive keys.
+			m.confirm = &msg
+			m.status, m.statusErr = "reset removes every container, network and lab host of this instance: y does it, any other key does not", true
+			return m, nil
+		}
 		return m, m.runLine(msg)
 	case pane.ExecMsg:
 		return m, m.exec(msg)
@@ -199,6 +206,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.commandOpen || m.form != nil || m.ask != nil || m.focused().Typing() {
 		return m.routeInput(msg)
+	}
+	if c := m.confirm; c != nil {
+		m.confirm = nil
+		if msg.String() == "y" || msg.String() == "Y" {
+			return m.runLine(*c)
+		}
+		m.status, m.statusErr = "nothing was done", false
+		return nil
 	}
 	if m.view != nil && !key.Matches(msg, m.keys.Command) {
 		return m.view.Update(msg)

@@ -297,3 +297,22 @@ func TestStatusGoesWithThePane(t *testing.T) {
 		t.Errorf("an error left the status line: %q", m.status)
 	}
 }
+
+// TestResetAsksFirst: `:reset` and `:workbench reset` wait for y; any other key
+// leaves everything as it was.
+func TestResetAsksFirst(t *testing.T) {
+	m, run := newApp(t, 80, 24, 1)
+	drain(m, enterLine(m, "workbench reset"))
+	if len(run.got) != 0 || !strings.Contains(m.status, "y does it") {
+		t.Fatalf(":reset ran %q at once; status %q", run.got, m.status)
+	}
+	press(m, "n")
+	if len(run.got) != 0 {
+		t.Fatalf("n after :reset ran %q", run.got)
+	}
+	drain(m, enterLine(m, "reset --keep-images"))
+	press(m, "y")
+	if len(run.got) != 1 || run.got[0] != "reset --keep-images" {
+		t.Errorf("y after :reset ran %q", run.got)
+	}
+}
