@@ -51,7 +51,7 @@ type Model struct {
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
 	m := &Model{Base: pane.NewBase("conntrack", keys, source.Read), keys: keys, lines: pane.NewLines()}
-	m.OnFilter(m.mark)
+	m.OnFilter(func() { m.MarkMatches(&m.lines) })
 	return m
 }
 
@@ -85,16 +85,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-// mark marks the lines the filter matches.
-func (m *Model) mark() {
-	if m.Filter() == "" {
-		m.lines.Mark(nil)
-	} else {
-		m.lines.Mark(m.Match)
-	}
-	m.Invalidate()
 }
 
 func (m *Model) draw() {

@@ -92,7 +92,7 @@ type Model struct {
 func New(source Source) *Model {
 	m := &Model{source: source, keys: DefaultKeyMap(), lines: pane.NewLines()}
 	m.Base = pane.NewBase[reading]("iptables", m.keys, nil)
-	m.OnFilter(m.mark)
+	m.OnFilter(func() { m.MarkMatches(&m.lines) })
 	m.show(network.DefaultHost)
 	return m
 }
@@ -142,16 +142,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.handleKey(msg)
 	}
 	return nil
-}
-
-// mark marks the lines the filter matches.
-func (m *Model) mark() {
-	if m.Filter() == "" {
-		m.lines.Mark(nil)
-	} else {
-		m.lines.Mark(m.Match)
-	}
-	m.Invalidate()
 }
 
 // highlight marks the rule a journey hit and scrolls to it, showing its host and a

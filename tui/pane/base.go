@@ -125,6 +125,17 @@ func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 // Invalidate says that the picture must be drawn again.
 func (b *Base[T]) Invalidate() { b.dirty = true }
 
+// MarkMatches marks the lines of a text pane that hold the filter (none without one);
+// a text pane gives it to OnFilter.
+func (b *Base[T]) MarkMatches(lines *Lines) {
+	if b.Filter() == "" {
+		lines.Mark(nil)
+	} else {
+		lines.Mark(b.Match)
+	}
+	b.Invalidate()
+}
+
 // Draw returns the picture, fitted to the pane's size: the one drawn last, unless
 // something changed since. While the filter or a question shows on the pane's last
 // line, render sees a Height one line smaller.

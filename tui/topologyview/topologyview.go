@@ -70,7 +70,7 @@ type Model struct {
 func New(source Source) *Model {
 	keys := DefaultKeyMap()
 	m := &Model{Base: pane.NewBase("Topology", keys, source.Read), keys: keys, lines: pane.NewLines()}
-	m.OnFilter(m.mark)
+	m.OnFilter(func() { m.MarkMatches(&m.lines) })
 	return m
 }
 
@@ -116,16 +116,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-// mark marks the lines the filter matches.
-func (m *Model) mark() {
-	if m.Filter() == "" {
-		m.lines.Mark(nil)
-	} else {
-		m.lines.Mark(m.Match)
-	}
-	m.Invalidate()
 }
 
 // ExportFile is the file the export key proposes: Mermaid; a name ending in .dot or

@@ -57,7 +57,7 @@ type Model struct {
 func New(source Source) *Model {
 	m := &Model{source: source, keys: DefaultKeyMap(), lines: pane.NewLines()}
 	m.Base = pane.NewBase[struct{}](Title, m.keys, nil)
-	m.OnFilter(m.mark)
+	m.OnFilter(func() { m.MarkMatches(&m.lines) })
 	m.fields[0] = pane.NewInput("from ", "host or container: outside, web")
 	m.fields[1] = pane.NewInput("to   ", "address or name[:port][/tcp|udp|icmp]: host1:8080/tcp")
 	return m
@@ -73,16 +73,6 @@ func (m *Model) SetSize(width, height int) {
 
 // Typing reports whether the probe form, the filter or a question has the keyboard.
 func (m *Model) Typing() bool { return m.form || m.Base.Typing() }
-
-// mark marks the timeline's lines the filter matches.
-func (m *Model) mark() {
-	if m.Filter() == "" {
-		m.lines.Mark(nil)
-	} else {
-		m.lines.Mark(m.Match)
-	}
-	m.Invalidate()
-}
 
 // Update handles keys, the selection, the app's requests to trace and probe results.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
