@@ -193,7 +193,7 @@ func drive(t *testing.T, width, height int) {
 		s.see("/bulk", "n/N next/previous match")
 		s.keys("n", "N", "G", "g", "j", "k", "Escape")
 		s.gone("/bulk")
-		s.see("1 Containers")
+		s.see("1 Con")
 	}
 	s.keys("4")
 	s.see("CPU%/LIM")

@@ -142,14 +142,42 @@ func (m *Model) body() string {
 	return pane.Beside(blocks[0], blocks[1], "")
 }
 
+// tabLabels are the tab bar's labels: every pane's number and title, or, where they
+// do not fit, the other panes' titles cut short, then their numbers alone; the
+// focused pane's title is always whole.
+func (m *Model) tabLabels() []string {
+	room := m.width
+	if m.width >= 100 {
+		room -= ansi.StringWidth(brand)
+	}
+	for _, cut := range []int{-1, 5, 3, 0} {
+		labels, width := make([]string, len(m.panes)), 0
+		for i, p := range m.panes {
+			title := []rune(p.Title())
+			switch {
+			case i == m.focus || cut < 0 || len(title) <= cut:
+			case cut == 0:
+				title = nil
+			default:
+				title = append(title[:cut:cut], '…')
+			}
+			labels[i] = strings.TrimSpace(fmt.Sprintf("%d %s", i+1, string(title)))
+			width += ansi.StringWidth(labels[i]) + 2
+		}
+		if width <= room || cut == 0 {
+			return labels
+		}
+	}
+	return nil
+}
+
 // tabBar names every pane with its number; the focused one is reversed.
 func (m *Model) tabBar() string {
 	var b strings.Builder
 	if m.width >= 100 {
 		b.WriteString(styles.Title.Render(brand))
 	}
-	for i, p := range m.panes {
-		label := fmt.Sprintf("%d %s", i+1, p.Title())
+	for i, label := range m.tabLabels() {
 		if i == m.focus {
 			b.WriteString(styles.ActiveTab.Render(label))
 		} else {
@@ -240,8 +268,8 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		if m.width >= 100 {
 			x = ansi.StringWidth(brand)
 		}
-		for i, p := range m.panes {
-			w := ansi.StringWidth(fmt.Sprintf("%d %s", i+1, p.Title())) + 2
+		for i, label := range m.tabLabels() {
+			w := ansi.StringWidth(label) + 2
 			if mouse.X >= x && mouse.X < x+w {
 				m.setFocus(i)
 				return nil
