@@ -51,11 +51,7 @@ func newCommitCmd() *cobra.Command {
 
 func newDiffCmd() *cobra.Command {
 	return leaf{use: "diff CONTAINER", short: "List the files a container added (A), changed (C) and deleted (D) over its image", args: cobra.ExactArgs(1),
-		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
-			c, err := e.Lookup(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
+		run: onContainer(func(cmd *cobra.Command, _ *core.Engine, c core.Container, args []string) error {
 			return onStore(false, func(cmd *cobra.Command, s *images.Store, _ []string) error {
 				img, err := s.Resolve(cmd.Context(), c.ImageID)
 				if err != nil {

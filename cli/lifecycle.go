@@ -97,11 +97,8 @@ func graceCmd(use, short string, act func(cmd *cobra.Command, e *core.Engine, c 
 
 func newWaitCmd() *cobra.Command {
 	return leaf{use: "wait CONTAINER", short: "Wait for a container to end and print its exit status", args: cobra.ExactArgs(1),
-		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
-			c, err := e.Lookup(cmd.Context(), args[0])
-			if err == nil {
-				c, err = e.WaitExit(cmd.Context(), c)
-			}
+		run: onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {
+			c, err := e.WaitExit(cmd.Context(), c)
 			if err == nil {
 				fmt.Fprintln(cmd.OutOrStdout(), c.ExitCode)
 			}
