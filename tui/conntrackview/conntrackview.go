@@ -70,14 +70,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		if step := m.MatchStep(msg); step != 0 {
-			m.lines.Jump(step)
-			m.Invalidate()
-			return nil
-		}
 		switch {
-		case m.lines.Scroll(msg):
-			m.Invalidate()
+		case m.MoveLines(msg, &m.lines):
 		case key.Matches(msg, m.keys.All):
 			m.all = !m.all
 			m.draw()

@@ -209,14 +209,8 @@ func (m *Model) draw() {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if step := m.MatchStep(msg); step != 0 {
-		m.lines.Jump(step)
-		m.Invalidate()
-		return nil
-	}
 	switch {
-	case m.lines.Scroll(msg):
-		m.Invalidate()
+	case m.MoveLines(msg, &m.lines):
 	case key.Matches(msg, m.keys.NextHost):
 		return m.moveHost(1)
 	case key.Matches(msg, m.keys.PrevHost):

@@ -125,6 +125,18 @@ func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 // Invalidate says that the picture must be drawn again.
 func (b *Base[T]) Invalidate() { b.dirty = true }
 
+// MoveLines gives a key to a text pane's lines: n/N jump between the filter's matches,
+// the shared keys scroll; it reports whether the key was taken.
+func (b *Base[T]) MoveLines(msg tea.KeyPressMsg, lines *Lines) bool {
+	if step := b.MatchStep(msg); step != 0 {
+		lines.Jump(step)
+	} else if !lines.Scroll(msg) {
+		return false
+	}
+	b.Invalidate()
+	return true
+}
+
 // MarkMatches marks the lines of a text pane that hold the filter (none without one);
 // a text pane gives it to OnFilter.
 func (b *Base[T]) MarkMatches(lines *Lines) {

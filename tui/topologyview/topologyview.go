@@ -99,14 +99,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.journey = msg
 		m.draw()
 	case tea.KeyPressMsg:
-		if step := m.MatchStep(msg); step != 0 {
-			m.lines.Jump(step)
-			m.Invalidate()
-			return nil
-		}
 		switch {
-		case m.lines.Scroll(msg):
-			m.Invalidate()
+		case m.MoveLines(msg, &m.lines):
 		case key.Matches(msg, m.keys.NextHost):
 			m.moveHost(1)
 		case key.Matches(msg, m.keys.PrevHost):
