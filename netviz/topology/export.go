@@ -9,66 +9,87 @@ import (
 // Mermaid writes the snapshot as a Mermaid flowchart: each namespace a subgraph, each
 // link but lo a node (its name, kind and addresses), veth pairs and bridge ports as
 // edges, a tunnel's far end as a dashed edge to a node of its own.
-func Mermaid(s Snapshot) string {
-	g := graphOf(s)
-	var b strings.Builder
-	b.WriteString("flowchart LR\n")
-	for _, c := range g.clusters {
-		fmt.Fprintf(&b, "  subgraph %s[\"%s\"]\n", c.id, mermaidText(c.label))
-		for _, n := range c.nodes {
-			fmt.Fprintf(&b, "    %s[\"%s\"]\n", n.id, mermaidText(strings.Join(n.lines, "\n")))
-		}
-		b.WriteString("  end\n")
-	}
-	for _, n := range g.loose {
-		fmt.Fprintf(&b, "  %s([\"%s\"])\n", n.id, mermaidText(strings.Join(n.lines, "\n")))
-	}
-	for _, e := range g.edges {
-		arrow := "---"
-		if e.dashed {
-			arrow = "-.-"
-		}
-		if e.label != "" {
-			fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", e.from, arrow, mermaidText(e.label), e.to)
-		} else {
-			fmt.Fprintf(&b, "  %s %s %s\n", e.from, arrow, e.to)
-		}
-	}
-	return b.String()
-}
+func Mermaid(s Snapshot) string { return graphOf(s).write(mermaid) }
 
 // DOT writes the snapshot as an undirected Graphviz graph with the same parts as
 // Mermaid: a cluster per namespace, a node per link, an edge per pair, port and tunnel.
-func DOT(s Snapshot) string {
-	g := graphOf(s)
+func DOT(s Snapshot) string { return graphOf(s).write(dot) }
+
+// dialect is how one graph language writes each part of a graph: the formats take an
+// id and a label already made safe by text.
+type dialect struct {
+	head, tail          string
+	cluster, clusterEnd string
+	node, loose         string
+	text                func(string) string
+	edge                func(edge) string
+}
+
+var mermaid = dialect{
+	head:       "flowchart LR\n",
+	cluster:    "  subgraph %s[\"%s\"]\n",
+	clusterEnd: "  end\n",
+	node:       "    %s[\"%s\"]\n",
+	loose:      "  %s([\"%s\"])\n",
+	text:       mermaidText,
+	edge:       mermaidEdge,
+}
+
+var dot = dialect{
+	head:       "graph topology {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+	tail:       "}\n",
+	cluster:    "  subgraph cluster_%s {\n    label=\"%s\";\n",
+	clusterEnd: "  }\n",
+	node:       "    %s [label=\"%s\"];\n",
+	loose:      "  %s [label=\"%s\", shape=ellipse];\n",
+	text:       dotText,
+	edge:       dotEdge,
+}
+
+// write writes the graph in one dialect.
+func (g graph) write(d dialect) string {
 	var b strings.Builder
-	b.WriteString("graph topology {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n")
+	b.WriteString(d.head)
 	for _, c := range g.clusters {
-		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=\"%s\";\n", c.id, dotText(c.label))
+		fmt.Fprintf(&b, d.cluster, c.id, d.text(c.label))
 		for _, n := range c.nodes {
-			fmt.Fprintf(&b, "    %s [label=\"%s\"];\n", n.id, dotText(strings.Join(n.lines, "\n")))
+			fmt.Fprintf(&b, d.node, n.id, d.text(strings.Join(n.lines, "\n")))
 		}
-		b.WriteString("  }\n")
+		b.WriteString(d.clusterEnd)
 	}
 	for _, n := range g.loose {
-		fmt.Fprintf(&b, "  %s [label=\"%s\", shape=ellipse];\n", n.id, dotText(strings.Join(n.lines, "\n")))
+		fmt.Fprintf(&b, d.loose, n.id, d.text(strings.Join(n.lines, "\n")))
 	}
 	for _, e := range g.edges {
-		attrs := []string{}
-		if e.dashed {
-			attrs = append(attrs, "style=dashed")
-		}
-		if e.label != "" {
-			attrs = append(attrs, fmt.Sprintf("label=\"%s\"", dotText(e.label)))
-		}
-		fmt.Fprintf(&b, "  %s -- %s", e.from, e.to)
-		if len(attrs) > 0 {
-			fmt.Fprintf(&b, " [%s]", strings.Join(attrs, ", "))
-		}
-		b.WriteString(";\n")
+		b.WriteString(d.edge(e))
 	}
-	b.WriteString("}\n")
+	b.WriteString(d.tail)
 	return b.String()
+}
+
+func mermaidEdge(e edge) string {
+	arrow := "---"
+	if e.dashed {
+		arrow = "-.-"
+	}
+	if e.label == "" {
+		return fmt.Sprintf("  %s %s %s\n", e.from, arrow, e.to)
+	}
+	return fmt.Sprintf("  %s %s|\"%s\"| %s\n", e.from, arrow, mermaidText(e.label), e.to)
+}
+
+func dotEdge(e edge) string {
+	var attrs []string
+	if e.dashed {
+		attrs = append(attrs, "style=dashed")
+	}
+	if e.label != "" {
+		attrs = append(attrs, fmt.Sprintf("label=\"%s\"", dotText(e.label)))
+	}
+	if len(attrs) == 0 {
+		return fmt.Sprintf("  %s -- %s;\n", e.from, e.to)
+	}
+	return fmt.Sprintf("  %s -- %s [%s];\n", e.from, e.to, strings.Join(attrs, ", "))
 }
 
 // graph is a snapshot as nodes in clusters and edges, the part both formats share.
