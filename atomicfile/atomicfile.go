@@ -5,16 +5,15 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
-	"strings"
 )
 
-// tempSuffix ends the name of a file being written; readers of a directory of state
-// files skip such names (see IsTemp).
+// tempSuffix ends the name of a file being written: a hidden name that does not end in
+// .json, so the readers of a directory of state files pass it over.
 const tempSuffix = ".tmp"
 
 // Write writes data to path, readable and writable by its owner only, through a new
 // file in the same directory renamed over path. A writer killed part way leaves at
-// most a file whose name IsTemp reports.
+// most a hidden file whose name ends in .tmp.
 func Write(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*"+tempSuffix)
 	if err != nil {
@@ -33,8 +32,3 @@ func Write(path string, data []byte) error {
 	return err
 }
 
-// IsTemp says whether a directory entry's name is that of a file Write had not
-// finished.
-func IsTemp(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, tempSuffix)
-}

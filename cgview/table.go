@@ -72,12 +72,10 @@ func Rows(s Snapshot) []Row {
 
 func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
 
-// Table renders rows as the `stats` table: CPU against its quota, throttling, memory
-// against its limit, OOM kills and PIDs.
-func Table(rows []Row) string { return FitTable(rows, 0) }
-
-// FitTable is Table in at most width columns (0 = no limit): the quota loses its
-// microseconds first, then columns go, the least telling first, until the table fits.
+// FitTable renders rows as the `stats` table (CPU against its quota, throttling, memory
+// against its limit, OOM kills and PIDs) in at most width columns (0 = no limit): the
+// quota loses its microseconds first, then columns go, the least telling first, until
+// the table fits.
 func FitTable(rows []Row, width int) string {
 	cols := statsColumns()
 	for step := 0; width > 0 && tableWidth(rows, cols) > width && step < len(fitSteps); step++ {

@@ -22,7 +22,7 @@ func TestRowsAndTable(t *testing.T) {
 	if len(rows) != 2 || rows[0].CPUPercent != 20 || rows[0].CPUs != 0.2 || rows[1].Error == "" {
 		t.Fatalf("Rows = %+v", rows)
 	}
-	got := Table(rows)
+	got := FitTable(rows, 0)
 	for _, want := range []string{
 		"CONTAINER ID", "0123456789ab", "busy", "20.00%", "0.20 CPUs (20000/100000us)", "290 (10.0/s)", "2.40s (800ms/s)",
 		"1MiB / 64MiB", "1.56%", "1 / 10", "gone",
@@ -44,7 +44,7 @@ func TestFitTable(t *testing.T) {
 		CPUQuotaUs: 50000, CPUPeriodUs: 100000, CPUs: 0.5, NrPeriods: 123456, NrThrottled: 120000, ThrottledNs: 61e9,
 		ThrottledPerSec: 10, ThrottledMsPerSec: 500, MemoryUsage: 48 << 20, MemoryLimit: 64 << 20, MemoryFailcnt: 12,
 		OOMKills: 1, PidsCurrent: 3, PidsLimit: 100}, {ID: "ff", Name: "gone", Error: "cgroup gone"}}
-	if whole := Table(rows); !strings.Contains(whole, "0.50 CPUs (50000/100000us)") || !strings.Contains(whole, "MACHINE %") {
+	if whole := FitTable(rows, 0); !strings.Contains(whole, "0.50 CPUs (50000/100000us)") || !strings.Contains(whole, "MACHINE %") {
 		t.Errorf("the whole table lost a column:\n%s", whole)
 	}
 	for _, width := range []int{120, 80} {

@@ -112,9 +112,6 @@ func Open(dir string, log *cmdlog.Log) (*Store, error) {
 	return &Store{dir: dir, log: log}, nil
 }
 
-// Dir is the store's root directory.
-func (s *Store) Dir() string { return s.dir }
-
 // Resolve returns the image a reference or an image ID (or a unique prefix of one)
 // names. The built-in "busybox" is made from the machine's /bin/busybox on first use.
 func (s *Store) Resolve(ctx context.Context, ref string) (*Image, error) {
