@@ -13,8 +13,9 @@ func newCpCmd() *cobra.Command {
 	var archive bool
 	cmd := leaf{use: "cp [-a] CONTAINER:SRC DEST|-  or  cp [-a] SRC|- CONTAINER:DEST",
 		short: "Copy files between a container and the machine (- is a tar on standard input or output)",
-		example: "  workbench cp web:/etc/hosts ./hosts\n  workbench cp ./site web:/srv\n" +
-			"  tar -c site | workbench cp - web:/srv",
+		example: `  workbench cp web:/etc/hosts ./hosts
+  workbench cp ./site web:/srv
+  tar -c site | workbench cp - web:/srv`,
 		args: cobra.ExactArgs(2),
 		run: func(cmd *cobra.Command, args []string) error {
 			from, fromPath, fromIn := splitContainerPath(args[0])

@@ -15,16 +15,18 @@ func newDemoCmd() *cobra.Command {
 	var start demoStart
 	cmd := leaf{use: "demo [NAME [--from-start | --step N]]",
 		short: "List the bundled labs and how far each was played, or play one step by step in the full-screen app",
-		long: "Without a name, list the bundled labs (one or more per article the workbench reproduces)\n" +
-			"and how far each was played in this instance. With a name (or a unique prefix, e.g. 000),\n" +
-			"play that lab in the app: the narration in a banner, one step per key, the pane each step\n" +
-			"is about in focus. A lab played before resumes where it stopped: the lab is made again\n" +
-			"and the steps before are played without pauses. --from-start begins again, --step N\n" +
-			"starts at step N. `workbench --script NAME` runs the same lab headless and checks every\n" +
-			"expectation.",
-		example: "  workbench demo\n  workbench demo 003              # resumes where it stopped\n" +
-			"  workbench demo 003 --step 7     # the lab as it is at the start of step 7\n" +
-			"  workbench demo 003 --from-start\n  workbench --script 003-out-and-in",
+		long: `Without a name, list the bundled labs (one or more per article the workbench reproduces)
+and how far each was played in this instance. With a name (or a unique prefix, e.g. 000),
+play that lab in the app: the narration in a banner, one step per key, the pane each step
+is about in focus. A lab played before resumes where it stopped: the lab is made again
+and the steps before are played without pauses. --from-start begins again, --step N
+starts at step N. ` + "`workbench --script NAME`" + ` runs the same lab headless and checks every
+expectation.`,
+		example: `  workbench demo
+  workbench demo 003              # resumes where it stopped
+  workbench demo 003 --step 7     # the lab as it is at the start of step 7
+  workbench demo 003 --from-start
+  workbench --script 003-out-and-in`,
 		args: cobra.MaximumNArgs(1),
 		run: func(cmd *cobra.Command, args []string) error {
 			start.stepGiven = cmd.Flags().Changed("step")

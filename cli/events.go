@@ -16,8 +16,8 @@ func newEventsCmd() *cobra.Command {
 	var filters []string
 	cmd := leaf{use: "events [--since T] [--until T] [--filter KEY=VALUE] [--format TEMPLATE]",
 		short: "Stream what happens to containers, networks and volumes, as docker events does",
-		example: "  workbench events --since 10m --filter type=container --filter event=die\n" +
-			"  workbench events --format '{{json .}}'",
+		example: `  workbench events --since 10m --filter type=container --filter event=die
+  workbench events --format '{{json .}}'`,
 		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, args []string) error {
 			f, err := events.ParseFilter(filters)

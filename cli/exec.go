@@ -13,8 +13,10 @@ func init() { register(newExecCmd) }
 func newExecCmd() *cobra.Command {
 	var f processFlags
 	cmd := leaf{use: "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",
-		short:   "Run a command in a running container, in all its namespaces and its cgroup",
-		example: "  workbench exec web ps\n  workbench exec -it web sh", args: cobra.MinimumNArgs(2),
+		short: "Run a command in a running container, in all its namespaces and its cgroup",
+		example: `  workbench exec web ps
+  workbench exec -it web sh`,
+		args: cobra.MinimumNArgs(2),
 		run: func(cmd *cobra.Command, args []string) error {
 			env, err := f.environment()
 			if err != nil {

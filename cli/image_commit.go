@@ -21,11 +21,11 @@ func newCommitCmd() *cobra.Command {
 	var message string
 	var pause bool
 	cmd := leaf{use: "commit CONTAINER [IMAGE]", short: "Make a new image from a container: its upper directory becomes a layer on top of its image",
-		long: "commit records a container's upper directory as one more layer on top of its image. A running\n" +
-			"container is paused (its cgroup frozen) while its layer is read and resumed after, as docker\n" +
-			"commit does; --pause=false reads the layer while it runs. Symlinks are recorded, never followed.",
-		example: "  workbench run --name web busybox sh -c 'echo hi > /hello'\n" +
-			"  workbench commit web hello:v1 && workbench image history hello:v1",
+		long: `commit records a container's upper directory as one more layer on top of its image. A running
+container is paused (its cgroup frozen) while its layer is read and resumed after, as docker
+commit does; --pause=false reads the layer while it runs. Symlinks are recorded, never followed.`,
+		example: `  workbench run --name web busybox sh -c 'echo hi > /hello'
+  workbench commit web hello:v1 && workbench image history hello:v1`,
 		args: cobra.RangeArgs(1, 2),
 		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

@@ -135,10 +135,11 @@ func newTagCmd() *cobra.Command {
 func newPullCmd() *cobra.Command {
 	var insecure bool
 	cmd := leaf{use: "pull REF", short: "Fetch an image from an OCI or Docker registry into the store",
-		long: "pull fetches an image from its registry (credentials from ~/.docker/config.json)\n" +
-			"and unpacks each layer it does not have yet into a directory of its own.",
-		example: "  workbench pull alpine:3.20\n  workbench pull --insecure registry.lan:5000/team/app:v1",
-		args:    cobra.ExactArgs(1),
+		long: `pull fetches an image from its registry (credentials from ~/.docker/config.json)
+and unpacks each layer it does not have yet into a directory of its own.`,
+		example: `  workbench pull alpine:3.20
+  workbench pull --insecure registry.lan:5000/team/app:v1`,
+		args: cobra.ExactArgs(1),
 		run: onStore(true, func(cmd *cobra.Command, s *images.Store, args []string) error {
 			progress := newLayerProgress(cmd.OutOrStdout())
 			img, err := s.Pull(cmd.Context(), args[0], images.PullOptions{Insecure: insecure, Progress: progress.report})
@@ -156,9 +157,9 @@ func newPullCmd() *cobra.Command {
 func newLoadCmd() *cobra.Command {
 	var input, tag string
 	cmd := leaf{use: "load -i FILE", short: "Load images from a `docker save` tarball, an OCI layout directory or its tar",
-		example: "  docker save alpine:3.20 -o alpine.tar && workbench load -i alpine.tar\n" +
-			"  docker save alpine:3.20 | workbench load -i -\n" +
-			"  workbench load -i ./oci-layout-dir -t myapp:dev",
+		example: `  docker save alpine:3.20 -o alpine.tar && workbench load -i alpine.tar
+  docker save alpine:3.20 | workbench load -i -
+  workbench load -i ./oci-layout-dir -t myapp:dev`,
 		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, args []string) error {
 			if input == "" {
@@ -192,9 +193,9 @@ func newLoadCmd() *cobra.Command {
 func newRmiCmd() *cobra.Command {
 	var force bool
 	cmd := leaf{use: "rmi [-f] IMAGE...", short: "Remove images (refused while a container uses one); layers no other image has go too",
-		long: "rmi removes a reference; the image goes with its last reference, and with it every\n" +
-			"layer no other image has. -f removes every reference of the image at once. The built-in\n" +
-			"busybox can be removed too: it is made again when something asks for it.",
+		long: `rmi removes a reference; the image goes with its last reference, and with it every
+layer no other image has. -f removes every reference of the image at once. The built-in
+busybox can be removed too: it is made again when something asks for it.`,
 		args: cobra.MinimumNArgs(1),
 		run: onEngine(func(cmd *cobra.Command, e *core.Engine, args []string) error {
 			return onStore(true, func(cmd *cobra.Command, s *images.Store, args []string) error {

@@ -21,15 +21,15 @@ func newInspectCmd() *cobra.Command {
 	var format string
 	cmd := leaf{use: "inspect [-f TEMPLATE] CONTAINER...",
 		short: "Show containers as docker inspect does, with namespaces next to the machine's, cgroup and capabilities",
-		long: "inspect prints Docker's document of each container (Id, State, Config, HostConfig,\n" +
-			"NetworkSettings, Mounts, GraphDriver...) followed by the workbench's own sections: Namespaces\n" +
-			"(each next to the machine's), Cgroup (with the limits in force), Capabilities, and Workbench\n" +
-			"(the lab host, the state directory, each interface with its veth on the host's bridge).\n" +
-			"-f prints each through a Go template with Docker's functions (json, join, split, upper, lower,\n" +
-			"title, index, println...), e.g. '{{.State.Pid}}' or '{{json .NetworkSettings.Networks}}'.",
-		example: "  workbench inspect -f '{{.State.Pid}}' web\n" +
-			"  workbench inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web\n" +
-			"  workbench inspect -f '{{.Cgroup.Path}}' web",
+		long: `inspect prints Docker's document of each container (Id, State, Config, HostConfig,
+NetworkSettings, Mounts, GraphDriver...) followed by the workbench's own sections: Namespaces
+(each next to the machine's), Cgroup (with the limits in force), Capabilities, and Workbench
+(the lab host, the state directory, each interface with its veth on the host's bridge).
+-f prints each through a Go template with Docker's functions (json, join, split, upper, lower,
+title, index, println...), e.g. '{{.State.Pid}}' or '{{json .NetworkSettings.Networks}}'.`,
+		example: `  workbench inspect -f '{{.State.Pid}}' web
+  workbench inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web
+  workbench inspect -f '{{.Cgroup.Path}}' web`,
 		args: cobra.MinimumNArgs(1),
 		run: func(cmd *cobra.Command, args []string) error {
 			var tmpl *template.Template

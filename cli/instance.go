@@ -45,9 +45,9 @@ func newLogCmd() *cobra.Command {
 func newResetCmd() *cobra.Command {
 	var keepImages bool
 	cmd := leaf{use: "reset", short: "Remove everything of this instance: containers, mounts, namespaces, cgroups, the lab, state",
-		long: "Remove every container (killing its processes), mount, namespace file, cgroup, lab host,\n" +
-			"network, iptables chain and state file of the instance named by $WORKBENCH_INSTANCE, and the\n" +
-			"image store unless --keep-images. Nothing else on the machine is touched.",
+		long: `Remove every container (killing its processes), mount, namespace file, cgroup, lab host,
+network, iptables chain and state file of the instance named by $WORKBENCH_INSTANCE, and the
+image store unless --keep-images. Nothing else on the machine is touched.`,
 		args: cobra.NoArgs,
 		run: onEngine(func(cmd *cobra.Command, e *core.Engine, _ []string) error {
 			reset := e.Reset

@@ -15,7 +15,9 @@ func init() { register(newStartCmd, newRestartCmd, newStopCmd, newKillCmd, newWa
 func newStartCmd() *cobra.Command {
 	var attach, interactive bool
 	cmd := leaf{use: "start [-a] [-i] CONTAINER...", short: "Start stopped containers again with their spec, their writable layer as they left it",
-		example: "  workbench start web\n  workbench start -ai shell", args: cobra.MinimumNArgs(1),
+		example: `  workbench start web
+  workbench start -ai shell`,
+		args: cobra.MinimumNArgs(1),
 		run: func(cmd *cobra.Command, args []string) error {
 			if !attach {
 				return onEachContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container) error {

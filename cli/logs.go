@@ -35,9 +35,9 @@ func newLogsCmd() *cobra.Command {
 	var o logOptions
 	cmd := leaf{use: "logs [-f] [-t] [--tail N] [--since T] [--until T] CONTAINER",
 		short: "Print a container's output (standard error to standard error)",
-		example: "  workbench logs --tail 20 -f web\n" +
-			"  workbench logs --since 10m -t web\n" +
-			"  workbench logs --since 2024-05-01T12:00:00Z --until 2024-05-01T12:05:00Z web",
+		example: `  workbench logs --tail 20 -f web
+  workbench logs --since 10m -t web
+  workbench logs --since 2024-05-01T12:00:00Z --until 2024-05-01T12:05:00Z web`,
 		args: cobra.ExactArgs(1),
 		run: func(cmd *cobra.Command, args []string) error {
 			win, err := o.window(time.Now())

@@ -60,13 +60,14 @@ func newTopologyCmd() *cobra.Command {
 	var width int
 	cmd := leaf{use: "topology [--format text|mermaid|dot]",
 		short: "Draw the lab's network as the kernel has it: hosts, the LAN, bridges, veth pairs, tunnels, routes",
-		long: "topology reads every network namespace of the lab through netlink (the LAN, each host,\n" +
-			"each container) and draws it: bridges with their ports, veth pairs with the namespace of\n" +
-			"their other end, tunnels, addresses, link state and routes. Links made by hand with `ip`\n" +
-			"appear too. --highlight marks a container's path to the outside. --format mermaid and\n" +
-			"--format dot write the same network as a Mermaid flowchart or a Graphviz graph.",
-		example: "  workbench topology --highlight web\n  workbench topology --format dot | dot -Tsvg > lab.svg",
-		args:    cobra.NoArgs,
+		long: `topology reads every network namespace of the lab through netlink (the LAN, each host,
+each container) and draws it: bridges with their ports, veth pairs with the namespace of
+their other end, tunnels, addresses, link state and routes. Links made by hand with ` + "`ip`" + `
+appear too. --highlight marks a container's path to the outside. --format mermaid and
+--format dot write the same network as a Mermaid flowchart or a Graphviz graph.`,
+		example: `  workbench topology --highlight web
+  workbench topology --format dot | dot -Tsvg > lab.svg`,
+		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, _ []string) error {
 			export, err := topologyExporter(format)
 			if err != nil {
@@ -138,10 +139,10 @@ func newIptablesCmd() *cobra.Command {
 	var rate time.Duration
 	cmd := leaf{use: "iptables",
 		short: "Show a lab host's iptables tables, chains and rules with their counters",
-		long: "iptables reads a host's tables (iptables-save -c in its network namespace) and shows\n" +
-			"each chain with its policy and counters, each rule with packets, bytes and its comment,\n" +
-			"the workbench's own chains and rules marked with ◆, and the traffic through the five\n" +
-			"netfilter hooks. --zero sets the counters back to zero first (iptables -Z).",
+		long: `iptables reads a host's tables (iptables-save -c in its network namespace) and shows
+each chain with its policy and counters, each rule with packets, bytes and its comment,
+the workbench's own chains and rules marked with ◆, and the traffic through the five
+netfilter hooks. --zero sets the counters back to zero first (iptables -Z).`,
 		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, _ []string) error {
 			if err := needRoot(cmd); err != nil {

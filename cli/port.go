@@ -18,11 +18,13 @@ func newPortCmd() *cobra.Command {
 	var asJSON bool
 	cmd := leaf{use: "port [CONTAINER [PORT[/PROTO]]]",
 		short: "List a container's published ports (CTRPORT/PROTO -> HOSTADDR:HOSTPORT), or every host's",
-		long: "port lists a container's published ports as docker port does; given a port of the container\n" +
-			"(80, 80/tcp, 53/udp) it prints only the addresses it is reached at. Without a container it\n" +
-			"lists the published ports of every lab host.",
-		example: "  workbench port web\n  workbench port web 80\n  workbench port dns 53/udp",
-		args:    cobra.MaximumNArgs(2),
+		long: `port lists a container's published ports as docker port does; given a port of the container
+(80, 80/tcp, 53/udp) it prints only the addresses it is reached at. Without a container it
+lists the published ports of every lab host.`,
+		example: `  workbench port web
+  workbench port web 80
+  workbench port dns 53/udp`,
+		args: cobra.MaximumNArgs(2),
 		run: func(cmd *cobra.Command, args []string) error {
 			var want string
 			if len(args) == 2 {

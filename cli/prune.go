@@ -13,6 +13,7 @@ import (
 
 	"workbench/core"
 	"workbench/core/network"
+	"workbench/images"
 )
 
 // pruneReport is what a prune removed: a section of Docker's output ("Deleted
@@ -147,36 +148,42 @@ func imagePruneWhat(all bool) string {
 	return "dangling images"
 }
 
+// usedByContainers is what the containers, running or stopped, use, each naming what
+// it uses with uses. A prune asks under the instance's lock: no container can be made
+// meanwhile.
+func usedByContainers(cmd *cobra.Command, e *core.Engine, uses func(core.Container) []string) (map[string]bool, error) {
+	cs, err := e.List(cmd.Context(), true)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for _, c := range cs {
+		for _, u := range uses(c) {
+			used[u] = true
+		}
+	}
+	return used, nil
+}
+
 // pruneImages removes the images no container uses (running or stopped) that have no
 // reference left, or, with all, every one of them; the space freed is the size of
 // the layers that went with them.
 func pruneImages(cmd *cobra.Command, e *core.Engine, all bool) (pruneReport, error) {
 	r := pruneReport{title: "Deleted Images"}
-	cs, err := e.List(cmd.Context(), true)
-	if err != nil {
-		return r, err
-	}
-	used := map[string]bool{}
-	for _, c := range cs {
-		used[c.ImageID] = true
-	}
 	store, unlock, err := openImageStore(cmd, true)
 	if err != nil {
 		return r, err
 	}
 	defer unlock()
+	used, err := usedByContainers(cmd, e, func(c core.Container) []string { return []string{c.ImageID} })
+	if err != nil {
+		return r, err
+	}
 	list, err := store.List()
 	if err != nil {
 		return r, err
 	}
-	layerSize := map[string]int64{}
-	for _, s := range list {
-		if d, err := store.Inspect(s.ID); err == nil {
-			for _, l := range d.Layers {
-				layerSize[l.DiffID] = l.Size
-			}
-		}
-	}
+	layerSize := layerSizes(store, list)
 	for _, s := range list {
 		if used[s.ID] || !all && len(s.Refs) > 0 {
 			continue
@@ -196,6 +203,19 @@ func pruneImages(cmd *cobra.Command, e *core.Engine, all bool) (pruneReport, err
 	return r, nil
 }
 
+// layerSizes is the size of each layer of the images listed, by the layer's diff ID.
+func layerSizes(store *images.Store, list []images.Summary) map[string]int64 {
+	sizes := map[string]int64{}
+	for _, s := range list {
+		if d, err := store.Inspect(s.ID); err == nil {
+			for _, l := range d.Layers {
+				sizes[l.DiffID] = l.Size
+			}
+		}
+	}
+	return sizes
+}
+
 func newNetworkPruneCmd() *cobra.Command {
 	return pruneCmd("prune [-f]", "Remove every user network no container is on (running or stopped)", "network prune",
 		func() string {
@@ -208,27 +228,21 @@ func newNetworkPruneCmd() *cobra.Command {
 // default bridge stays.
 func pruneNetworks(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
 	r := pruneReport{title: "Deleted Networks"}
-	cs, err := e.List(cmd.Context(), true)
-	if err != nil {
-		return r, err
-	}
-	used := map[string]bool{network.DefaultNetwork: true}
-	for _, c := range cs {
-		for _, n := range containerNetworks(c) {
-			used[n] = true
-		}
-	}
 	m, unlock, err := labManager(cmd)
 	if err != nil {
 		return r, err
 	}
 	defer unlock()
+	used, err := usedByContainers(cmd, e, containerNetworks)
+	if err != nil {
+		return r, err
+	}
 	nets, err := m.Networks()
 	if err != nil {
 		return r, err
 	}
 	for _, n := range nets {
-		if n.Default || used[n.Name] || slices.Contains(r.lines, n.Name) {
+		if n.Default || n.Name == network.DefaultNetwork || used[n.Name] || slices.Contains(r.lines, n.Name) {
 			continue
 		}
 		if err := m.RemoveNetwork(cmd.Context(), n.Name); err != nil {

@@ -23,13 +23,13 @@ func newPsCmd() *cobra.Command {
 	var o psOptions
 	cmd := leaf{use: "ps [-a] [--filter KEY=VALUE]... [--format TEMPLATE] [--no-trunc] [-q]",
 		short: "List containers (running ones; every one with -a)",
-		long: "List containers as docker ps does. --filter takes name=, id=, status=, label=, network=,\n" +
-			"volume= and exited= (several of one key: any of them; of different keys: all of them); --format takes a Go\n" +
-			"template of Docker's fields ({{.ID}} {{.Image}} {{.Command}} {{.CreatedAt}} {{.RunningFor}}\n" +
-			"{{.Ports}} {{.State}} {{.Status}} {{.Names}} {{.Labels}} {{.Label \"KEY\"}} {{.Mounts}}\n" +
-			"{{.Networks}}), 'table TEMPLATE' for columns with a header, or json.",
-		example: "  workbench ps --filter status=exited --format '{{.Names}}: {{.Status}}'\n" +
-			"  workbench ps -a --format 'table {{.Names}}\\t{{.Networks}}\\t{{.Ports}}'",
+		long: `List containers as docker ps does. --filter takes name=, id=, status=, label=, network=,
+volume= and exited= (several of one key: any of them; of different keys: all of them); --format takes a Go
+template of Docker's fields ({{.ID}} {{.Image}} {{.Command}} {{.CreatedAt}} {{.RunningFor}}
+{{.Ports}} {{.State}} {{.Status}} {{.Names}} {{.Labels}} {{.Label "KEY"}} {{.Mounts}}
+{{.Networks}}), 'table TEMPLATE' for columns with a header, or json.`,
+		example: `  workbench ps --filter status=exited --format '{{.Names}}: {{.Status}}'
+  workbench ps -a --format 'table {{.Names}}\t{{.Networks}}\t{{.Ports}}'`,
 		args: cobra.NoArgs,
 		run:  func(cmd *cobra.Command, _ []string) error { return runPs(cmd, o) }}.command()
 	fs := cmd.Flags()

@@ -11,8 +11,8 @@ import (
 
 func TestPsFiltersAndFormatsOnRealContainers(t *testing.T) {
 	testutil.NewLab(t)
-	testutil.MustRun(t, "network", "create", "blue")
 	webID := strings.TrimSpace(testutil.MustRun(t, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80", "-h", "/tmp", "-c", "/dev/null"))
+	testutil.MustRun(t, "network", "create", "blue")
 	testutil.MustRun(t, "run", "-d", "--name", "bluebox", "--net", "blue", "busybox", "sleep", "1000")
 	if r := testutil.Run(t, "", "run", "--name", "job", "--net", "none", "busybox", "sh", "-c", "exit 3"); r.Code != 3 {
 		t.Fatalf("job: %+v", r)

@@ -28,9 +28,11 @@ type runFlags struct {
 func newRunCmd() *cobra.Command {
 	return containerMaker(leaf{use: "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
 		short: "Make a container from an image and run a command in it",
-		long: "Make a container (new UTS, IPC, PID, mount, network and cgroup namespaces on an overlay\n" +
-			"of the image) and run a command in it, attached to the terminal, or in the background with -d.",
-		example: "  workbench run --rm busybox sh -c 'hostname; ps'\n  workbench run -d --name web busybox httpd -f -p 80\n  workbench run -it busybox sh"},
+		long: `Make a container (new UTS, IPC, PID, mount, network and cgroup namespaces on an overlay
+of the image) and run a command in it, attached to the terminal, or in the background with -d.`,
+		example: `  workbench run --rm busybox sh -c 'hostname; ps'
+  workbench run -d --name web busybox httpd -f -p 80
+  workbench run -it busybox sh`},
 		func(cmd *cobra.Command, flags *allRunFlags, spec core.RunSpec) error {
 			if !flags.detach {
 				if err := flags.checkTerminal(cmd); err != nil {

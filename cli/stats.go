@@ -24,11 +24,12 @@ func newStatsCmd() *cobra.Command {
 	var noStream, asJSON bool
 	cmd := leaf{use: "stats [--no-stream] [--json] [CONTAINER...]",
 		short: "Show CPU, throttling, memory and PID figures of containers, live",
-		long: "stats reads the containers' cgroups every second: CPU % of one core and of the machine, the CFS\n" +
-			"quota and period, periods throttled, time throttled, memory against its limit, failcnt, OOM kills\n" +
-			"and PIDs. Without names it shows every running container. It streams until interrupted unless\n" +
-			"--no-stream is given (then it samples twice, a second apart, and prints once).",
-		example: "  workbench stats\n  workbench stats --no-stream --json web",
+		long: `stats reads the containers' cgroups every second: CPU % of one core and of the machine, the CFS
+quota and period, periods throttled, time throttled, memory against its limit, failcnt, OOM kills
+and PIDs. Without names it shows every running container. It streams until interrupted unless
+--no-stream is given (then it samples twice, a second apart, and prints once).`,
+		example: `  workbench stats
+  workbench stats --no-stream --json web`,
 		run: func(cmd *cobra.Command, args []string) error {
 			e, err := openEngine(cmd)
 			if err != nil {

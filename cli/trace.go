@@ -30,8 +30,7 @@ type traceFlags struct {
 	count           int
 	timeout         time.Duration
 	host, container string
-	probe           bool
-	json            bool
+	probe, json     bool
 }
 
 func newTraceCmd() *cobra.Command {

@@ -13,10 +13,11 @@ func init() { register(newUpdateCmd) }
 func newUpdateCmd() *cobra.Command {
 	var lf *limitFlags
 	cmd := leaf{use: "update [flags] CONTAINER...", short: "Change the CPU, memory and PID limits of running containers",
-		long: "update writes new limits into the cgroups of running containers; the processes feel them at once\n" +
-			"(watch `workbench stats`). Flags not given keep the value in force.",
-		example: "  workbench update --cpus 0.5 web\n  workbench update --memory 256m --pids-limit 50 web db",
-		args:    cobra.MinimumNArgs(1),
+		long: `update writes new limits into the cgroups of running containers; the processes feel them at once
+(watch ` + "`workbench stats`" + `). Flags not given keep the value in force.`,
+		example: `  workbench update --cpus 0.5 web
+  workbench update --memory 256m --pids-limit 50 web db`,
+		args: cobra.MinimumNArgs(1),
 		run: func(cmd *cobra.Command, args []string) error {
 			if err := needRoot(cmd); err != nil {
 				return err

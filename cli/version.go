@@ -108,9 +108,11 @@ Server: workbench engine
 func newVersionCmd() *cobra.Command {
 	var format string
 	cmd := leaf{use: "version [--format TEMPLATE]",
-		short:   "Show the workbench's version, the Go version, the kernel and the cgroup version",
-		example: "  workbench version\n  workbench version --format '{{.Server.KernelVersion}}'\n  workbench version --format json",
-		args:    cobra.NoArgs,
+		short: "Show the workbench's version, the Go version, the kernel and the cgroup version",
+		example: `  workbench version
+  workbench version --format '{{.Server.KernelVersion}}'
+  workbench version --format json`,
+		args: cobra.NoArgs,
 		run: func(cmd *cobra.Command, _ []string) error {
 			v := versionInfo{Client: clientVersion(), Server: serverVersion()}
 			if format == "" {

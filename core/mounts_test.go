@@ -8,19 +8,16 @@ import (
 )
 
 func TestParseVolume(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want Mount
-	}{
-		{"/srv/data:/data", Mount{Type: MountBind, Source: "/srv/data", Target: "/data", CreateSource: true}},
-		{"/srv/data:/data:ro", Mount{Type: MountBind, Source: "/srv/data", Target: "/data", ReadOnly: true, CreateSource: true}},
-		{"data:/data", Mount{Type: MountVolume, Source: "data", Target: "/data"}},
-		{"data:/data:nocopy,ro", Mount{Type: MountVolume, Source: "data", Target: "/data", NoCopy: true, ReadOnly: true}},
-		{"/cache", Mount{Type: MountVolume, Target: "/cache", Anonymous: true}},
+	for in, want := range map[string]Mount{
+		"/srv/data:/data":      {Type: MountBind, Source: "/srv/data", Target: "/data", CreateSource: true},
+		"/srv/data:/data:ro":   {Type: MountBind, Source: "/srv/data", Target: "/data", ReadOnly: true, CreateSource: true},
+		"data:/data":           {Type: MountVolume, Source: "data", Target: "/data"},
+		"data:/data:nocopy,ro": {Type: MountVolume, Source: "data", Target: "/data", NoCopy: true, ReadOnly: true},
+		"/cache":               {Type: MountVolume, Target: "/cache", Anonymous: true},
 	} {
-		got, err := ParseVolume(c.in)
-		if err != nil || got != c.want {
-			t.Errorf("ParseVolume(%q) = %+v, %v; want %+v", c.in, got, err, c.want)
+		got, err := ParseVolume(in)
+		if err != nil || got != want {
+			t.Errorf("ParseVolume(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "rel", "data:rel", "./x:/y", "a:/b:z", "x:/", "-bad:/x", "a:b:c:d", "/x:/y:nocopy"} {
