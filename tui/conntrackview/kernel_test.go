@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"workbench/testutil"
+	"workbench/tui/panetest"
 )
 
 // TestKernelSourceReadsTheDNAT reads the conntrack tables of a test instance after
@@ -14,12 +14,8 @@ import (
 // the reply tuple coming from the container. (outside tracks nothing: no rule there
 // asks for connection tracking.)
 func TestKernelSourceReadsTheDNAT(t *testing.T) {
-	inst := testutil.NewLab(t)
-	testutil.MustRun(t, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
-	// The server has no page to give: wget fails on the 404, the connection is what counts.
-	if out, code := testutil.Output(t, "host", "exec", "outside", "wget", "-q", "-T", "2", "-O", "/dev/null", "http://198.51.100.1:8080/"); code != 0 {
-		t.Logf("wget from outside: exit %d: %s", code, out)
-	}
+	inst := panetest.WebLab(t)
+	panetest.VisitWeb(t)
 	tables, err := KernelSource{Inst: inst}.Read(context.Background())
 	if err != nil {
 		t.Fatal(err)

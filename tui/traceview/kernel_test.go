@@ -18,8 +18,7 @@ import (
 // of a test instance through the pane, as the app does (the CLI in process), steps
 // to the DNAT rule and finds it named, and the iptables pane marks that rule.
 func TestKernelProbeToPublishedPort(t *testing.T) {
-	inst := testutil.NewLab(t)
-	testutil.MustRun(t, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80")
+	inst := panetest.WebLab(t)
 
 	m := panetest.Load(traceview.New(traceview.CLISource{Run: cli.Run, Timeout: "10s"}), 200, 60)
 	msgs := panetest.Run(m, m.Update(pane.TraceMsg{From: "outside", To: "host1:8080/tcp"}))
