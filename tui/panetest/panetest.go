@@ -70,8 +70,8 @@ func Load[P pane.Pane](p P, width, height int) P {
 
 // Run feeds the messages a command and the commands it leads to produce back into the
 // pane, batches included, until no work is left, and returns those messages in the
-// order they came; the pane passes over the ones meant for the app (a RunMsg, a
-// StatusMsg) as the app's other panes do.
+// order they came. Messages meant for the app (a RunMsg, a StatusMsg) go to the pane
+// too, which passes over them.
 func Run(p pane.Pane, cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
