@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 // fakeCommands answers command lines from a table: the output and the exit status.
@@ -69,11 +71,7 @@ expect cpu busy below 70% for 200ms
 	if !ok || r.Passed != 5 || r.Failed != 0 {
 		t.Fatalf("want 5 passed, got ok=%v passed=%d failed=%d:\n%s", ok, r.Passed, r.Failed, out)
 	}
-	for _, want := range []string{"== t.lab", "$ workbench ps", "     | abc web", "PASS expect fail inspect nope", "t.lab: 5 expectations, 5 passed, 0 failed"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
+	testutil.Contains(t, "the report", out, "== t.lab", "$ workbench ps", "     | abc web", "PASS expect fail inspect nope", "t.lab: 5 expectations, 5 passed, 0 failed")
 }
 
 func TestRunnerReportsBrokenExpectation(t *testing.T) {
@@ -85,17 +83,13 @@ expect ok ps
 	if ok || r.Passed != 1 || r.Failed != 3 {
 		t.Fatalf("want 1 passed and 3 failed, got ok=%v %d/%d:\n%s", ok, r.Passed, r.Failed, out)
 	}
-	for _, want := range []string{
+	testutil.Contains(t, "the report", out,
 		"FAIL expect output ps contains db",
 		`t.lab:1: expect output ps contains db: the output does not satisfy: contains "db"`,
 		"t.lab:2: expect ok inspect nope: exit status 1",
 		"t.lab:3: expect cpu busy below 20% for 100ms: busy used",
 		"t.lab: 4 expectations, 1 passed, 3 failed",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
 
 func TestRunnerStopsAtFailedCommand(t *testing.T) {

@@ -2,7 +2,6 @@ package tui_test
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -79,28 +78,11 @@ func lastTick(text string) int {
 // following a container's output with its streams apart, the same keys in every pane,
 // and a packet's layer view inside the pane's border, closed with esc.
 func TestAppKeysAsAPersonPressesThem(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make deps installs it)")
-	}
-	for _, size := range [][2]int{{120, 40}, {80, 24}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { drive(t, size[0], size[1]) })
-	}
+	eachSize(t, [][2]int{{120, 40}, {80, 24}}, drive)
 }
 
 func drive(t *testing.T, width, height int) {
-	inst := testutil.NewInstance(t)
-	bin := testutil.Binary(t)
-	s := screen{t: t, socket: "wbk-" + inst.Name}
-	t.Cleanup(func() {
-		s.tmux("kill-server")
-		if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
-			t.Errorf("reset: %v\n%s", err, out)
-		}
-	})
-	s.tmux("new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", t.TempDir(),
-		fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s; echo APP-EXIT $?; sleep 60", inst.Name, bin))
+	s := startApp(t, testutil.NewLab(t), width, height)
 	s.see("1 Containers", "no containers yet")
 
 	// Three containers that write to both streams, made from the : line.
@@ -129,8 +111,7 @@ func drive(t *testing.T, width, height int) {
 
 	// The filter narrows the rows; n and N go between them; esc shows every row again.
 	s.keys("g", "/")
-	s.tmux("send-keys", "-l", "bulk1")
-	s.keys("Enter")
+	s.typeLine("bulk1")
 	s.waitFor("only bulk1 and bulk10", func(text string) bool {
 		return strings.Contains(text, "/bulk1") && row(text, "bulk2") == "" && row(text, "bulk10") != ""
 	})
@@ -175,8 +156,7 @@ func drive(t *testing.T, width, height int) {
 		return regexp.MustCompile(`out \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z tick`).MatchString(text)
 	})
 	s.keys("/")
-	s.tmux("send-keys", "-l", "oops 2")
-	s.keys("Enter")
+	s.typeLine("oops 2")
 	s.see("/oops 2")
 	s.keys("Escape")
 	s.gone("/oops 2")
@@ -188,8 +168,7 @@ func drive(t *testing.T, width, height int) {
 	// The same keys in every pane: / with n and N, esc, g, G, j, k.
 	for _, p := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
 		s.keys(p, "/")
-		s.tmux("send-keys", "-l", "bulk")
-		s.keys("Enter")
+		s.typeLine("bulk")
 		s.see("/bulk", "n/N next/previous match")
 		s.keys("n", "N", "G", "g", "j", "k", "Escape")
 		s.gone("/bulk")

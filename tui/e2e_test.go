@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"workbench/instance"
 	"workbench/testutil"
 )
 
@@ -17,6 +18,41 @@ import (
 type screen struct {
 	t      *testing.T
 	socket string
+}
+
+// requireTools skips a test that drives the real app unless tmux and the other tools
+// named are installed.
+func requireTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range append([]string{"tmux"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (make deps installs it)", tool)
+		}
+	}
+}
+
+// startApp runs the app of inst in a tmux session of its own, width×height cells, in a
+// directory of the test's own (the app writes its exports there), with env (NAME=value)
+// added to its environment; the screen shows "APP-EXIT" and the app's exit status
+// after it quits. The session ends with the test.
+func startApp(t *testing.T, inst instance.Instance, width, height int, env ...string) screen {
+	t.Helper()
+	dir := t.TempDir()
+	s := screen{t: t, socket: fmt.Sprintf("wb-%s-%dx%d", inst.Name, width, height)}
+	t.Cleanup(func() { s.tmux("kill-server") })
+	env = append(env, "WORKBENCH_INSTANCE="+inst.Name)
+	s.tmux("new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", dir,
+		fmt.Sprintf("env %s %s; echo APP-EXIT $?; sleep 60", strings.Join(env, " "), testutil.Binary(t)))
+	return s
+}
+
+// eachSize runs test as a subtest at each terminal size, named WxH; without tmux it
+// skips them all.
+func eachSize(t *testing.T, sizes [][2]int, test func(t *testing.T, width, height int)) {
+	requireTools(t)
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { test(t, size[0], size[1]) })
+	}
 }
 
 func (s screen) tmux(args ...string) string {
@@ -85,29 +121,10 @@ func dnatPackets(text string) int {
 // DNAT rule's counter moves when `outside` connects, a capture sees the packets, the
 // containers are killed and removed, q quits, and reset leaves nothing behind.
 func TestAppAsAPersonUsesIt(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make deps installs it)")
-	}
-	inst := testutil.NewInstance(t)
-	bin := testutil.Binary(t)
+	requireTools(t)
+	inst := testutil.NewLab(t)
 	before := testutil.Leftovers()
-	s := screen{t: t, socket: "wb-" + inst.Name}
-	reset := func() string {
-		out, err := exec.Command(bin, "reset").CombinedOutput()
-		if err != nil {
-			t.Errorf("reset: %v\n%s", err, out)
-		}
-		return string(out)
-	}
-	t.Cleanup(func() {
-		s.tmux("kill-server")
-		reset()
-	})
-	dir := t.TempDir() // the app writes exports (pcap, scripts) in its working directory
-	s.tmux("new-session", "-d", "-x", "160", "-y", "48", "-c", dir,
-		fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s; echo APP-EXIT $?; sleep 60", inst.Name, bin))
+	s := startApp(t, inst, 160, 48)
 
 	// It opens on the default lab.
 	s.see("1 Containers", "no containers yet")
@@ -172,7 +189,7 @@ func TestAppAsAPersonUsesIt(t *testing.T) {
 	// q quits; reset then leaves nothing of the instance on the machine.
 	s.keys("q")
 	s.see("APP-EXIT 0")
-	reset()
+	testutil.MustRun(t, "reset")
 	if left := testutil.InstanceLeftovers(before); left != "" {
 		t.Errorf("after reset the instance left:\n%s", left)
 	}

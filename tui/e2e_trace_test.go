@@ -1,12 +1,10 @@
 package tui_test
 
 import (
-	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"workbench/testutil"
+	"workbench/tui/panetest"
 )
 
 // TestAppTracesAProbe runs the real binary in tmux at a small and a large size: the
@@ -14,31 +12,11 @@ import (
 // rule and shows the packet's header there; the topology marks the journey, the
 // iptables pane marks the rule, and the conntrack pane lists the translation.
 func TestAppTracesAProbe(t *testing.T) {
-	testutil.RequireRoot(t)
-	testutil.KeepMachineNetwork(t)
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make deps installs it)")
-	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { traceInApp(t, size[0], size[1]) })
-	}
+	eachSize(t, [][2]int{{80, 24}, {120, 40}}, traceInApp)
 }
 
 func traceInApp(t *testing.T, width, height int) {
-	inst := testutil.NewInstance(t)
-	bin := testutil.Binary(t)
-	s := screen{t: t, socket: "wb-" + inst.Name}
-	t.Cleanup(func() {
-		s.tmux("kill-server")
-		if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
-			t.Errorf("reset: %v\n%s", err, out)
-		}
-	})
-	if out, err := exec.Command(bin, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80").CombinedOutput(); err != nil {
-		t.Fatalf("run web: %v\n%s", err, out)
-	}
-	s.tmux("new-session", "-d", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height),
-		fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s; echo APP-EXIT $?; sleep 60", inst.Name, bin))
+	s := startApp(t, panetest.WebLab(t), width, height)
 	s.see("web ", "8080->80/tcp")
 
 	// The probe, from the form: FROM comes filled with the selected container.
@@ -69,9 +47,8 @@ func traceInApp(t *testing.T, width, height int) {
 		t.Errorf("the iptables pane does not show the DNAT rule marked:\n%s", text)
 	}
 
-	// The translation in the conntrack pane, once outside has connected (the server
-	// has no page to give: the answer is a 404, the connection is what counts).
-	_ = exec.Command(bin, "host", "exec", "outside", "wget", "-q", "-T", "2", "-O", "/dev/null", "http://198.51.100.1:8080/").Run()
+	// The translation in the conntrack pane, once outside has connected.
+	panetest.VisitWeb(t)
 	s.keys("7")
 	s.see("■ host1", "DNAT  destination 198.51.100.1:8080 → 172.18.0.", "original 198.51.100.100:")
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/testutil"
 	"workbench/testutil/golden"
 	"workbench/tui/captureview"
 	"workbench/tui/fixture"
@@ -14,33 +15,24 @@ import (
 )
 
 func captured(w, h int) *captureview.Model {
-	m := captureview.New(fixture.CaptureSource{N: 30})
-	panetest.Load(m, w, h)
+	m := panetest.Load(captureview.New(fixture.CaptureSource{N: 30}), w, h)
 	panetest.Press(m, "space", "j", "j", "space", "s")
 	return m
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "capture", func(w, h int) string { return captured(w, h).View() })
+	panetest.Golden(t, "capture", captured)
 }
 
 func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
 	m := captured(160, 48)
-	v := golden.Plain(m.View())
-	if !strings.Contains(v, " host1/eth0 In") || !strings.Contains(v, " web0/eth0 In") {
-		t.Errorf("the packets of both marked interfaces are not shown:\n%s", v)
-	}
-	if !strings.Contains(v, "dropped 0") || !strings.Contains(v, "got 30") {
-		t.Errorf("the counters are not shown:\n%s", v)
-	}
+	// The packets of both marked interfaces, and the counters.
+	testutil.Contains(t, "the capture", golden.Plain(m.View()), " host1/eth0 In", " web0/eth0 In", "dropped 0", "got 30")
 	// One packet up from the newest (seq 29) is seq 28: its layers replace the list.
 	panetest.Press(m, "l", "k", "enter")
-	v = golden.Plain(m.View())
-	for _, want := range []string{"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet    {", "TypeCode=EchoRequest", "Seq=28}"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("the layers of the selected packet lack %q:\n%s", want, v)
-		}
-	}
+	v := golden.Plain(m.View())
+	testutil.Contains(t, "the layers of the selected packet", v,
+		"host1/eth0 In IP 172.18.0.2 > 203.0.113.10: ICMP echo request, id 7, seq 28", "--- Layer 1 ---", "Ethernet    {", "TypeCode=EchoRequest", "Seq=28}")
 	if strings.Contains(v, "seq 27") {
 		t.Errorf("the packet list is still shown beside the layers:\n%s", v)
 	}
@@ -48,8 +40,7 @@ func TestPacketsFromTwoInterfacesAndLayers(t *testing.T) {
 
 func TestFilterIsTypedThenCaptureUsesIt(t *testing.T) {
 	src := fixture.CaptureSource{N: 1, Filter: new(string)}
-	m := captureview.New(src)
-	panetest.Load(m, 80, 24)
+	m := panetest.Load(captureview.New(src), 80, 24)
 	panetest.Press(m, "f")
 	if !m.Typing() {
 		t.Fatal("f did not open the capture filter")
@@ -105,11 +96,7 @@ func TestLayerViewFitsThePaneAndEscClosesIt(t *testing.T) {
 
 func TestFilterNarrowsThePacketsAndMovesBetweenThem(t *testing.T) {
 	m := captured(160, 48)
-	panetest.Press(m, "/")
-	panetest.Type(m, "web0/eth0")
-	panetest.Press(m, "enter")
-	v := golden.Plain(m.View())
-	if strings.Contains(v, "host1/eth0 In") || !strings.Contains(v, "web0/eth0 In") {
+	if v := panetest.Filter(t, m, "web0/eth0"); strings.Contains(v, "host1/eth0 In") || !strings.Contains(v, "web0/eth0 In") {
 		t.Errorf("the filter web0/eth0 shows:\n%s", v)
 	}
 	panetest.Press(m, "N", "enter")

@@ -12,13 +12,11 @@ import (
 )
 
 func loaded(n, w, h int) *cgroupsview.Model {
-	m := cgroupsview.New(fixture.CgroupSource{Snapshot: fixture.Cgroups(n)})
-	panetest.Load(m, w, h)
-	return m
+	return panetest.Load(cgroupsview.New(fixture.CgroupSource{Snapshot: fixture.Cgroups(n)}), w, h)
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "cgroups", func(w, h int) string { return loaded(4, w, h).View() })
+	panetest.Golden(t, "cgroups", func(w, h int) *cgroupsview.Model { return loaded(4, w, h) })
 }
 
 func TestPlusAndMinusChangeTheCPULimitThroughTheCLI(t *testing.T) {
@@ -84,9 +82,8 @@ func TestNaturalOrderAndTheSortKey(t *testing.T) {
 
 func TestFilterAndClick(t *testing.T) {
 	m := loaded(12, 80, 24)
-	panetest.Press(m, "/")
-	panetest.Type(m, "web1")
-	panetest.Press(m, "enter", "n")
+	panetest.Filter(t, m, "web1")
+	panetest.Press(m, "n")
 	if m.Selected() != "web10" {
 		t.Errorf("n after the filter web1 selected %q, want web10", m.Selected())
 	}

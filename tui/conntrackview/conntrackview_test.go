@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"workbench/testutil"
 	"workbench/testutil/golden"
 	"workbench/tui/conntrackview"
 	"workbench/tui/panetest"
@@ -40,13 +41,11 @@ func tables() []conntrackview.Table {
 }
 
 func loaded(w, h int) *conntrackview.Model {
-	m := conntrackview.New(fakeSource{tables: tables()})
-	panetest.Load(m, w, h)
-	return m
+	return panetest.Load(conntrackview.New(fakeSource{tables: tables()}), w, h)
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "conntrack", func(w, h int) string { return loaded(w, h).View() })
+	panetest.Golden(t, "conntrack", loaded)
 }
 
 // TestTranslations: the NAT translations are shown with both tuples and what changed;
@@ -54,7 +53,7 @@ func TestViewGolden(t *testing.T) {
 func TestTranslations(t *testing.T) {
 	m := loaded(120, 60)
 	v := golden.Plain(m.View())
-	for _, want := range []string{
+	testutil.Contains(t, "the pane", v,
 		"■ host1  connections: 3, shown: 2",
 		"tcp  ESTABLISHED DNAT  destination 198.51.100.1:8080 → 172.18.0.2:80",
 		"original 198.51.100.100:41234 -> 198.51.100.1:8080",
@@ -64,30 +63,15 @@ func TestTranslations(t *testing.T) {
 		"■ outside  connections: 1, shown: 0",
 		"no translated connection",
 		"not available: conntrack netlink: permission denied",
-	} {
-		if !strings.Contains(v, want) {
-			t.Errorf("the pane lacks %q:\n%s", want, v)
-		}
-	}
+	)
 	if strings.Contains(v, "5353") {
 		t.Errorf("a connection without NAT is shown by default:\n%s", v)
 	}
 	panetest.Press(m, "a")
-	v = golden.Plain(m.View())
-	if !strings.Contains(v, "udp              no NAT") || !strings.Contains(v, "original 172.18.0.3:5353 -> 172.18.0.2:53") || !strings.Contains(v, "TIME_WAIT") {
-		t.Errorf("a does not show every connection:\n%s", v)
-	}
+	testutil.Contains(t, "after a, which shows every connection, the pane", golden.Plain(m.View()),
+		"udp              no NAT", "original 172.18.0.3:5353 -> 172.18.0.2:53", "TIME_WAIT")
 }
 
 func TestScroll(t *testing.T) {
-	m := loaded(80, 6)
-	first := m.View()
-	panetest.Press(m, "j")
-	if m.View() == first {
-		t.Error("j does not scroll")
-	}
-	panetest.Press(m, "g")
-	if m.View() != first {
-		t.Error("g does not go back to the top")
-	}
+	panetest.MoveAndBack(t, loaded(80, 6), "g", "j")
 }

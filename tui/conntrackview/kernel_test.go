@@ -1,14 +1,12 @@
 package conntrackview
 
 import (
-	"bytes"
 	"context"
 	"net/netip"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"workbench/testutil"
+	"workbench/tui/panetest"
 )
 
 // TestKernelSourceReadsTheDNAT reads the conntrack tables of a test instance after
@@ -16,23 +14,8 @@ import (
 // the reply tuple coming from the container. (outside tracks nothing: no rule there
 // asks for connection tracking.)
 func TestKernelSourceReadsTheDNAT(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	bin := testutil.Binary(t)
-	t.Cleanup(func() { _ = exec.Command(bin, "reset").Run() })
-	wb := func(args ...string) error {
-		var out bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		if err != nil {
-			t.Logf("workbench %s: %v: %s", strings.Join(args, " "), err, out.String())
-		}
-		return err
-	}
-	if err := wb("run", "-d", "--name", "web", "-p", "8080:80", "busybox", "httpd", "-f", "-p", "80"); err != nil {
-		t.Fatal(err)
-	}
-	_ = wb("host", "exec", "outside", "wget", "-q", "-T", "2", "-O", "/dev/null", "http://198.51.100.1:8080/") // a 404: the connection is what counts
+	inst := panetest.WebLab(t)
+	panetest.VisitWeb(t)
 	tables, err := KernelSource{Inst: inst}.Read(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -12,14 +12,7 @@ import (
 
 func TestFilterNarrowsTheRowsAndNJumpsBetweenThem(t *testing.T) {
 	m := loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(12)}, 80, 24)
-	panetest.Press(m, "/")
-	if !m.Typing() {
-		t.Fatal("/ did not open the filter")
-	}
-	panetest.Type(m, "web1")
-	panetest.Press(m, "enter")
-	v := golden.Plain(m.View())
-	if strings.Contains(v, "web2 ") || !strings.Contains(v, "web10") || !strings.Contains(v, "/web1") {
+	if v := panetest.Filter(t, m, "web1"); strings.Contains(v, "web2 ") || !strings.Contains(v, "web10") || !strings.Contains(v, "/web1") {
 		t.Errorf("the filter web1 shows:\n%s", v)
 	}
 	for _, c := range []struct{ key, want string }{{"n", "web10"}, {"n", "web11"}, {"n", "web1"}, {"N", "web11"}} {

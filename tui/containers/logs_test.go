@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/testutil"
 	"workbench/testutil/golden"
 	"workbench/tui/containerlogs"
 	"workbench/tui/containers"
@@ -41,11 +42,7 @@ func TestLogsViewFollowsAndTellsTheStreamsApart(t *testing.T) {
 		t.Fatalf("l opened the logs of %q, want web0", m.LogsOf())
 	}
 	v := golden.Plain(m.View())
-	for _, want := range []string{"logs of web0", "following", "out web0 starting", "err warning: no index.html", "out GET / 404"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("the logs view lacks %q:\n%s", want, v)
-		}
-	}
+	testutil.Contains(t, "the logs view", v, "logs of web0", "following", "out web0 starting", "err warning: no index.html", "out GET / 404")
 	// The container writes more: the next read shows it at the bottom.
 	log.Append(containerlogs.Entry{Stream: "stderr", Time: time.Date(2026, 11, 22, 3, 31, 0, 0, time.UTC), Text: "GET /x 500\n"})
 	step(m, next)

@@ -15,15 +15,13 @@ import (
 )
 
 func loaded(src *fixture.ContainerSource, w, h int) *containers.Model {
-	m := containers.New(src)
-	panetest.Load(m, w, h)
-	return m
+	return panetest.Load(containers.New(src), w, h)
 }
 
 func TestViewGolden(t *testing.T) {
 	for _, n := range []int{0, 3, 40} {
-		panetest.Golden(t, "containers-"+strconv.Itoa(n), func(w, h int) string {
-			return loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(n)}, w, h).View()
+		panetest.Golden(t, "containers-"+strconv.Itoa(n), func(w, h int) *containers.Model {
+			return loaded(&fixture.ContainerSource{Snapshot: fixture.Containers(n)}, w, h)
 		})
 	}
 }

@@ -21,7 +21,7 @@ func loaded(w, h int) *iptablesview.Model {
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "iptables", func(w, h int) string { return loaded(w, h).View() })
+	panetest.Golden(t, "iptables", loaded)
 }
 
 func TestMovedRuleIsLitAndTableFilter(t *testing.T) {
@@ -95,10 +95,7 @@ func TestScrollStopsAtTheEnds(t *testing.T) {
 
 func TestFilterMarksRulesAndJumps(t *testing.T) {
 	m := loaded(80, 24)
-	panetest.Press(m, "/")
-	panetest.Type(m, "dport 8080")
-	panetest.Press(m, "enter")
-	if v := golden.Plain(m.View()); !strings.Contains(v, "--dport 8080") || !strings.Contains(v, "/dport 8080") {
+	if v := panetest.Filter(t, m, "dport 8080"); !strings.Contains(v, "--dport 8080") || !strings.Contains(v, "/dport 8080") {
 		t.Errorf("the filter did not show a matching rule:\n%s", v)
 	}
 	panetest.Press(m, "esc")

@@ -17,13 +17,11 @@ import (
 )
 
 func loaded(w, h int) *logview.Model {
-	m := logview.New(fixture.LogSource{List: fixture.Log()})
-	panetest.Load(m, w, h)
-	return m
+	return panetest.Load(logview.New(fixture.LogSource{List: fixture.Log()}), w, h)
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "log", func(w, h int) string { return loaded(w, h).View() })
+	panetest.Golden(t, "log", loaded)
 	// A pane smaller than one entry's wrapped lines blanks the piece of it.
 	golden.Assert(t, "log-60x6.golden", loaded(60, 6).View())
 }
@@ -34,26 +32,13 @@ func TestScrollBackAndFollow(t *testing.T) {
 	if !strings.Contains(newest, "172.18.0.2:80") {
 		t.Fatalf("the newest entry is not shown first:\n%s", newest)
 	}
-	panetest.Press(m, "k", "k")
-	if v := golden.Plain(m.View()); v == newest {
-		t.Error("scrolling back changed nothing")
-	}
-	panetest.Press(m, "G")
-	if v := golden.Plain(m.View()); v != newest {
-		t.Errorf("G did not follow the newest again:\n%s", v)
-	}
+	// k scrolls back; G follows the newest again.
+	panetest.MoveAndBack(t, m, "G", "k", "k")
 }
 
 func TestFilterShowsOnlyMatchingCommands(t *testing.T) {
-	m := loaded(80, 24)
-	panetest.Press(m, "/")
-	if !m.Typing() {
-		t.Fatal("/ did not open the filter")
-	}
-	panetest.Type(m, "netns")
-	panetest.Press(m, "enter")
-	v := golden.Plain(m.View())
-	if m.Typing() || !strings.Contains(v, "/netns") || !strings.Contains(v, "ip netns add wb-host1") {
+	v := panetest.Filter(t, loaded(80, 24), "netns")
+	if !strings.Contains(v, "/netns") || !strings.Contains(v, "ip netns add wb-host1") {
 		t.Errorf("the filter does not show what it keeps:\n%s", v)
 	}
 	lines := strings.Split(strings.TrimSpace(v), "\n")
@@ -76,9 +61,8 @@ func TestTopShowsTheOldestEntriesFillingThePane(t *testing.T) {
 
 func TestEscClearsTheFilter(t *testing.T) {
 	m := loaded(80, 24)
-	panetest.Press(m, "/")
-	panetest.Type(m, "netns")
-	panetest.Press(m, "enter", "esc")
+	panetest.Filter(t, m, "netns")
+	panetest.Press(m, "esc")
 	if v := golden.Plain(m.View()); m.Filter() != "" || !strings.Contains(v, "ip link add wb0 type bridge") {
 		t.Errorf("esc did not clear the filter (%q):\n%s", m.Filter(), v)
 	}

@@ -46,15 +46,8 @@ func (l *list) View() string {
 func TestFilterIsTypedKeptAndCleared(t *testing.T) {
 	l := newList("alpha", "Beta", "gamma")
 	panetest.Load(l, 20, 5)
-	panetest.Press(l, "/")
-	if !l.Typing() {
-		t.Fatal("/ did not open the filter")
-	}
-	panetest.Type(l, "bet")
-	panetest.Press(l, "enter")
-	v := golden.Plain(l.View())
-	if l.Typing() || l.Filter() != "bet" || strings.Contains(v, "alpha") || !strings.Contains(v, "Beta") || !strings.Contains(v, "/bet") {
-		t.Errorf("after /bet enter (typing %v, filter %q):\n%s", l.Typing(), l.Filter(), v)
+	if v := panetest.Filter(t, l, "bet"); l.Filter() != "bet" || strings.Contains(v, "alpha") || !strings.Contains(v, "Beta") || !strings.Contains(v, "/bet") {
+		t.Errorf("after /bet enter (filter %q):\n%s", l.Filter(), v)
 	}
 	if l.changed != 3 {
 		t.Errorf("OnFilter ran %d times for three letters", l.changed)

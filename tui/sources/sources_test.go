@@ -2,7 +2,6 @@ package sources_test
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -15,18 +14,9 @@ import (
 // TestSourcesReadARealContainer runs a container with the real binary and reads it
 // back the way the panes do: its row, its inside, its cgroup sample, its namespace.
 func TestSourcesReadARealContainer(t *testing.T) {
-	inst := testutil.KernelTest(t)
-	bin := testutil.Binary(t)
-	wb := func(args ...string) string {
-		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("workbench %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	t.Cleanup(func() { exec.Command(bin, "reset").Run() })
-	wb("run", "-d", "--name", "probe", "--cpus", "0.5", "-p", "8080:80", "busybox", "sleep", "1000")
-	wb("run", "-d", "--name", "side", "--net", "container:probe", "busybox", "sleep", "1000")
+	inst := testutil.NewLab(t)
+	testutil.MustRun(t, "run", "-d", "--name", "probe", "--cpus", "0.5", "-p", "8080:80", "busybox", "sleep", "1000")
+	testutil.MustRun(t, "run", "-d", "--name", "side", "--net", "container:probe", "busybox", "sleep", "1000")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -87,7 +77,7 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	}
 
 	// Its output, streams apart, as the logs view reads it.
-	wb("run", "-d", "--name", "talk", "busybox", "sh", "-c", "echo hello; echo trouble >&2; sleep 1000")
+	testutil.MustRun(t, "run", "-d", "--name", "talk", "busybox", "sh", "-c", "echo hello; echo trouble >&2; sleep 1000")
 	r, err := e.Containers().Logs(ctx, "talk")
 	if err != nil {
 		t.Fatalf("Logs: %v", err)
@@ -108,7 +98,7 @@ func TestSourcesReadARealContainer(t *testing.T) {
 
 	// Killed, probe is attached to nothing and says how it ended; side, in probe's
 	// network namespace, shows that mode.
-	wb("kill", "probe")
+	testutil.MustRun(t, "kill", "probe")
 	exited := func() bool {
 		for _, c := range snap.Containers {
 			if c.Name == "probe" {

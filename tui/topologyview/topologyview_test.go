@@ -12,14 +12,13 @@ import (
 )
 
 func loaded(w, h int) *topologyview.Model {
-	m := topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(3)})
-	panetest.Load(m, w, h)
+	m := panetest.Load(topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(3)}), w, h)
 	m.Update(pane.SelectMsg{Container: "web1"})
 	return m
 }
 
 func TestViewGolden(t *testing.T) {
-	panetest.Golden(t, "topology", func(w, h int) string { return loaded(w, h).View() })
+	panetest.Golden(t, "topology", loaded)
 }
 
 func TestHighlightAndHostFilter(t *testing.T) {
@@ -45,11 +44,7 @@ func TestHighlightAndHostFilter(t *testing.T) {
 
 func TestFilterMarksLinesAndJumps(t *testing.T) {
 	m := loaded(80, 10)
-	panetest.Press(m, "/")
-	panetest.Type(m, "outside")
-	panetest.Press(m, "enter")
-	v := golden.Plain(m.View())
-	if !strings.Contains(v, "outside") || !strings.Contains(v, "/outside") {
+	if v := panetest.Filter(t, m, "outside"); !strings.Contains(v, "outside") || !strings.Contains(v, "/outside") {
 		t.Fatalf("the filter did not scroll to a match:\n%s", v)
 	}
 	panetest.Press(m, "g")
@@ -64,37 +59,18 @@ func TestFilterMarksLinesAndJumps(t *testing.T) {
 	}
 }
 
-func TestGAndShiftGGoToTopAndBottom(t *testing.T) {
-	m := loaded(80, 10)
-	top := m.View()
-	panetest.Press(m, "G")
-	if m.View() == top {
-		t.Error("G did not go to the bottom")
-	}
-	panetest.Press(m, "g")
-	if m.View() != top {
-		t.Error("g did not go back to the top")
-	}
-}
-
-func TestScroll(t *testing.T) {
-	m := loaded(80, 10)
-	first := m.View()
-	panetest.Press(m, "j")
-	if m.View() == first {
-		t.Error("scrolling down changed nothing")
-	}
-	panetest.Press(m, "g")
-	if m.View() != first {
-		t.Error("g did not go back to the top")
+// TestScrollAndGoToTopAndBottom: j scrolls down and G goes to the bottom; g goes back
+// to the top.
+func TestScrollAndGoToTopAndBottom(t *testing.T) {
+	for _, key := range []string{"j", "G"} {
+		panetest.MoveAndBack(t, loaded(80, 10), "g", key)
 	}
 }
 
 // TestJourneyPath: the links of a journey the Trace pane sends are marked, and only
 // those; an empty path clears the marks.
 func TestJourneyPath(t *testing.T) {
-	m := topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(3)})
-	panetest.Load(m, 120, 48)
+	m := panetest.Load(topologyview.New(fixture.TopologySource{Snapshot: fixture.Topology(3)}), 120, 48)
 	if strings.Contains(golden.Plain(m.View()), "▶") {
 		t.Fatalf("marks before any journey:\n%s", golden.Plain(m.View()))
 	}
