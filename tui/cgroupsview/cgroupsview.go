@@ -8,6 +8,7 @@ package cgroupsview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -99,12 +100,7 @@ func (m *Model) arrange() {
 		p := ser[i].Last()
 		return order.Row{Name: ser[i].Target.Name, CPU: p.CPUPercent, Memory: int64(p.MemoryBytes), Created: ser[i].Target.Created}
 	})
-	m.rows = m.rows[:0]
-	for _, i := range all {
-		if m.Match(ser[i].Target.Name) {
-			m.rows = append(m.rows, i)
-		}
-	}
+	m.rows = slices.DeleteFunc(all, func(i int) bool { return !m.Match(ser[i].Target.Name) })
 	if m.cursor() < 0 && len(m.rows) > 0 {
 		m.selected = ser[m.rows[0]].Target.Name
 	}
@@ -112,28 +108,11 @@ func (m *Model) arrange() {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	nav := m.Nav()
-	at := max(0, m.cursor())
-	page := max(1, m.Height/3)
-	if step := m.MatchStep(msg); step != 0 {
-		if r, ok := pane.Jump(len(m.rows), at, step, func(int) bool { return true }); ok {
-			m.moveTo(r)
-		}
+	if r, ok := m.MoveRow(msg, max(0, m.cursor()), len(m.rows), max(1, m.Height/3)); ok {
+		m.moveTo(r)
 		return nil
 	}
 	switch {
-	case key.Matches(msg, nav.Up):
-		m.moveTo(at - 1)
-	case key.Matches(msg, nav.Down):
-		m.moveTo(at + 1)
-	case key.Matches(msg, nav.PageUp):
-		m.moveTo(at - page)
-	case key.Matches(msg, nav.PageDown):
-		m.moveTo(at + page)
-	case key.Matches(msg, nav.Top):
-		m.moveTo(0)
-	case key.Matches(msg, nav.Bottom):
-		m.moveTo(len(m.rows) - 1)
 	case key.Matches(msg, m.keys.Sort):
 		m.order = m.order.Next()
 		m.arrange()
@@ -156,11 +135,11 @@ func (m *Model) cursor() int {
 	return -1
 }
 
+// moveTo selects the container on row r of the list.
 func (m *Model) moveTo(r int) {
 	if len(m.rows) == 0 {
 		return
 	}
-	r = min(len(m.rows)-1, max(0, r))
 	if name := m.Data.Series[m.rows[r]].Target.Name; name != m.selected {
 		m.selected = name
 		m.Invalidate()

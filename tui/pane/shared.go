@@ -73,6 +73,35 @@ func (s *shared) MatchStep(msg tea.Msg) int {
 	return 0
 }
 
+// MoveRow is the row a key moves a list pane's selection to, from row at of n, page
+// rows a page: the shared moving keys, and the next-match keys to the next or previous
+// row, going round the end, since every row a list shows holds the filter. ok says
+// the key was one of them; the row is within the list (0 when it is empty).
+func (s *shared) MoveRow(msg tea.KeyPressMsg, at, n, page int) (row int, ok bool) {
+	row = at
+	if step := s.MatchStep(msg); step != 0 {
+		row, _ = Jump(n, at, step, func(int) bool { return true })
+	} else {
+		switch {
+		case key.Matches(msg, s.nav.Up):
+			row = at - 1
+		case key.Matches(msg, s.nav.Down):
+			row = at + 1
+		case key.Matches(msg, s.nav.PageUp):
+			row = at - page
+		case key.Matches(msg, s.nav.PageDown):
+			row = at + page
+		case key.Matches(msg, s.nav.Top):
+			row = 0
+		case key.Matches(msg, s.nav.Bottom):
+			row = n - 1
+		default:
+			return at, false
+		}
+	}
+	return max(0, min(row, n-1)), true
+}
+
 // handle takes the keys of the question and the filter; changed says the filter's
 // text changed.
 func (s *shared) handle(msg tea.Msg) (took bool, cmd tea.Cmd, changed bool) {
