@@ -70,10 +70,7 @@ func (m *Model) Selected() string { return m.selected }
 
 // Update handles samples, keys, clicks and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.arrange()
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, m.arrange); took {
 		return cmd
 	}
 	switch msg := msg.(type) {

@@ -79,15 +79,12 @@ type Model struct {
 	times   bool
 	follow  bool
 	closed  bool
-	lines   pane.Lines
 }
 
 // New returns the view of the container named name; Start opens its log.
 func New(name string) *Model {
 	k := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase[struct{}]("Logs of "+name, k, nil), keys: k, name: name, follow: true, lines: pane.NewLines()}
-	m.OnFilter(func() { m.lines.Mark(m.matcher()) })
-	return m
+	return &Model{Base: pane.NewText[struct{}]("Logs of "+name, k, nil), keys: k, name: name, follow: true}
 }
 
 // Start opens the log with open under ctx and follows it.
@@ -107,7 +104,7 @@ func (m *Model) Name() string { return m.name }
 
 // SetSize gives the view its size.
 func (m *Model) SetSize(width, height int) {
-	m.ResizeLines(&m.lines, width, height)
+	m.Base.SetSize(width, height)
 	m.draw()
 }
 
@@ -152,7 +149,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	nav := m.Nav()
 	if step := m.MatchStep(k); step != 0 {
 		m.follow = false
-		m.lines.Jump(step)
+		m.Lines.Jump(step)
 		m.Invalidate()
 		return nil, false
 	}
@@ -163,8 +160,8 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	case key.Matches(k, m.keys.Times):
 		m.times = !m.times
 		m.draw()
-	case m.lines.Scroll(k):
-		m.follow = m.lines.AtBottom()
+	case m.Lines.Scroll(k):
+		m.follow = m.Lines.AtBottom()
 		m.Invalidate()
 	}
 	return nil, false
@@ -187,13 +184,6 @@ func read(m *Model, r Reader) tea.Cmd {
 	}
 }
 
-func (m *Model) matcher() func(string) bool {
-	if m.Filter() == "" {
-		return nil
-	}
-	return m.Match
-}
-
 // draw renders every entry once; scrolling then only picks lines.
 func (m *Model) draw() {
 	m.Invalidate()
@@ -202,9 +192,9 @@ func (m *Model) draw() {
 		b.WriteString(m.line(e))
 		b.WriteByte('\n')
 	}
-	m.lines.SetContent(b.String())
+	m.Lines.SetContent(b.String())
 	if m.follow {
-		m.lines.GotoBottom()
+		m.Lines.GotoBottom()
 	}
 }
 
@@ -235,6 +225,6 @@ func (m *Model) View() string {
 		case len(m.entries) == 0:
 			return head + "\n" + styles.Dim.Render("no output yet")
 		}
-		return head + "\n" + m.lines.View()
+		return head + "\n" + m.Lines.View()
 	})
 }

@@ -97,10 +97,7 @@ func New(source Source) *Model {
 
 // Update handles keys, the filter and fresh entries.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.scroll(0)
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, func() { m.scroll(0) }); took {
 		return cmd
 	}
 	k, ok := msg.(tea.KeyPressMsg)

@@ -12,16 +12,14 @@ import (
 	"workbench/tui/styles"
 )
 
-// shared is what every pane has the same way: the filter typed after /, a yes/no
-// question before a destructive key acts, and the scrolling picture under a head line
-// that both make room for.
+// shared is what every pane has the same way: the filter typed after /, and a yes/no
+// question before a destructive key acts.
 type shared struct {
 	nav      keys.Nav
 	filter   textinput.Model
 	onFilter func()
 	question string
 	then     tea.Cmd
-	lines    *Lines
 }
 
 func newShared() shared {
@@ -157,16 +155,6 @@ func (s *shared) footer(width int) string {
 		return v
 	}
 	return ""
-}
-
-// sizeLines gives the scrolling picture what is left under the head line and above
-// the footer.
-func (s *shared) sizeLines(width, height int) {
-	foot := 0
-	if s.footer(width) != "" {
-		foot = 1
-	}
-	s.lines.SetSize(width, height-1-foot)
 }
 
 // Jump is the index of the next (step 1) or previous (step -1) of n items from at
