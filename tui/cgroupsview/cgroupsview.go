@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/cgview"
+	"workbench/tui/keys"
 	"workbench/tui/order"
 	"workbench/tui/pane"
 )
@@ -38,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
 		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
-		Sort:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
+		Sort:  keys.Sort(),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/containerlogs"
+	"workbench/tui/keys"
 	"workbench/tui/order"
 	"workbench/tui/pane"
 )
@@ -29,7 +30,7 @@ func DefaultKeyMap() KeyMap {
 		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/unpause")),
 		Remove:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove (asks)")),
 		Kill:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill (asks)")),
-		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
+		Sort:      keys.Sort(),
 		Trace:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace from it")),
 		KeyMap:    containerlogs.DefaultKeyMap(),
 	}

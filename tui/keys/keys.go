@@ -103,3 +103,9 @@ func (n Nav) FullHelp() [][]key.Binding {
 		{n.Open, n.Back, n.Filter, n.NextMatch, n.PrevMatch},
 	}
 }
+
+// Sort is the key that goes through the orders of a list of containers (name, CPU,
+// memory, creation), in the containers and the cgroups panes alike.
+func Sort() key.Binding {
+	return key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new"))
+}
