@@ -43,12 +43,6 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Raise, k.Lower, k.Sort} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 // Model is the cgroups pane.
 type Model struct {
 	pane.Base[cgview.Snapshot]
@@ -60,8 +54,8 @@ type Model struct {
 
 // New returns the pane sampling through source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("cgroups", keys, source.Sample), keys: keys}
+	k := DefaultKeyMap()
+	m := &Model{Base: pane.NewBase("cgroups", keys.Column{k.Raise, k.Lower, k.Sort}, source.Sample), keys: k}
 	m.OnFilter(m.arrange)
 	return m
 }

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -33,12 +34,6 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.All} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.All}} }
-
 // Model is the conntrack pane.
 type Model struct {
 	pane.Base[[]Table]
@@ -48,8 +43,8 @@ type Model struct {
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	return &Model{Base: pane.NewText("conntrack", keys, source.Read), keys: keys}
+	k := DefaultKeyMap()
+	return &Model{Base: pane.NewText("conntrack", keys.Column{k.All}, source.Read), keys: k}
 }
 
 // Update handles keys and fresh tables.

@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -51,12 +52,6 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{Times: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "logs: times"))}
 }
 
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Times} }
-
-// FullHelp is every key of the view.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Times}} }
-
 type openedMsg struct {
 	to     *Model
 	reader Reader
@@ -84,7 +79,7 @@ type Model struct {
 // New returns the view of the container named name; Start opens its log.
 func New(name string) *Model {
 	k := DefaultKeyMap()
-	return &Model{Base: pane.NewText[struct{}]("Logs of "+name, k, nil), keys: k, name: name, follow: true}
+	return &Model{Base: pane.NewText[struct{}]("Logs of "+name, keys.Column{k.Times}, nil), keys: k, name: name, follow: true}
 }
 
 // Start opens the log with open under ctx and follows it.

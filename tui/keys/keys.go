@@ -104,6 +104,16 @@ func (n Nav) FullHelp() [][]key.Binding {
 	}
 }
 
+// Column is a pane's own keys for the help, when they fit one column: the one-line
+// hint shows them all, the full help as that column.
+type Column []key.Binding
+
+// ShortHelp is every key of the column.
+func (c Column) ShortHelp() []key.Binding { return c }
+
+// FullHelp is the column.
+func (c Column) FullHelp() [][]key.Binding { return [][]key.Binding{c} }
+
 // Sort is the key that goes through the orders of a list of containers (name, CPU,
 // memory, creation), in the containers and the cgroups panes alike.
 func Sort() key.Binding {

@@ -50,12 +50,6 @@ func DefaultKeyMap() KeyMap {
 	return k
 }
 
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.PrevHost, k.NextHost, k.Export} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 // Model is the topology pane.
 type Model struct {
 	pane.Base[topology.Snapshot]
@@ -67,8 +61,8 @@ type Model struct {
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewText("Topology", keys, source.Read), keys: keys}
+	k := DefaultKeyMap()
+	m := &Model{Base: pane.NewText("Topology", keys.Column{k.PrevHost, k.NextHost, k.Export}, source.Read), keys: k}
 	m.OnWidth(m.draw)
 	return m
 }
