@@ -37,8 +37,8 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
-		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
+		Raise: keys.Bind("+", fmt.Sprintf("CPU limit +%.1f", Step), "="),
+		Lower: keys.Bind("-", fmt.Sprintf("CPU limit -%.1f", Step), "_"),
 		Sort:  keys.Sort(),
 	}
 }

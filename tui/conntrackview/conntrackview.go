@@ -30,7 +30,7 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		All: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "NAT only / every connection")),
+		All: keys.Bind("a", "NAT only / every connection"),
 	}
 }
 

@@ -49,7 +49,7 @@ type KeyMap struct {
 
 // DefaultKeyMap is the view's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{Times: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "logs: times"))}
+	return KeyMap{Times: keys.Bind("t", "logs: times")}
 }
 
 type openedMsg struct {

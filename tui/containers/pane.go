@@ -23,15 +23,15 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Shell:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "shell in container")),
+		Shell:     keys.Bind("x", "shell in container"),
 		Logs:      key.NewBinding(key.WithKeys("l", "enter"), key.WithHelp("l/enter", "logs (follow)")),
-		StartStop: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start/stop")),
-		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
-		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/unpause")),
-		Remove:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove (asks)")),
-		Kill:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill (asks)")),
+		StartStop: keys.Bind("s", "start/stop"),
+		Restart:   keys.Bind("r", "restart"),
+		Pause:     keys.Bind("p", "pause/unpause"),
+		Remove:    keys.Bind("d", "remove (asks)"),
+		Kill:      keys.Bind("K", "kill (asks)"),
 		Sort:      keys.Sort(),
-		Trace:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace from it")),
+		Trace:     keys.Bind("T", "trace from it"),
 		KeyMap:    containerlogs.DefaultKeyMap(),
 	}
 }

@@ -42,8 +42,8 @@ func DefaultKeyMap() KeyMap {
 	k := KeyMap{
 		PrevHost: nav.Left,
 		NextHost: nav.Right,
-		Table:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table: all, raw, mangle, nat, filter")),
-		Zero:     key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "zero the counters (asks)")),
+		Table:    keys.Bind("t", "table: all, raw, mangle, nat, filter"),
+		Zero:     keys.Bind("Z", "zero the counters (asks)"),
 	}
 	k.PrevHost.SetHelp("←/h", "previous host")
 	k.NextHost.SetHelp("→/l", "next host")

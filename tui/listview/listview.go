@@ -52,13 +52,13 @@ func DefaultKeyMap() KeyMap {
 		Down:    nav.Down,
 		Top:     nav.Top,
 		Bottom:  nav.Bottom,
-		Inspect: key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter", "inspect")),
-		Remove:  key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "remove")),
-		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
-		Reload:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again")),
-		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Inspect: keys.Bind("enter", "inspect", "i"),
+		Remove:  keys.Bind("d", "remove", "delete"),
+		New:     keys.Bind("n", "new"),
+		Reload:  keys.Bind("r", "read again"),
+		Yes:     keys.Bind("y", "yes"),
 		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-		Close:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Close:   keys.Bind("esc", "close", "q"),
 	}
 }
 

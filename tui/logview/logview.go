@@ -32,7 +32,7 @@ type KeyMap struct {
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as a script"))}
+	return KeyMap{Export: keys.Bind("e", "export as a script")}
 }
 
 // Source reads the log's entries.

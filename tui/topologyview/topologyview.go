@@ -44,7 +44,7 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	nav := keys.DefaultNav()
 	k := KeyMap{PrevHost: nav.Left, NextHost: nav.Right,
-		Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export mermaid/dot"))}
+		Export: keys.Bind("e", "export mermaid/dot")}
 	k.PrevHost.SetHelp("←/h", "previous host (or all)")
 	k.NextHost.SetHelp("→/l", "next host (or all)")
 	return k
