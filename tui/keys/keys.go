@@ -2,8 +2,8 @@
 // pane has focus, the keys every pane reads the same way (moving, paging, top and
 // bottom, the other axis, open, back, filter and matches), and the sort key of the
 // container lists. Each pane keeps the map of its own action keys beside it, on keys
-// that mean nothing here, declared with Bind, and gives the help its keys (a Column
-// when they fit one).
+// that mean nothing here; Bind declares a key the help names as itself, and a Column
+// is the help of a pane whose keys fit one column.
 package keys
 
 import "charm.land/bubbles/v2/key"
