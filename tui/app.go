@@ -122,6 +122,9 @@ func (m *Model) Init() tea.Cmd {
 // Update routes a message: global keys here, other keys to the focused pane or the open
 // dialog, data to every pane.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.closed(msg) {
+		return m, nil
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -150,17 +153,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
-	case cmdline.ClosedMsg:
-		m.commandOpen = false
-		return m, nil
-	case form.ClosedMsg:
-		m.form = nil
-		return m, nil
 	case form.OpenMsg:
 		m.form = msg.Form
-		return m, nil
-	case listview.ClosedMsg:
-		m.list = nil
 		return m, nil
 	case form.SubmitMsg:
 		f := m.form
@@ -169,12 +163,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pathprompt.AskMsg:
 		m.ask = pathprompt.New(msg)
 		m.ask.SetWidth(m.width)
-		return m, nil
-	case pathprompt.ClosedMsg:
-		m.ask = nil
-		return m, nil
-	case textview.ClosedMsg:
-		m.view = nil
 		return m, nil
 	case pane.StatusMsg:
 		m.status, m.statusErr = msg.Text, msg.Err
@@ -199,6 +187,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.focusTitle(traceview.Title)
 	}
 	return m, tea.Batch(m.updateViews(msg), m.broadcast(msg))
+}
+
+// closed forgets the dialog or view that msg says was closed; it says whether msg was
+// such a message.
+func (m *Model) closed(msg tea.Msg) bool {
+	switch msg.(type) {
+	case cmdline.ClosedMsg:
+		m.commandOpen = false
+	case form.ClosedMsg:
+		m.form = nil
+	case listview.ClosedMsg:
+		m.list = nil
+	case pathprompt.ClosedMsg:
+		m.ask = nil
+	case textview.ClosedMsg:
+		m.view = nil
+	default:
+		return false
+	}
+	return true
 }
 
 // handleKey gives a key to whoever reads text first, then to the global keys, then to

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"workbench/script"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -38,9 +39,9 @@ func (k DemoKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Next}, 
 // DefaultDemoKeys are the keys of a lab.
 func DefaultDemoKeys() DemoKeys {
 	return DemoKeys{
-		Next:    key.NewBinding(key.WithKeys(".", ">"), key.WithHelp(".", "next step")),
-		Back:    key.NewBinding(key.WithKeys(",", "<"), key.WithHelp(",", "step back")),
-		Restart: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "restart the lab")),
+		Next:    keys.Bind(".", "next step", ">"),
+		Back:    keys.Bind(",", "step back", "<"),
+		Restart: keys.Bind("R", "restart the lab"),
 	}
 }
 

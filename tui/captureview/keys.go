@@ -2,6 +2,8 @@ package captureview
 
 import (
 	"charm.land/bubbles/v2/key"
+
+	"workbench/tui/keys"
 )
 
 // KeyMap is the pane's own keys. The shared ones move in the interface list or the
@@ -15,12 +17,12 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Mark:          key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark interface")),
-		CaptureFilter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "capture filter (tcpdump syntax)")),
-		Start:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "capture start/stop")),
-		Save:          key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save as pcap")),
-		Clear:         key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear packets")),
-		Refresh:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "list interfaces again")),
+		Mark:          keys.Bind("space", "mark interface"),
+		CaptureFilter: keys.Bind("f", "capture filter (tcpdump syntax)"),
+		Start:         keys.Bind("s", "capture start/stop"),
+		Save:          keys.Bind("w", "save as pcap"),
+		Clear:         keys.Bind("C", "clear packets"),
+		Refresh:       keys.Bind("r", "list interfaces again"),
 	}
 }
 

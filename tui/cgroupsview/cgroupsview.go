@@ -8,12 +8,14 @@ package cgroupsview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/cgview"
+	"workbench/tui/keys"
 	"workbench/tui/order"
 	"workbench/tui/pane"
 )
@@ -35,17 +37,11 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Raise: key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", fmt.Sprintf("CPU limit +%.1f", Step))),
-		Lower: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", fmt.Sprintf("CPU limit -%.1f", Step))),
-		Sort:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
+		Raise: keys.Bind("+", fmt.Sprintf("CPU limit +%.1f", Step), "="),
+		Lower: keys.Bind("-", fmt.Sprintf("CPU limit -%.1f", Step), "_"),
+		Sort:  keys.Sort(),
 	}
 }
-
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Raise, k.Lower, k.Sort} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // Model is the cgroups pane.
 type Model struct {
@@ -58,8 +54,8 @@ type Model struct {
 
 // New returns the pane sampling through source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("cgroups", keys, source.Sample), keys: keys}
+	k := DefaultKeyMap()
+	m := &Model{Base: pane.NewBase("cgroups", keys.Column{k.Raise, k.Lower, k.Sort}, source.Sample), keys: k}
 	m.OnFilter(m.arrange)
 	return m
 }
@@ -69,10 +65,7 @@ func (m *Model) Selected() string { return m.selected }
 
 // Update handles samples, keys, clicks and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.arrange()
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, m.arrange); took {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -99,12 +92,7 @@ func (m *Model) arrange() {
 		p := ser[i].Last()
 		return order.Row{Name: ser[i].Target.Name, CPU: p.CPUPercent, Memory: int64(p.MemoryBytes), Created: ser[i].Target.Created}
 	})
-	m.rows = m.rows[:0]
-	for _, i := range all {
-		if m.Match(ser[i].Target.Name) {
-			m.rows = append(m.rows, i)
-		}
-	}
+	m.rows = slices.DeleteFunc(all, func(i int) bool { return !m.Match(ser[i].Target.Name) })
 	if m.cursor() < 0 && len(m.rows) > 0 {
 		m.selected = ser[m.rows[0]].Target.Name
 	}
@@ -112,28 +100,11 @@ func (m *Model) arrange() {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	nav := m.Nav()
-	at := max(0, m.cursor())
-	page := max(1, m.Height/3)
-	if step := m.MatchStep(msg); step != 0 {
-		if r, ok := pane.Jump(len(m.rows), at, step, func(int) bool { return true }); ok {
-			m.moveTo(r)
-		}
+	if r, ok := m.MoveRow(msg, max(0, m.cursor()), len(m.rows), max(1, m.Height/3)); ok {
+		m.moveTo(r)
 		return nil
 	}
 	switch {
-	case key.Matches(msg, nav.Up):
-		m.moveTo(at - 1)
-	case key.Matches(msg, nav.Down):
-		m.moveTo(at + 1)
-	case key.Matches(msg, nav.PageUp):
-		m.moveTo(at - page)
-	case key.Matches(msg, nav.PageDown):
-		m.moveTo(at + page)
-	case key.Matches(msg, nav.Top):
-		m.moveTo(0)
-	case key.Matches(msg, nav.Bottom):
-		m.moveTo(len(m.rows) - 1)
 	case key.Matches(msg, m.keys.Sort):
 		m.order = m.order.Next()
 		m.arrange()
@@ -156,11 +127,11 @@ func (m *Model) cursor() int {
 	return -1
 }
 
+// moveTo selects the container on row r of the list.
 func (m *Model) moveTo(r int) {
 	if len(m.rows) == 0 {
 		return
 	}
-	r = min(len(m.rows)-1, max(0, r))
 	if name := m.Data.Series[m.rows[r]].Target.Name; name != m.selected {
 		m.selected = name
 		m.Invalidate()

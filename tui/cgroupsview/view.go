@@ -24,6 +24,9 @@ const (
 	pidsW = 7
 )
 
+// sorted are the columns the orders sort by, marked in the header.
+var sorted = order.Columns{Name: "NAME", CPU: "CPU%/LIM", Memory: "MEMORY"}
+
 func (m *Model) render() string {
 	if notice, ok := m.Notice("sampling the cgroups…"); ok && len(m.Data.Series) == 0 {
 		return notice
@@ -36,10 +39,11 @@ func (m *Model) render() string {
 	}
 	var b strings.Builder
 	sparkW := max(8, m.Width-nameW-cpuW-thrW-memW-pidsW-5)
-	fmt.Fprintf(&b, "%s %s %s %s %s %s", styles.Header.Render(pane.Cell(m.header("NAME"), nameW)),
-		styles.Header.Render(pane.Cell("CPU", sparkW)), styles.Header.Render(pane.Cell(m.header("CPU%/LIM"), cpuW)),
-		styles.Header.Render(pane.Cell("THROTTLED", thrW)), styles.Header.Render(pane.Cell(m.header("MEMORY"), memW)),
-		styles.Header.Render("PIDS"))
+	head := func(title string, width int) string {
+		return styles.Header.Render(pane.Cell(sorted.Header(m.order, title), width))
+	}
+	fmt.Fprintf(&b, "%s %s %s %s %s %s", head("NAME", nameW), head("CPU", sparkW), head("CPU%/LIM", cpuW),
+		head("THROTTLED", thrW), head("MEMORY", memW), styles.Header.Render("PIDS"))
 	sel := max(0, m.cursor())
 	start, listH, chartH := m.listLayout()
 	for r := start; r < len(m.rows) && r < start+listH; r++ {
@@ -75,21 +79,6 @@ func (m *Model) rowAt(y int) int {
 		return -1
 	}
 	return start + y - 1
-}
-
-// header marks the column the rows are sorted by; by creation, the NAME column says so.
-func (m *Model) header(title string) string {
-	switch {
-	case title == "NAME" && m.order == order.ByName:
-		return "NAME↑"
-	case title == "NAME" && m.order == order.ByCreated:
-		return "NAME (newest)"
-	case title == "CPU%/LIM" && m.order == order.ByCPU:
-		return "CPU%/LIM↓"
-	case title == "MEMORY" && m.order == order.ByMemory:
-		return "MEMORY↓"
-	}
-	return title
 }
 
 // row is one container: name, sparkline, CPU against its limit, throttling, memory, PIDs.

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/cli/lex"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -24,9 +25,9 @@ type KeyMap struct {
 // DefaultKeyMap is the line's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		Cancel:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "close")),
-		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete (ctrl+n/p: next/previous)")),
+		Run:      keys.Bind("enter", "run"),
+		Cancel:   keys.Bind("esc", "close", "ctrl+c"),
+		Complete: keys.Bind("tab", "complete (ctrl+n/p: next/previous)"),
 		Older:    key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "older command")),
 		Newer:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "newer command")),
 	}

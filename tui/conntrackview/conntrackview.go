@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -29,53 +30,35 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		All: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "NAT only / every connection")),
+		All: keys.Bind("a", "NAT only / every connection"),
 	}
 }
-
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.All} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.All}} }
 
 // Model is the conntrack pane.
 type Model struct {
 	pane.Base[[]Table]
-	keys  KeyMap
-	all   bool // every connection, not only the translated ones
-	lines pane.Lines
+	keys KeyMap
+	all  bool // every connection, not only the translated ones
 }
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("conntrack", keys, source.Read), keys: keys, lines: pane.NewLines()}
-	m.OnFilter(func() { m.MarkMatches(&m.lines) })
-	return m
-}
-
-// SetSize gives the pane its size.
-func (m *Model) SetSize(width, height int) {
-	m.ResizeLines(&m.lines, width, height)
-	m.draw()
+	k := DefaultKeyMap()
+	return &Model{Base: pane.NewText("conntrack", keys.Column{k.All}, source.Read), keys: k}
 }
 
 // Update handles keys and fresh tables.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.draw()
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, m.draw); took {
 		return cmd
 	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case m.MoveLines(msg, &m.lines):
+		case m.MoveLines(msg):
 		case key.Matches(msg, m.keys.All):
 			m.all = !m.all
 			m.draw()
-			m.lines.GotoTop()
+			m.Lines.GotoTop()
 		}
 	}
 	return nil
@@ -84,7 +67,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) draw() {
 	m.Invalidate()
 	if m.Loaded {
-		m.lines.SetContent(Render(m.Data, m.all))
+		m.Lines.SetContent(Render(m.Data, m.all))
 	}
 }
 
@@ -99,7 +82,7 @@ func (m *Model) View() string {
 		if notice, ok := m.Notice("reading the conntrack tables…"); ok {
 			return head + "\n" + notice
 		}
-		return head + "\n" + m.lines.View()
+		return head + "\n" + m.Lines.View()
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -48,14 +49,8 @@ type KeyMap struct {
 
 // DefaultKeyMap is the view's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{Times: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "logs: times"))}
+	return KeyMap{Times: keys.Bind("t", "logs: times")}
 }
-
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Times} }
-
-// FullHelp is every key of the view.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Times}} }
 
 type openedMsg struct {
 	to     *Model
@@ -79,15 +74,12 @@ type Model struct {
 	times   bool
 	follow  bool
 	closed  bool
-	lines   pane.Lines
 }
 
 // New returns the view of the container named name; Start opens its log.
 func New(name string) *Model {
 	k := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase[struct{}]("Logs of "+name, k, nil), keys: k, name: name, follow: true, lines: pane.NewLines()}
-	m.OnFilter(func() { m.lines.Mark(m.matcher()) })
-	return m
+	return &Model{Base: pane.NewText[struct{}]("Logs of "+name, keys.Column{k.Times}, nil), keys: k, name: name, follow: true}
 }
 
 // Start opens the log with open under ctx and follows it.
@@ -107,7 +99,7 @@ func (m *Model) Name() string { return m.name }
 
 // SetSize gives the view its size.
 func (m *Model) SetSize(width, height int) {
-	m.ResizeLines(&m.lines, width, height)
+	m.Base.SetSize(width, height)
 	m.draw()
 }
 
@@ -152,7 +144,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	nav := m.Nav()
 	if step := m.MatchStep(k); step != 0 {
 		m.follow = false
-		m.lines.Jump(step)
+		m.Lines.Jump(step)
 		m.Invalidate()
 		return nil, false
 	}
@@ -163,8 +155,8 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	case key.Matches(k, m.keys.Times):
 		m.times = !m.times
 		m.draw()
-	case m.lines.Scroll(k):
-		m.follow = m.lines.AtBottom()
+	case m.Lines.Scroll(k):
+		m.follow = m.Lines.AtBottom()
 		m.Invalidate()
 	}
 	return nil, false
@@ -187,13 +179,6 @@ func read(m *Model, r Reader) tea.Cmd {
 	}
 }
 
-func (m *Model) matcher() func(string) bool {
-	if m.Filter() == "" {
-		return nil
-	}
-	return m.Match
-}
-
 // draw renders every entry once; scrolling then only picks lines.
 func (m *Model) draw() {
 	m.Invalidate()
@@ -202,9 +187,9 @@ func (m *Model) draw() {
 		b.WriteString(m.line(e))
 		b.WriteByte('\n')
 	}
-	m.lines.SetContent(b.String())
+	m.Lines.SetContent(b.String())
 	if m.follow {
-		m.lines.GotoBottom()
+		m.Lines.GotoBottom()
 	}
 }
 
@@ -235,6 +220,6 @@ func (m *Model) View() string {
 		case len(m.entries) == 0:
 			return head + "\n" + styles.Dim.Render("no output yet")
 		}
-		return head + "\n" + m.lines.View()
+		return head + "\n" + m.Lines.View()
 	})
 }

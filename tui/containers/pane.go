@@ -2,11 +2,13 @@ package containers
 
 import (
 	"context"
+	"slices"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/containerlogs"
+	"workbench/tui/keys"
 	"workbench/tui/order"
 	"workbench/tui/pane"
 )
@@ -21,15 +23,15 @@ type KeyMap struct {
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Shell:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "shell in container")),
+		Shell:     keys.Bind("x", "shell in container"),
 		Logs:      key.NewBinding(key.WithKeys("l", "enter"), key.WithHelp("l/enter", "logs (follow)")),
-		StartStop: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start/stop")),
-		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
-		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/unpause")),
-		Remove:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove (asks)")),
-		Kill:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill (asks)")),
-		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort: name/CPU/mem/new")),
-		Trace:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "trace from it")),
+		StartStop: keys.Bind("s", "start/stop"),
+		Restart:   keys.Bind("r", "restart"),
+		Pause:     keys.Bind("p", "pause/unpause"),
+		Remove:    keys.Bind("d", "remove (asks)"),
+		Kill:      keys.Bind("K", "kill (asks)"),
+		Sort:      keys.Sort(),
+		Trace:     keys.Bind("T", "trace from it"),
 		KeyMap:    containerlogs.DefaultKeyMap(),
 	}
 }
@@ -137,12 +139,7 @@ func (m *Model) arrange() {
 	all := order.Sort(m.order, len(cs), func(i int) order.Row {
 		return order.Row{Name: cs[i].Name, CPU: cs[i].CPUPercent, Memory: cs[i].Memory, Created: cs[i].Created}
 	})
-	m.rows = m.rows[:0]
-	for _, i := range all {
-		if m.Match(rowText(cs[i])) {
-			m.rows = append(m.rows, i)
-		}
-	}
+	m.rows = slices.DeleteFunc(all, func(i int) bool { return !m.Match(rowText(cs[i])) })
 	at := min(m.cursor, len(m.rows)-1)
 	for r, i := range m.rows {
 		if cs[i].Name == m.selected {
@@ -162,39 +159,20 @@ func (m *Model) current() (Container, bool) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	nav := m.Nav()
-	if step := m.MatchStep(msg); step != 0 {
-		// Every row shown matches: the next match is the next row, round the end.
-		if r, ok := pane.Jump(len(m.rows), m.cursor, step, func(int) bool { return true }); ok {
-			m.moveTo(r)
-		}
+	if r, ok := m.MoveRow(msg, m.cursor, len(m.rows), max(1, m.Height/2)); ok {
+		m.moveTo(r)
 		return m.selectionChanged()
 	}
-	switch {
-	case key.Matches(msg, nav.Up):
-		m.moveTo(m.cursor - 1)
-	case key.Matches(msg, nav.Down):
-		m.moveTo(m.cursor + 1)
-	case key.Matches(msg, nav.PageUp):
-		m.moveTo(m.cursor - max(1, m.Height/2))
-	case key.Matches(msg, nav.PageDown):
-		m.moveTo(m.cursor + max(1, m.Height/2))
-	case key.Matches(msg, nav.Top):
-		m.moveTo(0)
-	case key.Matches(msg, nav.Bottom):
-		m.moveTo(len(m.rows) - 1)
-	case key.Matches(msg, m.keys.Sort):
+	if key.Matches(msg, m.keys.Sort) {
 		m.order = m.order.Next()
 		m.arrange()
 		return pane.Status("containers sorted by "+m.order.String(), false)
-	default:
-		c, ok := m.current()
-		if !ok {
-			return nil
-		}
-		return m.act(msg, c)
 	}
-	return m.selectionChanged()
+	c, ok := m.current()
+	if !ok {
+		return nil
+	}
+	return m.act(msg, c)
 }
 
 // act runs an action key on the container c.
@@ -258,8 +236,8 @@ func (m *Model) LogsOf() string {
 	return m.logs.Name()
 }
 
+// moveTo puts the cursor on row i of the list.
 func (m *Model) moveTo(i int) {
-	i = max(0, min(i, len(m.rows)-1))
 	if i != m.cursor {
 		m.cursor = i
 		m.Invalidate()

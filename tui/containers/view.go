@@ -107,6 +107,9 @@ func networksText(c Container) string {
 	return strings.Join(c.Networks, ", ")
 }
 
+// sorted are the columns the orders sort by, marked in the header.
+var sorted = order.Columns{Name: "NAME", CPU: "CPU%", Memory: "MEMORY"}
+
 // columns chooses the columns that fit width, each as wide as its longest value
 // within bounds; NETWORKS takes what is left, and when the room is short the widest
 // columns give some back first, so no column is cut much more than another.
@@ -130,7 +133,7 @@ func (m *Model) columns(width int) []column {
 	}
 	want := make([]int, len(all))
 	for i := range all {
-		all[i].title = m.header(all[i].title)
+		all[i].title = sorted.Header(m.order, all[i].title)
 		w := ansi.StringWidth(all[i].title)
 		for _, r := range m.rows {
 			w = max(w, ansi.StringWidth(all[i].value(m.Data.Containers[r])))
@@ -165,21 +168,6 @@ func (m *Model) columns(width int) []column {
 		}
 	}
 	return all
-}
-
-// header marks the column the rows are sorted by; by creation, the NAME column says so.
-func (m *Model) header(title string) string {
-	switch {
-	case title == "NAME" && m.order == order.ByName:
-		return "NAME↑"
-	case title == "NAME" && m.order == order.ByCreated:
-		return "NAME (newest first)"
-	case title == "CPU%" && m.order == order.ByCPU:
-		return "CPU%↓"
-	case title == "MEMORY" && m.order == order.ByMemory:
-		return "MEMORY↓"
-	}
-	return title
 }
 
 // list draws the header and the rows around the cursor that fit in height.

@@ -42,8 +42,8 @@ func DefaultKeyMap() KeyMap {
 	k := KeyMap{
 		PrevHost: nav.Left,
 		NextHost: nav.Right,
-		Table:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "table: all, raw, mangle, nat, filter")),
-		Zero:     key.NewBinding(key.WithKeys("Z"), key.WithHelp("Z", "zero the counters (asks)")),
+		Table:    keys.Bind("t", "table: all, raw, mangle, nat, filter"),
+		Zero:     keys.Bind("Z", "zero the counters (asks)"),
 	}
 	k.PrevHost.SetHelp("←/h", "previous host")
 	k.NextHost.SetHelp("→/l", "next host")
@@ -83,16 +83,15 @@ type Model struct {
 	host      string
 	table     int
 	cur, prev *iptables.Snapshot
-	lines     pane.Lines
 	hit       *pane.HighlightRuleMsg // the rule a journey hit, marked on its host
 	toHit     bool                   // scroll to the mark once it is drawn
 }
 
 // New returns the pane reading from source, showing host1 first.
 func New(source Source) *Model {
-	m := &Model{source: source, keys: DefaultKeyMap(), lines: pane.NewLines()}
-	m.Base = pane.NewBase[reading]("iptables", m.keys, nil)
-	m.OnFilter(func() { m.MarkMatches(&m.lines) })
+	m := &Model{source: source, keys: DefaultKeyMap()}
+	m.Base = pane.NewText[reading]("iptables", m.keys, nil)
+	m.OnWidth(m.draw)
 	m.show(network.DefaultHost)
 	return m
 }
@@ -107,24 +106,14 @@ func (m *Model) show(host string) {
 		snap, err := src.Read(ctx, host)
 		return reading{host: host, hosts: hosts, snap: snap}, err
 	})
-	m.lines.SetContent("")
+	m.Lines.SetContent("")
 	m.Invalidate()
-}
-
-// SetSize gives the pane its size; the picture is drawn again for a new width.
-func (m *Model) SetSize(width, height int) {
-	if m.ResizeLines(&m.lines, width, height) {
-		m.draw()
-	}
 }
 
 // Update handles keys and fresh snapshots.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if ok, changed := m.Take(msg); ok {
-		if changed {
-			m.setData()
-		}
-		return nil
+	if took, cmd := m.Handle(msg, m.setData); took {
+		return cmd
 	}
 	switch msg := msg.(type) {
 	case zeroedMsg:
@@ -134,9 +123,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(pane.Status("counters zeroed on "+m.host, false), m.Reload())
 	case pane.HighlightRuleMsg:
 		return m.highlight(msg)
-	}
-	if took, cmd := m.Shared(msg); took {
-		return cmd
 	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		return m.handleKey(msg)
@@ -199,10 +185,10 @@ func (m *Model) draw() {
 	picture := iptables.Render(*m.cur, iptables.Options{
 		Width: max(m.Width, renderWidth), Table: tables[m.table], Color: true, Prev: m.prev, Hooks: true, Mark: mark,
 	})
-	m.lines.SetContent(picture)
+	m.Lines.SetContent(picture)
 	if m.toHit {
 		if i := iptables.MarkedLine(picture); i >= 0 {
-			m.lines.ShowLine(i)
+			m.Lines.ShowLine(i)
 			m.toHit = false
 		}
 	}
@@ -210,7 +196,7 @@ func (m *Model) draw() {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case m.MoveLines(msg, &m.lines):
+	case m.MoveLines(msg):
 	case key.Matches(msg, m.keys.NextHost):
 		return m.moveHost(1)
 	case key.Matches(msg, m.keys.PrevHost):
@@ -218,7 +204,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Table):
 		m.table = (m.table + 1) % len(tables)
 		m.draw()
-		m.lines.GotoTop()
+		m.Lines.GotoTop()
 	case key.Matches(msg, m.keys.Zero):
 		ctx, src, host, table := m.Context(), m.source, m.host, tables[m.table]
 		what := "every counter"
@@ -256,7 +242,7 @@ func (m *Model) View() string {
 		if m.cur == nil {
 			return m.chooser() + "\n" + styles.Dim.Render("reading the tables of "+m.host+"…")
 		}
-		return m.chooser() + "\n" + m.lines.View()
+		return m.chooser() + "\n" + m.Lines.View()
 	})
 }
 

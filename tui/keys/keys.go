@@ -1,10 +1,18 @@
 // Package keys holds the app's one key language: the global keys that work whatever
-// pane has focus, and the keys every pane reads the same way (moving, paging, top and
-// bottom, the other axis, open, back, filter and matches). Each pane keeps the map of
-// its own action keys beside it, on keys that mean nothing here.
+// pane has focus, the keys every pane reads the same way (moving, paging, top and
+// bottom, the other axis, open, back, filter and matches), and the sort key of the
+// container lists. Each pane keeps the map of its own action keys beside it, on keys
+// that mean nothing here; Bind declares a key the help names as itself, and a Column
+// is the help of a pane whose keys fit one column.
 package keys
 
 import "charm.land/bubbles/v2/key"
+
+// Bind is the binding of k, and of the keys in also, named k in the help, that does
+// what does says.
+func Bind(k, does string, also ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(append([]string{k}, also...)...), key.WithHelp(k, does))
+}
 
 // Global is the key map of the app itself.
 type Global struct {
@@ -31,16 +39,16 @@ type Global struct {
 // DefaultGlobal is the global key map.
 func DefaultGlobal() Global {
 	return Global{
-		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit (containers stay)")),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
-		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Quit:    Bind("q", "quit (containers stay)", "ctrl+c"),
+		Help:    Bind("?", "keys"),
+		Next:    Bind("tab", "next pane"),
+		Prev:    Bind("shift+tab", "previous pane"),
 		Pane:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to pane")),
-		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom pane")),
-		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command line")),
-		Mouse:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mouse on/off")),
-		Create:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "new container")),
-		Lab:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "networks and hosts")),
+		Zoom:    Bind("z", "zoom pane"),
+		Command: Bind(":", "command line"),
+		Mouse:   Bind("M", "mouse on/off"),
+		Create:  Bind("c", "new container"),
+		Lab:     Bind("L", "networks and hosts"),
 	}
 }
 
@@ -87,11 +95,11 @@ func DefaultNav() Nav {
 		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom, follow")),
 		Left:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "other axis: back")),
 		Right:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "other axis: on")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open / select")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, clear filter")),
-		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
-		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Open:      Bind("enter", "open / select"),
+		Back:      Bind("esc", "close, clear filter"),
+		Filter:    Bind("/", "filter"),
+		NextMatch: Bind("n", "next match"),
+		PrevMatch: Bind("N", "previous match"),
 	}
 }
 
@@ -102,4 +110,20 @@ func (n Nav) FullHelp() [][]key.Binding {
 		{n.Top, n.Bottom, n.Left, n.Right},
 		{n.Open, n.Back, n.Filter, n.NextMatch, n.PrevMatch},
 	}
+}
+
+// Column is a pane's own keys for the help, when they fit one column: the one-line
+// hint shows them all, the full help as that column.
+type Column []key.Binding
+
+// ShortHelp is every key of the column.
+func (c Column) ShortHelp() []key.Binding { return c }
+
+// FullHelp is the column.
+func (c Column) FullHelp() [][]key.Binding { return [][]key.Binding{c} }
+
+// Sort is the key that goes through the orders of a list of containers (name, CPU,
+// memory, creation), in the containers and the cgroups panes alike.
+func Sort() key.Binding {
+	return Bind("o", "sort: name/CPU/mem/new")
 }

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"workbench/tui/form"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -37,25 +38,27 @@ type Spec struct {
 	New func() *form.Model
 }
 
-// KeyMap is the view's keys.
+// KeyMap is the view's keys: it moves with the keys every pane shares, and acts on the
+// row under the cursor.
 type KeyMap struct {
 	Up, Down, Top, Bottom, Inspect, Remove, New, Reload, Yes, No, Close key.Binding
 }
 
 // DefaultKeyMap is the view's key map.
 func DefaultKeyMap() KeyMap {
+	nav := keys.DefaultNav()
 	return KeyMap{
-		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Top:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
-		Bottom:  key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
-		Inspect: key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter", "inspect")),
-		Remove:  key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "remove")),
-		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
-		Reload:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again")),
-		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Up:      nav.Up,
+		Down:    nav.Down,
+		Top:     nav.Top,
+		Bottom:  nav.Bottom,
+		Inspect: keys.Bind("enter", "inspect", "i"),
+		Remove:  keys.Bind("d", "remove", "delete"),
+		New:     keys.Bind("n", "new"),
+		Reload:  keys.Bind("r", "read again"),
+		Yes:     keys.Bind("y", "yes"),
 		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-		Close:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Close:   keys.Bind("esc", "close", "q"),
 	}
 }
 

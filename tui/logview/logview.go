@@ -15,6 +15,7 @@ import (
 
 	"workbench/cmdlog"
 	"workbench/cmdlog/replay"
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/pathprompt"
 	"workbench/tui/styles"
@@ -31,14 +32,8 @@ type KeyMap struct {
 
 // DefaultKeyMap is the pane's key map.
 func DefaultKeyMap() KeyMap {
-	return KeyMap{Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export as a script"))}
+	return KeyMap{Export: keys.Bind("e", "export as a script")}
 }
-
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Export} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Export}} }
 
 // Source reads the log's entries.
 type Source interface {
@@ -89,18 +84,15 @@ const shiftStep = 20
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("Command log", keys, source.Entries), keys: keys}
+	k := DefaultKeyMap()
+	m := &Model{Base: pane.NewBase("Command log", keys.Column{k.Export}, source.Entries), keys: k}
 	m.OnFilter(func() { m.back = 0 })
 	return m
 }
 
 // Update handles keys, the filter and fresh entries.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.scroll(0)
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, func() { m.scroll(0) }); took {
 		return cmd
 	}
 	k, ok := msg.(tea.KeyPressMsg)

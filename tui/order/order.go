@@ -30,6 +30,24 @@ func (b By) String() string {
 	return [...]string{"name", "CPU", "memory", "created"}[b]
 }
 
+// Columns are the titles of a list's columns that the orders sort by.
+type Columns struct{ Name, CPU, Memory string }
+
+// Header is title, the title of one of a list's columns, marked when order b sorts by
+// that column: the name ↑ by name and "(newest first)" by creation, the CPU and the
+// memory ↓ (most first).
+func (c Columns) Header(b By, title string) string {
+	switch {
+	case title == c.Name && b == ByName:
+		return title + "↑"
+	case title == c.Name && b == ByCreated:
+		return title + " (newest first)"
+	case title == c.CPU && b == ByCPU, title == c.Memory && b == ByMemory:
+		return title + "↓"
+	}
+	return title
+}
+
 // Row is what a row is sorted by.
 type Row struct {
 	Name    string

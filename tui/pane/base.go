@@ -22,6 +22,8 @@ type Base[T any] struct {
 	keys  help.KeyMap
 	load  func(ctx context.Context) (T, error)
 	ctx   context.Context
+	// onWidth draws the picture again for a new width.
+	onWidth func()
 
 	// Data is what the source gave last; Err the error of the last load; Loaded says
 	// that a load has come back.
@@ -30,6 +32,8 @@ type Base[T any] struct {
 	Loaded bool
 	// Width and Height are the pane's inner size.
 	Width, Height int
+	// Lines is a text pane's picture under its head line (nil for any other pane).
+	Lines *Lines
 
 	dirty bool
 	cache string
@@ -42,37 +46,54 @@ func NewBase[T any](title string, keys help.KeyMap, load func(ctx context.Contex
 	return Base[T]{title: title, keys: keys, load: load, ctx: context.Background(), dirty: true, shared: newShared()}
 }
 
+// NewText returns the skeleton of a text pane: NewBase's, with Lines, a picture that
+// scrolls under a head line. SetSize gives Lines the room the head line and the footer
+// leave, the filter marks the lines that hold it, MoveLines scrolls.
+func NewText[T any](title string, keys help.KeyMap, load func(ctx context.Context) (T, error)) Base[T] {
+	b := NewBase(title, keys, load)
+	lines := NewLines()
+	b.Lines = &lines
+	return b
+}
+
 // Title is the pane's name in the tab bar and its frame.
 func (b *Base[T]) Title() string { return b.title }
 
 // KeyMap lists the pane's own keys for the help view.
 func (b *Base[T]) KeyMap() help.KeyMap { return b.keys }
 
-// SetSize gives the pane its inner size.
-func (b *Base[T]) SetSize(width, height int) { b.Resize(width, height) }
-
-// Resize gives the pane its inner size and says whether the width changed, for a
-// pane whose picture depends on it.
-func (b *Base[T]) Resize(width, height int) (widthChanged bool) {
-	if width == b.Width && height == b.Height {
-		return false
+// SetSize gives the pane its inner size, and a text pane's Lines what is left of it;
+// after the width changed, the function given to OnWidth runs.
+func (b *Base[T]) SetSize(width, height int) {
+	widthChanged := width != b.Width
+	if widthChanged || height != b.Height {
+		b.Width, b.Height, b.dirty = width, height, true
 	}
-	widthChanged = width != b.Width
-	b.Width, b.Height, b.dirty = width, height, true
-	return widthChanged
+	b.sizeLines()
+	if widthChanged && b.onWidth != nil {
+		b.onWidth()
+	}
 }
+
+// OnWidth gives the function that draws the pane's picture again for a new width,
+// for a pane whose picture depends on it.
+func (b *Base[T]) OnWidth(draw func()) { b.onWidth = draw }
 
 // SetLoad replaces what loads the pane's data, for a source that takes arguments (the
 // host shown): give it a function that holds copies of them, not the pane.
 func (b *Base[T]) SetLoad(load func(ctx context.Context) (T, error)) { b.load = load }
 
-// ResizeLines gives the pane its inner size and its picture the room under a head line;
-// it says whether the width changed, for a pane whose picture depends on it.
-func (b *Base[T]) ResizeLines(lines *Lines, width, height int) (widthChanged bool) {
-	b.lines = lines
-	changed := b.Resize(width, height)
-	b.sizeLines(b.Width, b.Height)
-	return changed
+// sizeLines gives a text pane's Lines what is left under the head line and above the
+// footer.
+func (b *Base[T]) sizeLines() {
+	if b.Lines == nil {
+		return
+	}
+	foot := 0
+	if b.footer(b.Width) != "" {
+		foot = 1
+	}
+	b.Lines.SetSize(b.Width, b.Height-1-foot)
 }
 
 // loaded carries one load's result back to the pane that asked for it.
@@ -125,20 +146,21 @@ func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 // Invalidate says that the picture must be drawn again.
 func (b *Base[T]) Invalidate() { b.dirty = true }
 
-// MoveLines gives a key to a text pane's lines: n/N jump between the filter's matches,
+// MoveLines gives a key to a text pane's Lines: n/N jump between the filter's matches,
 // the shared keys scroll; it reports whether the key was taken.
-func (b *Base[T]) MoveLines(msg tea.KeyPressMsg, lines *Lines) bool {
+func (b *Base[T]) MoveLines(msg tea.KeyPressMsg) bool {
 	if step := b.MatchStep(msg); step != 0 {
-		lines.Jump(step)
-	} else if !lines.Scroll(msg) {
+		b.Lines.Jump(step)
+	} else if !b.Lines.Scroll(msg) {
 		return false
 	}
 	b.Invalidate()
 	return true
 }
 
-// MarkMatches marks the lines of a text pane that hold the filter (none without one);
-// a text pane gives it to OnFilter.
+// MarkMatches marks the lines that hold the filter (none without one). Shared marks a
+// text pane's Lines so; a pane that keeps Lines of its own gives MarkMatches to
+// OnFilter.
 func (b *Base[T]) MarkMatches(lines *Lines) {
 	if b.Filter() == "" {
 		lines.Mark(nil)
@@ -168,17 +190,32 @@ func (b *Base[T]) Draw(render func() string) string {
 	return b.cache
 }
 
+// Handle takes what every pane handles the same way before its own messages: a load's
+// result, after which fresh runs when the data changed, and the keys Shared takes. It
+// says whether it took msg, and returns the work an answer starts.
+func (b *Base[T]) Handle(msg tea.Msg, fresh func()) (took bool, cmd tea.Cmd) {
+	if ok, changed := b.Take(msg); ok {
+		if changed {
+			fresh()
+		}
+		return true, nil
+	}
+	return b.Shared(msg)
+}
+
 // Shared handles the keys every pane reads the same way before its own: the answer to
 // an open question, the filter being typed, / to type one and esc to clear it. It
 // says whether it took msg, and returns the work an answer starts. After the filter
-// changed, the function given to OnFilter runs.
+// changed, a text pane's Lines are marked again and the function given to OnFilter
+// runs.
 func (b *Base[T]) Shared(msg tea.Msg) (took bool, cmd tea.Cmd) {
 	took, cmd, changed := b.shared.handle(msg)
 	if took {
 		b.dirty = true
-		if b.lines != nil {
-			b.sizeLines(b.Width, b.Height)
-		}
+		b.sizeLines()
+	}
+	if changed && b.Lines != nil {
+		b.MarkMatches(b.Lines)
 	}
 	if changed && b.onFilter != nil {
 		b.onFilter()

@@ -12,16 +12,14 @@ import (
 	"workbench/tui/styles"
 )
 
-// shared is what every pane has the same way: the filter typed after /, a yes/no
-// question before a destructive key acts, and the scrolling picture under a head line
-// that both make room for.
+// shared is what every pane has the same way: the filter typed after /, and a yes/no
+// question before a destructive key acts.
 type shared struct {
 	nav      keys.Nav
 	filter   textinput.Model
 	onFilter func()
 	question string
 	then     tea.Cmd
-	lines    *Lines
 }
 
 func newShared() shared {
@@ -71,6 +69,35 @@ func (s *shared) MatchStep(msg tea.Msg) int {
 		return -1
 	}
 	return 0
+}
+
+// MoveRow is the row a key moves a list pane's selection to, from row at of n, page
+// rows a page: the shared moving keys, and the next-match keys to the next or previous
+// row, going round the end, since every row a list shows holds the filter. ok says
+// the key was one of them; the row is within the list (0 when it is empty).
+func (s *shared) MoveRow(msg tea.KeyPressMsg, at, n, page int) (row int, ok bool) {
+	row = at
+	if step := s.MatchStep(msg); step != 0 {
+		row, _ = Jump(n, at, step, func(int) bool { return true })
+	} else {
+		switch {
+		case key.Matches(msg, s.nav.Up):
+			row = at - 1
+		case key.Matches(msg, s.nav.Down):
+			row = at + 1
+		case key.Matches(msg, s.nav.PageUp):
+			row = at - page
+		case key.Matches(msg, s.nav.PageDown):
+			row = at + page
+		case key.Matches(msg, s.nav.Top):
+			row = 0
+		case key.Matches(msg, s.nav.Bottom):
+			row = n - 1
+		default:
+			return at, false
+		}
+	}
+	return max(0, min(row, n-1)), true
 }
 
 // handle takes the keys of the question and the filter; changed says the filter's
@@ -128,16 +155,6 @@ func (s *shared) footer(width int) string {
 		return v
 	}
 	return ""
-}
-
-// sizeLines gives the scrolling picture what is left under the head line and above
-// the footer.
-func (s *shared) sizeLines(width, height int) {
-	foot := 0
-	if s.footer(width) != "" {
-		foot = 1
-	}
-	s.lines.SetSize(width, height-1-foot)
 }
 
 // Jump is the index of the next (step 1) or previous (step -1) of n items from at

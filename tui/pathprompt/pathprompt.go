@@ -16,6 +16,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 )
 
@@ -39,8 +40,8 @@ type KeyMap struct{ Write, Cancel key.Binding }
 // DefaultKeyMap is the prompt's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Write:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
-		Cancel: key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
+		Write:  keys.Bind("enter", "write"),
+		Cancel: keys.Bind("esc", "cancel", "ctrl+c"),
 	}
 }
 

@@ -44,17 +44,11 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	nav := keys.DefaultNav()
 	k := KeyMap{PrevHost: nav.Left, NextHost: nav.Right,
-		Export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export mermaid/dot"))}
+		Export: keys.Bind("e", "export mermaid/dot")}
 	k.PrevHost.SetHelp("←/h", "previous host (or all)")
 	k.NextHost.SetHelp("→/l", "next host (or all)")
 	return k
 }
-
-// ShortHelp is the one-line hint.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.PrevHost, k.NextHost, k.Export} }
-
-// FullHelp is every key of the pane.
-func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // Model is the topology pane.
 type Model struct {
@@ -63,30 +57,19 @@ type Model struct {
 	highlight string
 	journey   pane.PathMsg // the links of the journey shown in the Trace pane
 	host      string       // "" = every host
-	lines     pane.Lines
 }
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
-	keys := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("Topology", keys, source.Read), keys: keys, lines: pane.NewLines()}
-	m.OnFilter(func() { m.MarkMatches(&m.lines) })
+	k := DefaultKeyMap()
+	m := &Model{Base: pane.NewText("Topology", keys.Column{k.PrevHost, k.NextHost, k.Export}, source.Read), keys: k}
+	m.OnWidth(m.draw)
 	return m
-}
-
-// SetSize gives the pane its size; the picture is drawn again for a new width.
-func (m *Model) SetSize(width, height int) {
-	if m.ResizeLines(&m.lines, width, height) {
-		m.draw()
-	}
 }
 
 // Update handles keys, fresh snapshots and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if _, changed := m.Take(msg); changed {
-		m.draw()
-	}
-	if took, cmd := m.Shared(msg); took {
+	if took, cmd := m.Handle(msg, m.draw); took {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -100,7 +83,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.draw()
 	case tea.KeyPressMsg:
 		switch {
-		case m.MoveLines(msg, &m.lines):
+		case m.MoveLines(msg):
 		case key.Matches(msg, m.keys.NextHost):
 			m.moveHost(1)
 		case key.Matches(msg, m.keys.PrevHost):
@@ -150,7 +133,7 @@ func (m *Model) moveHost(step int) {
 	n := len(choices)
 	m.host = choices[((at+step)%n+n)%n]
 	m.draw()
-	m.lines.GotoTop()
+	m.Lines.GotoTop()
 }
 
 // draw renders the picture once; scrolling then only picks lines.
@@ -167,7 +150,7 @@ func (m *Model) draw() {
 	for i, l := range m.journey.Links {
 		marked[i] = topology.Hop{Namespace: l.Namespace, Link: l.Link}
 	}
-	m.lines.SetContent(topology.Render(snap, topology.Options{Width: m.Width, Color: true, Highlight: m.highlight, Marked: marked}))
+	m.Lines.SetContent(topology.Render(snap, topology.Options{Width: m.Width, Color: true, Highlight: m.highlight, Marked: marked}))
 }
 
 // View draws a status line (what is shown, what is highlighted) and the picture.
@@ -187,6 +170,6 @@ func (m *Model) View() string {
 		if notice, ok := m.Notice("reading the network…"); ok {
 			return head + "\n" + notice
 		}
-		return head + "\n" + m.lines.View()
+		return head + "\n" + m.Lines.View()
 	})
 }

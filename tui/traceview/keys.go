@@ -19,10 +19,10 @@ func DefaultKeyMap() KeyMap {
 	nav := keys.DefaultNav()
 	k := KeyMap{
 		Top: nav.Top, Bottom: nav.Bottom, Next: nav.Right, Prev: nav.Left, Back: nav.Back,
-		Probe: key.NewBinding(key.WithKeys("p", "enter"), key.WithHelp("p", "new probe")),
-		Again: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "probe again")),
-		Field: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
-		Send:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send the probe")),
+		Probe: keys.Bind("p", "new probe", "enter"),
+		Again: keys.Bind("r", "probe again"),
+		Field: keys.Bind("tab", "next field", "shift+tab"),
+		Send:  keys.Bind("enter", "send the probe"),
 	}
 	k.Top.SetHelp("g/home", "first step")
 	k.Bottom.SetHelp("G/end", "last step")

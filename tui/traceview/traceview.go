@@ -67,7 +67,7 @@ func New(source Source) *Model {
 // leave.
 func (m *Model) SetSize(width, height int) {
 	m.lines.SetSize(width, max(1, height-3-detailLines)) // and a line for the filter
-	m.Resize(width, height)
+	m.Base.SetSize(width, height)
 	m.showCurrent()
 }
 
