@@ -31,4 +31,3 @@ func Write(path string, data []byte) error {
 	}
 	return err
 }
-
