@@ -1,6 +1,11 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"workbench/tui/pane"
@@ -10,10 +15,9 @@ import (
 // panes, the key hint line), so an update that changed nothing on screen, such as the
 // refresh tick, redraws nothing.
 type frameCache struct {
-	slots     [2]framedSlot
-	hint      string
-	hintFocus int
-	hintWidth int
+	slots  [2]framedSlot
+	hint   string
+	hintOf string // the keys and width hint was drawn for
 }
 
 // framedSlot is one pane drawn in its frame, with what it was drawn from.
@@ -36,4 +40,19 @@ func (c *frameCache) framed(i int, view string, frame lipgloss.Style, a area) st
 	}
 	*s = framedSlot{view: view, style: frame, at: a, out: frame.Render(pane.Fit(view, a.w, a.h))}
 	return s.out
+}
+
+// keyHint returns the one-line help of ks in width cells, from the cache when it was
+// last drawn for the same keys (a pane's keys change with what it shows, e.g. its logs
+// view) and width.
+func (c *frameCache) keyHint(h help.Model, ks []key.Binding, width int) string {
+	var of strings.Builder
+	fmt.Fprint(&of, width)
+	for _, k := range ks {
+		fmt.Fprintf(&of, "\x00%t%s\x00%s", k.Enabled(), k.Help().Key, k.Help().Desc)
+	}
+	if c.hint == "" || of.String() != c.hintOf {
+		c.hint, c.hintOf = h.ShortHelpView(ks), of.String()
+	}
+	return c.hint
 }

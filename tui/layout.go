@@ -219,11 +219,7 @@ func (m *Model) bottomLine() string {
 	case m.list != nil:
 		return m.help.ShortHelpView(m.list.ShortHelp())
 	}
-	if m.frames.hintFocus != m.focus || m.frames.hintWidth != m.width || m.frames.hint == "" {
-		k := append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...)
-		m.frames.hint, m.frames.hintFocus, m.frames.hintWidth = m.help.ShortHelpView(k), m.focus, m.width
-	}
-	return m.frames.hint
+	return m.frames.keyHint(m.help, append(m.focused().KeyMap().ShortHelp(), m.keys.ShortHelp()...), m.width)
 }
 
 // helpSection is one titled block of the help: its keys in columns.

@@ -52,6 +52,16 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{Times: keys.Bind("t", "logs: times")}
 }
 
+// ShortHelp is the hint while the view is open: its own key, then the shared keys it
+// is used with.
+func (k KeyMap) ShortHelp() []key.Binding {
+	nav := keys.DefaultNav()
+	return []key.Binding{k.Times, nav.Bottom, nav.Filter, nav.Back}
+}
+
+// FullHelp is the same keys as one column.
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
 type openedMsg struct {
 	to     *Model
 	reader Reader

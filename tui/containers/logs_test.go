@@ -41,6 +41,16 @@ func TestLogsViewFollowsAndTellsTheStreamsApart(t *testing.T) {
 	if m.LogsOf() != "web0" {
 		t.Fatalf("l opened the logs of %q, want web0", m.LogsOf())
 	}
+	hint := func() string {
+		var b strings.Builder
+		for _, k := range m.KeyMap().ShortHelp() {
+			b.WriteString(k.Help().Desc + ";")
+		}
+		return b.String()
+	}
+	if h := hint(); !strings.Contains(h, "logs: times;") || strings.Contains(h, "shell in container") {
+		t.Errorf("with the logs view open the hint offers %s", h)
+	}
 	v := golden.Plain(m.View())
 	testutil.Contains(t, "the logs view", v, "logs of web0", "following", "out web0 starting", "err warning: no index.html", "out GET / 404")
 	// The container writes more: the next read shows it at the bottom.
@@ -69,6 +79,9 @@ func TestLogsViewFollowsAndTellsTheStreamsApart(t *testing.T) {
 	m.Update(panetest.Key("esc"))
 	if v := golden.Plain(m.View()); m.LogsOf() != "" || !strings.Contains(v, "NAME") {
 		t.Errorf("esc did not close the logs view:\n%s", v)
+	}
+	if h := hint(); !strings.Contains(h, "shell in container") {
+		t.Errorf("with the logs view closed the hint offers %s", h)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -83,6 +84,14 @@ func (m *Model) SetSize(width, height int) {
 	if m.logs != nil {
 		m.logs.SetSize(width, height)
 	}
+}
+
+// KeyMap is the logs view's keys while it is open, else the pane's.
+func (m *Model) KeyMap() help.KeyMap {
+	if m.logs != nil {
+		return m.keys.KeyMap
+	}
+	return m.Base.KeyMap()
 }
 
 // Typing reports whether the filter, a question or the open logs view's filter has
