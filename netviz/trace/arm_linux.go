@@ -4,7 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strconv"
+	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/nftables"
@@ -16,8 +17,15 @@ import (
 // nfnlGroupTrace is NFNLGRP_NFTRACE, the multicast group of nftables trace events.
 const nfnlGroupTrace = 9
 
-// TableName is the name of the trace table a process makes in each namespace.
-func TableName(pid int) string { return "workbench_trace_" + strconv.Itoa(pid) }
+// sessions counts this process's trace sessions.
+var sessions atomic.Int64
+
+// newTableName names the trace table of a new session after the process and the
+// session's number, so that two traces of one process (the Trace pane and a lab's
+// `expect trace`) each make and remove their own table.
+func newTableName() string {
+	return fmt.Sprintf("workbench_trace_%d_%d", os.Getpid(), sessions.Add(1))
+}
 
 // armed is one namespace with the trace table in it and a socket reading its events.
 type armed struct {

@@ -71,7 +71,7 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	table := TableName(os.Getpid())
+	table := newTableName()
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Session{journeys: make(chan Journey, 16), cancel: cancel, probeErr: make(chan error, 1)}
 	for _, p := range o.Places {

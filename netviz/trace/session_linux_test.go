@@ -1,0 +1,38 @@
+package trace
+
+import (
+	"context"
+	"os/exec"
+	"testing"
+
+	"workbench/testutil"
+)
+
+// TestTwoTracesOfOneProcess arms two traces of one process in the same namespace, as
+// the Trace pane and a lab's `expect trace` do: each makes its own table and closing
+// one leaves the other's armed.
+func TestTwoTracesOfOneProcess(t *testing.T) {
+	inst := testutil.KernelTest(t)
+	name := inst.HostNetnsName("tr")
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add %s: %v: %s", name, err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	places := []Place{{Name: "tr", Kind: "other", Netns: inst.HostNetnsPath("tr")}}
+	var sessions []*Session
+	for range 2 {
+		s, err := Start(context.Background(), Options{Places: places, Filter: "icmp"})
+		if err != nil {
+			t.Fatalf("a second trace of the process: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		sessions = append(sessions, s)
+	}
+	if left := traceTables(t, inst); len(left) != 2 {
+		t.Fatalf("two traces armed these tables: %v", left)
+	}
+	_ = sessions[0].Close()
+	if left := traceTables(t, inst); len(left) != 1 {
+		t.Errorf("after one trace closed: %v", left)
+	}
+}
