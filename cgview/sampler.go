@@ -34,7 +34,7 @@ type Target struct {
 // files kept open between rounds.
 type Sampler struct {
 	inst instance.Instance
-	list func() ([]Target, error)
+	list func(context.Context) ([]Target, error)
 	keep int
 	ncpu float64
 
@@ -50,7 +50,7 @@ const DefaultHistory = 120
 
 // NewSampler returns a sampler of the targets list returns, keeping keep points each
 // (DefaultHistory when keep <= 0).
-func NewSampler(inst instance.Instance, list func() ([]Target, error), keep int) *Sampler {
+func NewSampler(inst instance.Instance, list func(context.Context) ([]Target, error), keep int) *Sampler {
 	if keep <= 0 {
 		keep = DefaultHistory
 	}
@@ -66,21 +66,6 @@ func NewSampler(inst instance.Instance, list func() ([]Target, error), keep int)
 	return s
 }
 
-// Run samples every interval until ctx ends.
-func (s *Sampler) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	_ = s.Sample()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = s.Sample()
-		}
-	}
-}
-
 // reading is one target's read in a round.
 type reading struct {
 	stats cgroup.Stats
@@ -89,8 +74,8 @@ type reading struct {
 
 // Sample lists the targets and reads each one's cgroup once; it returns the error of
 // the listing, if any (reads that fail are recorded in their series).
-func (s *Sampler) Sample() error {
-	targets, err := s.list()
+func (s *Sampler) Sample(ctx context.Context) error {
+	targets, err := s.list(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cgview
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -59,10 +60,10 @@ func TestSamplerMeasuresThrottledLoop(t *testing.T) {
 	}
 	_, _ = in.Write([]byte("go\n"))
 
-	s := NewSampler(inst, func() ([]Target, error) { return targets, nil }, 3)
+	s := NewSampler(inst, func(context.Context) ([]Target, error) { return targets, nil }, 3)
 	defer s.Close()
 	for i := 0; i < 5; i++ {
-		if err := s.Sample(); err != nil {
+		if err := s.Sample(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if i == 1 {
@@ -78,7 +79,7 @@ func TestSamplerMeasuresThrottledLoop(t *testing.T) {
 	// A busy machine can starve the loop below its quota for a while: sample on.
 	for i := 0; i < 5 && math.Abs(s.Snapshot().Series[0].Last().CPUPercent-20) > 5; i++ {
 		time.Sleep(700 * time.Millisecond)
-		_ = s.Sample()
+		_ = s.Sample(t.Context())
 	}
 	snap := s.Snapshot()
 	ser, ok := snap.Find("name-c000")
@@ -101,12 +102,12 @@ func TestSamplerMeasuresThrottledLoop(t *testing.T) {
 	if err := gs[0].Delete(); err != nil {
 		t.Fatal(err)
 	}
-	_ = s.Sample()
+	_ = s.Sample(t.Context())
 	if ser, _ := s.Snapshot().Find("c000"); ser.Err == "" {
 		t.Error("a deleted cgroup reads without error")
 	}
 	targets = nil
-	_ = s.Sample()
+	_ = s.Sample(t.Context())
 	if n := len(s.Snapshot().Series); n != 0 {
 		t.Errorf("%d series left after the target list emptied", n)
 	}
@@ -130,14 +131,14 @@ func TestRates(t *testing.T) {
 // time, and the median CPU time (steadier on a busy machine).
 func BenchmarkSample250(b *testing.B) {
 	inst, targets, _ := groups(b, 250, cgroup.Limits{CPUs: 0.5, Memory: 64 << 20, PidsLimit: 100})
-	s := NewSampler(inst, func() ([]Target, error) { return targets, nil }, 0)
+	s := NewSampler(inst, func(context.Context) ([]Target, error) { return targets, nil }, 0)
 	defer s.Close()
-	_ = s.Sample() // opens every group once
+	_ = s.Sample(b.Context()) // opens every group once
 	for b.Loop() {
 		var took, cpu []float64
 		for i := 0; i < 20; i++ {
 			before := cpuTime()
-			if err := s.Sample(); err != nil {
+			if err := s.Sample(b.Context()); err != nil {
 				b.Fatal(err)
 			}
 			cpu = append(cpu, float64(cpuTime()-before)/1e6)

@@ -36,15 +36,15 @@ and PIDs. Without names it shows every running container. It streams until inter
 				return err
 			}
 			inst := e.Instance()
-			list := statsTargets(cmd.Context(), e, args)
-			if _, err := list(); err != nil {
+			list := statsTargets(e, args)
+			if _, err := list(cmd.Context()); err != nil {
 				return err
 			}
 			s := cgview.NewSampler(inst, list, 2)
 			defer s.Close()
 			out := cmd.OutOrStdout()
 			clear := outputIsTerminal(out) && !noStream && !asJSON
-			if err := s.Sample(); err != nil {
+			if err := s.Sample(cmd.Context()); err != nil {
 				return err
 			}
 			tick := time.NewTicker(statsInterval)
@@ -55,7 +55,7 @@ and PIDs. Without names it shows every running container. It streams until inter
 					return nil
 				case <-tick.C:
 				}
-				if err := s.Sample(); err != nil {
+				if err := s.Sample(cmd.Context()); err != nil {
 					return err
 				}
 				rows := cgview.Rows(s.Snapshot())
@@ -84,8 +84,8 @@ and PIDs. Without names it shows every running container. It streams until inter
 // statsTargets returns the function that lists what `stats` samples: the named
 // containers (each must exist), or every running container, looked up again each time
 // so containers that start or stop come and go.
-func statsTargets(ctx context.Context, e *core.Engine, names []string) func() ([]cgview.Target, error) {
-	return func() ([]cgview.Target, error) {
+func statsTargets(e *core.Engine, names []string) func(context.Context) ([]cgview.Target, error) {
+	return func(ctx context.Context) ([]cgview.Target, error) {
 		var cs []core.Container
 		if len(names) == 0 {
 			all, err := e.List(ctx, false)

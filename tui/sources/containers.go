@@ -31,7 +31,7 @@ func (s ContainerSource) Load(ctx context.Context, detailOf string) (containers.
 	if err != nil {
 		return containers.Snapshot{}, err
 	}
-	samples, _ := s.e.sample()
+	samples, _ := s.e.sample(ctx)
 	var snap containers.Snapshot
 	for i, c := range cs {
 		row := containers.Container{

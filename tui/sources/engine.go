@@ -69,8 +69,8 @@ func (e *Engine) list(ctx context.Context) ([]core.Container, error) {
 }
 
 // targets are the running containers' cgroups, for the sampler.
-func (e *Engine) targets() ([]cgview.Target, error) {
-	cs, err := e.list(context.Background())
+func (e *Engine) targets(ctx context.Context) ([]cgview.Target, error) {
+	cs, err := e.list(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (e *Engine) targets() ([]cgview.Target, error) {
 }
 
 // sample reads every cgroup, unless the last sample is recent enough.
-func (e *Engine) sample() (cgview.Snapshot, error) {
+func (e *Engine) sample(ctx context.Context) (cgview.Snapshot, error) {
 	e.mu.Lock()
 	fresh := time.Since(e.sampled) < sampleEvery
 	if !fresh {
@@ -94,7 +94,7 @@ func (e *Engine) sample() (cgview.Snapshot, error) {
 	if fresh {
 		return e.sampler.Snapshot(), nil
 	}
-	err := e.sampler.Sample()
+	err := e.sampler.Sample(ctx)
 	return e.sampler.Snapshot(), err
 }
 
@@ -105,7 +105,7 @@ func (e *Engine) Cgroups() CgroupSource { return CgroupSource{e} }
 type CgroupSource struct{ e *Engine }
 
 // Sample returns the latest sample of every running container.
-func (s CgroupSource) Sample(context.Context) (cgview.Snapshot, error) { return s.e.sample() }
+func (s CgroupSource) Sample(ctx context.Context) (cgview.Snapshot, error) { return s.e.sample(ctx) }
 
 // CaptureNetns lists the running containers' network namespaces for the capture pane.
 func (e *Engine) CaptureNetns(ctx context.Context) ([]captureview.Netns, error) {
