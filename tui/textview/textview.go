@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"workbench/tui/keys"
 	"workbench/tui/pane"
 	"workbench/tui/styles"
 )
@@ -21,18 +22,18 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Close key.Binding
 }
 
-// DefaultKeyMap is the view's key map.
+// DefaultKeyMap is the view's key map: the keys every pane shares, with a pager's b, f
+// and space besides for paging, and q besides esc to close.
 func DefaultKeyMap() KeyMap {
+	nav := keys.DefaultNav()
+	nav.PageUp.SetKeys(append(nav.PageUp.Keys(), "b")...)
+	nav.PageDown.SetKeys(append(nav.PageDown.Keys(), "f", "space")...)
+	nav.Left.SetHelp("←/h", "left")
+	nav.Right.SetHelp("→/l", "right")
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "f", "space"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "left")),
-		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "right")),
-		Close:    key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Up: nav.Up, Down: nav.Down, PageUp: nav.PageUp, PageDown: nav.PageDown,
+		Top: nav.Top, Bottom: nav.Bottom, Left: nav.Left, Right: nav.Right,
+		Close: keys.Bind("esc", "close", "q"),
 	}
 }
 
