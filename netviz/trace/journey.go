@@ -45,29 +45,32 @@ type Hop struct {
 	Steps []Step `json:"steps"`
 }
 
+// StepKind is what a Step is.
+type StepKind string
+
 // The kinds of Step.
 const (
 	// StepIn: the packet came in on an interface (Interface; Link names the veth
 	// pair or bridge port it came through), or was made by a local process.
-	StepIn = "in"
+	StepIn StepKind = "in"
 	// StepHook: it entered a netfilter hook (Hook).
-	StepHook = "hook"
+	StepHook StepKind = "hook"
 	// StepRule: it matched a rule (Rule, Verdict).
-	StepRule = "rule"
+	StepRule StepKind = "rule"
 	// StepPolicy: it met the policy of a built-in chain (Rule without a number).
-	StepPolicy = "policy"
+	StepPolicy StepKind = "policy"
 	// StepRoute: the routing decision (Route).
-	StepRoute = "route"
+	StepRoute StepKind = "route"
 	// StepNAT: its header changed (Before, After; Conntrack when read).
-	StepNAT = "nat"
+	StepNAT StepKind = "nat"
 	// StepOut: it left by an interface towards the next namespace (Interface, Link).
-	StepOut = "out"
+	StepOut StepKind = "out"
 )
 
 // Step is one thing that happened to a packet in a namespace.
 type Step struct {
-	// Kind is one of the Step kinds.
-	Kind string `json:"kind"`
+	// Kind is what the step is.
+	Kind StepKind `json:"kind"`
 	// Hook is the netfilter hook it happened at: PREROUTING, INPUT, FORWARD, OUTPUT or
 	// POSTROUTING.
 	Hook string `json:"hook,omitempty"`
@@ -129,22 +132,25 @@ type Conntrack struct {
 	Reply    string `json:"reply"`
 }
 
+// EndKind is the way a leg ended.
+type EndKind string
+
 // The ways a leg ends.
 const (
 	// EndDelivered: it reached the local stack of its last namespace.
-	EndDelivered = "delivered"
+	EndDelivered EndKind = "delivered"
 	// EndLeft: it left the lab (to a namespace that is not traced).
-	EndLeft = "left"
+	EndLeft EndKind = "left"
 	// EndDropped: a rule, a policy or the routing dropped it.
-	EndDropped = "dropped"
+	EndDropped EndKind = "dropped"
 	// EndLost: the trace lost sight of it after it left a namespace.
-	EndLost = "lost"
+	EndLost EndKind = "lost"
 )
 
 // End is how a leg ended.
 type End struct {
-	// Kind is one of the End kinds.
-	Kind string `json:"kind"`
+	// Kind is the way it ended.
+	Kind EndKind `json:"kind"`
 	// Namespace is where.
 	Namespace string `json:"namespace"`
 	// Reason says it in words: "delivered to a local socket", "no socket: the

@@ -27,12 +27,18 @@ func renderLeg(w io.Writer, name string, l Leg) {
 			fmt.Fprintf(w, "        %s\n", StepText(s))
 		}
 	}
-	mark := map[string]string{EndDelivered: "✔", EndLeft: "→", EndDropped: "✘", EndLost: "?"}[l.End.Kind]
-	fmt.Fprintf(w, "    %s %s in %s\n", mark, l.End.Reason, l.End.Namespace)
+	fmt.Fprintf(w, "    %s %s in %s\n", l.End.Kind.Mark(), l.End.Reason, l.End.Namespace)
 	if l.End.Rule != nil && l.End.Rule.Num > 0 {
 		fmt.Fprintf(w, "      %s\n", ruleText(*l.End.Rule))
 	}
 }
+
+// endMarks are the signs of the ways a leg ends.
+var endMarks = map[EndKind]string{EndDelivered: "✔", EndLeft: "→", EndDropped: "✘", EndLost: "?"}
+
+// Mark is the sign a leg's end is drawn with: ✔ delivered, → left the lab, ✘ dropped,
+// ? lost.
+func (k EndKind) Mark() string { return endMarks[k] }
 
 // StepText is a step in one line, as Render writes it.
 func StepText(s Step) string {
@@ -66,7 +72,7 @@ func StepText(s Step) string {
 	case StepOut:
 		return strings.TrimSpace("out " + s.Interface + "  " + paren(s.Link))
 	}
-	return s.Kind
+	return string(s.Kind)
 }
 
 // ruleText writes "table CHAIN #N: -A CHAIN ... /* comment */".

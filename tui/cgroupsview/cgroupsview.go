@@ -8,7 +8,6 @@ package cgroupsview
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -46,69 +45,55 @@ func DefaultKeyMap() KeyMap {
 // Model is the cgroups pane.
 type Model struct {
 	pane.Base[cgview.Snapshot]
-	keys     KeyMap
-	order    order.By
-	rows     []int // indexes into Data.Series: the filter's, in order
-	selected string
+	keys KeyMap
 }
 
 // New returns the pane sampling through source.
 func New(source Source) *Model {
 	k := DefaultKeyMap()
-	m := &Model{Base: pane.NewBase("cgroups", keys.Column{k.Raise, k.Lower, k.Sort}, source.Sample), keys: k}
-	m.OnFilter(m.arrange)
-	return m
+	return &Model{Base: pane.NewList("cgroups", keys.Column{k.Raise, k.Lower, k.Sort}, source.Sample, items), keys: k}
+}
+
+// items are the list's rows: a container each, found by its name.
+func items(s cgview.Snapshot) []pane.Item {
+	out := make([]pane.Item, len(s.Series))
+	for i, ser := range s.Series {
+		p := ser.Last()
+		out[i] = pane.Item{
+			Row:  order.Row{Name: ser.Target.Name, CPU: p.CPUPercent, Memory: int64(p.MemoryBytes), Created: ser.Target.Created},
+			Text: ser.Target.Name,
+		}
+	}
+	return out
 }
 
 // Selected is the container whose row is selected, or "".
-func (m *Model) Selected() string { return m.selected }
+func (m *Model) Selected() string { return m.List.Selected() }
 
 // Update handles samples, keys, clicks and the containers pane's selection.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if took, cmd := m.Handle(msg, m.arrange); took {
+	if took, cmd := m.Handle(msg, nil); took {
 		return cmd
 	}
 	switch msg := msg.(type) {
 	case pane.SelectMsg:
-		if msg.Container != "" && msg.Container != m.selected {
-			m.selected = msg.Container
-			m.Invalidate()
-		}
+		m.SelectItem(msg.Container)
 	case pane.ClickMsg:
-		if r := m.rowAt(msg.Y); r >= 0 {
-			m.moveTo(r)
-		}
+		_, shown, _ := m.listLayout()
+		m.ClickList(msg.Y, shown)
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
-// arrange orders the rows and lets through those the filter matches; the selection
-// stays on its container while it is shown, else goes to the first row.
-func (m *Model) arrange() {
-	ser := m.Data.Series
-	all := order.Sort(m.order, len(ser), func(i int) order.Row {
-		p := ser[i].Last()
-		return order.Row{Name: ser[i].Target.Name, CPU: p.CPUPercent, Memory: int64(p.MemoryBytes), Created: ser[i].Target.Created}
-	})
-	m.rows = slices.DeleteFunc(all, func(i int) bool { return !m.Match(ser[i].Target.Name) })
-	if m.cursor() < 0 && len(m.rows) > 0 {
-		m.selected = ser[m.rows[0]].Target.Name
-	}
-	m.Invalidate()
-}
-
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if r, ok := m.MoveRow(msg, max(0, m.cursor()), len(m.rows), max(1, m.Height/3)); ok {
-		m.moveTo(r)
+	if m.MoveList(msg, max(1, m.Height/3)) {
 		return nil
 	}
 	switch {
 	case key.Matches(msg, m.keys.Sort):
-		m.order = m.order.Next()
-		m.arrange()
-		return pane.Status("cgroups sorted by "+m.order.String(), false)
+		return pane.Status("cgroups sorted by "+m.NextOrder().String(), false)
 	case key.Matches(msg, m.keys.Raise):
 		return m.changeCPU(Step)
 	case key.Matches(msg, m.keys.Lower):
@@ -117,31 +102,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// cursor is the selected row's index in rows, or -1 when it is not shown.
-func (m *Model) cursor() int {
-	for r, i := range m.rows {
-		if m.Data.Series[i].Target.Name == m.selected {
-			return r
-		}
+// selected is the selected container's series.
+func (m *Model) selected() (cgview.Series, bool) {
+	i, ok := m.List.At()
+	if !ok {
+		return cgview.Series{}, false
 	}
-	return -1
-}
-
-// moveTo selects the container on row r of the list.
-func (m *Model) moveTo(r int) {
-	if len(m.rows) == 0 {
-		return
-	}
-	if name := m.Data.Series[m.rows[r]].Target.Name; name != m.selected {
-		m.selected = name
-		m.Invalidate()
-	}
+	return m.Data.Series[i], true
 }
 
 // changeCPU asks the app to run `update --cpus N NAME`, the same command a person
 // types. A container without a CPU limit gets one core when lowered.
 func (m *Model) changeCPU(delta float64) tea.Cmd {
-	s, ok := m.Data.Find(m.selected)
+	s, ok := m.selected()
 	if !ok {
 		return nil
 	}

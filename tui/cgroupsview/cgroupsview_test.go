@@ -96,3 +96,17 @@ func TestFilterAndClick(t *testing.T) {
 		t.Errorf("a click on the third row selected %q, want web2", m.Selected())
 	}
 }
+
+// TestSelectsTheRowOfAContainerGone: when the selected container goes, its row stays
+// selected, with the container now on it, as in the containers pane.
+func TestSelectsTheRowOfAContainerGone(t *testing.T) {
+	src := &fixture.CgroupSource{Snapshot: fixture.Cgroups(4)}
+	m := panetest.Load(cgroupsview.New(src), 80, 24)
+	panetest.Press(m, "j", "j")
+	src.Snapshot = fixture.Cgroups(4)
+	src.Snapshot.Series = append(src.Snapshot.Series[:2:2], src.Snapshot.Series[3:]...) // web2 is gone
+	panetest.Run(m, m.Reload())
+	if m.Selected() != "web3" {
+		t.Errorf("selected %q after web2 went, want web3 on its row", m.Selected())
+	}
+}

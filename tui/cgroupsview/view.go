@@ -34,25 +34,25 @@ func (m *Model) render() string {
 	if len(m.Data.Series) == 0 {
 		return "no containers to sample: press c to create one"
 	}
-	if len(m.rows) == 0 {
+	rows := m.List.Rows()
+	if len(rows) == 0 {
 		return styles.Dim.Render("no container matches /" + m.Filter() + " (esc clears the filter)")
 	}
 	var b strings.Builder
 	sparkW := max(8, m.Width-nameW-cpuW-thrW-memW-pidsW-5)
 	head := func(title string, width int) string {
-		return styles.Header.Render(pane.Cell(sorted.Header(m.order, title), width))
+		return styles.Header.Render(pane.Cell(sorted.Header(m.List.Order(), title), width))
 	}
 	fmt.Fprintf(&b, "%s %s %s %s %s %s", head("NAME", nameW), head("CPU", sparkW), head("CPU%/LIM", cpuW),
 		head("THROTTLED", thrW), head("MEMORY", memW), styles.Header.Render("PIDS"))
-	sel := max(0, m.cursor())
 	start, listH, chartH := m.listLayout()
-	for r := start; r < len(m.rows) && r < start+listH; r++ {
+	for r := start; r < len(rows) && r < start+listH; r++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.Data.Series[m.rows[r]], sparkW, r == sel))
+		b.WriteString(m.row(m.Data.Series[rows[r]], sparkW, r == m.List.Cursor()))
 	}
-	if chartH > 0 {
+	if s, ok := m.selected(); ok && chartH > 0 {
 		b.WriteString("\n\n")
-		b.WriteString(m.chart(m.Data.Series[m.rows[sel]], chartH))
+		b.WriteString(m.chart(s, chartH))
 	}
 	return b.String()
 }
@@ -60,25 +60,13 @@ func (m *Model) render() string {
 // listLayout is the first row on screen, how many rows the list shows and the height
 // of the chart under it.
 func (m *Model) listLayout() (start, listH, chartH int) {
-	listH = len(m.rows)
+	listH = len(m.List.Rows())
 	if m.Height >= 16 {
 		chartH = min(12, m.Height/3)
 		listH = min(listH, m.Height-chartH-3)
 	}
 	listH = max(1, min(listH, m.Height-1))
-	if sel := max(0, m.cursor()); sel >= listH {
-		start = sel - listH + 1
-	}
-	return start, listH, chartH
-}
-
-// rowAt is the row drawn on line y of the pane, or -1.
-func (m *Model) rowAt(y int) int {
-	start, listH, _ := m.listLayout()
-	if y < 1 || y > listH || start+y-1 >= len(m.rows) {
-		return -1
-	}
-	return start + y - 1
+	return m.List.Start(listH), listH, chartH
 }
 
 // row is one container: name, sparkline, CPU against its limit, throttling, memory, PIDs.

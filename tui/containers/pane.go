@@ -2,7 +2,6 @@ package containers
 
 import (
 	"context"
-	"slices"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -50,33 +49,41 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // Model is the containers pane.
 type Model struct {
 	pane.Base[Snapshot]
-	source   Source
-	keys     KeyMap
-	order    order.By
-	rows     []int // indexes into Data.Containers: the filter's, in order
-	cursor   int   // index into rows
-	selected string
+	source Source
+	keys   KeyMap
+	// followed is the container whose detail is read, which the other panes were told
+	// is selected.
+	followed string
 	logs     *containerlogs.Model
 }
 
 // New returns the pane reading from source.
 func New(source Source) *Model {
 	m := &Model{source: source, keys: DefaultKeyMap()}
-	m.Base = pane.NewBase[Snapshot]("Containers", m.keys, nil)
-	m.OnFilter(m.arrange)
+	m.Base = pane.NewList("Containers", m.keys, nil, items)
 	m.follow("")
 	return m
 }
 
+// items are the list's rows: a container each, found by its name, filtered on every
+// column.
+func items(s Snapshot) []pane.Item {
+	out := make([]pane.Item, len(s.Containers))
+	for i, c := range s.Containers {
+		out[i] = pane.Item{Row: order.Row{Name: c.Name, CPU: c.CPUPercent, Memory: c.Memory, Created: c.Created}, Text: rowText(c)}
+	}
+	return out
+}
+
 // follow loads the detail of the container named name from now on.
 func (m *Model) follow(name string) {
-	m.selected = name
+	m.followed = name
 	src := m.source
 	m.SetLoad(func(ctx context.Context) (Snapshot, error) { return src.Load(ctx, name) })
 }
 
 // Selected is the name of the selected container, or "".
-func (m *Model) Selected() string { return m.selected }
+func (m *Model) Selected() string { return m.followed }
 
 // SetSize gives the pane, and its logs view when open, their size.
 func (m *Model) SetSize(width, height int) {
@@ -109,7 +116,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !changed {
 			return nil
 		}
-		m.arrange()
 		return m.selectionChanged()
 	}
 	if m.logs != nil {
@@ -130,52 +136,29 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case pane.ClickMsg:
-		if row := m.rowAt(msg.Y); row >= 0 {
-			m.moveTo(row)
-			return m.selectionChanged()
-		}
+		m.ClickList(msg.Y, m.listHeight()-1)
+		return m.selectionChanged()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	}
 	return nil
 }
 
-// arrange orders the rows and lets through those the filter matches, keeping the
-// selected container selected; when it is gone, the cursor stays where it was (the
-// new last row when the last one went).
-func (m *Model) arrange() {
-	cs := m.Data.Containers
-	all := order.Sort(m.order, len(cs), func(i int) order.Row {
-		return order.Row{Name: cs[i].Name, CPU: cs[i].CPUPercent, Memory: cs[i].Memory, Created: cs[i].Created}
-	})
-	m.rows = slices.DeleteFunc(all, func(i int) bool { return !m.Match(rowText(cs[i])) })
-	at := min(m.cursor, len(m.rows)-1)
-	for r, i := range m.rows {
-		if cs[i].Name == m.selected {
-			at = r
-		}
-	}
-	m.cursor = max(0, at)
-	m.Invalidate()
-}
-
 // current is the container under the cursor.
 func (m *Model) current() (Container, bool) {
-	if m.cursor >= len(m.rows) {
+	i, ok := m.List.At()
+	if !ok {
 		return Container{}, false
 	}
-	return m.Data.Containers[m.rows[m.cursor]], true
+	return m.Data.Containers[i], true
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if r, ok := m.MoveRow(msg, m.cursor, len(m.rows), max(1, m.Height/2)); ok {
-		m.moveTo(r)
+	if m.MoveList(msg, max(1, m.Height/2)) {
 		return m.selectionChanged()
 	}
 	if key.Matches(msg, m.keys.Sort) {
-		m.order = m.order.Next()
-		m.arrange()
-		return pane.Status("containers sorted by "+m.order.String(), false)
+		return pane.Status("containers sorted by "+m.NextOrder().String(), false)
 	}
 	c, ok := m.current()
 	if !ok {
@@ -245,18 +228,10 @@ func (m *Model) LogsOf() string {
 	return m.logs.Name()
 }
 
-// moveTo puts the cursor on row i of the list.
-func (m *Model) moveTo(i int) {
-	if i != m.cursor {
-		m.cursor = i
-		m.Invalidate()
-	}
-}
-
 // selectionChanged tells the other panes when the selected container changes.
 func (m *Model) selectionChanged() tea.Cmd {
 	c, _ := m.current()
-	if c.Name == m.selected {
+	if c.Name == m.followed {
 		return nil
 	}
 	m.follow(c.Name)

@@ -36,7 +36,7 @@ func (m *Model) render() string {
 	if len(m.Data.Containers) == 0 {
 		return "no containers yet: press c to create one, or : then run -d busybox sleep 1000"
 	}
-	if len(m.rows) == 0 {
+	if len(m.List.Rows()) == 0 {
 		return styles.Dim.Render("no container matches /" + m.Filter() + " (esc clears the filter)")
 	}
 	if m.Width >= 150 {
@@ -57,30 +57,11 @@ func (m *Model) listHeight() int {
 	if m.Width >= 150 {
 		return m.Height
 	}
-	h := len(m.rows) + 1
+	h := len(m.List.Rows()) + 1
 	if half := m.Height / 2; h > half && m.Height >= 12 {
 		h = half
 	}
 	return min(h, m.Height)
-}
-
-// listStart is the first row on screen: the list scrolls to keep the cursor in it.
-func (m *Model) listStart() int {
-	if rows := m.listHeight() - 1; m.cursor >= rows {
-		return m.cursor - rows + 1
-	}
-	return 0
-}
-
-// rowAt is the row drawn on line y of the pane, or -1.
-func (m *Model) rowAt(y int) int {
-	if y < 1 || y >= m.listHeight() {
-		return -1
-	}
-	if r := m.listStart() + y - 1; r < len(m.rows) {
-		return r
-	}
-	return -1
 }
 
 // stateText is a container's state as the list shows it: "Exited (137)" for one that
@@ -133,9 +114,9 @@ func (m *Model) columns(width int) []column {
 	}
 	want := make([]int, len(all))
 	for i := range all {
-		all[i].title = sorted.Header(m.order, all[i].title)
+		all[i].title = sorted.Header(m.List.Order(), all[i].title)
 		w := ansi.StringWidth(all[i].title)
-		for _, r := range m.rows {
+		for _, r := range m.List.Rows() {
 			w = max(w, ansi.StringWidth(all[i].value(m.Data.Containers[r])))
 		}
 		want[i] = min(w, 32)
@@ -180,10 +161,11 @@ func (m *Model) list(width, height int) string {
 		}
 		b.WriteString(styles.Header.Render(pane.Cell(c.title, c.width)))
 	}
-	start := m.listStart()
-	for r := start; r < len(m.rows) && r < start+height-1; r++ {
+	rows := m.List.Rows()
+	start := m.List.Start(m.listHeight() - 1)
+	for r := start; r < len(rows) && r < start+height-1; r++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.Data.Containers[m.rows[r]], cols, r == m.cursor))
+		b.WriteString(m.row(m.Data.Containers[rows[r]], cols, r == m.List.Cursor()))
 	}
 	return b.String()
 }

@@ -34,6 +34,9 @@ type Base[T any] struct {
 	Width, Height int
 	// Lines is a text pane's picture under its head line (nil for any other pane).
 	Lines *Lines
+	// List is a list pane's rows (nil for any other pane), which items makes of Data.
+	List  *List
+	items func(T) []Item
 
 	dirty bool
 	cache string
@@ -53,6 +56,16 @@ func NewText[T any](title string, keys help.KeyMap, load func(ctx context.Contex
 	b := NewBase(title, keys, load)
 	lines := NewLines()
 	b.Lines = &lines
+	return b
+}
+
+// NewList returns the skeleton of a list pane: NewBase's, with List, the rows items
+// makes of the data, sorted in its order and narrowed by the filter, arranged again
+// when the data, the order (NextOrder) or the filter change; MoveList moves its cursor
+// with the shared keys, ClickList to the row clicked, SelectItem to an item.
+func NewList[T any](title string, keys help.KeyMap, load func(ctx context.Context) (T, error), items func(T) []Item) Base[T] {
+	b := NewBase(title, keys, load)
+	b.List, b.items = &List{}, items
 	return b
 }
 
@@ -130,7 +143,8 @@ func (b *Base[T]) Reload() tea.Cmd {
 
 // Take keeps a load's result when msg is one of this pane's: ok says it was, changed
 // that the data or the error differ from what the pane shows, which is then drawn
-// again. A load that changed nothing costs no frame.
+// again (a list pane's rows arranged again first). A load that changed nothing costs
+// no frame.
 func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 	l, ok := msg.(loaded[T])
 	if !ok || l.to != b {
@@ -140,6 +154,7 @@ func (b *Base[T]) Take(msg tea.Msg) (ok, changed bool) {
 		return true, false
 	}
 	b.Data, b.Err, b.Loaded, b.dirty = l.data, l.err, true, true
+	b.arrange()
 	return true, true
 }
 
@@ -191,11 +206,11 @@ func (b *Base[T]) Draw(render func() string) string {
 }
 
 // Handle takes what every pane handles the same way before its own messages: a load's
-// result, after which fresh runs when the data changed, and the keys Shared takes. It
-// says whether it took msg, and returns the work an answer starts.
+// result, after which fresh (when given) runs when the data changed, and the keys
+// Shared takes. It says whether it took msg, and returns the work an answer starts.
 func (b *Base[T]) Handle(msg tea.Msg, fresh func()) (took bool, cmd tea.Cmd) {
 	if ok, changed := b.Take(msg); ok {
-		if changed {
+		if changed && fresh != nil {
 			fresh()
 		}
 		return true, nil
@@ -206,8 +221,8 @@ func (b *Base[T]) Handle(msg tea.Msg, fresh func()) (took bool, cmd tea.Cmd) {
 // Shared handles the keys every pane reads the same way before its own: the answer to
 // an open question, the filter being typed, / to type one and esc to clear it. It
 // says whether it took msg, and returns the work an answer starts. After the filter
-// changed, a text pane's Lines are marked again and the function given to OnFilter
-// runs.
+// changed, a text pane's Lines are marked again, a list pane's rows arranged again, and
+// the function given to OnFilter runs.
 func (b *Base[T]) Shared(msg tea.Msg) (took bool, cmd tea.Cmd) {
 	took, cmd, changed := b.shared.handle(msg)
 	if took {
@@ -216,6 +231,9 @@ func (b *Base[T]) Shared(msg tea.Msg) (took bool, cmd tea.Cmd) {
 	}
 	if changed && b.Lines != nil {
 		b.MarkMatches(b.Lines)
+	}
+	if changed {
+		b.arrange()
 	}
 	if changed && b.onFilter != nil {
 		b.onFilter()

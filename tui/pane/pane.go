@@ -1,7 +1,8 @@
 // Package pane defines what every pane of the app is, the skeleton every pane is built
-// on (Base: loading, errors, caching; Lines: scrolling; a filter), and the messages
-// panes send to the app. A pane owns its data, its keys and its drawing; the app only
-// lays panes out, moves the focus and routes messages.
+// on (Base: loading, errors, caching; Lines: scrolling; List: sorted rows and their
+// selection; a filter), and the messages panes send to the app. A pane owns its data,
+// its keys and its drawing; the app only lays panes out, moves the focus and routes
+// messages.
 package pane
 
 import (

@@ -23,9 +23,6 @@ type timeline struct {
 	stops []stop
 }
 
-// endMarks mark how a leg ended.
-var endMarks = map[string]string{trace.EndDelivered: "✔", trace.EndLeft: "→", trace.EndDropped: "✘", trace.EndLost: "?"}
-
 // layOut writes the journey one step a line: each leg's packet, each namespace it
 // crossed with how it came in, every step there (hooks, rules as `iptables -S` prints
 // them with their verdict, routing, NAT, the way out), then how the leg ended.
@@ -50,7 +47,7 @@ func layOut(j trace.Journey) timeline {
 				prev = &p
 			}
 		}
-		end := endMarks[l.End.Kind] + " " + l.End.Reason + " in " + l.End.Namespace
+		end := l.End.Kind.Mark() + " " + l.End.Reason + " in " + l.End.Namespace
 		if l.End.Kind == trace.EndDropped {
 			end = styles.Error.Render(end)
 		}
@@ -85,7 +82,7 @@ func stepLine(s trace.Step) string {
 
 // where names a stop: its place in the journey and what happened there.
 func (s stop) where(i, n int) string {
-	what := s.step.Kind
+	what := string(s.step.Kind)
 	switch s.step.Kind {
 	case trace.StepHook:
 		what = "hook " + s.step.Hook
@@ -101,7 +98,7 @@ func (s stop) where(i, n int) string {
 	case trace.StepNAT:
 		what = "NAT"
 	case trace.StepIn, trace.StepOut:
-		what = s.step.Kind + " " + s.step.Interface
+		what += " " + s.step.Interface
 	}
 	return fmt.Sprintf("step %d of %d · %s · %s (%s) · %s", i+1, n, s.leg, s.hop.Namespace, s.hop.Kind, what)
 }
