@@ -27,7 +27,7 @@ type demoApp struct {
 }
 
 // startDemo runs `workbench demo` with args in a tmux of its own, which ends with the
-// test; the lab is reset then too.
+// test, showing its screen if the test failed; the lab is reset then too.
 func startDemo(t *testing.T, args string) *demoApp {
 	t.Helper()
 	testutil.RequireRoot(t)
@@ -40,6 +40,11 @@ func startDemo(t *testing.T, args string) *demoApp {
 	}
 	d := &demoApp{t: t, socket: fmt.Sprintf("wb-%s-%d", inst.Name, time.Now().UnixNano())}
 	t.Cleanup(func() { d.tmux("kill-server") })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the screen when the test failed:\n%s", d.tmux("capture-pane", "-p"))
+		}
+	})
 	d.tmux("new-session", "-d", "-x", "160", "-y", "45", fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s demo %s", inst.Name, testutil.Binary(t), args))
 	return d
 }
@@ -53,12 +58,10 @@ func (d *demoApp) tmux(args ...string) string {
 func (d *demoApp) screen(want string) string {
 	d.t.Helper()
 	var s string
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if s = d.tmux("capture-pane", "-p"); strings.Contains(s, want) {
-			return s
-		}
-	}
-	d.t.Fatalf("the screen never showed %q:\n%s", want, s)
+	testutil.Eventually(d.t, fmt.Sprintf("the screen to show %q", want), func() bool {
+		s = d.tmux("capture-pane", "-p")
+		return strings.Contains(s, want)
+	})
 	return s
 }
 
@@ -73,12 +76,7 @@ func (d *demoApp) next(want string) string {
 func (d *demoApp) quit() {
 	d.t.Helper()
 	d.tmux("send-keys", "q")
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if !strings.Contains(d.tmux("capture-pane", "-p"), " lab 0") {
-			return
-		}
-	}
-	d.t.Fatal("q did not quit the demo")
+	testutil.Eventually(d.t, "q to quit the demo", func() bool { return !strings.Contains(d.tmux("capture-pane", "-p"), " lab 0") })
 }
 
 // TestDemoPlaysInTheApp plays a lab in the full-screen app inside tmux: each `.` runs

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"workbench/testutil"
 )
@@ -13,13 +12,9 @@ func TestLogsTailSinceAndTimestamps(t *testing.T) {
 	testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "talker", "--net", "none", "busybox", "sh", "-c",
 		"echo one; sleep 1; echo two >&2; sleep 1; echo three; echo four; exec sleep 1000")
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(testutil.MustRun(t, "logs", "talker"), "four") {
-		if time.Now().After(deadline) {
-			t.Fatal("the container did not write its lines")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.Eventually(t, "the container to write its lines", func() bool {
+		return strings.Contains(testutil.MustRun(t, "logs", "talker"), "four")
+	})
 	r := testutil.Run(t, "", "logs", "-t", "talker")
 	stamped := regexp.MustCompile(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (\w+)$`)
 	times := map[string]string{}

@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,15 +19,11 @@ const benchRuns = 50
 // measure runs the binary with args benchRuns times and reports the p50 and p95 of
 // the wall time of each whole process, in milliseconds.
 func measure(b *testing.B, args ...string) {
-	bin := testutil.Binary(b)
 	for i := 0; i < b.N; i++ {
 		times := make([]float64, 0, benchRuns)
 		for j := 0; j < benchRuns; j++ {
-			start := time.Now()
-			if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
-				b.Fatalf("workbench %v: %v: %s", args, err, out)
-			}
-			times = append(times, float64(time.Since(start).Microseconds())/1000)
+			took, _ := testutil.Timed(b, args...)
+			times = append(times, float64(took.Microseconds())/1000)
 		}
 		sort.Float64s(times)
 		b.ReportMetric(times[len(times)/2], "p50-ms")
@@ -74,17 +69,13 @@ func BenchmarkExec(b *testing.B) {
 // were than the first ten.
 func BenchmarkRunDetached250(b *testing.B) {
 	benchLab(b)
-	bin := testutil.Binary(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		times := make([]time.Duration, 0, 250)
 		start := time.Now()
 		for j := 0; j < 250; j++ {
-			t0 := time.Now()
-			if out, err := exec.Command(bin, "run", "-d", "busybox", "sleep", "100000").CombinedOutput(); err != nil {
-				b.Fatalf("run -d number %d: %v: %s", j, err, out)
-			}
-			times = append(times, time.Since(t0))
+			took, _ := testutil.Timed(b, "run", "-d", "busybox", "sleep", "100000")
+			times = append(times, took)
 		}
 		total := time.Since(start)
 		var first, last time.Duration

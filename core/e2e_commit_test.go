@@ -247,7 +247,7 @@ func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
 	inst := testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "big", "--net", "none", "busybox", "sh", "-c", "truncate -s 50G /big && touch /ready && sleep 100000")
 	c := containerNamed(t, "big")
-	eventually(t, "the container wrote its big file", func() bool {
+	testutil.Eventually(t, "the container to write its big file", func() bool {
 		_, err := os.Stat(filepath.Join(c.UpperDir, "ready"))
 		return err == nil
 	})
@@ -265,7 +265,7 @@ func TestCommitInterruptedOrKilledLeavesTheContainerRunning(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		eventually(t, "the commit paused the container", func() bool { return freezerState(t, g) == "FROZEN" })
+		testutil.Eventually(t, "the commit to pause the container", func() bool { return freezerState(t, g) == "FROZEN" })
 		if err := cmd.Process.Signal(sig); err != nil {
 			t.Fatal(err)
 		}

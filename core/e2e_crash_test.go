@@ -125,7 +125,7 @@ func everyLiveContainerListed(t *testing.T, round int) {
 		listed[c.ID] = c
 		if c.State == StateRunning && !alive(c.Pid, c.PidStart) {
 			// Its end may be being recorded right now: give the monitor a moment.
-			eventually(t, "a dead PID 1 to be recorded", func() bool {
+			testutil.Eventually(t, "a dead PID 1 to be recorded", func() bool {
 				for _, n := range psJSON(t) {
 					if n.ID == c.ID {
 						return n.State != StateRunning
@@ -146,7 +146,7 @@ func everyLiveContainerListed(t *testing.T, round int) {
 		if !ok {
 			// A --rm container may be being removed, or a start being undone, by a
 			// command still going: it must be gone soon.
-			eventually(t, "an unlisted container to go", func() bool {
+			testutil.Eventually(t, "an unlisted container to go", func() bool {
 				b, err := os.ReadFile(f)
 				return err != nil || strings.TrimSpace(string(b)) == ""
 			})

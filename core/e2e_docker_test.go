@@ -145,7 +145,7 @@ func TestEverydayRunFlags(t *testing.T) {
 	// --stop-signal: stop sends USR1, which the command handles.
 	testutil.MustRun(t, "run", "-d", "--name", "usr1", "--stop-signal", "USR1", "--stop-timeout", "5", "--net", "none", "busybox", "sh", "-c",
 		`trap "exit 30" USR1; echo ready; while true; do sleep 0.05; done`)
-	eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "usr1"), "ready") })
+	testutil.Eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "usr1"), "ready") })
 	testutil.MustRun(t, "stop", "usr1")
 	if c := containerNamed(t, "usr1"); c.ExitCode != 30 {
 		t.Fatalf("stop with --stop-signal USR1 ended with %d, want the trap's 30", c.ExitCode)
@@ -237,7 +237,7 @@ func TestCopyInAndOut(t *testing.T) {
 	testutil.NewLab(t)
 	machineDir := t.TempDir()
 	testutil.MustRun(t, "run", "-d", "--name", "box", "--net", "none", "busybox", "sh", "-c", "ln -s "+machineDir+" /evil; mkdir /srv; exec sleep 1000")
-	eventually(t, "the symlink", func() bool { return testutil.Run(t, "", "exec", "box", "test", "-L", "/evil").Code == 0 })
+	testutil.Eventually(t, "the container to make its symlink /evil", func() bool { return testutil.Run(t, "", "exec", "box", "test", "-L", "/evil").Code == 0 })
 	src := t.TempDir()
 	os.MkdirAll(filepath.Join(src, "site", "css"), 0o755)
 	os.WriteFile(filepath.Join(src, "site", "index.html"), []byte("hello\n"), 0o644)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"workbench/testutil"
 )
@@ -39,16 +38,4 @@ func containerNamed(t testing.TB, name string) Container {
 	}
 	t.Fatalf("no container %s in ps -a", name)
 	return Container{}
-}
-
-// eventually retries check until it holds or 10 s pass.
-func eventually(t testing.TB, what string, check func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !check() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

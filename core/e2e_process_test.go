@@ -89,7 +89,7 @@ func TestInitReaperIsPID1(t *testing.T) {
 	}
 	// The reaper passes TERM on to a command that handles it.
 	testutil.MustRun(t, "run", "-d", "--init", "--name", "trap", "--net", "none", "busybox", "sh", "-c", `trap "exit 9" TERM; echo ready; while true; do sleep 0.05; done`)
-	eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
+	testutil.Eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
 	testutil.MustRun(t, "stop", "-t", "5", "trap")
 	if c := containerNamed(t, "trap"); c.ExitCode != 9 {
 		t.Fatalf("stop through the reaper ended with %d, want the command's own 9", c.ExitCode)
@@ -167,10 +167,10 @@ func TestExecClientKilledLeavesTheContainer(t *testing.T) {
 	}
 	defer tty.Close()
 	go func() { _, _ = io.Copy(io.Discard, eofAfter(tty, time.Minute)) }()
-	eventually(t, "the exec'd shell to run", func() bool { return len(cgroupProcs(t, c)) == 2 })
+	testutil.Eventually(t, "the exec'd shell to run", func() bool { return len(cgroupProcs(t, c)) == 2 })
 	_ = client.Process.Kill()
 	_, _ = client.Process.Wait()
-	eventually(t, "the exec'd shell to end with its terminal", func() bool { return len(cgroupProcs(t, c)) == 1 })
+	testutil.Eventually(t, "the exec'd shell to end with its terminal", func() bool { return len(cgroupProcs(t, c)) == 1 })
 	if c := containerNamed(t, "web"); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 		t.Fatalf("the container did not outlive the exec client: %s", c.State)
 	}
@@ -191,11 +191,11 @@ func TestStartAndRestartKeepTheWritableLayer(t *testing.T) {
 	first := containerNamed(t, "keeper")
 	testutil.MustRun(t, "stop", "-t", "0", "keeper")
 	testutil.MustRun(t, "start", "keeper")
-	eventually(t, "the second start to write", func() bool {
+	testutil.Eventually(t, "the second start to write", func() bool {
 		return strings.Count(testutil.Run(t, "", "exec", "keeper", "cat", "/data").Out, "run") == 2
 	})
 	testutil.MustRun(t, "restart", "-t", "0", "keeper")
-	eventually(t, "the restart to write", func() bool {
+	testutil.Eventually(t, "the restart to write", func() bool {
 		return strings.Count(testutil.Run(t, "", "exec", "keeper", "cat", "/data").Out, "run") == 3
 	})
 	now := containerNamed(t, "keeper")
@@ -213,17 +213,17 @@ func TestStartAndRestartKeepTheWritableLayer(t *testing.T) {
 func TestRestartPolicies(t *testing.T) {
 	testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "flaky", "--restart", "on-failure:2", "--net", "none", "busybox", "sh", "-c", "exit 3")
-	eventually(t, "on-failure:2 to give up", func() bool {
+	testutil.Eventually(t, "on-failure:2 to give up", func() bool {
 		c := containerNamed(t, "flaky")
 		return c.State == StateExited && c.RestartCount == 2
 	})
 	testutil.MustRun(t, "run", "-d", "--name", "ok", "--restart", "on-failure", "--net", "none", "busybox", "true")
-	eventually(t, "on-failure to leave a success alone", func() bool {
+	testutil.Eventually(t, "on-failure to leave a success alone", func() bool {
 		c := containerNamed(t, "ok")
 		return c.State == StateExited && c.RestartCount == 0
 	})
 	testutil.MustRun(t, "run", "-d", "--name", "always", "--restart", "always", "--net", "none", "busybox", "sh", "-c", "sleep 0.1")
-	eventually(t, "always to restart", func() bool { return containerNamed(t, "always").RestartCount >= 2 })
+	testutil.Eventually(t, "always to restart", func() bool { return containerNamed(t, "always").RestartCount >= 2 })
 	testutil.MustRun(t, "stop", "-t", "1", "always")
 	c := containerNamed(t, "always")
 	time.Sleep(500 * time.Millisecond)
@@ -306,22 +306,21 @@ func TestMonitorOutlivesNothingItNeedNot(t *testing.T) {
 	if cwd, _ := os.Readlink("/proc/" + strconv.Itoa(m.Pid) + "/cwd"); cwd != "/" {
 		t.Errorf("the monitor's working directory is %s, want /", cwd)
 	}
-	// The descriptors of the container that just ended may take a moment to close.
+	// The descriptors of the container that just ended may take a moment to close; the
+	// monitor closes them before it leaves, idle.
 	var held []string
-	for try := 0; try < 20; try++ {
-		held = held[:0]
+	testutil.Eventually(t, "the monitor to close the ended container's descriptors", func() bool {
+		var now []string
 		fds, _ := os.ReadDir("/proc/" + strconv.Itoa(m.Pid) + "/fd")
 		for _, fd := range fds {
 			target, _ := os.Readlink("/proc/" + strconv.Itoa(m.Pid) + "/fd/" + fd.Name())
-			held = append(held, target)
+			now = append(now, target)
 		}
-		if len(held) <= 12 {
-			break
+		if !alive(m.Pid, m.Start) {
+			t.Fatalf("the monitor left holding %d descriptors with no container: %v", len(held), held)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if len(held) > 12 {
-		t.Errorf("the monitor holds %d descriptors with no container: %v", len(held), held)
-	}
-	eventually(t, "the idle monitor to leave", func() bool { return !alive(m.Pid, m.Start) })
+		held = now
+		return len(held) <= 12
+	})
+	testutil.Eventually(t, "the idle monitor to leave", func() bool { return !alive(m.Pid, m.Start) })
 }

@@ -90,7 +90,7 @@ func TestReconcileAfterKill9(t *testing.T) {
 	fgCLI := startWB(t, "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
 	rmCLI := startWB(t, "run", "--rm", "--name", "rmfg", "--net", "none", "busybox", "sleep", "1000")
 	running := map[string]Container{}
-	eventually(t, "the containers to run", func() bool {
+	testutil.Eventually(t, "the containers to run", func() bool {
 		for _, c := range psJSON(t) {
 			if c.State == StateRunning {
 				running[c.Name] = c
@@ -110,7 +110,7 @@ func TestReconcileAfterKill9(t *testing.T) {
 		t.Fatalf("the containers are not held by one monitor: %+v", running)
 	}
 	_ = syscall.Kill(monitor, syscall.SIGKILL)
-	eventually(t, "the monitor to die", func() bool { return !alive(monitor, running["bg"].MonitorStart) })
+	testutil.Eventually(t, "the monitor to die", func() bool { return !alive(monitor, running["bg"].MonitorStart) })
 	r := testutil.Run(t, "", "ps")
 	if r.Code != 0 || !strings.Contains(r.Err, "monitor ended") || !strings.Contains(r.Err, "bg, fg, rmfg") {
 		t.Fatalf("ps after the monitor died: exit %d, stderr %q: want the three named as running on", r.Code, r.Err)
@@ -121,7 +121,7 @@ func TestReconcileAfterKill9(t *testing.T) {
 		}
 		_ = syscall.Kill(c.Pid, syscall.SIGKILL)
 	}
-	eventually(t, "every PID 1 to die", func() bool {
+	testutil.Eventually(t, "every PID 1 to die", func() bool {
 		for _, c := range running {
 			if alive(c.Pid, c.PidStart) {
 				return false

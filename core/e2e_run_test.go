@@ -173,7 +173,7 @@ func TestDetachedSurvivesAndExec(t *testing.T) {
 		t.Fatalf("exec runs in the machine's mount namespace: %s", out)
 	}
 	testutil.MustRun(t, "rm", "-f", "web")
-	eventually(t, "the init to end", func() bool { return !alive(c.Pid, c.PidStart) })
+	testutil.Eventually(t, "the init to end", func() bool { return !alive(c.Pid, c.PidStart) })
 }
 
 func nsLink(pid, kind string) string {
@@ -199,7 +199,7 @@ func TestSignalsAndStop(t *testing.T) {
 	testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
 		`trap "echo got TERM; exit 7" TERM; echo ready; while true; do sleep 0.05; done`)
-	eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
+	testutil.Eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
 	follow := startWB(t, "logs", "-f", "trap")
 	testutil.MustRun(t, "kill", "-s", "TERM", "trap")
 	if out := testutil.MustRun(t, "wait", "trap"); out != "7\n" {

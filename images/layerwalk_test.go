@@ -10,7 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"workbench/testutil"
 )
 
 // machineSecret makes, outside any layer, a directory holding a file "secret" and a
@@ -139,9 +140,7 @@ func TestWriteLayerRacingSymlinkSwapsNeverReadsThroughThem(t *testing.T) {
 	go swap("data1", "sub1")
 	go swap("data2", "sub2")
 	defer func() { stop.Store(true); wg.Wait() }()
-	for rounds.Load() < 10 {
-		time.Sleep(time.Millisecond)
-	}
+	testutil.Eventually(t, "the swaps' first ten rounds", func() bool { return rounds.Load() >= 10 })
 	symlinks, files, walks := 0, 0, 0
 	for start := rounds.Load(); walks < 300 || (walks < 20000 && (rounds.Load()-start < 200 || symlinks < 100 || files < 100)); walks++ {
 		var buf bytes.Buffer

@@ -1,9 +1,7 @@
 package labs
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,7 +76,6 @@ var breakCases = []breakCase{
 // expectation's hint.
 func TestLabsFailWhereBroken(t *testing.T) {
 	testutil.RequireRoot(t)
-	bin := testutil.Binary(t)
 	for _, c := range breakCases {
 		t.Run(c.lab, func(t *testing.T) {
 			src, fails := brokenLab(t, c)
@@ -86,19 +83,12 @@ func TestLabsFailWhereBroken(t *testing.T) {
 			if err := os.WriteFile(path, src, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			testutil.KeepMachineNetwork(t)
-			testutil.NewInstance(t)
-			t.Cleanup(func() {
-				if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
-					t.Errorf("reset after %s: %v: %s", c.lab, err, out)
-				}
-			})
-			out, err := exec.Command(bin, "--script", path).CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-				t.Fatalf("the broken lab should fail with exit status 1, got %v:\n%s", err, out)
+			testutil.NewLab(t)
+			out, code := testutil.Output(t, "--script", path)
+			if code != 1 {
+				t.Fatalf("the broken lab should fail with exit status 1, got %d:\n%s", code, out)
 			}
-			failures := summaryFailures(string(out), path)
+			failures := summaryFailures(out, path)
 			if len(failures) != 2 || !strings.Contains(failures[0], ": "+fails.Source+": ") || failures[1] != "hint: "+fails.Hint {
 				t.Fatalf("the lab should fail at line %d only, with its hint; its summary:\n%s\n\nthe whole run:\n%s", fails.Line, strings.Join(failures, "\n"), out)
 			}

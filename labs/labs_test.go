@@ -1,7 +1,6 @@
 package labs
 
 import (
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,35 +82,30 @@ func TestLabExpectationsExplainThemselves(t *testing.T) {
 	}
 }
 
-// everyLab readies a run of every bundled lab: the binary that runs them, and the labs.
-func everyLab(t testing.TB) (bin string, all []Lab) {
+// everyLab readies a run of every bundled lab with the binary, built first, and
+// returns the labs.
+func everyLab(t testing.TB) []Lab {
 	t.Helper()
 	testutil.RequireRoot(t)
 	all, err := List()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testutil.Binary(t), all
+	testutil.Binary(t)
+	return all
 }
 
 // TestLabs runs every bundled lab headless with the real binary, each in an instance
 // of its own: the proof that every experiment of the articles still works.
 func TestLabs(t *testing.T) {
-	bin, all := everyLab(t)
-	for _, l := range all {
+	for _, l := range everyLab(t) {
 		t.Run(l.Name, func(t *testing.T) {
-			testutil.KeepMachineNetwork(t)
-			testutil.NewInstance(t)
-			t.Cleanup(func() {
-				if out, err := exec.Command(bin, "reset").CombinedOutput(); err != nil {
-					t.Errorf("reset after %s: %v: %s", l.Name, err, out)
-				}
-			})
-			out, err := exec.Command(bin, "--script", l.Name).CombinedOutput()
-			if err != nil {
-				t.Fatalf("lab %s failed (%v):\n%s", l.Name, err, out)
+			testutil.NewLab(t)
+			out, code := testutil.Output(t, "--script", l.Name)
+			if code != 0 {
+				t.Fatalf("lab %s failed (exit %d):\n%s", l.Name, code, out)
 			}
-			if !strings.Contains(string(out), " 0 failed") {
+			if !strings.Contains(out, " 0 failed") {
 				t.Errorf("lab %s: no summary line:\n%s", l.Name, out)
 			}
 		})
@@ -121,17 +115,17 @@ func TestLabs(t *testing.T) {
 // BenchmarkLabs runs every bundled lab once with the real binary, each in an instance
 // of its own, and reports the whole suite's time and the slowest lab's.
 func BenchmarkLabs(b *testing.B) {
-	bin, all := everyLab(b)
+	all := everyLab(b)
 	for i := 0; i < b.N; i++ {
 		var total, slowest time.Duration
 		for _, l := range all {
 			testutil.NewInstance(b)
 			start := time.Now()
-			out, err := exec.Command(bin, "--script", l.Name).CombinedOutput()
+			out, code := testutil.Output(b, "--script", l.Name)
 			took := time.Since(start)
-			if err != nil {
-				_ = exec.Command(bin, "reset").Run()
-				b.Fatalf("lab %s failed (%v):\n%s", l.Name, err, out)
+			if code != 0 {
+				testutil.Output(b, "reset")
+				b.Fatalf("lab %s failed (exit %d):\n%s", l.Name, code, out)
 			}
 			total += took
 			slowest = max(slowest, took)

@@ -34,12 +34,18 @@ func requireTools(t *testing.T, tools ...string) {
 // startApp runs the app of inst in a tmux session of its own, width×height cells, in a
 // directory of the test's own (the app writes its exports there), with env (NAME=value)
 // added to its environment; the screen shows "APP-EXIT" and the app's exit status
-// after it quits. The session ends with the test.
+// after it quits. The session ends with the test, showing its screen if the test
+// failed.
 func startApp(t *testing.T, inst instance.Instance, width, height int, env ...string) screen {
 	t.Helper()
 	dir := t.TempDir()
 	s := screen{t: t, socket: fmt.Sprintf("wb-%s-%dx%d", inst.Name, width, height)}
 	t.Cleanup(func() { s.tmux("kill-server") })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the screen when the test failed:\n%s", s.tmux("capture-pane", "-p"))
+		}
+	})
 	env = append(env, "WORKBENCH_INSTANCE="+inst.Name)
 	s.tmux("new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", dir,
 		fmt.Sprintf("env %s %s; echo APP-EXIT $?; sleep 60", strings.Join(env, " "), testutil.Binary(t)))
@@ -79,13 +85,11 @@ func (s screen) typeLine(text string) {
 func (s screen) waitFor(what string, ok func(string) bool) string {
 	s.t.Helper()
 	var text string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if text = s.tmux("capture-pane", "-p"); ok(text) {
-			return text
-		}
-	}
-	s.t.Fatalf("the screen never showed %s:\n%s", what, text)
-	return ""
+	testutil.Eventually(s.t, "the screen to show "+what, func() bool {
+		text = s.tmux("capture-pane", "-p")
+		return ok(text)
+	})
+	return text
 }
 
 // see waits until the screen holds every one of want.

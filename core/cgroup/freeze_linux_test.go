@@ -26,11 +26,7 @@ func cpuUsage(t *testing.T, g *Group) uint64 {
 func waitRunning(t *testing.T, g *Group, what string) {
 	t.Helper()
 	start := cpuUsage(t, g)
-	for deadline := time.Now().Add(10 * time.Second); cpuUsage(t, g) == start; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the group used no CPU for 10 s", what)
-		}
-	}
+	testutil.Eventually(t, "the group to use CPU "+what, func() bool { return cpuUsage(t, g) != start })
 }
 
 func TestFreezeStopsABusyGroupAndThawResumesIt(t *testing.T) {

@@ -78,20 +78,15 @@ func TestPidsLimitStopsForkLoop(t *testing.T) {
 	g, _, _ := newGroup(t, Limits{PidsLimit: 10})
 	cmd := exec.Command("sh", "-c", "read x; i=0; while [ $i -lt 40 ]; do sleep 60 & i=$((i+1)); done 2>/dev/null; sleep 60")
 	startInGroup(t, g, cmd)
-	var s Stats
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		var err error
-		if s, err = g.Stats(); err != nil {
+	testutil.Eventually(t, "the fork loop to fill pids.current up to 10", func() bool {
+		s, err := g.Stats()
+		if err != nil {
 			t.Fatal(err)
 		}
-		if s.PidsCurrent == 10 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return s.PidsCurrent == 10
+	})
 	time.Sleep(500 * time.Millisecond)
-	s, _ = g.Stats()
+	s, _ := g.Stats()
 	pids, _ := g.Pids()
 	if s.PidsCurrent != 10 || s.PidsLimit != 10 || len(pids) > 10 {
 		t.Fatalf("fork loop under --pids-limit 10: pids.current %d, limit %d, %d processes; want 10", s.PidsCurrent, s.PidsLimit, len(pids))

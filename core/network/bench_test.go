@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -65,25 +64,17 @@ func BenchmarkAttach250(b *testing.B) {
 // first ten.
 func BenchmarkRun250Detached(b *testing.B) {
 	inst := testutil.KernelTest(b)
-	bin := testutil.Binary(b)
-	wb := func(args ...string) {
-		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
-			b.Fatalf("workbench %v: %v: %s", args, err, out)
-		}
-	}
 	b.Cleanup(func() {
-		wb("reset")
+		testutil.MustRun(b, "reset")
 		os.RemoveAll(inst.RunDir)
 	})
-	wb("host", "up")
+	testutil.MustRun(b, "host", "up")
 	const n = 250
 	for b.Loop() {
 		took := make([]time.Duration, n)
 		start := time.Now()
 		for i := range took {
-			t0 := time.Now()
-			wb("run", "-d", "busybox", "sleep", "600")
-			took[i] = time.Since(t0)
+			took[i], _ = testutil.Timed(b, "run", "-d", "busybox", "sleep", "600")
 		}
 		reportFirstAndLast(b, took, time.Since(start))
 	}

@@ -3,7 +3,6 @@ package network
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -22,32 +21,17 @@ import (
 // command must succeed without a warning and find every network and host either whole
 // or not there at all, in the state and in the kernel.
 
-// runApart runs one command line and returns its standard output and error apart.
-func (l *binaryLab) runApart(args ...string) (stdout, stderr string, code int) {
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(l.bin, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		l.t.Fatalf("workbench %s: %v", strings.Join(args, " "), err)
-	}
-	return out.String(), errOut.String(), code
-}
-
 // try runs a command line that has to succeed without a word on standard error; it
 // returns the output, or what went wrong.
 func (l *binaryLab) try(args ...string) (out, problem string) {
-	out, errOut, code := l.runApart(args...)
+	r := testutil.Run(l.t, "", args...)
 	switch {
-	case code != 0:
-		return out, fmt.Sprintf("workbench %s: exit %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errOut))
-	case errOut != "":
-		return out, fmt.Sprintf("workbench %s warned: %s", strings.Join(args, " "), strings.TrimSpace(errOut))
+	case r.Code != 0:
+		return r.Out, fmt.Sprintf("workbench %s: exit %d: %s", strings.Join(args, " "), r.Code, strings.TrimSpace(r.Err))
+	case r.Err != "":
+		return r.Out, fmt.Sprintf("workbench %s warned: %s", strings.Join(args, " "), strings.TrimSpace(r.Err))
 	}
-	return out, ""
+	return r.Out, ""
 }
 
 // crashLoop runs step n times. A step that finds a problem fails the test; the lab is
@@ -424,30 +408,30 @@ func TestListingsChangeNothingWhileACleanupFails(t *testing.T) {
 			statePath := filepath.Join(l.inst.RunDir, "network", "state.json")
 			before, _ := os.ReadFile(statePath)
 			for cmdline, want := range c.lists {
-				out, errOut, code := l.runApart(strings.Fields(cmdline)...)
+				r := testutil.Run(t, "", strings.Fields(cmdline)...)
 				what := "workbench " + cmdline
-				if code != 0 || !strings.Contains(out, want) || errOut != "" {
-					t.Errorf("%s: exit %d, printed %q (stderr %q); want exit 0, the listing and nothing on stderr", what, code, out, errOut)
+				if r.Code != 0 || !strings.Contains(r.Out, want) || r.Err != "" {
+					t.Errorf("%s: exit %d, printed %q (stderr %q); want exit 0, the listing and nothing on stderr", what, r.Code, r.Out, r.Err)
 				}
-				if listedIn(out, c.host) {
-					t.Errorf("%s lists the half-made %s:\n%s", what, c.host, out)
+				if listedIn(r.Out, c.host) {
+					t.Errorf("%s lists the half-made %s:\n%s", what, c.host, r.Out)
 				}
 			}
 			if after, _ := os.ReadFile(statePath); !bytes.Equal(before, after) {
 				t.Errorf("the listings changed the state:\n%s\nbecame\n%s", before, after)
 			}
-			_, errOut, code := l.runApart("host", "up")
-			warnings := strings.Split(strings.TrimSpace(errOut), "\n")
+			up := testutil.Run(t, "", "host", "up")
+			warnings := strings.Split(strings.TrimSpace(up.Err), "\n")
 			if !strings.Contains(warnings[0], "removing host "+c.host) {
-				t.Errorf("host up: stderr %q, want a warning about removing %s first", errOut, c.host)
+				t.Errorf("host up: stderr %q, want a warning about removing %s first", up.Err, c.host)
 			}
 			for _, w := range warnings {
 				if !strings.HasPrefix(w, "workbench: ") {
 					t.Errorf("host up: stderr line %q is not a one-line message", w)
 				}
 			}
-			if c.host != DefaultHost && (len(warnings) != 1 || code != 0) {
-				t.Errorf("host up: exit %d, stderr %q, want one warning and success", code, errOut)
+			if c.host != DefaultHost && (len(warnings) != 1 || up.Code != 0) {
+				t.Errorf("host up: exit %d, stderr %q, want one warning and success", up.Code, up.Err)
 			}
 			// Once the obstacle is gone, the next command finishes the cleanup (and
 			// makes host1 again), quietly.

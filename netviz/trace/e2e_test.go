@@ -267,13 +267,8 @@ func TestTraceLeavesNoRules(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(traceTables(t, inst)) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if len(traceTables(t, inst)) == 0 {
-		t.Fatal("no trace table seen while a trace runs: the check sees nothing")
-	}
+	// The check for leftovers must see the table of a trace that runs.
+	testutil.Eventually(t, "the running trace's table", func() bool { return len(traceTables(t, inst)) > 0 })
 	testutil.MustRun(t, "reset")
 	if left := traceTables(t, inst); len(left) > 0 {
 		t.Fatalf("after reset: %v", left)

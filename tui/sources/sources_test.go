@@ -84,14 +84,12 @@ func TestSourcesReadARealContainer(t *testing.T) {
 	}
 	defer r.Close()
 	var got []string
-	for deadline := time.Now().Add(10 * time.Second); len(got) < 2 && time.Now().Before(deadline); {
-		ent, err := r.Next()
-		if err != nil {
-			time.Sleep(50 * time.Millisecond)
-			continue
+	testutil.Eventually(t, "two lines in talk's log", func() bool {
+		if ent, err := r.Next(); err == nil {
+			got = append(got, ent.Stream+" "+strings.TrimSpace(ent.Text))
 		}
-		got = append(got, ent.Stream+" "+strings.TrimSpace(ent.Text))
-	}
+		return len(got) == 2
+	})
 	if strings.Join(got, ", ") != "stdout hello, stderr trouble" && strings.Join(got, ", ") != "stderr trouble, stdout hello" {
 		t.Errorf("the log read %q", got)
 	}
@@ -107,11 +105,12 @@ func TestSourcesReadARealContainer(t *testing.T) {
 		}
 		return false
 	}
-	for deadline := time.Now().Add(10 * time.Second); !exited() && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	testutil.Eventually(t, "probe to have exited", func() bool {
 		if snap, err = e.Containers().Load(ctx, "probe"); err != nil {
 			t.Fatal(err)
 		}
-	}
+		return exited()
+	})
 	for _, c := range snap.Containers {
 		switch c.Name {
 		case "probe":
