@@ -70,14 +70,22 @@ func (e *Engine) list(ctx context.Context) ([]core.Container, error) {
 
 // targets are the running containers' cgroups, for the sampler.
 func (e *Engine) targets(ctx context.Context) ([]cgview.Target, error) {
+	return running(ctx, e, func(c core.Container) (cgview.Target, bool) {
+		return cgview.Target{ID: c.ID, Name: c.Name, CgroupID: c.CgroupID, Created: c.Created}, c.CgroupID != ""
+	})
+}
+
+// running gives, in the engine's order, what as makes of each running container it
+// keeps.
+func running[T any](ctx context.Context, e *Engine, as func(core.Container) (T, bool)) ([]T, error) {
 	cs, err := e.list(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []cgview.Target
+	var out []T
 	for _, c := range cs {
-		if c.State == core.StateRunning && c.CgroupID != "" {
-			out = append(out, cgview.Target{ID: c.ID, Name: c.Name, CgroupID: c.CgroupID, Created: c.Created})
+		if t, keep := as(c); keep && c.State == core.StateRunning {
+			out = append(out, t)
 		}
 	}
 	return out, nil
@@ -109,15 +117,7 @@ func (s CgroupSource) Sample(ctx context.Context) (cgview.Snapshot, error) { ret
 
 // CaptureNetns lists the running containers' network namespaces for the capture pane.
 func (e *Engine) CaptureNetns(ctx context.Context) ([]captureview.Netns, error) {
-	cs, err := e.list(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []captureview.Netns
-	for _, c := range cs {
-		if c.State == core.StateRunning && c.NetnsPath != "" {
-			out = append(out, captureview.Netns{Where: c.Name, Path: c.NetnsPath})
-		}
-	}
-	return out, nil
+	return running(ctx, e, func(c core.Container) (captureview.Netns, bool) {
+		return captureview.Netns{Where: c.Name, Path: c.NetnsPath}, c.NetnsPath != ""
+	})
 }

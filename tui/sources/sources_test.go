@@ -2,12 +2,14 @@ package sources_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"workbench/core/network"
 	"workbench/testutil"
+	"workbench/tui/captureview"
 	"workbench/tui/sources"
 )
 
@@ -111,6 +113,10 @@ func TestSourcesReadARealContainer(t *testing.T) {
 		}
 		return exited()
 	})
+	// The capture pane offers only running containers.
+	if nets, err := e.CaptureNetns(ctx); err != nil || slices.ContainsFunc(nets, func(n captureview.Netns) bool { return n.Where == "probe" }) {
+		t.Errorf("capture namespaces once probe was killed: %v, %+v", err, nets)
+	}
 	for _, c := range snap.Containers {
 		switch c.Name {
 		case "probe":
