@@ -26,6 +26,7 @@ type List struct {
 	names  []string // of the items last arranged
 	rows   []int    // indexes into the items: those the filter lets through, in order
 	cursor int      // index into rows
+	top    int      // the first row on screen when they did not all fit
 	want   string   // the name of the selected item
 }
 
@@ -55,9 +56,15 @@ func (l *List) Selected() string {
 	return ""
 }
 
-// Start is the first row on screen when shown rows fit: the list scrolls to keep the
-// cursor in sight.
-func (l *List) Start(shown int) int { return max(0, l.cursor-shown+1) }
+// Start is the first row on screen when shown rows fit. The rows stay where they are
+// while the cursor moves among them (a click moves none) and scroll only as far as
+// keeps the cursor in sight, never leaving room under the last row.
+func (l *List) Start(shown int) int {
+	shown = max(shown, 1)
+	l.top = min(l.top, l.cursor, max(0, len(l.rows)-shown))
+	l.top = max(l.top, l.cursor-shown+1)
+	return l.top
+}
 
 // arrange sorts items, lets through those whose text match says yes to, and puts the
 // cursor on the selected item.

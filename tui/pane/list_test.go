@@ -161,8 +161,8 @@ func TestListClickAndSelect(t *testing.T) {
 		want string
 	}{
 		{"", 3, "n2"}, {"", 0, "n2"}, {"", 4, "n2"},
-		{"G", 2, "n8"}, // n7 n8 n9 shown, then n6 n7 n8
-		{"", 1, "n6"}, {"", 0, "n6"},
+		{"G", 2, "n8"}, // n7 n8 n9 shown, and still after the click
+		{"", 1, "n7"}, {"", 0, "n7"},
 	} {
 		if c.keys != "" {
 			panetest.Press(p, c.keys)
@@ -185,5 +185,28 @@ func TestListClickAndSelect(t *testing.T) {
 	short.load("a", "b", "c")
 	if got := short.shown(); got != " a  b >c" {
 		t.Errorf("selecting c before it was loaded, then loading it, shows %q", got)
+	}
+}
+
+// TestListScrollsOnlyToKeepTheCursorInSight: the rows on screen stay while the cursor
+// moves among them, scroll by one when it leaves them, and fill the screen again when
+// rows go.
+func TestListScrollsOnlyToKeepTheCursorInSight(t *testing.T) {
+	p := newNames(4, "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9") // three rows
+	for _, c := range []struct{ keys, want string }{
+		{"G", " n7  n8 >n9"},
+		{"k", " n7 >n8  n9"},
+		{"k", ">n7  n8  n9"},
+		{"k", ">n6  n7  n8"},
+		{"j", " n6 >n7  n8"},
+	} {
+		panetest.Press(p, c.keys)
+		if got := p.shown(); got != c.want {
+			t.Errorf("after %s the rows are %q, want %q", c.keys, got, c.want)
+		}
+	}
+	p.load("n0", "n1", "n2", "n7", "n8")
+	if got := p.shown(); got != " n2 >n7  n8" {
+		t.Errorf("once rows went the rows are %q, want  n2 >n7  n8", got)
 	}
 }
