@@ -1,9 +1,11 @@
 package cgroupsview_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"workbench/testutil"
 	"workbench/testutil/golden"
 	"workbench/tui/cgroupsview"
 	"workbench/tui/fixture"
@@ -108,5 +110,24 @@ func TestSelectsTheRowOfAContainerGone(t *testing.T) {
 	panetest.Run(m, m.Reload())
 	if m.Selected() != "web3" {
 		t.Errorf("selected %q after web2 went, want web3 on its row", m.Selected())
+	}
+}
+
+// TestNameColumnWidensWhereThereIsRoom: a wide pane shows a long name and the header
+// sorted by creation whole; at 80 columns the name column keeps its ten cells and the
+// sparkline its room.
+func TestNameColumnWidensWhereThereIsRoom(t *testing.T) {
+	src := &fixture.CgroupSource{Snapshot: fixture.Cgroups(3)}
+	src.Snapshot.Series[1].Target.Name = "frontend-blue-2"
+	for _, c := range []struct {
+		width int
+		wants []string
+	}{
+		{120, []string{"NAME (newest first) ", "frontend-blue-2 "}},
+		{80, []string{"NAME (new… CPU", "frontend-… "}},
+	} {
+		m := panetest.Load(cgroupsview.New(src), c.width, 24)
+		panetest.Press(m, "o", "o", "o") // by creation
+		testutil.Contains(t, fmt.Sprintf("the pane at %d columns", c.width), golden.Plain(m.View()), c.wants...)
 	}
 }

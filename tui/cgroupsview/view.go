@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker/go-units"
 
 	"workbench/cgview"
@@ -15,7 +16,8 @@ import (
 // View draws one line per container and, under them, the selected one's CPU chart.
 func (m *Model) View() string { return m.Draw(m.render) }
 
-// The widths of the columns; the sparkline takes what is left.
+// The widths of the columns; the name's is the least it gets, the sparkline takes what
+// is left.
 const (
 	nameW = 10
 	cpuW  = 10
@@ -39,7 +41,7 @@ func (m *Model) render() string {
 		return styles.Dim.Render("no container matches /" + m.Filter() + " (esc clears the filter)")
 	}
 	var b strings.Builder
-	sparkW := max(8, m.Width-nameW-cpuW-thrW-memW-pidsW-5)
+	nameW, sparkW := m.widths(sorted.Header(m.List.Order(), "NAME"))
 	head := func(title string, width int) string {
 		return styles.Header.Render(pane.Cell(sorted.Header(m.List.Order(), title), width))
 	}
@@ -48,13 +50,25 @@ func (m *Model) render() string {
 	start, listH, chartH := m.listLayout()
 	for r := start; r < len(rows) && r < start+listH; r++ {
 		b.WriteByte('\n')
-		b.WriteString(m.row(m.Data.Series[rows[r]], sparkW, r == m.List.Cursor()))
+		b.WriteString(m.row(m.Data.Series[rows[r]], nameW, sparkW, r == m.List.Cursor()))
 	}
 	if s, ok := m.selected(); ok && chartH > 0 {
 		b.WriteString("\n\n")
 		b.WriteString(m.chart(s, chartH))
 	}
 	return b.String()
+}
+
+// widths are the name column's and the sparkline's: the name column widens to its
+// longest name and its header (head) where the pane leaves the sparkline 16 cells.
+func (m *Model) widths(head string) (name, spark int) {
+	want := ansi.StringWidth(head)
+	for _, s := range m.Data.Series {
+		want = max(want, ansi.StringWidth(s.Target.Name))
+	}
+	room := m.Width - cpuW - thrW - memW - pidsW - 5
+	name = max(nameW, min(want, room-16))
+	return name, max(8, room-name)
 }
 
 // listLayout is the first row on screen, how many rows the list shows and the height
@@ -70,7 +84,7 @@ func (m *Model) listLayout() (start, listH, chartH int) {
 }
 
 // row is one container: name, sparkline, CPU against its limit, throttling, memory, PIDs.
-func (m *Model) row(s cgview.Series, sparkW int, selected bool) string {
+func (m *Model) row(s cgview.Series, nameW, sparkW int, selected bool) string {
 	p := s.Last()
 	quota := s.Stats.CPUCores() * 100
 	values := cgview.CPUValues(s.History)
