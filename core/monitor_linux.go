@@ -34,7 +34,7 @@ type monitor struct {
 	l       *net.UnixListener
 	mu      sync.Mutex
 	held    map[string]*held
-	pending int // restarts waiting for their delay
+	pending int // ends being recorded and restarts waiting for their delay
 	// delays are the last restart delays, for the back-off.
 	delays map[string]time.Duration
 	last   time.Time
@@ -360,9 +360,7 @@ func (m *monitor) watch(h *held) {
 // starts it again after a delay.
 func (m *monitor) ended(h *held, code int, why string) {
 	ctx := context.Background()
-	m.mu.Lock()
-	delete(m.held, h.id)
-	m.mu.Unlock()
+	defer m.release(h.id)()
 	// The output is drained: the clients' streams end here, and the clients are told
 	// the end as soon as it is recorded.
 	h.out.close()
@@ -392,20 +390,33 @@ func (m *monitor) ended(h *held, code int, why string) {
 		m.mu.Unlock()
 		go m.restartLater(c, delay)
 	}
-	m.touch()
 }
 
 // restartLater starts a container again after its back-off delay, unless it was
 // stopped or removed meanwhile.
 func (m *monitor) restartLater(c Container, delay time.Duration) {
-	defer func() {
-		m.mu.Lock()
-		m.pending--
-		m.mu.Unlock()
-		m.touch()
-	}()
+	defer m.done()
 	time.Sleep(delay)
 	_ = m.e.restartNow(context.Background(), c.ID)
+}
+
+// release forgets a held container whose end is being recorded; the monitor counts
+// the recording as pending work until the function it returns is called, so that it
+// does not leave before the end is recorded and its clients are told.
+func (m *monitor) release(id string) (done func()) {
+	m.mu.Lock()
+	delete(m.held, id)
+	m.pending++
+	m.mu.Unlock()
+	return m.done
+}
+
+// done ends a pending piece of work; the monitor's idle time counts from now.
+func (m *monitor) done() {
+	m.mu.Lock()
+	m.pending--
+	m.last = time.Now()
+	m.mu.Unlock()
 }
 
 // pids is the PID 1 of every held container, by ID.
