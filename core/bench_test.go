@@ -64,34 +64,6 @@ func BenchmarkExec(b *testing.B) {
 	measure(b, "exec", "bench", "true")
 }
 
-// BenchmarkRunDetached250 starts 250 detached containers on host1's bridge one after
-// another, as whole processes, and reports the total and how much slower the last ten
-// were than the first ten.
-func BenchmarkRunDetached250(b *testing.B) {
-	benchLab(b)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		times := make([]time.Duration, 0, 250)
-		start := time.Now()
-		for j := 0; j < 250; j++ {
-			took, _ := testutil.Timed(b, "run", "-d", "busybox", "sleep", "100000")
-			times = append(times, took)
-		}
-		total := time.Since(start)
-		var first, last time.Duration
-		for j := 0; j < 10; j++ {
-			first += times[j]
-			last += times[len(times)-1-j]
-		}
-		b.ReportMetric(total.Seconds(), "total-s")
-		b.ReportMetric(float64(last)/float64(first), "last10/first10")
-		b.StopTimer()
-		testutil.MustRun(b, "reset", "--keep-images")
-		testutil.MustRun(b, "run", "--rm", "busybox", "true")
-		b.StartTimer()
-	}
-}
-
 // BenchmarkIdleContainerMemory starts 50 detached `sleep` containers and reports what
 // each costs in the machine's used memory (MemTotal - MemAvailable, after dropping
 // the page cache so that only what the containers hold counts), with the monitor's
