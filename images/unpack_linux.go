@@ -43,7 +43,8 @@ type UnpackStats struct {
 // hard links must point inside dir, device nodes are skipped, setuid and setgid bits
 // are stripped. OCI whiteouts become overlayfs's own form: `.wh.NAME` a character
 // device 0/0 named NAME, `.wh..wh..opq` the xattr trusted.overlay.opaque=y on its
-// directory. The stream is read to its end so a caller hashing it sees every byte.
+// directory. The entries are written by package untar. The stream is read to its end
+// so a caller hashing it sees every byte.
 // On error dir holds a partial layer: callers unpack into a directory they discard.
 func Unpack(r io.Reader, dir string, log *cmdlog.Log) (UnpackStats, error) {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -53,7 +54,7 @@ func Unpack(r io.Reader, dir string, log *cmdlog.Log) (UnpackStats, error) {
 	defer unix.Close(fd)
 	u := &unpacker{dir: dir, log: log, implied: map[string]string{}}
 	u.root = untar.New(fd, untar.Options{Root: "layer", Sparse: true, ThroughSymlink: u.throughSymlink,
-		Made: func(dir string) { u.implied[dir] = u.entry }})
+		Made: func(made string) { u.implied[made] = u.entry }})
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
