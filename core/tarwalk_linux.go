@@ -15,9 +15,10 @@ import (
 )
 
 // Trees are copied in and out of containers as tar streams, as docker cp does. Both
-// sides work through directory descriptors, never following a symlink (writing one
-// component at a time, extracting with package untar): a container that swaps a directory for a symlink to the machine while it
-// is copied gets an error, never a file of the machine.
+// sides work through directory descriptors, never following a symlink (a tar is
+// written one component at a time and extracted by package untar): a container that
+// swaps a directory for a symlink to the machine while it is copied gets an error,
+// never a file of the machine.
 
 // idShift maps owners between a container's IDs and the machine's (a --userns
 // container's root is usernsBase on the machine).
