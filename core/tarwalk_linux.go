@@ -7,16 +7,18 @@ import (
 	"io"
 	"os"
 	"path"
-	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"workbench/untar"
 )
 
 // Trees are copied in and out of containers as tar streams, as docker cp does. Both
-// sides work through directory descriptors, one component at a time, never following
-// a symlink: a container that swaps a directory for a symlink to the machine while it
-// is copied gets an error, never a file of the machine.
+// sides work through directory descriptors, never following a symlink (a tar is
+// written one component at a time and extracted by package untar): a container that
+// swaps a directory for a symlink to the machine while it is copied gets an error,
+// never a file of the machine.
 
 // idShift maps owners between a container's IDs and the machine's (a --userns
 // container's root is usernsBase on the machine).
@@ -89,10 +91,12 @@ func writeChildren(tw *tar.Writer, dir *os.File, name, prefix string, shift idSh
 	return nil
 }
 
-// extractTree extracts tr into the directory dir: every entry's parents are walked
-// from dir one component at a time without following a symlink, an existing file is
-// replaced, an existing directory kept. owner gives each entry's owner on this side.
+// extractTree extracts tr into the directory dir (see package untar): an existing
+// file is replaced, an existing directory kept, an entry whose path climbs out of dir
+// with `..` left out. owner gives each entry's owner on this side; every mode bit is
+// kept.
 func extractTree(tr *tar.Reader, dir *os.File, owner func(h *tar.Header) (int, int)) error {
+	root := untar.New(int(dir.Fd()), untar.Options{Root: "copy", Owner: owner, KeepSetID: true})
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -101,94 +105,15 @@ func extractTree(tr *tar.Reader, dir *os.File, owner func(h *tar.Header) (int, i
 		if err != nil {
 			return fmt.Errorf("read the archive: %w", err)
 		}
-		name := path.Clean(strings.TrimPrefix(hdr.Name, "/"))
-		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
-			continue
-		}
-		parentName, base := path.Split(name)
-		parent, err := walkDirs(dir, parentName)
-		if err != nil {
-			return fmt.Errorf("extract %s: %w", name, err)
-		}
-		err = extractEntry(tr, hdr, parent, base, dir, owner)
-		if parent != dir {
-			parent.Close()
+		rel, err := root.Clean(hdr.Name)
+		if rel == "." || errors.As(err, new(*untar.ClimbError)) {
+			continue // dir itself, or a path out of it
 		}
 		if err != nil {
-			return fmt.Errorf("extract %s: %w", name, err)
+			return fmt.Errorf("extract %s: %w", hdr.Name, err)
+		}
+		if _, err := root.Write(hdr, rel, tr); err != nil {
+			return fmt.Errorf("extract %s: %w", rel, err)
 		}
 	}
-}
-
-// walkDirs opens the directory rel under dir, making missing components, refusing a
-// component that is a symlink or not a directory.
-func walkDirs(dir *os.File, rel string) (*os.File, error) {
-	cur := dir
-	for _, c := range strings.Split(strings.Trim(rel, "/"), "/") {
-		if c == "" {
-			continue
-		}
-		if err := unix.Mkdirat(int(cur.Fd()), c, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
-			return nil, err
-		}
-		next, err := openDirAt(int(cur.Fd()), c)
-		if cur != dir {
-			cur.Close()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a directory (a symlink is not followed): %w", c, err)
-		}
-		cur = next
-	}
-	return cur, nil
-}
-
-// extractEntry makes one entry in the directory parent.
-func extractEntry(tr *tar.Reader, hdr *tar.Header, parent *os.File, base string, root *os.File, owner func(*tar.Header) (int, int)) error {
-	pfd := int(parent.Fd())
-	var existing unix.Stat_t
-	exists := unix.Fstatat(pfd, base, &existing, unix.AT_SYMLINK_NOFOLLOW) == nil
-	if exists && !(hdr.Typeflag == tar.TypeDir && existing.Mode&unix.S_IFMT == unix.S_IFDIR) {
-		flags := 0
-		if existing.Mode&unix.S_IFMT == unix.S_IFDIR {
-			flags = unix.AT_REMOVEDIR
-		}
-		if err := unix.Unlinkat(pfd, base, flags); err != nil {
-			return fmt.Errorf("replace it: %w", err)
-		}
-	}
-	uid, gid := owner(hdr)
-	mode := uint32(hdr.Mode & 0o7777)
-	switch hdr.Typeflag {
-	case tar.TypeDir:
-		if err := unix.Mkdirat(pfd, base, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
-			return err
-		}
-		d, err := openDirAt(pfd, base)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		return setAttrs(int(d.Fd()), uid, gid, mode, nil)
-	case tar.TypeReg:
-		t := unix.NsecToTimespec(hdr.ModTime.UnixNano())
-		return createFile(pfd, base, tr, uid, gid, mode, []unix.Timespec{t, t})
-	case tar.TypeSymlink:
-		return createSymlink(pfd, base, hdr.Linkname, uid, gid)
-	case tar.TypeLink:
-		target := path.Clean(strings.TrimPrefix(hdr.Linkname, "/"))
-		tdir, tbase := path.Split(target)
-		td, err := walkDirs(root, tdir)
-		if err != nil {
-			return err
-		}
-		if td != root {
-			defer td.Close()
-		}
-		return unix.Linkat(int(td.Fd()), tbase, pfd, base, 0)
-	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-		kind := map[byte]uint32{tar.TypeChar: unix.S_IFCHR, tar.TypeBlock: unix.S_IFBLK, tar.TypeFifo: unix.S_IFIFO}[hdr.Typeflag]
-		return createNode(pfd, base, kind|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))), uid, gid)
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package images
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand"
@@ -115,5 +116,43 @@ func BenchmarkResolve(b *testing.B) {
 			ds = append(ds, time.Since(start))
 		}
 		b.ReportMetric(medianMS(ds)*1000, "resolve-p50-us")
+	}
+}
+
+// rootfsLayer is a layer shaped like a small distribution's root: 40 directories of
+// 50 files of 8 KiB each (16 MB), with a symlink and a hard link in each directory.
+func rootfsLayer(b *testing.B) []byte {
+	rng := rand.New(rand.NewSource(1))
+	var entries []entry
+	for d := 0; d < 40; d++ {
+		dirName := fmt.Sprintf("usr/lib%d/", d)
+		entries = append(entries, dir(dirName))
+		for f := 0; f < 50; f++ {
+			data := make([]byte, 8<<10)
+			rng.Read(data)
+			entries = append(entries, file(fmt.Sprintf("%sf%d.so", dirName, f), string(data)))
+		}
+		entries = append(entries, symlink(dirName+"current", "f0.so"), hardlink(dirName+"again", dirName+"f1.so"))
+	}
+	return layerTar(b, entries...)
+}
+
+// BenchmarkUnpack unpacks a 16 MB layer of 2000 files into an empty directory.
+func BenchmarkUnpack(b *testing.B) {
+	layer := rootfsLayer(b)
+	base := b.TempDir()
+	b.SetBytes(int64(len(layer)))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		dir := filepath.Join(base, fmt.Sprint(n))
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Unpack(bytes.NewReader(layer), dir, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(dir)
+		b.StartTimer()
 	}
 }

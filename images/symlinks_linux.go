@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"workbench/untar"
 )
 
 // ThroughSymlinkError is a layer entry written through a symlink: a tar entry a/b
@@ -32,34 +33,6 @@ func (e *ThroughSymlinkError) Error() string {
 		what = fmt.Sprintf("layer %d of %s", e.Layer, e.Image)
 	}
 	return fmt.Sprintf("%s writes %s through the symlink %s -> %s: refused", what, e.Path, e.Link, e.Target)
-}
-
-// inRootNoSymlinks resolves a path inside a root directory and refuses any symlink on it.
-const inRootNoSymlinks = unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_SYMLINKS
-
-// symlinkOnPath finds the first component of rel, below root, that is a symlink, and
-// what it points to.
-func symlinkOnPath(root int, rel string) (link, target string, found bool) {
-	parts := strings.Split(rel, "/")
-	for i := range parts {
-		p := strings.Join(parts[:i+1], "/")
-		var st unix.Stat_t
-		if unix.Fstatat(root, p, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
-			return "", "", false
-		}
-		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-			buf := make([]byte, unix.PathMax)
-			n, err := unix.Readlinkat(root, p, buf)
-			if err != nil {
-				return p, "?", true
-			}
-			return p, string(buf[:n]), true
-		}
-		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-			return "", "", false
-		}
-	}
-	return "", "", false
 }
 
 // checkLowerSymlinks refuses an image in which a layer writes through a symlink of a
@@ -96,13 +69,13 @@ func lowerSymlink(lowers []string, rel string) (link, target string, err error) 
 		if err != nil {
 			return "", "", fmt.Errorf("open layer directory %s: %w", lowers[j], err)
 		}
-		fd, err := unix.Openat2(root, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC, Resolve: inRootNoSymlinks})
+		fd, err := unix.Openat2(root, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC, Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_SYMLINKS})
 		if err == nil {
 			var st unix.Stat_t
 			err = unix.Fstat(fd, &st)
 			unix.Close(fd)
 			if err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
-				link, target, _ = symlinkOnPath(root, rel)
+				link, target, _ = untar.SymlinkOnPath(root, rel)
 			}
 			unix.Close(root)
 			return link, target, err

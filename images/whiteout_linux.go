@@ -12,7 +12,7 @@ import (
 // whiteout turns an OCI whiteout entry into overlayfs's form.
 func (u *unpacker) whiteout(parentRel, base string) error {
 	if base == opaqueMarker {
-		pfd, err := u.openDir(parentRel, true)
+		pfd, err := u.root.OpenDir(parentRel, true)
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func (u *unpacker) whiteout(parentRel, base string) error {
 	if name == "" || name == "." || name == ".." {
 		return errors.New("whiteout without a name to delete")
 	}
-	err := u.inParent(parentRel, name, func(pfd int) error {
+	err := u.root.Replace(parentRel, name, func(pfd int) error {
 		if err := unix.Mknodat(pfd, name, unix.S_IFCHR, 0); err != nil {
 			return fmt.Errorf("make whiteout device: %w", err)
 		}
