@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 )
 
 // holeBlock is the unit in which runs of zeros are left as holes.
@@ -11,11 +12,16 @@ const holeBlock = 4096
 
 var zeroBlock [holeBlock]byte
 
+// copyBuffers are copySparse's buffers, used again from one file to the next.
+var copyBuffers = sync.Pool{New: func() any { return new([1 << 20]byte) }}
+
 // copySparse copies r into the empty file f, leaving every whole block of zeros as a
 // hole instead of writing it, so a small tar of a huge sparse file (or of a file of
 // zeros) costs no disk. It returns the file's length.
 func copySparse(f *os.File, r io.Reader) (int64, error) {
-	buf := make([]byte, 1<<20)
+	pooled := copyBuffers.Get().(*[1 << 20]byte)
+	defer copyBuffers.Put(pooled)
+	buf := pooled[:]
 	var off int64
 	for {
 		n, err := r.Read(buf)
