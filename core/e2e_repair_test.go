@@ -87,8 +87,8 @@ func TestNotRoot(t *testing.T) {
 func TestReconcileAfterKill9(t *testing.T) {
 	testutil.NewLab(t)
 	testutil.MustRun(t, "run", "-d", "--name", "bg", "--net", "none", "busybox", "sleep", "1000")
-	fgCLI := startWB(t, "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
-	rmCLI := startWB(t, "run", "--rm", "--name", "rmfg", "--net", "none", "busybox", "sleep", "1000")
+	fgCLI := testutil.Start(t, "run", "--name", "fg", "--net", "none", "busybox", "sleep", "1000")
+	rmCLI := testutil.Start(t, "run", "--rm", "--name", "rmfg", "--net", "none", "busybox", "sleep", "1000")
 	running := map[string]Container{}
 	testutil.Eventually(t, "the containers to run", func() bool {
 		for _, c := range psJSON(t) {
@@ -98,8 +98,10 @@ func TestReconcileAfterKill9(t *testing.T) {
 		}
 		return len(running) == 3
 	})
-	killAndReap(fgCLI)
-	killAndReap(rmCLI)
+	for _, cli := range []*exec.Cmd{fgCLI, rmCLI} {
+		_ = cli.Process.Kill()
+		_ = cli.Wait()
+	}
 	for _, name := range []string{"fg", "rmfg"} {
 		if c := containerNamed(t, name); c.State != StateRunning || !alive(c.Pid, c.PidStart) {
 			t.Fatalf("%s did not outlive its CLI: %+v", name, c)
@@ -139,24 +141,6 @@ func TestReconcileAfterKill9(t *testing.T) {
 		t.Errorf("%d containers, want bg and fg only: the --rm one must be gone", n)
 	}
 	testutil.MustRun(t, "rm", "bg", "fg")
-}
-
-// startWB starts the binary without waiting for it.
-func startWB(t *testing.T, args ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(testutil.Binary(t), args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { killAndReap(cmd) })
-	return cmd
-}
-
-func killAndReap(cmd *exec.Cmd) {
-	if cmd.ProcessState == nil {
-		_ = cmd.Process.Kill()
-		_, _ = cmd.Process.Wait()
-	}
 }
 
 // TestResetLeavesNothing makes containers of every kind and checks reset removes

@@ -200,7 +200,7 @@ func TestSignalsAndStop(t *testing.T) {
 	testutil.MustRun(t, "run", "-d", "--name", "trap", "--net", "none", "busybox", "sh", "-c",
 		`trap "echo got TERM; exit 7" TERM; echo ready; while true; do sleep 0.05; done`)
 	testutil.Eventually(t, "the trap to be set", func() bool { return strings.Contains(testutil.MustRun(t, "logs", "trap"), "ready") })
-	follow := startWB(t, "logs", "-f", "trap")
+	follow := testutil.Start(t, "logs", "-f", "trap")
 	testutil.MustRun(t, "kill", "-s", "TERM", "trap")
 	if out := testutil.MustRun(t, "wait", "trap"); out != "7\n" {
 		t.Fatalf("wait printed %q, want 7", out)

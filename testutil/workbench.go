@@ -45,6 +45,23 @@ func MustRun(t testing.TB, args ...string) string {
 	return r.Out
 }
 
+// Start starts the workbench binary with args in the test's instance without waiting
+// for it; unless it was waited for, the test's end kills and reaps it.
+func Start(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(Binary(t), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start workbench %v: %v", args, err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return cmd
+}
+
 // NewLab readies an end-to-end test as KernelTest does, and removes its instance with
 // `workbench reset` when it ends.
 func NewLab(t testing.TB) instance.Instance {

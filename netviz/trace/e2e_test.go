@@ -2,7 +2,6 @@ package trace
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -263,10 +262,7 @@ func TestTraceLeavesNoRules(t *testing.T) {
 			t.Fatalf("after kill -9 of a trace and ps: %v", left)
 		}
 	}
-	cmd := exec.Command(testutil.Binary(t), "trace", "--timeout", "5s", "udp port 7")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := testutil.Start(t, "trace", "--timeout", "5s", "udp port 7")
 	// The check for leftovers must see the table of a trace that runs.
 	testutil.Eventually(t, "the running trace's table", func() bool { return len(traceTables(t, inst)) > 0 })
 	testutil.MustRun(t, "reset")
