@@ -23,16 +23,14 @@ func TestLogScriptReplays(t *testing.T) {
 	}
 	testutil.MustRun(t, "reset")
 	host1 := inst.Name + "-host1"
-	if out, _ := exec.Command("ip", "netns", "list").Output(); strings.Contains(string(out), host1) {
+	if out := testutil.Exec(t, "ip", "netns", "list"); strings.Contains(out, host1) {
 		t.Fatalf("reset left %s", host1)
 	}
 	path := t.TempDir() + "/replay.sh"
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("sh", path).CombinedOutput(); err != nil {
-		t.Fatalf("the script failed: %v\n%s", err, out)
-	}
+	testutil.Exec(t, "sh", path)
 	for _, c := range []struct {
 		args []string
 		want string

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -24,9 +23,7 @@ func handMadeOnHost1(t *testing.T) string {
 		{"ip", "netns", "exec", ns, "iptables", "-w", "-t", "filter", "-A", "OUTPUT", "-p", "icmp", "-m", "comment", "--comment", "count pings", "-j", "ACCEPT"},
 		{"ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "1", "198.51.100.100"},
 	} {
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
-		}
+		testutil.Exec(t, args...)
 	}
 	return ns
 }

@@ -1,14 +1,14 @@
 package nsutil
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"workbench/testutil"
 )
 
 // netnsID is how /proc names a network namespace ("net:[4026531840]"), read as the
@@ -23,26 +23,18 @@ func netnsID(t *testing.T, path string) string {
 }
 
 func TestOutputRunsInsideNamespace(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "wbnsutil" + hex.EncodeToString(b[:])
-	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add: %v: %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	name := testutil.KernelTest(t).HostNetnsName("nsutil")
+	path := testutil.Netns(t, name)
 	machine, err := os.Readlink("/proc/thread-self/ns/net")
 	if err != nil {
 		t.Fatal(err)
 	}
-	inside := netnsID(t, "/run/netns/"+name)
+	inside := netnsID(t, path)
 	if inside == machine {
 		t.Fatalf("the command ran in the machine's namespace %s, not in %s", machine, name)
 	}
 	var st syscall.Stat_t
-	if err := syscall.Stat("/run/netns/"+name, &st); err != nil {
+	if err := syscall.Stat(path, &st); err != nil {
 		t.Fatal(err)
 	}
 	if want := "net:[" + strconv.FormatUint(st.Ino, 10) + "]"; inside != want {

@@ -46,24 +46,14 @@ func (l pairLab) run(ctx context.Context, args []string, _ io.Reader, stdout, st
 func newPairLab(t testing.TB) pairLab {
 	inst := testutil.KernelTest(t)
 	a, b := inst.HostNetnsName("pa"), inst.HostNetnsName("pb")
-	sh := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
-		}
-	}
-	sh("ip", "netns", "add", a)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", a).Run() })
-	sh("ip", "netns", "add", b)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", b).Run() })
-	sh("ip", "-n", a, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", b)
+	lab := pairLab{paths: map[string]string{"a": testutil.Netns(t, a), "b": testutil.Netns(t, b)}}
+	testutil.Exec(t, "ip", "-n", a, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", b)
 	for _, c := range [][]string{{a, "va", "10.99.0.1/24"}, {b, "vb", "10.99.0.2/24"}} {
-		sh("ip", "-n", c[0], "addr", "add", c[2], "dev", c[1])
-		sh("ip", "-n", c[0], "link", "set", c[1], "up")
-		sh("ip", "-n", c[0], "link", "set", "lo", "up")
+		testutil.Exec(t, "ip", "-n", c[0], "addr", "add", c[2], "dev", c[1])
+		testutil.Exec(t, "ip", "-n", c[0], "link", "set", c[1], "up")
+		testutil.Exec(t, "ip", "-n", c[0], "link", "set", "lo", "up")
 	}
-	sh("ip", "netns", "exec", b, "iptables", "-A", "INPUT", "-p", "icmp", "-m", "comment", "--comment", "echo in", "-j", "ACCEPT")
-	lab := pairLab{paths: map[string]string{"a": inst.HostNetnsPath("pa"), "b": inst.HostNetnsPath("pb")}}
+	testutil.Exec(t, "ip", "netns", "exec", b, "iptables", "-A", "INPUT", "-p", "icmp", "-m", "comment", "--comment", "echo in", "-j", "ACCEPT")
 	var ln net.Listener
 	if err := nsutil.Do(lab.paths["b"], func() (err error) {
 		ln, err = net.Listen("tcp", "10.99.0.2:8080")

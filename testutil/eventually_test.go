@@ -1,43 +1,21 @@
 package testutil
 
 import (
-	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// fatalRecorder is a test that records its failure and ends the goroutine it runs in,
-// as a real test's Fatalf does.
-type fatalRecorder struct {
-	testing.TB
-	failure string
-}
-
-func (r *fatalRecorder) Helper() {}
-
-func (r *fatalRecorder) Fatalf(format string, args ...any) {
-	r.failure = fmt.Sprintf(format, args...)
-	runtime.Goexit()
-}
-
-// runRecorded runs within on a recorder in a goroutine of its own and returns the
-// failure it recorded ("" when none), how many times check was called, and whether
-// within returned.
+// runRecorded runs within on a recorder and returns the failure it recorded ("" when
+// none), how many times check was called, and whether within returned.
 func runRecorded(limit time.Duration, check func(calls int) bool) (failure string, calls int, returned bool) {
-	r := &fatalRecorder{}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		within(r, limit, "the answer", func() bool {
+	r, returned := record(func(t testing.TB) {
+		within(t, limit, "the answer", func() bool {
 			calls++
 			return check(calls)
 		})
-		returned = true
-	}()
-	<-done
-	return r.failure, calls, returned
+	})
+	return r.failure(), calls, returned
 }
 
 func TestEventuallyReturnsOnceTheCheckHolds(t *testing.T) {

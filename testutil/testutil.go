@@ -1,6 +1,7 @@
 // Package testutil helps kernel tests: it skips without root, gives each test an
-// instance of its own so tests never touch a person's lab or each other's, and takes
-// snapshots of the machine's own state to prove a test left it as it was.
+// instance of its own so tests never touch a person's lab or each other's, runs the
+// machine's programs and makes network namespaces for a test, and takes snapshots of
+// the machine's own state to prove a test left it as it was.
 package testutil
 
 import (

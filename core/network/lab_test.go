@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -15,11 +14,7 @@ func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o64
 func TestLabHostsReachEachOther(t *testing.T) {
 	m, inst := newLab(t)
 	ctx := context.Background()
-	list, err := exec.Command("ip", "netns", "list").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := string(list)
+	out := testutil.Exec(t, "ip", "netns", "list")
 	for _, h := range []string{"host1", "outside", "lan"} {
 		if !strings.Contains(out, inst.HostNetnsName(h)) {
 			t.Errorf("ip netns list lacks %s:\n%s", inst.HostNetnsName(h), out)

@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,8 +27,6 @@ func TestReleaseLeavesTheVethToTheNamespace(t *testing.T) {
 		t.Errorf("the released address %s was not handed out again (got %s)", a.IP, b.IP)
 	}
 	// The container's namespace goes: the kernel takes the pair with it.
-	if out, err := exec.Command("ip", "netns", "del", filepath.Base(c)).CombinedOutput(); err != nil {
-		t.Fatalf("remove the container's namespace: %v: %s", err, out)
-	}
+	testutil.Exec(t, "ip", "netns", "del", filepath.Base(c))
 	testutil.Eventually(t, a.HostVeth+" to go with its peer's namespace", func() bool { return !tryNs(host1, "ip", "link", "show", a.HostVeth) })
 }

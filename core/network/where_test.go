@@ -17,10 +17,7 @@ func TestNamespacesReadTheKernel(t *testing.T) {
 	inst, other := testutil.NewInstance(t), testutil.NewInstance(t)
 	for _, name := range []string{inst.HostNetnsName("host2"), inst.HostNetnsName(LANName), other.HostNetnsName("host0"),
 		inst.HostNetnsName("alpha"), inst.HostNetnsName(DefaultHost)} {
-		if err := addNamedNetns(name); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = deleteNamedNetns(name) })
+		testutil.Netns(t, name)
 	}
 	var names []string
 	for _, ns := range Namespaces(inst) {

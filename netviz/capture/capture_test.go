@@ -2,12 +2,13 @@ package capture
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 // TestPingOnBridge is [000]'s "tcpdump -i br0" while one namespace pings the other.
@@ -120,11 +121,8 @@ func TestPcapReadByTcpdump(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("tcpdump", "-nn", "-r", file).Output()
-	if err != nil {
-		t.Fatalf("tcpdump -r: %v", err)
-	}
-	if n := strings.Count(string(out), "\n"); n != len(pkts) || n < 8 {
+	out := testutil.Exec(t, "tcpdump", "-nn", "-r", file)
+	if n := strings.Count(out, "\n"); n != len(pkts) || n < 8 {
 		t.Errorf("tcpdump read %d packets, the capture wrote %d:\n%s", n, len(pkts), out)
 	}
 	var back []Packet
@@ -144,9 +142,9 @@ func TestVXLANShowsInnerPacket(t *testing.T) {
 		ns, local, remote, inner string
 	}{{l.a, "172.18.0.2", "172.18.0.3", "10.42.0.1/24"}, {l.b, "172.18.0.3", "172.18.0.2", "10.42.0.2/24"}} {
 		name := filepath.Base(c.ns)
-		ip(t, "-n", name, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", c.local, "remote", c.remote, "dstport", "4789", "dev", "eth0")
-		ip(t, "-n", name, "addr", "add", c.inner, "dev", "vx0")
-		ip(t, "-n", name, "link", "set", "vx0", "up")
+		testutil.Exec(t, "ip", "-n", name, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", c.local, "remote", c.remote, "dstport", "4789", "dev", "eth0")
+		testutil.Exec(t, "ip", "-n", name, "addr", "add", c.inner, "dev", "vx0")
+		testutil.Exec(t, "ip", "-n", name, "link", "set", "vx0", "up")
 	}
 	c := started(t, Config{Netns: l.host, Interfaces: []string{"br0"}, Filter: "udp port 4789"})
 	ping(t, l.a, "10.42.0.2", 1)
@@ -222,7 +220,7 @@ func TestStartBadInput(t *testing.T) {
 func TestInterfaceGoingAwayEndsTheCapture(t *testing.T) {
 	l := newTestLab(t)
 	c := started(t, Config{Netns: l.host, Where: "host test", Interfaces: []string{"vethb"}})
-	ip(t, "-n", filepath.Base(l.host), "link", "del", "vethb")
+	testutil.Exec(t, "ip", "-n", filepath.Base(l.host), "link", "del", "vethb")
 	select {
 	case <-waitClosed(c):
 	case <-time.After(3 * time.Second):

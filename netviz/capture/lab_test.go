@@ -32,37 +32,27 @@ func newTestLab(t testing.TB) *testLab {
 	names := map[string]*string{"caph": &l.host, "capa": &l.a, "capb": &l.b}
 	for _, short := range []string{"caph", "capa", "capb"} {
 		name := inst.HostNetnsName(short)
-		ip(t, "netns", "add", name)
-		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-		*names[short] = inst.HostNetnsPath(short)
+		*names[short] = testutil.Netns(t, name)
 		// IPv4 only, as the workbench's lab hosts: no router solicitation or MLD report
 		// slips in among the packets a test counts.
 		sysctl(t, name, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
 	}
 	h := inst.HostNetnsName("caph")
-	ip(t, "-n", h, "link", "set", "lo", "up")
-	ip(t, "-n", h, "link", "add", "br0", "type", "bridge")
-	ip(t, "-n", h, "addr", "add", "172.18.0.1/24", "dev", "br0")
-	ip(t, "-n", h, "link", "set", "br0", "up")
+	testutil.Exec(t, "ip", "-n", h, "link", "set", "lo", "up")
+	testutil.Exec(t, "ip", "-n", h, "link", "add", "br0", "type", "bridge")
+	testutil.Exec(t, "ip", "-n", h, "addr", "add", "172.18.0.1/24", "dev", "br0")
+	testutil.Exec(t, "ip", "-n", h, "link", "set", "br0", "up")
 	// This bridge needs no iptables: without these hooks a bridged frame costs half.
 	sysctl(t, h, "net.bridge.bridge-nf-call-iptables=0", "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0")
 	for _, c := range []struct{ short, addr string }{{"capa", "172.18.0.2/24"}, {"capb", "172.18.0.3/24"}} {
 		ns, veth := inst.HostNetnsName(c.short), "veth"+c.short[3:]
-		ip(t, "-n", h, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)
-		ip(t, "-n", h, "link", "set", veth, "master", "br0", "up")
-		ip(t, "-n", ns, "addr", "add", c.addr, "dev", "eth0")
-		ip(t, "-n", ns, "link", "set", "eth0", "up")
-		ip(t, "-n", ns, "link", "set", "lo", "up")
+		testutil.Exec(t, "ip", "-n", h, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)
+		testutil.Exec(t, "ip", "-n", h, "link", "set", veth, "master", "br0", "up")
+		testutil.Exec(t, "ip", "-n", ns, "addr", "add", c.addr, "dev", "eth0")
+		testutil.Exec(t, "ip", "-n", ns, "link", "set", "eth0", "up")
+		testutil.Exec(t, "ip", "-n", ns, "link", "set", "lo", "up")
 	}
 	return l
-}
-
-// ip runs ip(8) and fails the test on error; every call names a namespace of the test.
-func ip(t testing.TB, args ...string) {
-	t.Helper()
-	if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-		t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-	}
 }
 
 // sysctl sets kernel settings in the network namespace name, or logs why it could not

@@ -3,7 +3,6 @@ package iptables
 import (
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +16,15 @@ func labNetns(t *testing.T) (name, path string) {
 	t.Helper()
 	inst := testutil.KernelTest(t)
 	name = inst.HostNetnsName("ipt")
-	run(t, "ip", "netns", "add", name)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	run(t, "ip", "-n", name, "link", "set", "lo", "up")
-	return name, "/run/netns/" + name
-}
-
-func run(t *testing.T, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
-	}
+	path = testutil.Netns(t, name)
+	testutil.Exec(t, "ip", "-n", name, "link", "set", "lo", "up")
+	return name, path
 }
 
 func TestReadDiffZeroInNetns(t *testing.T) {
 	name, path := labNetns(t)
 	ipt := func(args ...string) {
-		run(t, append([]string{"ip", "netns", "exec", name, "iptables", "-w"}, args...)...)
+		testutil.Exec(t, append([]string{"ip", "netns", "exec", name, "iptables", "-w"}, args...)...)
 	}
 	ipt("-N", "WB-TEST")
 	ipt("-A", "WB-TEST", "-p", "icmp", "-m", "comment", "--comment", "wb: count pings", "-j", "RETURN")
@@ -54,7 +45,7 @@ func TestReadDiffZeroInNetns(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(20 * time.Millisecond)
-	run(t, "ip", "netns", "exec", name, "busybox", "ping", "-c", "3", "-i", "0.01", "-W", "1", "127.0.0.1")
+	testutil.Exec(t, "ip", "netns", "exec", name, "busybox", "ping", "-c", "3", "-i", "0.01", "-W", "1", "127.0.0.1")
 	after, err := Read(ctx, path, "lab")
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,6 @@ package topology
 import (
 	"context"
 	"fmt"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,25 +14,16 @@ import (
 func BenchmarkCollect100(b *testing.B) {
 	inst := testutil.KernelTest(b)
 	host := inst.HostNetnsName("host1")
-	var script strings.Builder
-	fmt.Fprintf(&script, "netns add %s\n-n %s link add br0 type bridge\n-n %s link set br0 up\n", host, host, host)
+	testutil.Netns(b, host)
+	ipIn(b, host, "link", "add", "br0", "type", "bridge")
+	ipIn(b, host, "link", "set", "br0", "up")
 	var sources []Source
 	for i := 0; i < 100; i++ {
-		c := fmt.Sprintf("%sc%d", inst.Name, i)
-		fmt.Fprintf(&script, "netns add %s\n-n %s link add v%d type veth peer name eth0 netns %s\n-n %s link set v%d master br0 up\n-n %s addr add 172.18.0.%d/16 dev eth0\n",
-			c, host, i, c, host, i, c, i+2)
-		sources = append(sources, Source{Name: c, Kind: KindContainer, Path: "/run/netns/" + c})
-	}
-	b.Cleanup(func() {
-		for _, s := range sources {
-			_ = exec.Command("ip", "netns", "del", s.Name).Run()
-		}
-		_ = exec.Command("ip", "netns", "del", host).Run()
-	})
-	for _, line := range strings.Split(strings.TrimSpace(script.String()), "\n") {
-		if out, err := exec.Command("ip", strings.Fields(line)...).CombinedOutput(); err != nil {
-			b.Fatalf("ip %s: %v: %s", line, err, out)
-		}
+		c, veth := fmt.Sprintf("%sc%d", inst.Name, i), fmt.Sprintf("v%d", i)
+		sources = append(sources, Source{Name: c, Kind: KindContainer, Path: testutil.Netns(b, c)})
+		ipIn(b, host, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", c)
+		ipIn(b, host, "link", "set", veth, "master", "br0", "up")
+		ipIn(b, c, "addr", "add", fmt.Sprintf("172.18.0.%d/16", i+2), "dev", "eth0")
 	}
 	sources = append(Sources(inst), sources...)
 	for range b.N {

@@ -13,11 +13,10 @@ import (
 	"workbench/testutil"
 )
 
-func sh(t *testing.T, args ...string) {
+// ipIn runs ip(8) with args in the network namespace ns; the test fails if it does.
+func ipIn(t testing.TB, ns string, args ...string) {
 	t.Helper()
-	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
-	}
+	testutil.Exec(t, append([]string{"ip", "-n", ns}, args...)...)
 }
 
 // handMadeLab builds, with ip commands only, a LAN namespace joining two hosts; on
@@ -29,44 +28,43 @@ func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 	inst := testutil.KernelTest(t)
 	lan, h1, h2 := inst.HostNetnsName("lan"), inst.HostNetnsName("host1"), inst.HostNetnsName("host2")
 	web, db := inst.Name+"web", inst.Name+"db"
-	for _, ns := range []string{lan, h1, h2, web, db} {
-		sh(t, "ip", "netns", "add", ns)
-		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	for _, ns := range []string{lan, h1, h2} {
+		testutil.Netns(t, ns)
 	}
-	ip := func(ns string, args ...string) { sh(t, append([]string{"ip", "-n", ns}, args...)...) }
-	ip(lan, "link", "add", "lan0", "type", "bridge")
-	ip(lan, "link", "set", "lan0", "up")
+	webPath, dbPath := testutil.Netns(t, web), testutil.Netns(t, db)
+	ipIn(t, lan, "link", "add", "lan0", "type", "bridge")
+	ipIn(t, lan, "link", "set", "lan0", "up")
 	for i, h := range []string{h1, h2} {
 		name := "host" + string(rune('1'+i))
-		ip(lan, "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", h)
-		ip(lan, "link", "set", name, "master", "lan0", "up")
-		ip(h, "addr", "add", "198.51.100."+string(rune('1'+i))+"/24", "dev", "eth0")
-		ip(h, "link", "set", "eth0", "up")
+		ipIn(t, lan, "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", h)
+		ipIn(t, lan, "link", "set", name, "master", "lan0", "up")
+		ipIn(t, h, "addr", "add", "198.51.100."+string(rune('1'+i))+"/24", "dev", "eth0")
+		ipIn(t, h, "link", "set", "eth0", "up")
 	}
-	ip(h1, "route", "add", "default", "via", "198.51.100.100")
-	sh(t, "ip", "netns", "exec", h1, "sysctl", "-qw", "net.ipv4.ip_forward=1")
-	ip(h1, "link", "add", "br0", "type", "bridge")
-	ip(h1, "addr", "add", "172.18.0.1/24", "dev", "br0")
-	ip(h1, "link", "set", "br0", "up")
+	ipIn(t, h1, "route", "add", "default", "via", "198.51.100.100")
+	testutil.Exec(t, "ip", "netns", "exec", h1, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+	ipIn(t, h1, "link", "add", "br0", "type", "bridge")
+	ipIn(t, h1, "addr", "add", "172.18.0.1/24", "dev", "br0")
+	ipIn(t, h1, "link", "set", "br0", "up")
 	for i, c := range []string{web, db} {
 		veth := "veth" + []string{"web", "db"}[i]
-		ip(h1, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", c)
-		ip(h1, "link", "set", veth, "master", "br0", "up")
-		ip(c, "addr", "add", "172.18.0."+string(rune('2'+i))+"/24", "dev", "eth0")
-		ip(c, "link", "set", "eth0", "up")
-		ip(c, "link", "set", "lo", "up")
-		ip(c, "route", "add", "default", "via", "172.18.0.1")
+		ipIn(t, h1, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", c)
+		ipIn(t, h1, "link", "set", veth, "master", "br0", "up")
+		ipIn(t, c, "addr", "add", "172.18.0."+string(rune('2'+i))+"/24", "dev", "eth0")
+		ipIn(t, c, "link", "set", "eth0", "up")
+		ipIn(t, c, "link", "set", "lo", "up")
+		ipIn(t, c, "route", "add", "default", "via", "172.18.0.1")
 	}
-	ip(h1, "link", "add", "vx42", "type", "vxlan", "id", "42", "local", "198.51.100.1", "remote", "198.51.100.2", "dev", "eth0", "dstport", "4789")
-	ip(h1, "link", "set", "vx42", "master", "br0", "up")
+	ipIn(t, h1, "link", "add", "vx42", "type", "vxlan", "id", "42", "local", "198.51.100.1", "remote", "198.51.100.2", "dev", "eth0", "dstport", "4789")
+	ipIn(t, h1, "link", "set", "vx42", "master", "br0", "up")
 	// A vxlan without a fixed remote learns its peers from the forwarding database.
-	ip(h1, "link", "add", "vx7", "type", "vxlan", "id", "7", "local", "198.51.100.1", "dev", "eth0", "dstport", "4789")
-	sh(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.2")
-	sh(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.3")
+	ipIn(t, h1, "link", "add", "vx7", "type", "vxlan", "id", "7", "local", "198.51.100.1", "dev", "eth0", "dstport", "4789")
+	testutil.Exec(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.2")
+	testutil.Exec(t, "bridge", "-n", h1, "fdb", "append", "00:00:00:00:00:00", "dev", "vx7", "dst", "198.51.100.3")
 	// Some kernels are built without GRE; the gretap is then left out.
 	gre := exec.Command("ip", "-n", h1, "link", "add", "gt1", "type", "gretap", "local", "198.51.100.1", "remote", "198.51.100.2", "key", "7").Run() == nil
 	if gre {
-		ip(h1, "link", "set", "gt1", "mtu", "1400")
+		ipIn(t, h1, "link", "set", "gt1", "mtu", "1400")
 	} else {
 		t.Log("this kernel has no gretap: the GRE part is not checked")
 	}
@@ -84,7 +82,7 @@ func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount("/run/netns/"+web, file, "", unix.MS_BIND, ""); err != nil {
+	if err := unix.Mount(webPath, file, "", unix.MS_BIND, ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Unmount(file, unix.MNT_DETACH) })
@@ -101,13 +99,12 @@ func handMadeLab(t *testing.T) (Snapshot, []Source, string) {
 	// A namespace made by hand, as [000] does, joined to br0 and not among the sources:
 	// it is found as the other end of its veth.
 	byHand := inst.Name + "x"
-	sh(t, "ip", "netns", "add", byHand)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", byHand).Run() })
-	ip(h1, "link", "add", "vethx", "type", "veth", "peer", "name", "eth9", "netns", byHand)
-	ip(h1, "link", "set", "vethx", "master", "br0", "up")
-	ip(byHand, "addr", "add", "172.18.0.9/24", "dev", "eth9")
+	testutil.Netns(t, byHand)
+	ipIn(t, h1, "link", "add", "vethx", "type", "veth", "peer", "name", "eth9", "netns", byHand)
+	ipIn(t, h1, "link", "set", "vethx", "master", "br0", "up")
+	ipIn(t, byHand, "addr", "add", "172.18.0.9/24", "dev", "eth9")
 
-	sources := append(Sources(inst), Source{Name: "db", Kind: KindContainer, Path: "/run/netns/" + db})
+	sources := append(Sources(inst), Source{Name: "db", Kind: KindContainer, Path: dbPath})
 	s, err := Collect(context.Background(), sources)
 	if err != nil {
 		t.Fatal(err)

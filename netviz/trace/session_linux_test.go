@@ -2,7 +2,6 @@ package trace
 
 import (
 	"context"
-	"os/exec"
 	"testing"
 
 	"workbench/testutil"
@@ -13,12 +12,7 @@ import (
 // one leaves the other's armed.
 func TestTwoTracesOfOneProcess(t *testing.T) {
 	inst := testutil.KernelTest(t)
-	name := inst.HostNetnsName("tr")
-	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add %s: %v: %s", name, err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	places := []Place{{Name: "tr", Kind: "other", Netns: inst.HostNetnsPath("tr")}}
+	places := []Place{{Name: "tr", Kind: "other", Netns: testutil.Netns(t, inst.HostNetnsName("tr"))}}
 	var sessions []*Session
 	for range 2 {
 		s, err := Start(context.Background(), Options{Places: places, Filter: "icmp"})

@@ -2,8 +2,6 @@ package captureview
 
 import (
 	"context"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,20 +15,15 @@ import (
 func TestKernelSourceCapturesAcrossNamespaces(t *testing.T) {
 	inst := testutil.KernelTest(t)
 	a, b := inst.HostNetnsName("hosta"), inst.HostNetnsName("hostb")
+	testutil.Netns(t, a)
+	testutil.Netns(t, b)
 	for _, args := range [][]string{
-		{"netns", "add", a}, {"netns", "add", b},
 		{"-n", a, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", b},
 		{"-n", a, "addr", "add", "10.98.0.1/24", "dev", "va"}, {"-n", a, "link", "set", "va", "up"},
 		{"-n", b, "addr", "add", "10.98.0.2/24", "dev", "vb"}, {"-n", b, "link", "set", "vb", "up"},
 	} {
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-		}
+		testutil.Exec(t, append([]string{"ip"}, args...)...)
 	}
-	t.Cleanup(func() {
-		_ = exec.Command("ip", "netns", "del", a).Run()
-		_ = exec.Command("ip", "netns", "del", b).Run()
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	targets, err := KernelSource{Inst: inst}.Targets(ctx)
@@ -44,9 +37,7 @@ func TestKernelSourceCapturesAcrossNamespaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("ip", "netns", "exec", a, "busybox", "ping", "-c", "2", "-W", "1", "10.98.0.2").CombinedOutput(); err != nil {
-		t.Fatalf("ping: %v: %s", err, out)
-	}
+	testutil.Exec(t, "ip", "netns", "exec", a, "busybox", "ping", "-c", "2", "-W", "1", "10.98.0.2")
 	seen := map[string]int{}
 	var last time.Time
 	for len(seen) < 2 || seen["hosta:va"]+seen["hostb:vb"] < 8 {

@@ -14,6 +14,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"golang.org/x/net/bpf"
+
+	"workbench/testutil"
 )
 
 // samplePackets are frames of every kind the vocabulary speaks of.
@@ -130,12 +132,9 @@ func TestCompileMatchesTcpdump(t *testing.T) {
 		if expr != "" {
 			args = append(args, expr)
 		}
-		out, err := exec.Command("tcpdump", args...).Output()
-		if err != nil {
-			t.Fatalf("tcpdump %q: %v", expr, err)
-		}
+		out := testutil.Exec(t, append([]string{"tcpdump"}, args...)...)
 		var theirs []string
-		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			if line != "" {
 				theirs = append(theirs, strings.SplitN(line, ".", 2)[0])
 			}
