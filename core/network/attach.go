@@ -118,16 +118,11 @@ func freeIfName(c *nsHandle) (string, error) {
 // makeEndpoint makes the veth pair and configures both ends.
 func (m *Manager) makeEndpoint(n *Network, req AttachRequest, ip netip.Addr) (a Attachment, err error) {
 	path := NetnsPath(m.inst, n.Host)
-	h, err := openNs(path)
+	h, c, release, err := openPair(path, req.NetnsPath)
 	if err != nil {
 		return a, err
 	}
-	defer h.Close()
-	c, err := openNs(req.NetnsPath)
-	if err != nil {
-		return a, err
-	}
-	defer c.Close()
+	defer release()
 	ifName := req.IfName
 	if ifName == "" {
 		if ifName, err = freeIfName(c); err != nil {

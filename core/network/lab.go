@@ -140,16 +140,11 @@ func exists(path string) bool {
 // setupUplink joins a host's namespace to the LAN: a veth pair made in the LAN's
 // namespace with its other end created straight in the host's as eth0.
 func (m *Manager) setupUplink(hostPath, name string, index int) error {
-	lan, err := openNs(m.lanPath())
+	lan, host, release, err := openPair(m.lanPath(), hostPath)
 	if err != nil {
 		return err
 	}
-	defer lan.Close()
-	host, err := openNs(hostPath)
-	if err != nil {
-		return err
-	}
-	defer host.Close()
+	defer release()
 	veth := &netlink.Veth{
 		LinkAttrs:     netlink.LinkAttrs{Name: name, MTU: lanMTU},
 		PeerName:      "eth0",

@@ -114,6 +114,19 @@ func openNs(path string) (*nsHandle, error) {
 	return &nsHandle{Handle: h, ns: ns}, nil
 }
 
+// openPair opens netlink handles in the network namespaces at pathA and pathB, such
+// as the two ends of a veth pair; release closes both.
+func openPair(pathA, pathB string) (a, b *nsHandle, release func(), err error) {
+	if a, err = openNs(pathA); err != nil {
+		return nil, nil, nil, err
+	}
+	if b, err = openNs(pathB); err != nil {
+		a.Close()
+		return nil, nil, nil, err
+	}
+	return a, b, func() { a.Close(); b.Close() }, nil
+}
+
 // withNsAt runs fn with a netlink handle in the network namespace at path.
 func withNsAt(path string, fn func(*nsHandle) error) error {
 	h, err := openNs(path)
