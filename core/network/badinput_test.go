@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -11,7 +10,7 @@ import (
 
 func TestBadInputSaysWhatToDo(t *testing.T) {
 	m, inst := newLab(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := m.CreateNetwork(ctx, NetworkOptions{Name: "tiny", Subnet: "172.30.0.0/30"}); err != nil {
 		t.Fatal(err)
 	}

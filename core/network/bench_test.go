@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -14,7 +13,7 @@ import (
 // iptables-restore batch of 3000 rules.
 func BenchmarkPublish1000Ports(b *testing.B) {
 	m, inst := newLab(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	_, a := attached(b, m, inst, "p", "p")
 	specs := make([]PortSpec, 1000)
 	for i := range specs {
@@ -39,7 +38,7 @@ func BenchmarkPublish1000Ports(b *testing.B) {
 // another, each in a namespace of its own, and compares the last ten with the first ten.
 func BenchmarkAttach250(b *testing.B) {
 	m, inst := newLab(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	const n = 250
 	paths := make([]string, n)
 	for i := range paths {

@@ -26,7 +26,7 @@ func newLab(t testing.TB) (*Manager, instance.Instance) {
 		}
 		os.RemoveAll(inst.RunDir)
 	})
-	if err := m.EnsureLab(context.Background()); err != nil {
+	if err := m.EnsureLab(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return m, inst
@@ -47,7 +47,7 @@ func newSandbox(t testing.TB, inst instance.Instance, name string) string {
 func attached(t testing.TB, m *Manager, inst instance.Instance, name, id string) (netns string, a Attachment) {
 	t.Helper()
 	netns = newSandbox(t, inst, name)
-	a, err := m.Attach(context.Background(), AttachRequest{ContainerID: id, NetnsPath: netns})
+	a, err := m.Attach(t.Context(), AttachRequest{ContainerID: id, NetnsPath: netns})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func fetch(path, url string) (string, error) {
 // runs, and returns what it printed.
 func capture(t testing.TB, path, iface, filter string, do func()) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	var out strings.Builder
 	cmd := exec.CommandContext(ctx, "tcpdump", "-l", "-n", "-c", "1", "-i", iface, filter)

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o64
 
 func TestLabHostsReachEachOther(t *testing.T) {
 	m, inst := newLab(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	out := testutil.Exec(t, "ip", "netns", "list")
 	for _, h := range []string{"host1", "outside", "lan"} {
 		if !strings.Contains(out, inst.HostNetnsName(h)) {
@@ -47,7 +46,7 @@ func TestLabHostsReachEachOther(t *testing.T) {
 
 func TestAttachPingNATAndPublish(t *testing.T) {
 	m, inst := newLab(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	a1path, a2path := newSandbox(t, inst, "a"), newSandbox(t, inst, "b")
 	a1, err := m.Attach(ctx, AttachRequest{ContainerID: "aaaa1111", ContainerName: "web", NetnsPath: a1path})
 	if err != nil {
@@ -102,7 +101,7 @@ func TestAttachPingNATAndPublish(t *testing.T) {
 func TestCommandLogShowsWhatAPersonWouldType(t *testing.T) {
 	m, inst := newLab(t)
 	c, a := attached(t, m, inst, "a", "c1")
-	if _, err := m.Publish(context.Background(), a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
+	if _, err := m.Publish(t.Context(), a, []PortSpec{{HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}); err != nil {
 		t.Fatal(err)
 	}
 	all := strings.Join(testutil.Commands(t, m.log), "\n") + "\n"

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,7 +20,7 @@ func TestOutboundIsMasqueraded(t *testing.T) {
 
 func TestNetworksAreIsolated(t *testing.T) {
 	m, inst := newLab(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := m.CreateNetwork(ctx, NetworkOptions{Name: "blue", Subnet: "172.30.0.0/24"}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +65,7 @@ func TestCrossHost(t *testing.T) {
 	for _, mode := range []string{CrossHostGW, CrossHostVXLAN, CrossHostGRE} {
 		t.Run(mode, func(t *testing.T) {
 			m, inst := newLab(t)
-			ctx := context.Background()
+			ctx := t.Context()
 			if _, err := m.AddHost(ctx, "host2"); err != nil {
 				t.Fatal(err)
 			}

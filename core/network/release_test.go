@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +14,7 @@ func TestReleaseLeavesTheVethToTheNamespace(t *testing.T) {
 	m, inst := newLab(t)
 	c, a := attached(t, m, inst, "rel", "c1")
 	host1 := inst.HostNetnsPath(DefaultHost)
-	if err := m.Release(context.Background(), a); err != nil {
+	if err := m.Release(t.Context(), a); err != nil {
 		t.Fatal(err)
 	}
 	out := inNs(t, host1, "ip", "-o", "link", "show", a.HostVeth)

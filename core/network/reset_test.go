@@ -1,7 +1,6 @@
 package network
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +14,7 @@ import (
 func TestResetLeavesNothing(t *testing.T) {
 	before := testutil.Leftovers()
 	m, inst := newLab(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := m.AddHost(ctx, "host2"); err != nil {
 		t.Fatal(err)
 	}
