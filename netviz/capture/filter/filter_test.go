@@ -14,6 +14,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"golang.org/x/net/bpf"
+
+	"workbench/testutil"
 )
 
 // samplePackets are frames of every kind the vocabulary speaks of.
@@ -90,9 +92,7 @@ var crossChecked = []string{
 // TestCompileMatchesTcpdump checks every expression against tcpdump's own compiler on
 // the same packets: the same packets must be kept.
 func TestCompileMatchesTcpdump(t *testing.T) {
-	if _, err := exec.LookPath("tcpdump"); err != nil {
-		t.Skip("tcpdump is not installed (scripts/deps.sh installs it)")
-	}
+	testutil.RequireTools(t, "tcpdump")
 	pkts := samplePackets(t)
 	file := filepath.Join(t.TempDir(), "sample.pcap")
 	f, err := os.Create(file)
