@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,61 +20,35 @@ func TestDemoLists(t *testing.T) {
 // demoApp is `workbench demo ARGS` running in tmux in the test's instance: keys go to
 // it and its screen is read.
 type demoApp struct {
-	t      *testing.T
-	socket string
+	t *testing.T
+	*testutil.Screen
 }
 
 // startDemo runs `workbench demo` with args in a tmux of its own, which ends with the
 // test, showing its screen if the test failed; the lab is reset then too.
-func startDemo(t *testing.T, args string) *demoApp {
+func startDemo(t *testing.T, args string) demoApp {
 	t.Helper()
 	testutil.RequireRoot(t)
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make deps installs it)")
-	}
 	inst, err := currentInstance()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &demoApp{t: t, socket: fmt.Sprintf("wb-%s-%d", inst.Name, time.Now().UnixNano())}
-	t.Cleanup(func() { d.tmux("kill-server") })
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("the screen when the test failed:\n%s", d.tmux("capture-pane", "-p"))
-		}
-	})
-	d.tmux("new-session", "-d", "-x", "160", "-y", "45", fmt.Sprintf("env WORKBENCH_INSTANCE=%s %s demo %s", inst.Name, testutil.Binary(t), args))
-	return d
-}
-
-func (d *demoApp) tmux(args ...string) string {
-	out, _ := exec.Command("tmux", append([]string{"-L", d.socket}, args...)...).CombinedOutput()
-	return string(out)
-}
-
-// screen waits until the screen shows want, and returns it.
-func (d *demoApp) screen(want string) string {
-	d.t.Helper()
-	var s string
-	testutil.Eventually(d.t, fmt.Sprintf("the screen to show %q", want), func() bool {
-		s = d.tmux("capture-pane", "-p")
-		return strings.Contains(s, want)
-	})
-	return s
+	term := testutil.Terminal{Width: 160, Height: 45, Env: []string{"WORKBENCH_INSTANCE=" + inst.Name}}
+	return demoApp{t, testutil.StartScreen(t, term, testutil.Binary(t)+" demo "+args)}
 }
 
 // next presses `.` and waits for the step's line in the banner.
-func (d *demoApp) next(want string) string {
+func (d demoApp) next(want string) string {
 	d.t.Helper()
-	d.tmux("send-keys", ".")
-	return d.screen(want)
+	d.Keys(".")
+	return d.See(want)
 }
 
 // quit presses q and waits for the app to end.
-func (d *demoApp) quit() {
+func (d demoApp) quit() {
 	d.t.Helper()
-	d.tmux("send-keys", "q")
-	testutil.Eventually(d.t, "q to quit the demo", func() bool { return !strings.Contains(d.tmux("capture-pane", "-p"), " lab 0") })
+	d.Keys("q")
+	d.WaitFor("no lab banner after q", func(text string) bool { return !strings.Contains(text, " lab 0") })
 }
 
 // TestDemoPlaysInTheApp plays a lab in the full-screen app inside tmux: each `.` runs
@@ -84,14 +56,14 @@ func (d *demoApp) quit() {
 func TestDemoPlaysInTheApp(t *testing.T) {
 	testutil.NewLab(t)
 	d := startDemo(t, "001")
-	d.screen("lab 001-network-modes")
-	d.screen("The four network modes side by side")
+	d.See("lab 001-network-modes")
+	d.See("The four network modes side by side")
 	d.next("$ run -d --name mode-none")
 	for i := 0; i < 3; i++ {
-		d.tmux("send-keys", ".")
+		d.Keys(".")
 		time.Sleep(300 * time.Millisecond)
 	}
-	if s := d.screen("PASS expect"); strings.Contains(s, "FAIL") {
+	if s := d.See("PASS expect"); strings.Contains(s, "FAIL") {
 		t.Errorf("a step failed in the demo:\n%s", s)
 	}
 	d.quit()
@@ -121,7 +93,7 @@ func TestDemoResumesAndStartsAtAStep(t *testing.T) {
 		t.Fatalf("after two steps the list shows %q", got)
 	}
 	d = startDemo(t, "001")
-	d.screen("lab 001-network-modes")
+	d.See("lab 001-network-modes")
 	if s := d.next("expect output exec mode-none ip route lacks default"); !strings.Contains(s, "PASS expect output exec mode-none ip route") {
 		t.Errorf("the third step, on the lab made again up to it:\n%s", s)
 	}

@@ -17,43 +17,43 @@ func TestAppTracesAProbe(t *testing.T) {
 
 func traceInApp(t *testing.T, width, height int) {
 	s := startApp(t, panetest.WebLab(t), width, height)
-	s.see("web ", "8080->80/tcp")
+	s.See("web ", "8080->80/tcp")
 
 	// The probe, from the form: FROM comes filled with the selected container.
-	s.keys("6")
-	s.see("no journey yet")
-	s.keys("p")
-	s.see("from web")
-	s.keys("C-u")
-	s.tmux("send-keys", "-l", "host1:8080/tcp")
-	s.keys("BTab", "C-u")
-	s.typeLine("outside")
-	s.see("journey outside → host1:8080/tcp", "step 1 of")
+	s.Keys("6")
+	s.See("no journey yet")
+	s.Keys("p")
+	s.See("from web")
+	s.Keys("C-u")
+	s.Type("host1:8080/tcp")
+	s.Keys("BTab", "C-u")
+	s.TypeLine("outside")
+	s.See("journey outside → host1:8080/tcp", "step 1 of")
 
 	// Step to the DNAT rule: the rule, named, and the header before NAT.
 	for range 13 {
-		s.keys("l")
+		s.Keys("l")
 	}
-	s.see("nat WB-DNAT #1  [DNAT (ACCEPT)]", "-A WB-DNAT -p tcp -m tcp --dport 8080", "dst 198.51.100.1 ", "dport 8080")
-	s.keys("l")
-	s.see("changed here: destination 198.51.100.1:8080 → 172.18.0.")
+	s.See("nat WB-DNAT #1  [DNAT (ACCEPT)]", "-A WB-DNAT -p tcp -m tcp --dport 8080", "dst 198.51.100.1 ", "dport 8080")
+	s.Keys("l")
+	s.See("changed here: destination 198.51.100.1:8080 → 172.18.0.")
 
 	// The journey on the topology, the rule in the iptables pane.
-	s.keys("2")
-	s.see("▶ journey outside → host1:8080/tcp")
-	s.keys("3")
-	text := s.see("▶ nat WB-DNAT #1")
+	s.Keys("2")
+	s.See("▶ journey outside → host1:8080/tcp")
+	s.Keys("3")
+	text := s.See("▶ nat WB-DNAT #1")
 	if !markedRule(text, "--dport 8080 -j DNAT") {
 		t.Errorf("the iptables pane does not show the DNAT rule marked:\n%s", text)
 	}
 
 	// The translation in the conntrack pane, once outside has connected.
 	panetest.VisitWeb(t)
-	s.keys("7")
-	s.see("■ host1", "DNAT  destination 198.51.100.1:8080 → 172.18.0.", "original 198.51.100.100:")
+	s.Keys("7")
+	s.See("■ host1", "DNAT  destination 198.51.100.1:8080 → 172.18.0.", "original 198.51.100.100:")
 
-	s.keys("q")
-	s.see("APP-EXIT 0")
+	s.Keys("q")
+	s.See("APP-EXIT 0")
 }
 
 // markedRule tells whether a line of the screen marked with ▶ holds want.

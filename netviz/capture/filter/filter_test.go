@@ -92,9 +92,7 @@ var crossChecked = []string{
 // TestCompileMatchesTcpdump checks every expression against tcpdump's own compiler on
 // the same packets: the same packets must be kept.
 func TestCompileMatchesTcpdump(t *testing.T) {
-	if _, err := exec.LookPath("tcpdump"); err != nil {
-		t.Skip("tcpdump is not installed (scripts/deps.sh installs it)")
-	}
+	testutil.RequireTools(t, "tcpdump")
 	pkts := samplePackets(t)
 	file := filepath.Join(t.TempDir(), "sample.pcap")
 	f, err := os.Create(file)
