@@ -7,13 +7,20 @@ import (
 	"testing"
 )
 
-// recorder is a test that records its failures and the functions given to its
-// Cleanup; its Fatalf ends the goroutine it runs in, as a real test's does.
+// recorder is a test that records its failures, what it logs and the functions given
+// to its Cleanup; its Fatalf ends the goroutine it runs in, as a real test's does.
 type recorder struct {
 	testing.TB
 	failures []string
+	logs     []string
 	cleanups []func()
 }
+
+func (r *recorder) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) Failed() bool { return len(r.failures) > 0 }
 
 func (r *recorder) Helper() {}
 

@@ -1,7 +1,6 @@
 package testutil
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -27,29 +26,6 @@ func TestScreenTypesAndSees(t *testing.T) {
 	}
 }
 
-// failedScreenTest is a test that records its failure, what it logs and the cleanups it
-// is given, for its caller to run.
-type failedScreenTest struct {
-	fatalRecorder
-	logs     []string
-	cleanups []func()
-}
-
-func (r *failedScreenTest) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-
-func (r *failedScreenTest) Failed() bool { return r.failure != "" }
-
-func (r *failedScreenTest) Logf(format string, args ...any) {
-	r.logs = append(r.logs, fmt.Sprintf(format, args...))
-}
-
-// end runs the cleanups, the last given first, as a test does when it ends.
-func (r *failedScreenTest) end() {
-	for i := len(r.cleanups) - 1; i >= 0; i-- {
-		r.cleanups[i]()
-	}
-}
-
 func TestScreenWaitFailsSayingWhatItAwaited(t *testing.T) {
 	RequireTools(t, "tmux")
 	for _, c := range []struct {
@@ -62,7 +38,7 @@ func TestScreenWaitFailsSayingWhatItAwaited(t *testing.T) {
 			s.WaitFor("a blank screen", func(text string) bool { return strings.TrimSpace(text) == "" })
 		}},
 	} {
-		r := &failedScreenTest{}
+		r := &recorder{}
 		s := StartScreen(r, Terminal{Width: 40, Height: 5}, "echo ready; sleep 60")
 		s.See("ready")
 		s.patience = 100 * time.Millisecond
@@ -74,8 +50,8 @@ func TestScreenWaitFailsSayingWhatItAwaited(t *testing.T) {
 		}()
 		<-done
 		r.end()
-		if !strings.Contains(r.failure, c.want) {
-			t.Errorf("%s failed with %q, want %q", c.name, r.failure, c.want)
+		if !strings.Contains(r.failure(), c.want) {
+			t.Errorf("%s failed with %q, want %q", c.name, r.failure(), c.want)
 		}
 		if len(r.logs) != 1 || !strings.HasPrefix(r.logs[0], "the screen when the test failed:\n") || !strings.Contains(r.logs[0], "ready") {
 			t.Errorf("%s: the failed test logged %q, want the screen", c.name, r.logs)
