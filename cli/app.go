@@ -11,7 +11,6 @@ import (
 )
 
 // `workbench` with no command opens the full-screen app.
-func init() { rootRun = runApp }
 
 func runApp(cmd *cobra.Command, _ []string) error {
 	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {

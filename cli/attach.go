@@ -6,8 +6,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newAttachCmd) }
-
 func newAttachCmd() *cobra.Command {
 	var noStdin bool
 	cmd := leaf{use: "attach [--no-stdin] CONTAINER", short: "Attach to a running container's output (and input) until it ends", args: cobra.ExactArgs(1),

@@ -15,8 +15,6 @@ import (
 	"workbench/netviz/capture/filter"
 )
 
-func init() { register(newCaptureCmd) }
-
 // captureFlags are the flags of `capture`, in tcpdump's letters where it has one.
 type captureFlags struct {
 	host, container string

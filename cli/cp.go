@@ -7,8 +7,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newCpCmd) }
-
 func newCpCmd() *cobra.Command {
 	var archive bool
 	cmd := leaf{use: "cp [-a] CONTAINER:SRC DEST|-  or  cp [-a] SRC|- CONTAINER:DEST",

@@ -8,8 +8,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newCreateCmd) }
-
 func newCreateCmd() *cobra.Command {
 	return containerMaker(leaf{use: "create [OPTIONS] IMAGE [COMMAND] [ARG...]",
 		short: "Make a container from an image without starting it (start runs it)",

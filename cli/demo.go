@@ -9,8 +9,6 @@ import (
 	"workbench/labs"
 )
 
-func init() { register(newDemoCmd) }
-
 func newDemoCmd() *cobra.Command {
 	var start demoStart
 	cmd := leaf{use: "demo [NAME [--from-start | --step N]]",

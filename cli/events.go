@@ -9,8 +9,6 @@ import (
 	"workbench/events"
 )
 
-func init() { register(newEventsCmd) }
-
 func newEventsCmd() *cobra.Command {
 	var since, until, format string
 	var filters []string

@@ -8,8 +8,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newExecCmd) }
-
 func newExecCmd() *cobra.Command {
 	var f processFlags
 	cmd := leaf{use: "exec [-i] [-t] [-e K=V] [-w DIR] CONTAINER COMMAND [ARG...]",

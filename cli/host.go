@@ -17,8 +17,6 @@ import (
 	"workbench/nsutil"
 )
 
-func init() { register(newHostCmd) }
-
 // labManager checks for root, then opens the network manager as openManager does; the
 // function it returns also prints the warnings the manager met (leftovers of commands
 // that died which it could not remove) on stderr, one line each.

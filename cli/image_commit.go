@@ -12,11 +12,6 @@ import (
 	"workbench/images"
 )
 
-func init() {
-	register(newCommitCmd)
-	register(newDiffCmd)
-}
-
 func newCommitCmd() *cobra.Command {
 	var message string
 	var pause bool

@@ -13,12 +13,6 @@ import (
 	"workbench/images"
 )
 
-// The commands of the image store: images (image ls), image history and inspect, tag,
-// pull, load and rmi.
-func init() {
-	register(newImagesCmd, newImageHistoryCmd, newTagCmd, newPullCmd, newLoadCmd, newRmiCmd)
-}
-
 func newImagesCmd() *cobra.Command {
 	var asJSON, quiet bool
 	cmd := leaf{use: "images", short: "List the images of the store (references, IDs, layers, sizes)", args: cobra.NoArgs,

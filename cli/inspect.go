@@ -15,8 +15,6 @@ import (
 	"workbench/images"
 )
 
-func init() { register(newInspectCmd) }
-
 func newInspectCmd() *cobra.Command {
 	var format string
 	cmd := leaf{use: "inspect [-f TEMPLATE] CONTAINER...",

@@ -13,7 +13,6 @@ import (
 )
 
 // The commands of the instance as a whole: log (its command log) and reset.
-func init() { register(newLogCmd, newResetCmd) }
 
 func newLogCmd() *cobra.Command {
 	var script bool

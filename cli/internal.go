@@ -7,8 +7,6 @@ import (
 	"workbench/instance"
 )
 
-func init() { register(newInternalMonitorCmd) }
-
 // newInternalMonitorCmd is the hidden command an instance's monitor runs as.
 func newInternalMonitorCmd() *cobra.Command {
 	return leaf{use: core.MonitorArg, short: "Be the instance's monitor, which holds every container's PID 1 (started by run, not by hand)",

@@ -10,7 +10,6 @@ import (
 )
 
 // The commands of a container's life after run: start, restart, stop, kill, wait, rm.
-func init() { register(newStartCmd, newRestartCmd, newStopCmd, newKillCmd, newWaitCmd, newRmCmd) }
 
 func newStartCmd() *cobra.Command {
 	var attach, interactive bool

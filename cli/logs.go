@@ -12,8 +12,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newLogsCmd) }
-
 // logTimeLayout is Docker's timestamp of `logs -t`: RFC 3339 with nine digits of
 // nanoseconds always, so that every line's time has the same width.
 const logTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"

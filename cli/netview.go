@@ -20,7 +20,6 @@ import (
 )
 
 // The network views: topology and iptables, drawn from the kernel.
-func init() { register(newTopologyCmd, newIptablesCmd) }
 
 // hostNetnsPath resolves a lab host's name ("" = host1, "real" = the machine) to its
 // network namespace file, failing with what to do when the host does not exist.

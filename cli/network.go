@@ -11,8 +11,6 @@ import (
 	"workbench/core/network"
 )
 
-func init() { register(newNetworkCmd) }
-
 func newNetworkCmd() *cobra.Command {
 	return group("network", "Bridge networks of the lab hosts: create, list, inspect, remove, connect containers, prune",
 		newNetworkCreateCmd(), newNetworkLsCmd(), newNetworkInspectCmd(), newNetworkRmCmd(), newNetworkConnectCmd(),

@@ -8,12 +8,6 @@ import (
 	"workbench/core"
 )
 
-func init() {
-	register(newPauseCmd)
-	register(newUnpauseCmd)
-	register(newRenameCmd)
-}
-
 func newPauseCmd() *cobra.Command {
 	return freezerCmd("pause CONTAINER...", "Freeze every process of containers (the cgroup freezer)", (*core.Engine).Pause)
 }

@@ -12,8 +12,6 @@ import (
 	"workbench/core/network"
 )
 
-func init() { register(newPortCmd) }
-
 func newPortCmd() *cobra.Command {
 	var asJSON bool
 	cmd := leaf{use: "port [CONTAINER [PORT[/PROTO]]]",

@@ -9,8 +9,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newPsCmd) }
-
 // psOptions are the flags of ps.
 type psOptions struct {
 	all, asJSON, quiet, noTrunc, latest bool

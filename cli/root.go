@@ -1,6 +1,6 @@
 // Package cli is the workbench's one command language: the shell, the app's `:` line
-// and script lines are all parsed and run here. Each command group lives in its own file
-// and registers its constructor with register.
+// and script lines are all parsed and run here. Each command group lives in its own file;
+// commands lists them all.
 package cli
 
 import (
@@ -17,18 +17,21 @@ import (
 	"workbench/instance"
 )
 
-// rootRun, when set (by app.go), is what `workbench` with no command does.
-var rootRun func(cmd *cobra.Command, args []string) error
-
-// rootSetups add flags and behaviour to the root command (script.go: --script, --demo).
-var rootSetups []func(root *cobra.Command)
-
-// constructors holds the command constructors registered by each file's init.
-var constructors []func() *cobra.Command
-
-// register adds top-level commands; a fresh one is built for every invocation so no
-// flag value leaks from one command line to the next.
-func register(newCmds ...func() *cobra.Command) { constructors = append(constructors, newCmds...) }
+// commands are the constructors of the top-level commands. A fresh tree is built for
+// every invocation, so that no flag value leaks from one command line to the next.
+func commands() []func() *cobra.Command {
+	return []func() *cobra.Command{
+		newAttachCmd, newCaptureCmd, newCpCmd, newCreateCmd, newDemoCmd, newEventsCmd, newExecCmd,
+		newHostCmd, newCommitCmd, newDiffCmd,
+		newImagesCmd, newImageHistoryCmd, newTagCmd, newPullCmd, newLoadCmd, newRmiCmd,
+		newInspectCmd, newLogCmd, newResetCmd, newInternalMonitorCmd,
+		newStartCmd, newRestartCmd, newStopCmd, newKillCmd, newWaitCmd, newRmCmd,
+		newLogsCmd, newTopologyCmd, newIptablesCmd, newNetworkCmd,
+		newPauseCmd, newUnpauseCmd, newRenameCmd,
+		newPortCmd, newPsCmd, newRunCmd, newStatsCmd, newTopCmd, newTraceCmd, newUpdateCmd,
+		newVersionCmd, newVolumeCmd,
+	}
+}
 
 // NewRoot builds the whole command tree.
 func NewRoot() *cobra.Command {
@@ -41,19 +44,16 @@ func NewRoot() *cobra.Command {
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	root.SetFlagErrorFunc(flagError)
-	if rootRun != nil {
-		root.RunE = rootRun
-	}
+	root.RunE = runApp
 	byName := map[string]func() *cobra.Command{}
-	for _, newCmd := range constructors {
+	for _, newCmd := range commands() {
 		c := newCmd()
 		byName[c.Name()] = newCmd
 		root.AddCommand(c)
 	}
 	addDockerGroups(root, byName)
-	for _, setup := range rootSetups {
-		setup(root)
-	}
+	addScriptFlags(root)
+	addVersionFlag(root)
 	root.InitDefaultCompletionCmd()
 	refuseUnknownCommands(root)
 	return root

@@ -15,8 +15,6 @@ import (
 	"workbench/errkind"
 )
 
-func init() { register(newRunCmd) }
-
 // runFlags are the options of `run` besides the network and limit flags.
 type runFlags struct {
 	processFlags

@@ -18,8 +18,6 @@ import (
 	"workbench/script"
 )
 
-func init() { rootSetups = append(rootSetups, addScriptFlags) }
-
 // addScriptFlags gives the root command --script, --keep and --demo.
 func addScriptFlags(root *cobra.Command) {
 	var file, demo string

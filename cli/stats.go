@@ -15,8 +15,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newStatsCmd) }
-
 // statsInterval is how often `stats` samples and prints.
 const statsInterval = time.Second
 

@@ -9,8 +9,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newTopCmd) }
-
 func newTopCmd() *cobra.Command {
 	return leaf{use: "top CONTAINER", short: "List the processes of a container, as the machine sees them", args: cobra.ExactArgs(1),
 		run: onContainer(func(cmd *cobra.Command, e *core.Engine, c core.Container, _ []string) error {

@@ -23,8 +23,6 @@ import (
 	"workbench/netviz/trace"
 )
 
-func init() { register(newTraceCmd) }
-
 // traceFlags are the flags of `trace`.
 type traceFlags struct {
 	count           int

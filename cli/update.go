@@ -8,8 +8,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newUpdateCmd) }
-
 func newUpdateCmd() *cobra.Command {
 	var lf *limitFlags
 	cmd := leaf{use: "update [flags] CONTAINER...", short: "Change the CPU, memory and PID limits of running containers",

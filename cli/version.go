@@ -13,11 +13,6 @@ import (
 	"workbench/core/cgroup"
 )
 
-func init() {
-	register(newVersionCmd)
-	rootSetups = append(rootSetups, addVersionFlag)
-}
-
 // versionInfo is what `version` reports, in the shape of `docker version`'s fields.
 type versionInfo struct {
 	Client versionClient

@@ -9,8 +9,6 @@ import (
 	"workbench/core"
 )
 
-func init() { register(newVolumeCmd) }
-
 func newVolumeCmd() *cobra.Command {
 	return group("volume", "Named volumes: directories of the instance that containers mount and that outlive them",
 		newVolumeCreateCmd(), newVolumeLsCmd(), newVolumeInspectCmd(), newVolumeRmCmd(), newVolumePruneCmd())
