@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"workbench/testutil"
 	"workbench/tui/cmdline"
 )
 
@@ -43,10 +44,8 @@ func TestAppKind(t *testing.T) {
 // FuzzAppKind: any line the : line may give is read without a panic, and a line that is
 // not a command runs as a plain one (whose error then says what is wrong).
 func FuzzAppKind(f *testing.F) {
-	for _, seed := range []string{"exec -it web sh", "run -d -it busybox", "logs -f", "stats --no-stream=false", "events --until",
-		"start -ai", "--help", "exec --", "-it", "network create --subnet", "run --cpus lots busybox"} {
-		f.Add(seed)
-	}
+	testutil.Seed(f, "exec -it web sh", "run -d -it busybox", "logs -f", "stats --no-stream=false", "events --until",
+		"start -ai", "--help", "exec --", "-it", "network create --subnet", "run --cpus lots busybox")
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
 		if len(args) == 0 {

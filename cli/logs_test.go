@@ -9,21 +9,20 @@ import (
 )
 
 func TestLogWindow(t *testing.T) {
-	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	w, err := logOptions{tail: "all", since: "10m", until: "2024-05-01T11:55:00Z"}.window(now)
+	w, err := logOptions{tail: "all", since: "10m", until: "2024-05-01T11:55:00Z"}.window(testNow)
 	if err != nil || w.tail != -1 {
 		t.Fatalf("%+v %v", w, err)
 	}
 	for at, want := range map[time.Duration]bool{-11 * time.Minute: false, -10 * time.Minute: true, -6 * time.Minute: true, -5 * time.Minute: false, 0: false} {
-		if got := w.shows(now.Add(at)); got != want {
+		if got := w.shows(testNow.Add(at)); got != want {
 			t.Errorf("a line written %v from now: shown %v, want %v", at, got, want)
 		}
 	}
-	if w, err := (logOptions{tail: "5"}).window(now); err != nil || w.tail != 5 || !w.shows(now) {
+	if w, err := (logOptions{tail: "5"}).window(testNow); err != nil || w.tail != 5 || !w.shows(testNow) {
 		t.Errorf("--tail 5: %+v %v", w, err)
 	}
 	for _, o := range []logOptions{{tail: "-1"}, {tail: "x"}, {tail: ""}, {tail: "all", since: "soon"}, {tail: "all", until: "later"}} {
-		if _, err := o.window(now); err == nil || strings.Contains(err.Error(), "\n") {
+		if _, err := o.window(testNow); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%+v: %v", o, err)
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"workbench/core/network"
 )
 
-// psNow is the fixed "now" of the rendering tests.
-var psNow = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+// testNow is the fixed "now" of the tests of ages and time flags.
+var testNow = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
 // psContainers are two containers as the state has them: a web server on host1 with
 // published ports, and an exited job on a user network.
@@ -19,7 +19,7 @@ func psContainers() []core.Container {
 	return []core.Container{
 		{ID: strings.Repeat("ab", 32), Name: "web", Image: "busybox", Cmd: []string{"httpd", "-f", "-v", "-p", "80", "-h", "/www/site"},
 			State: core.StateRunning, Host: "host1", NetMode: "bridge",
-			Created: psNow.Add(-5 * time.Minute), Started: psNow.Add(-5 * time.Minute),
+			Created: testNow.Add(-5 * time.Minute), Started: testNow.Add(-5 * time.Minute),
 			Networks: []network.Attachment{{Host: "host1", Network: "bridge", IfName: "eth0", IP: "172.18.0.2/16"}},
 			Ports: []network.PortBinding{
 				{Host: "host1", HostPort: 8080, ContainerPort: 80, Proto: "tcp"},
@@ -29,7 +29,7 @@ func psContainers() []core.Container {
 			}},
 		{ID: strings.Repeat("cd", 32), Name: "job", Image: "alpine:3.20", Cmd: []string{"sh", "-c", "exit 3"},
 			State: core.StateExited, ExitCode: 3, Host: "host1", NetMode: "blue", ExtraNetworks: []string{"red"},
-			Created: psNow.Add(-3 * time.Hour), Finished: psNow.Add(-2 * time.Hour)},
+			Created: testNow.Add(-3 * time.Hour), Finished: testNow.Add(-2 * time.Hour)},
 	}
 }
 
@@ -47,7 +47,7 @@ func psRows(t *testing.T, format string, trunc bool) string {
 			c.Mounts = []core.Mount{{Type: core.MountVolume, Source: "a-volume-with-a-long-name", Target: "/data"},
 				{Type: core.MountBind, Source: "/srv", Target: "/srv"}}
 		}
-		rows = append(rows, newPsRow(c, map[string]string{"host1": "198.51.100.1"}, trunc, psNow))
+		rows = append(rows, newPsRow(c, map[string]string{"host1": "198.51.100.1"}, trunc, testNow))
 	}
 	var out strings.Builder
 	if err := f.write(&out, psHeader, rows); err != nil {
@@ -77,7 +77,7 @@ func TestPsFormatFields(t *testing.T) {
 		{"{{.ID}}", false, strings.Repeat("ab", 32) + "\n" + strings.Repeat("cd", 32) + "\n"},
 		{"{{.Command}}", false, "\"httpd -f -v -p 80 -h /www/site\"\n\"sh -c exit 3\"\n"},
 		{"{{.Command}}", true, "\"httpd -f -v -p 80 -…\"\n\"sh -c exit 3\"\n"},
-		{"{{.CreatedAt}}", true, time.Unix(psNow.Add(-5*time.Minute).Unix(), 0).String() + "\n" + time.Unix(psNow.Add(-3*time.Hour).Unix(), 0).String() + "\n"},
+		{"{{.CreatedAt}}", true, time.Unix(testNow.Add(-5*time.Minute).Unix(), 0).String() + "\n" + time.Unix(testNow.Add(-3*time.Hour).Unix(), 0).String() + "\n"},
 		{"{{.RunningFor}}", true, "5 minutes ago\n3 hours ago\n"},
 		{"{{.State}}|{{.Status}}", true, "running|Up 5 minutes\nexited|Exited (3) 2 hours ago\n"},
 		{"{{.Networks}}", true, "bridge\nblue,red\n"},
@@ -126,7 +126,7 @@ func TestPsBadFormatIsOneLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.write(&strings.Builder{}, psHeader, []any{newPsRow(psContainers()[0], nil, true, psNow)})
+	err = f.write(&strings.Builder{}, psHeader, []any{newPsRow(psContainers()[0], nil, true, testNow)})
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "Nope") || strings.Contains(err.Error(), "psRow") {
 		t.Errorf("a field ps does not have: %v", err)
 	}
@@ -170,7 +170,7 @@ func TestPsFilters(t *testing.T) {
 	cs[1].Labels = map[string]string{"tier": "back"}
 	paused := cs[0]
 	paused.Name, paused.ID, paused.Paused = "frozen", strings.Repeat("ef", 32), true
-	rows := []psRow{newPsRow(cs[0], nil, true, psNow), newPsRow(cs[1], nil, true, psNow), newPsRow(paused, nil, true, psNow)}
+	rows := []psRow{newPsRow(cs[0], nil, true, testNow), newPsRow(cs[1], nil, true, testNow), newPsRow(paused, nil, true, testNow)}
 	for _, c := range []struct {
 		filters []string
 		want    string

@@ -4,10 +4,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 func TestParseTimeFlagTakesDockersForms(t *testing.T) {
-	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	utc := func(s string) time.Time {
 		t.Helper()
 		v, err := time.Parse(time.RFC3339Nano, s)
@@ -17,8 +18,8 @@ func TestParseTimeFlagTakesDockersForms(t *testing.T) {
 		return v
 	}
 	for in, want := range map[string]time.Time{
-		"10m":                            now.Add(-10 * time.Minute),
-		"1h30m":                          now.Add(-90 * time.Minute),
+		"10m":                            testNow.Add(-10 * time.Minute),
+		"1h30m":                          testNow.Add(-90 * time.Minute),
 		"2024-05-01T11:00:00Z":           utc("2024-05-01T11:00:00Z"),
 		"2024-05-01T11:00:00.5Z":         utc("2024-05-01T11:00:00.5Z"),
 		"2024-05-01T11:00:00.123456789Z": utc("2024-05-01T11:00:00.123456789Z"),
@@ -33,13 +34,13 @@ func TestParseTimeFlagTakesDockersForms(t *testing.T) {
 		"1714560000.25":                  time.Unix(1714560000, 250000000),
 		"0":                              time.Unix(0, 0),
 	} {
-		got, err := parseTimeFlag("since", in, now)
+		got, err := parseTimeFlag("since", in, testNow)
 		if err != nil || !got.Equal(want) {
 			t.Errorf("--since %s = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "yesterday", "10x", "2024-13-01", "2024-05-01T25:00:00Z", "1714560000.", ".5", "+5", "1.2.3", "2024-05-01T11:00:00+25:00", "1.1234567890"} {
-		_, err := parseTimeFlag("since", in, now)
+		_, err := parseTimeFlag("since", in, testNow)
 		if err == nil || strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "--since") {
 			t.Errorf("--since %q: %v; want one line that names --since", in, err)
 		}
@@ -49,9 +50,7 @@ func TestParseTimeFlagTakesDockersForms(t *testing.T) {
 // FuzzParseTimeFlag gives --since any value: no panic, and a value refused gets one
 // line naming the flag.
 func FuzzParseTimeFlag(f *testing.F) {
-	for _, s := range []string{"10m", "2024-05-01T11:00:00Z", "2024-05-01T13:00:00+02:00", "2024-05-01", "1714560000.25", "0", "-", "T", "--", "1e9", "9999999999999999999", "2024-05-01T11:00:00.", "\x00"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "10m", "2024-05-01T11:00:00Z", "2024-05-01T13:00:00+02:00", "2024-05-01", "1714560000.25", "0", "-", "T", "--", "1e9", "9999999999999999999", "2024-05-01T11:00:00.", "\x00")
 	now := time.Now()
 	f.Fuzz(func(t *testing.T, value string) {
 		_, err := parseTimeFlag("since", value, now)

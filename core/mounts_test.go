@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"workbench/core/network"
+	"workbench/testutil"
 )
 
 func TestParseVolume(t *testing.T) {
@@ -102,9 +103,7 @@ func TestContainerCaps(t *testing.T) {
 }
 
 func FuzzParseVolume(f *testing.F) {
-	for _, s := range []string{"/a:/b:ro", "v:/d", "/x", "a:b:c:d", ":", "::ro"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "/a:/b:ro", "v:/d", "/x", "a:b:c:d", ":", "::ro")
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseVolume(s)
 		if err == nil && (!strings.HasPrefix(m.Target, "/") || m.Type == "") {

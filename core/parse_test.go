@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"workbench/testutil"
 )
 
 func TestCheckName(t *testing.T) {
@@ -22,9 +24,7 @@ func TestCheckName(t *testing.T) {
 }
 
 func FuzzCheckName(f *testing.F) {
-	for _, s := range []string{"web", "-x", "a.b_c-d", "", "a\x00b"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "web", "-x", "a.b_c-d", "", "a\x00b")
 	f.Fuzz(func(t *testing.T, s string) {
 		err := CheckName(s)
 		if err != nil && strings.Contains(err.Error(), "\n") {
@@ -73,9 +73,7 @@ func TestParseEnv(t *testing.T) {
 }
 
 func FuzzParseEnv(f *testing.F) {
-	for _, s := range []string{"A=1", "A", "=", "A B=c", "K=\x00"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "A=1", "A", "=", "A B=c", "K=\x00")
 	f.Fuzz(func(t *testing.T, s string) {
 		kv, ok, err := ParseEnv(s, func(string) (string, bool) { return "v", true })
 		if err != nil {
@@ -114,9 +112,7 @@ func TestParseSignal(t *testing.T) {
 }
 
 func FuzzParseSignal(f *testing.F) {
-	for _, s := range []string{"TERM", "9", "SIGKILL", "rtmin+3", "", "999999999999999999999"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "TERM", "9", "SIGKILL", "rtmin+3", "", "999999999999999999999")
 	f.Fuzz(func(t *testing.T, s string) {
 		sig, err := ParseSignal(s)
 		if err == nil && (sig < 1 || sig > 64) {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"workbench/errkind"
+	"workbench/testutil"
 )
 
 func TestParseRef(t *testing.T) {
@@ -37,9 +38,7 @@ func TestParseRef(t *testing.T) {
 }
 
 func FuzzParseRef(f *testing.F) {
-	for _, s := range []string{"busybox", "a/b:c", "h:5000/x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "::", "@", "[::1]:5000/x"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "busybox", "a/b:c", "h:5000/x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "::", "@", "[::1]:5000/x")
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := ParseRef(s)
 		if err != nil {

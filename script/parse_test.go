@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"workbench/testutil"
 )
 
 const sample = `# the bridge by hand
@@ -128,9 +130,7 @@ func TestParseReportsEveryBadLine(t *testing.T) {
 // names its file, line and column.
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
-	for _, s := range []string{"expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h", "expect capture @h:$(x y) icmp within 1s while ps $(z)", "run $(a \"b\" 'c')", "expect output ps matches /a/zi", "expect output ps matches /a/\xff", "expect ok ps\nhint look at ps", "hint", "say a\nhint b", "expect\nhint c", "ps\n  hint\t", "expect trace a b drop X#policy drop routing return Y", "expect trace a b drop #", "expect trace a b drop X#-1", "expect trace a b drop X#99999999999999999999", "ps\r\nps " + strings.Repeat("y", MaxLineLen)} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "expect", "expect capture a:b c within 1s while", "expect counter @h nat C \"\" and", "say", "expect output x contains", "expect cpu a above 1% for 1ms", "\"", "sleep 1h", "expect capture @h:$(x y) icmp within 1s while ps $(z)", "run $(a \"b\" 'c')", "expect output ps matches /a/zi", "expect output ps matches /a/\xff", "expect ok ps\nhint look at ps", "hint", "say a\nhint b", "expect\nhint c", "ps\n  hint\t", "expect trace a b drop X#policy drop routing return Y", "expect trace a b drop #", "expect trace a b drop X#-1", "expect trace a b drop X#99999999999999999999", "ps\r\nps "+strings.Repeat("y", MaxLineLen))
 	f.Fuzz(func(t *testing.T, src string) {
 		s, err := Parse("f.lab", []byte(src))
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"workbench/cmdlog"
+	"workbench/testutil"
 )
 
 func TestSplit(t *testing.T) {
@@ -63,9 +64,7 @@ func TestSplitErrors(t *testing.T) {
 // FuzzSplit checks that Split never panics, that columns point inside the line, and
 // that quoting the words back gives the same words.
 func FuzzSplit(f *testing.F) {
-	for _, s := range []string{"ps -a", `say "a b" 'c'`, `x a\ b`, `"unterminated`, `'`, `\`, "a\tb", `x "\$\"" y`} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "ps -a", `say "a b" 'c'`, `x a\ b`, `"unterminated`, `'`, `\`, "a\tb", `x "\$\"" y`)
 	f.Fuzz(func(t *testing.T, line string) {
 		words, err := Split(line)
 		if err != nil {

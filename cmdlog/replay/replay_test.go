@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"workbench/cmdlog"
+	"workbench/testutil"
 )
 
 func entries(commands ...string) []cmdlog.Entry {
@@ -59,10 +60,8 @@ nsenter --net=/run/wb/containers/abc/netns ip addr add 172.18.0.2/16 dev eth0
 // FuzzScript: any recorded line gives a script that starts with set -e and has every
 // line either a command recorded whole or a comment; nothing panics.
 func FuzzScript(f *testing.F) {
-	for _, seed := range []string{"ip netns add x", "ip -n x addr show", "nsenter --net=/x ip link", "touch /a/netns",
-		"sh -c 'echo it'\\''s'", "echo $(id)", "'", "ip netns exec", "nsenter", "touch", ""} {
-		f.Add(seed)
-	}
+	testutil.Seed(f, "ip netns add x", "ip -n x addr show", "nsenter --net=/x ip link", "touch /a/netns",
+		"sh -c 'echo it'\\''s'", "echo $(id)", "'", "ip netns exec", "nsenter", "touch", "")
 	f.Fuzz(func(t *testing.T, line string) {
 		if strings.ContainsAny(line, "\n\r") {
 			return // the log keeps one line per command

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"workbench/testutil"
 )
 
 func TestValidateRejectsBadInput(t *testing.T) {
@@ -121,9 +123,7 @@ func sprint(v []int) string {
 }
 
 func FuzzParseMemory(f *testing.F) {
-	for _, s := range []string{"512m", "1g", "1.5G", "-1", "", "12x", "64MiB", "1e9", "9999999999999999t"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "512m", "1g", "1.5G", "-1", "", "12x", "64MiB", "1e9", "9999999999999999t")
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := ParseMemory(s)
 		if err != nil {
@@ -139,9 +139,7 @@ func FuzzParseMemory(f *testing.F) {
 }
 
 func FuzzParseCpuset(f *testing.F) {
-	for _, s := range []string{"0", "0-1", "0-2,4", "", "a", "2-1", "0-8191", "1,1,1"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "0", "0-1", "0-2,4", "", "a", "2-1", "0-8191", "1,1,1")
 	f.Fuzz(func(t *testing.T, s string) {
 		cpus, err := ParseCpuset(s)
 		if err != nil {

@@ -2,12 +2,12 @@ package network
 
 import (
 	"testing"
+
+	"workbench/testutil"
 )
 
 func FuzzParsePort(f *testing.F) {
-	for _, s := range []string{"80", "8080:80", "8080:80/udp", "198.51.100.1:8080:80/tcp", "198.51.100.1::80", "0:80", "65536:80", "a:b", "1:2:3:4", "80/sctp", "", "/", ":80", "-1"} {
-		f.Add(s)
-	}
+	testutil.Seed(f, "80", "8080:80", "8080:80/udp", "198.51.100.1:8080:80/tcp", "198.51.100.1::80", "0:80", "65536:80", "a:b", "1:2:3:4", "80/sctp", "", "/", ":80", "-1")
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := ParsePort(s)
 		if err != nil {

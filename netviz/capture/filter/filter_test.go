@@ -177,9 +177,7 @@ func TestCompileErrorsSayWhere(t *testing.T) {
 }
 
 func FuzzCompile(f *testing.F) {
-	for _, s := range crossChecked {
-		f.Add(s)
-	}
+	testutil.Seed(f, crossChecked...)
 	f.Add("vlan 100 and (not host fe80::1 || port 1)")
 	f.Add("((((")
 	pkts := samplePackets(f)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"workbench/testutil"
 )
 
 // TestCompileIPv4AgreesWithBPF checks that the IPv4 alternatives keep exactly the IPv4
@@ -53,9 +55,7 @@ func TestCompileIPv4RefusesLinkLayer(t *testing.T) {
 }
 
 func FuzzCompileIPv4(f *testing.F) {
-	for _, s := range crossChecked {
-		f.Add(s)
-	}
+	testutil.Seed(f, crossChecked...)
 	pkts := samplePackets(f)
 	f.Fuzz(func(t *testing.T, expr string) {
 		alts, err := CompileIPv4(expr)
