@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/testutil"
+	"workbench/untar/untartest"
 )
 
 // TestExtractTreeKeepsWhatCpKeeps: a copy into a container leaves out entries that
@@ -17,18 +18,8 @@ import (
 // layer strips), and gives entries the owners the copy maps them to.
 func TestExtractTreeKeepsWhatCpKeeps(t *testing.T) {
 	testutil.RequireRoot(t)
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, h := range []*tar.Header{
-		{Typeflag: tar.TypeDir, Name: "./", Mode: 0o755},
-		{Typeflag: tar.TypeReg, Name: "../escaped", Mode: 0o644},
-		{Typeflag: tar.TypeReg, Name: "bin/su", Mode: 0o4755, Uid: 7, Gid: 8},
-	} {
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw.Close()
+	data := untartest.Tar(t, untartest.Dir("./"), untartest.File("../escaped", ""),
+		untartest.Entry{Header: tar.Header{Typeflag: tar.TypeReg, Name: "bin/su", Mode: 0o4755, Uid: 7, Gid: 8}})
 	base := t.TempDir()
 	into := filepath.Join(base, "into")
 	if err := os.Mkdir(into, 0o755); err != nil {
@@ -40,7 +31,7 @@ func TestExtractTreeKeepsWhatCpKeeps(t *testing.T) {
 	}
 	defer dir.Close()
 	shifted := func(h *tar.Header) (int, int) { return h.Uid + int(usernsBase), h.Gid + int(usernsBase) }
-	if err := extractTree(tar.NewReader(&buf), dir, shifted); err != nil {
+	if err := extractTree(tar.NewReader(bytes.NewReader(data)), dir, shifted); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Lstat(filepath.Join(base, "escaped")); !os.IsNotExist(err) {

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"workbench/cmdlog"
+	"workbench/untar/untartest"
 )
 
 // image50MB is an image of five layers of 10 MB of incompressible data each.
@@ -24,7 +25,7 @@ func image50MB(b *testing.B) [][]byte {
 	for i := 0; i < 5; i++ {
 		data := make([]byte, 10<<20)
 		rng.Read(data)
-		layers = append(layers, layerTar(b, dir("data/"), file(fmt.Sprintf("data/blob%d", i), string(data))))
+		layers = append(layers, untartest.Tar(b, untartest.Dir("data/"), untartest.File(fmt.Sprintf("data/blob%d", i), string(data))))
 	}
 	return layers
 }
@@ -123,18 +124,18 @@ func BenchmarkResolve(b *testing.B) {
 // 50 files of 8 KiB each (16 MB), with a symlink and a hard link in each directory.
 func rootfsLayer(b *testing.B) []byte {
 	rng := rand.New(rand.NewSource(1))
-	var entries []entry
+	var entries []untartest.Entry
 	for d := 0; d < 40; d++ {
 		dirName := fmt.Sprintf("usr/lib%d/", d)
-		entries = append(entries, dir(dirName))
+		entries = append(entries, untartest.Dir(dirName))
 		for f := 0; f < 50; f++ {
 			data := make([]byte, 8<<10)
 			rng.Read(data)
-			entries = append(entries, file(fmt.Sprintf("%sf%d.so", dirName, f), string(data)))
+			entries = append(entries, untartest.File(fmt.Sprintf("%sf%d.so", dirName, f), string(data)))
 		}
-		entries = append(entries, symlink(dirName+"current", "f0.so"), hardlink(dirName+"again", dirName+"f1.so"))
+		entries = append(entries, untartest.Symlink(dirName+"current", "f0.so"), untartest.Hardlink(dirName+"again", dirName+"f1.so"))
 	}
-	return layerTar(b, entries...)
+	return untartest.Tar(b, entries...)
 }
 
 // BenchmarkUnpack unpacks a 16 MB layer of 2000 files into an empty directory.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"workbench/testutil"
+	"workbench/untar/untartest"
 )
 
 // workbench runs the binary with the test's instance and returns its output; the test
@@ -45,8 +46,8 @@ func TestEndToEndPullLoadRunCommit(t *testing.T) {
 	bb := endToEnd(t)
 	layers := [][]byte{
 		bb,
-		layerTar(t, dir("etc/"), file("etc/a", "a1"), file("etc/gone", "bye"), dir("d/"), file("d/x", "x"), file("keep", "k")),
-		layerTar(t, dir("etc/"), file("etc/.wh.gone", ""), file("etc/a", "a2"), dir("d/"), file("d/.wh..wh..opq", ""), file("d/y", "y")),
+		untartest.Tar(t, untartest.Dir("etc/"), untartest.File("etc/a", "a1"), untartest.File("etc/gone", "bye"), untartest.Dir("d/"), untartest.File("d/x", "x"), untartest.File("keep", "k")),
+		untartest.Tar(t, untartest.Dir("etc/"), untartest.File("etc/.wh.gone", ""), untartest.File("etc/a", "a2"), untartest.Dir("d/"), untartest.File("d/.wh..wh..opq", ""), untartest.File("d/y", "y")),
 	}
 	img := imageOf(t, layers...)
 	ref, _ := serve(t, img)
@@ -94,7 +95,7 @@ func TestEndToEndPullLoadRunCommit(t *testing.T) {
 
 func TestEndToEndRunHonoursConfig(t *testing.T) {
 	bb := endToEnd(t)
-	ref, _ := serve(t, imageOf(t, bb, layerTar(t, file("keep", "k"))))
+	ref, _ := serve(t, imageOf(t, bb, untartest.Tar(t, untartest.File("keep", "k"))))
 	workbench(t, true, "pull", ref)
 	if out := workbench(t, true, "run", "--rm", "--net", "none", ref); out != "k" {
 		t.Fatalf("the image's Cmd (cat /keep) printed %q", out)
@@ -111,7 +112,7 @@ func TestEndToEndLoadRefusesSymlinkWrite(t *testing.T) {
 	testutil.RequireRoot(t)
 	inst := testutil.NewInstance(t)
 	t.Cleanup(func() { os.RemoveAll(inst.DataDir); os.RemoveAll(inst.RunDir) })
-	path := saveTarball(t, imageOf(t, layerTar(t, dir("etc/"), symlink("a", "/etc")), layerTar(t, file("a/b", "x"))), "evil:v1")
+	path := saveTarball(t, imageOf(t, untartest.Tar(t, untartest.Dir("etc/"), untartest.Symlink("a", "/etc")), untartest.Tar(t, untartest.File("a/b", "x"))), "evil:v1")
 	r := testutil.Run(t, "", "load", "-i", path)
 	want := "workbench: load " + path + ": layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused\n"
 	if r.Code != 1 || r.Err != want {

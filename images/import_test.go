@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/testutil"
+	"workbench/untar/untartest"
 )
 
 // testImage builds an image of three layers: files, then a whiteout, an opaque
@@ -28,9 +29,9 @@ import (
 func testImage(t testing.TB) v1.Image {
 	t.Helper()
 	layers := [][]byte{
-		layerTar(t, dir("etc/"), file("etc/a", "a1"), file("etc/gone", "bye"), dir("d/"), file("d/x", "x"), file("keep", "k")),
-		layerTar(t, dir("etc/"), file("etc/.wh.gone", ""), file("etc/a", "a2"), dir("d/"), file("d/.wh..wh..opq", ""), file("d/y", "y")),
-		layerTar(t, file("new", "n")),
+		untartest.Tar(t, untartest.Dir("etc/"), untartest.File("etc/a", "a1"), untartest.File("etc/gone", "bye"), untartest.Dir("d/"), untartest.File("d/x", "x"), untartest.File("keep", "k")),
+		untartest.Tar(t, untartest.Dir("etc/"), untartest.File("etc/.wh.gone", ""), untartest.File("etc/a", "a2"), untartest.Dir("d/"), untartest.File("d/.wh..wh..opq", ""), untartest.File("d/y", "y")),
+		untartest.Tar(t, untartest.File("new", "n")),
 	}
 	return imageOf(t, layers...)
 }
@@ -180,7 +181,7 @@ func TestLoadNamesTheInput(t *testing.T) {
 	noIndex := filepath.Join(dir, "noindex.tar")
 	os.WriteFile(text, []byte("hello\n"), 0o644)
 	os.WriteFile(empty, nil, 0o644)
-	os.WriteFile(noIndex, layerTar(t, file("oci-layout", `{"imageLayoutVersion":"1.0.0"}`)), 0o644)
+	os.WriteFile(noIndex, untartest.Tar(t, untartest.File("oci-layout", `{"imageLayoutVersion":"1.0.0"}`)), 0o644)
 	stdin := func(data string) func() ([]Loaded, error) {
 		return func() ([]Loaded, error) { return s.LoadStream(context.Background(), strings.NewReader(data), "", nil) }
 	}
@@ -194,7 +195,7 @@ func TestLoadNamesTheInput(t *testing.T) {
 		{stdin(""), "load: standard input is empty: pipe a `docker save` tarball or an OCI archive into it"},
 		{stdin("hello\n"), "load: standard input is not a tar, or a truncated one: pipe a `docker save` tarball or an OCI archive into it"},
 		{stdin("\x1f\x8b rest"), "load: standard input is gzip-compressed: pipe it through gunzip first"},
-		{stdin(string(layerTar(t, file("etc/passwd", "root")))), "load: standard input is a tar without manifest.json or oci-layout: pipe a `docker save` tarball or an OCI archive into it"},
+		{stdin(string(untartest.Tar(t, untartest.File("etc/passwd", "root")))), "load: standard input is a tar without manifest.json or oci-layout: pipe a `docker save` tarball or an OCI archive into it"},
 		{fromFile(text), "load " + text + ": the file is not a tar, or a truncated one: give a `docker save` tarball, an OCI layout directory or its tar"},
 		{fromFile(empty), "load " + empty + ": the file is empty: give a `docker save` tarball, an OCI layout directory or its tar"},
 		{fromFile(filepath.Join(dir, "nosuch.tar")), "load " + filepath.Join(dir, "nosuch.tar") + ": no such file or directory: give a `docker save` tarball, an OCI layout directory or its tar"},
@@ -229,19 +230,19 @@ func saveTarball(t testing.TB, img v1.Image, ref string) string {
 // layer of its own behind.
 func TestLoadRefusesWritesThroughSymlinks(t *testing.T) {
 	s := testStore(t)
-	base := layerTar(t, dir("etc/"), file("etc/hostname", "h"))
+	base := untartest.Tar(t, untartest.Dir("etc/"), untartest.File("etc/hostname", "h"))
 	good := saveTarball(t, imageOf(t, base), "good:v1")
 	if _, err := s.Load(context.Background(), good, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	link := layerTar(t, symlink("a", "/etc"))
+	link := untartest.Tar(t, untartest.Symlink("a", "/etc"))
 	for _, c := range []struct {
 		layers [][]byte
 		want   string
 	}{
-		{[][]byte{base, link, layerTar(t, file("a/b", "x"))}, "layer 3 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
-		{[][]byte{base, layerTar(t, symlink("a", "/etc"), file("a/b", "x"))}, "layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
-		{[][]byte{base, layerTar(t, dir("x/"), symlink("x/l", "../etc")), layerTar(t, file("keep", "k")), layerTar(t, file("x/l/deep/b", "x"))}, "layer 4 of evil:v1 writes x/l/deep/b through the symlink x/l -> ../etc: refused"},
+		{[][]byte{base, link, untartest.Tar(t, untartest.File("a/b", "x"))}, "layer 3 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
+		{[][]byte{base, untartest.Tar(t, untartest.Symlink("a", "/etc"), untartest.File("a/b", "x"))}, "layer 2 of evil:v1 writes a/b through the symlink a -> /etc: refused"},
+		{[][]byte{base, untartest.Tar(t, untartest.Dir("x/"), untartest.Symlink("x/l", "../etc")), untartest.Tar(t, untartest.File("keep", "k")), untartest.Tar(t, untartest.File("x/l/deep/b", "x"))}, "layer 4 of evil:v1 writes x/l/deep/b through the symlink x/l -> ../etc: refused"},
 	} {
 		path := saveTarball(t, imageOf(t, c.layers...), "evil:v1")
 		_, err := s.Load(context.Background(), path, "", nil)
@@ -266,9 +267,9 @@ func TestLoadRefusesWritesThroughSymlinks(t *testing.T) {
 	// A layer that replaces the symlink with a directory, deletes it, or hides it
 	// under an opaque directory writes through nothing.
 	for i, layers := range [][][]byte{
-		{link, layerTar(t, dir("a/"), file("a/b", "x"))},
-		{link, layerTar(t, file(".wh.a", "")), layerTar(t, file("a/b", "x"))},
-		{layerTar(t, dir("d/"), symlink("d/a", "/etc")), layerTar(t, file("d/.wh..wh..opq", "")), layerTar(t, file("d/a/b", "x"))},
+		{link, untartest.Tar(t, untartest.Dir("a/"), untartest.File("a/b", "x"))},
+		{link, untartest.Tar(t, untartest.File(".wh.a", "")), untartest.Tar(t, untartest.File("a/b", "x"))},
+		{untartest.Tar(t, untartest.Dir("d/"), untartest.Symlink("d/a", "/etc")), untartest.Tar(t, untartest.File("d/.wh..wh..opq", "")), untartest.Tar(t, untartest.File("d/a/b", "x"))},
 	} {
 		ref := fmt.Sprintf("fine:v%d", i)
 		if _, err := s.Load(context.Background(), saveTarball(t, imageOf(t, layers...), ref), "", nil); err != nil {

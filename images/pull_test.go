@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"workbench/untar/untartest"
 )
 
 // serve pushes img to a test registry as HOST/test/img:v1 and returns that reference,
@@ -119,7 +121,7 @@ func TestPullCorruptLayer(t *testing.T) {
 
 func TestPullWithCredentials(t *testing.T) {
 	s := testStore(t)
-	ref := registryWith(t, "private/img:v1", imageOf(t, layerTar(t, file("f", "x"))), func(w http.ResponseWriter, r *http.Request) bool {
+	ref := registryWith(t, "private/img:v1", imageOf(t, untartest.Tar(t, untartest.File("f", "x"))), func(w http.ResponseWriter, r *http.Request) bool {
 		if user, pass, ok := r.BasicAuth(); !ok || user != "alice" || pass != "s3cret" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
 			w.WriteHeader(http.StatusUnauthorized)

@@ -24,19 +24,19 @@ func TestUnpackHostile(t *testing.T) {
 	testutil.RequireRoot(t)
 	cases := []struct {
 		name    string
-		entries []entry
+		entries []untartest.Entry
 		refuse  bool
 		check   func(t *testing.T, layer string)
 	}{
-		{"dotdot path", []entry{file("../outside/pwn", "x")}, true, nil},
-		{"devices skipped", []entry{{name: "null", kind: tar.TypeChar, mode: 0o666, size: -1, major: 1, minor: 3}, {name: "sda", kind: tar.TypeBlock, mode: 0o666, size: -1, major: 8}}, false, func(t *testing.T, layer string) {
+		{"dotdot path", []untartest.Entry{untartest.File("../outside/pwn", "x")}, true, nil},
+		{"devices skipped", []untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeChar, Name: "null", Mode: 0o666, Devmajor: 1, Devminor: 3}}, {Header: tar.Header{Typeflag: tar.TypeBlock, Name: "sda", Mode: 0o666, Devmajor: 8}}}, false, func(t *testing.T, layer string) {
 			for _, n := range []string{"null", "sda"} {
 				if _, err := os.Lstat(filepath.Join(layer, n)); !os.IsNotExist(err) {
 					t.Fatalf("device %s was made", n)
 				}
 			}
 		}},
-		{"setuid stripped", []entry{{name: "su", body: "x", kind: tar.TypeReg, mode: 0o6755, size: -1}, {name: "sd", kind: tar.TypeDir, mode: 0o3777, size: -1}}, false, func(t *testing.T, layer string) {
+		{"setuid stripped", []untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeReg, Name: "su", Mode: 0o6755, Size: 1}, Body: "x"}, {Header: tar.Header{Typeflag: tar.TypeDir, Name: "sd", Mode: 0o3777}}}, false, func(t *testing.T, layer string) {
 			st, _ := os.Stat(filepath.Join(layer, "su"))
 			if st.Mode()&(fs.ModeSetuid|fs.ModeSetgid) != 0 || st.Mode().Perm() != 0o755 {
 				t.Fatalf("setuid not stripped: %v", st.Mode())
@@ -46,7 +46,7 @@ func TestUnpackHostile(t *testing.T) {
 				t.Fatalf("dir mode: %v", st.Mode())
 			}
 		}},
-		{"whiteouts", []entry{dir("d/"), file("d/.wh.gone", ""), file("o/.wh..wh..opq", ""), dir(".wh..wh.plnk/"), file(".wh..wh.plnk/1.2", "x")}, false, func(t *testing.T, layer string) {
+		{"whiteouts", []untartest.Entry{untartest.Dir("d/"), untartest.File("d/.wh.gone", ""), untartest.File("o/.wh..wh..opq", ""), untartest.Dir(".wh..wh.plnk/"), untartest.File(".wh..wh.plnk/1.2", "x")}, false, func(t *testing.T, layer string) {
 			var st unix.Stat_t
 			if err := unix.Lstat(filepath.Join(layer, "d", "gone"), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != 0 {
 				t.Fatalf("whiteout device: %+v %v", st, err)
@@ -70,7 +70,7 @@ func TestUnpackHostile(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			base := untartest.Sandbox(t)
 			layer := filepath.Join(base, "layer")
-			_, err := Unpack(bytes.NewReader(layerTar(t, c.entries...)), layer, nil)
+			_, err := Unpack(bytes.NewReader(untartest.Tar(t, c.entries...)), layer, nil)
 			if c.refuse && err == nil {
 				t.Fatal("the hostile tar was accepted")
 			}
@@ -91,17 +91,17 @@ func TestUnpackHostile(t *testing.T) {
 func TestUnpackRefusesWritesThroughSymlinks(t *testing.T) {
 	testutil.RequireRoot(t)
 	for _, c := range []struct {
-		entries []entry
+		entries []untartest.Entry
 		want    string
 	}{
-		{[]entry{symlink("a", "/etc"), file("a/b", "x")}, `layer entry "a/b": the tar writes a/b through the symlink a -> /etc: refused`},
-		{[]entry{dir("etc/"), symlink("a", "etc"), file("a/passwd", "x")}, `layer entry "a/passwd": the tar writes a/passwd through the symlink a -> etc: refused`},
-		{[]entry{dir("x/"), symlink("x/a", "../y"), dir("y/"), dir("x/a/b/")}, `layer entry "x/a/b/": the tar writes x/a/b through the symlink x/a -> ../y: refused`},
-		{[]entry{symlink("d", "/"), file("d/.wh.etc", "")}, `layer entry "d/.wh.etc": the tar writes d/.wh.etc through the symlink d -> /: refused`},
-		{[]entry{file("f", "x"), symlink("s", "f"), hardlink("h", "s/f")}, `layer entry "h": hard link target "s/f": the tar writes h through the symlink s -> f: refused`},
+		{[]untartest.Entry{untartest.Symlink("a", "/etc"), untartest.File("a/b", "x")}, `layer entry "a/b": the tar writes a/b through the symlink a -> /etc: refused`},
+		{[]untartest.Entry{untartest.Dir("etc/"), untartest.Symlink("a", "etc"), untartest.File("a/passwd", "x")}, `layer entry "a/passwd": the tar writes a/passwd through the symlink a -> etc: refused`},
+		{[]untartest.Entry{untartest.Dir("x/"), untartest.Symlink("x/a", "../y"), untartest.Dir("y/"), untartest.Dir("x/a/b/")}, `layer entry "x/a/b/": the tar writes x/a/b through the symlink x/a -> ../y: refused`},
+		{[]untartest.Entry{untartest.Symlink("d", "/"), untartest.File("d/.wh.etc", "")}, `layer entry "d/.wh.etc": the tar writes d/.wh.etc through the symlink d -> /: refused`},
+		{[]untartest.Entry{untartest.File("f", "x"), untartest.Symlink("s", "f"), untartest.Hardlink("h", "s/f")}, `layer entry "h": hard link target "s/f": the tar writes h through the symlink s -> f: refused`},
 	} {
 		base := untartest.Sandbox(t)
-		_, err := Unpack(bytes.NewReader(layerTar(t, c.entries...)), filepath.Join(base, "layer"), nil)
+		_, err := Unpack(bytes.NewReader(untartest.Tar(t, c.entries...)), filepath.Join(base, "layer"), nil)
 		var tse *ThroughSymlinkError
 		if err == nil || err.Error() != c.want || !errors.As(err, &tse) {
 			t.Errorf("Unpack = %v\nwant %s", err, c.want)
@@ -115,17 +115,17 @@ func TestUnpackRefusesWritesThroughSymlinks(t *testing.T) {
 func TestUnpackRecordsImpliedDirectories(t *testing.T) {
 	testutil.RequireRoot(t)
 	for _, c := range []struct {
-		entries []entry
+		entries []untartest.Entry
 		want    map[string]string
 	}{
-		{[]entry{file("a/b/c", "x"), file("a/d", "y")}, map[string]string{"a": "a/b/c", "a/b": "a/b/c"}},
-		{[]entry{dir("a/"), file("a/b/c", "x")}, map[string]string{"a/b": "a/b/c"}},
-		{[]entry{file("a/b", "x"), dir("a/")}, nil},
-		{[]entry{file("a/.wh..wh..opq", ""), file("a", "now a file")}, nil},
-		{[]entry{file("etc/passwd", "x"), file("./etc/.wh.group", "")}, map[string]string{"etc": "etc/passwd"}},
+		{[]untartest.Entry{untartest.File("a/b/c", "x"), untartest.File("a/d", "y")}, map[string]string{"a": "a/b/c", "a/b": "a/b/c"}},
+		{[]untartest.Entry{untartest.Dir("a/"), untartest.File("a/b/c", "x")}, map[string]string{"a/b": "a/b/c"}},
+		{[]untartest.Entry{untartest.File("a/b", "x"), untartest.Dir("a/")}, nil},
+		{[]untartest.Entry{untartest.File("a/.wh..wh..opq", ""), untartest.File("a", "now a file")}, nil},
+		{[]untartest.Entry{untartest.File("etc/passwd", "x"), untartest.File("./etc/.wh.group", "")}, map[string]string{"etc": "etc/passwd"}},
 	} {
 		base := untartest.Sandbox(t)
-		stats, err := Unpack(bytes.NewReader(layerTar(t, c.entries...)), filepath.Join(base, "layer"), nil)
+		stats, err := Unpack(bytes.NewReader(untartest.Tar(t, c.entries...)), filepath.Join(base, "layer"), nil)
 		if err != nil || !reflect.DeepEqual(stats.Implied, c.want) {
 			t.Errorf("Implied = %v, %v; want %v", stats.Implied, err, c.want)
 		}
@@ -135,7 +135,7 @@ func TestUnpackRecordsImpliedDirectories(t *testing.T) {
 func TestUnpackTruncated(t *testing.T) {
 	testutil.RequireRoot(t)
 	base := untartest.Sandbox(t)
-	full := layerTar(t, file("a", strings.Repeat("x", 5000)), file("b", "y"))
+	full := untartest.Tar(t, untartest.File("a", strings.Repeat("x", 5000)), untartest.File("b", "y"))
 	if _, err := Unpack(bytes.NewReader(full[:3000]), filepath.Join(base, "layer"), nil); err == nil {
 		t.Fatal("a truncated tar was accepted")
 	}
@@ -144,7 +144,7 @@ func TestUnpackTruncated(t *testing.T) {
 
 func TestAddLayerDigestMismatch(t *testing.T) {
 	s := testStore(t)
-	data := layerTar(t, file("a", "x"))
+	data := untartest.Tar(t, untartest.File("a", "x"))
 	bad := "sha256:" + strings.Repeat("0", 64)
 	if _, err := s.addLayer(bytes.NewReader(data), bad, s.untar("t.tar")); err == nil || !strings.Contains(err.Error(), "mismatch") {
 		t.Fatalf("want a digest mismatch, got %v", err)
@@ -161,12 +161,12 @@ func TestAddLayerDigestMismatch(t *testing.T) {
 }
 
 func FuzzUnpack(f *testing.F) {
-	f.Add(layerTar(f, dir("a/"), file("a/b", "x"), symlink("l", "/etc"), file("l/x", "y")))
-	f.Add(layerTar(f, file("../x", "x"), hardlink("h", "../../etc/passwd")))
-	f.Add(layerTar(f, file("d/.wh.x", ""), file("d/.wh..wh..opq", ""), entry{name: "c", kind: tar.TypeChar, size: -1}))
-	f.Add(layerTar(f, symlink("up", "../../../.."), dir("up/z/")))
-	f.Add(layerTar(f, dir("x/"), symlink("x/a", "../y"), dir("y/"), file("x/a/b", "z"), hardlink("h", "x/a/b")))
-	f.Add(layerTar(f, file("a/.wh..wh..opq", ""), file("a", "x"), file("b/c/d", "e")))
+	f.Add(untartest.Tar(f, untartest.Dir("a/"), untartest.File("a/b", "x"), untartest.Symlink("l", "/etc"), untartest.File("l/x", "y")))
+	f.Add(untartest.Tar(f, untartest.File("../x", "x"), untartest.Hardlink("h", "../../etc/passwd")))
+	f.Add(untartest.Tar(f, untartest.File("d/.wh.x", ""), untartest.File("d/.wh..wh..opq", ""), untartest.Entry{Header: tar.Header{Typeflag: tar.TypeChar, Name: "c"}}))
+	f.Add(untartest.Tar(f, untartest.Symlink("up", "../../../.."), untartest.Dir("up/z/")))
+	f.Add(untartest.Tar(f, untartest.Dir("x/"), untartest.Symlink("x/a", "../y"), untartest.Dir("y/"), untartest.File("x/a/b", "z"), untartest.Hardlink("h", "x/a/b")))
+	f.Add(untartest.Tar(f, untartest.File("a/.wh..wh..opq", ""), untartest.File("a", "x"), untartest.File("b/c/d", "e")))
 	f.Add([]byte("not a tar"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		testutil.RequireRoot(t)

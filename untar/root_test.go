@@ -24,50 +24,50 @@ func TestRootStaysInside(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		// tar is the hostile tar, given the absolute path of what must stay untouched.
-		tar    func(outside string) []member
+		tar    func(outside string) []untartest.Entry
 		refuse string
 		check  func(t *testing.T, layer, outside string)
 	}{
-		{"dotdot path", func(string) []member { return []member{reg("../outside/pwn", "x")} },
+		{"dotdot path", func(string) []untartest.Entry { return []untartest.Entry{untartest.File("../outside/pwn", "x")} },
 			"../outside/pwn: the path climbs out of the layer with `..`: refused", nil},
-		{"dotdot inside", func(string) []member { return []member{reg("a/../../outside/pwn", "x")} },
+		{"dotdot inside", func(string) []untartest.Entry { return []untartest.Entry{untartest.File("a/../../outside/pwn", "x")} },
 			"a/../../outside/pwn: the path climbs out of the layer with `..`: refused", nil},
-		{"absolute path", func(o string) []member { return []member{reg(o+"/pwn", "x")} }, "",
+		{"absolute path", func(o string) []untartest.Entry { return []untartest.Entry{untartest.File(o+"/pwn", "x")} }, "",
 			func(t *testing.T, layer, outside string) {
 				if testutil.ReadFile(t, filepath.Join(layer, outside, "pwn")) != "x" {
 					t.Fatal("the absolute path is not kept inside the root")
 				}
 			}},
-		{"absolute symlink parent", func(o string) []member {
-			return []member{link(tar.TypeSymlink, "esc", o), reg("esc/pwn", "x")}
+		{"absolute symlink parent", func(o string) []untartest.Entry {
+			return []untartest.Entry{untartest.Symlink("esc", o), untartest.File("esc/pwn", "x")}
 		}, "esc/pwn: esc is not a directory (a symlink is not followed)", nil},
-		{"relative symlink parent", func(o string) []member {
-			return []member{link(tar.TypeSymlink, "up", "../../../../../../.."+o), reg("up/pwn", "x")}
+		{"relative symlink parent", func(o string) []untartest.Entry {
+			return []untartest.Entry{untartest.Symlink("up", "../../../../../../.."+o), untartest.File("up/pwn", "x")}
 		}, "up/pwn: up is not a directory (a symlink is not followed)", nil},
-		{"symlink then overwrite", func(o string) []member {
-			return []member{link(tar.TypeSymlink, "s", o+"/secret"), reg("s", "x")}
+		{"symlink then overwrite", func(o string) []untartest.Entry {
+			return []untartest.Entry{untartest.Symlink("s", o+"/secret"), untartest.File("s", "x")}
 		}, "", func(t *testing.T, layer, outside string) {
 			if testutil.ReadFile(t, filepath.Join(layer, "s")) != "x" {
 				t.Fatal("the file should replace the symlink")
 			}
 		}},
-		{"hardlink dotdot", func(string) []member { return []member{link(tar.TypeLink, "h", "../outside/secret")} },
+		{"hardlink dotdot", func(string) []untartest.Entry { return []untartest.Entry{untartest.Hardlink("h", "../outside/secret")} },
 			"h: hard link target \"../outside/secret\": the path climbs out of the layer with `..`: refused", nil},
-		{"hardlink absolute", func(o string) []member { return []member{link(tar.TypeLink, "h", o+"/secret")} },
+		{"hardlink absolute", func(o string) []untartest.Entry { return []untartest.Entry{untartest.Hardlink("h", o+"/secret")} },
 			"no such file or directory", nil},
-		{"hardlink through symlink", func(o string) []member {
-			return []member{link(tar.TypeSymlink, "s", o), link(tar.TypeLink, "h", "s/secret")}
+		{"hardlink through symlink", func(o string) []untartest.Entry {
+			return []untartest.Entry{untartest.Symlink("s", o), untartest.Hardlink("h", "s/secret")}
 		}, "h: hard link target \"s/secret\": s is not a directory (a symlink is not followed)", nil},
-		{"hardlink to the root", func(string) []member { return []member{link(tar.TypeLink, "h", "/")} },
+		{"hardlink to the root", func(string) []untartest.Entry { return []untartest.Entry{untartest.Hardlink("h", "/")} },
 			"h: hard link to the layer root: refused", nil},
-		{"size lies", func(string) []member {
-			return []member{{tar.Header{Typeflag: tar.TypeReg, Name: "big", Mode: 0o644, Size: 4096}, "short"}}
+		{"size lies", func(string) []untartest.Entry {
+			return []untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeReg, Name: "big", Mode: 0o644, Size: 4096}, Body: "short"}}
 		}, "big: write file (is the tar truncated?): unexpected EOF", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			base := untartest.Sandbox(t)
 			layer, outside := filepath.Join(base, "layer"), filepath.Join(base, "outside")
-			err := extract(t, layer, Options{Root: "layer"}, tarOf(t, c.tar(outside)...))
+			err := extract(t, layer, Options{Root: "layer"}, untartest.Tar(t, c.tar(outside)...))
 			if c.refuse == "" && err != nil {
 				t.Fatal(err)
 			}
@@ -138,12 +138,12 @@ func TestRootOptions(t *testing.T) {
 		}
 		return st
 	}
-	setid := []member{{tar.Header{Typeflag: tar.TypeReg, Name: "su", Mode: 0o6755, Size: 1}, "x"},
-		{hdr: tar.Header{Typeflag: tar.TypeFifo, Name: "fifo", Mode: 0o1644}}}
+	setid := []untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeReg, Name: "su", Mode: 0o6755, Size: 1}, Body: "x"},
+		{Header: tar.Header{Typeflag: tar.TypeFifo, Name: "fifo", Mode: 0o1644}}}
 	for _, c := range []struct {
 		name  string
 		opts  Options
-		tar   []member
+		tar   []untartest.Entry
 		check func(t *testing.T, dir string)
 	}{
 		{"set-id bits stripped", Options{}, setid, func(t *testing.T, dir string) {
@@ -162,9 +162,9 @@ func TestRootOptions(t *testing.T) {
 				t.Errorf("fifo mode %o, want 1644", m)
 			}
 		}},
-		{"the tar's owners", Options{}, []member{
-			{tar.Header{Typeflag: tar.TypeReg, Name: "mine", Uid: 1000, Gid: 1001, Mode: 0o644}, ""},
-			{tar.Header{Typeflag: tar.TypeReg, Name: "bad", Uid: -5, Gid: 1 << 31, Mode: 0o644}, ""},
+		{"the tar's owners", Options{}, []untartest.Entry{
+			{Header: tar.Header{Typeflag: tar.TypeReg, Name: "mine", Uid: 1000, Gid: 1001, Mode: 0o644}},
+			{Header: tar.Header{Typeflag: tar.TypeReg, Name: "bad", Uid: -5, Gid: 1 << 31, Mode: 0o644}},
 		}, func(t *testing.T, dir string) {
 			if st := stat(t, filepath.Join(dir, "mine")); st.Uid != 1000 || st.Gid != 1001 {
 				t.Errorf("owner %d:%d, want 1000:1001", st.Uid, st.Gid)
@@ -174,7 +174,7 @@ func TestRootOptions(t *testing.T) {
 			}
 		}},
 		{"Owner", Options{Owner: func(h *tar.Header) (int, int) { return h.Uid + 100000, h.Gid + 100000 }},
-			[]member{{tar.Header{Typeflag: tar.TypeDir, Name: "d/", Uid: 1, Gid: 2, Mode: 0o755}, ""}, link(tar.TypeSymlink, "d/l", "x")},
+			[]untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeDir, Name: "d/", Uid: 1, Gid: 2, Mode: 0o755}}, untartest.Symlink("d/l", "x")},
 			func(t *testing.T, dir string) {
 				if st := stat(t, filepath.Join(dir, "d")); st.Uid != 100001 || st.Gid != 100002 {
 					t.Errorf("directory owner %d:%d, want 100001:100002", st.Uid, st.Gid)
@@ -183,17 +183,17 @@ func TestRootOptions(t *testing.T) {
 					t.Errorf("symlink owner %d:%d, want 100000:100000", st.Uid, st.Gid)
 				}
 			}},
-		{"file written whole", Options{}, []member{reg("zeros", string(make([]byte, 64<<10)))}, func(t *testing.T, dir string) {
+		{"file written whole", Options{}, []untartest.Entry{untartest.File("zeros", string(make([]byte, 64<<10)))}, func(t *testing.T, dir string) {
 			if st := stat(t, filepath.Join(dir, "zeros")); st.Size != 64<<10 || st.Blocks*512 < 64<<10 {
 				t.Errorf("size %d, %d bytes on disk: want 64 KiB written", st.Size, st.Blocks*512)
 			}
 		}},
-		{"Sparse", Options{Sparse: true}, []member{reg("zeros", string(make([]byte, 64<<10)))}, func(t *testing.T, dir string) {
+		{"Sparse", Options{Sparse: true}, []untartest.Entry{untartest.File("zeros", string(make([]byte, 64<<10)))}, func(t *testing.T, dir string) {
 			if st := stat(t, filepath.Join(dir, "zeros")); st.Size != 64<<10 || st.Blocks != 0 {
 				t.Errorf("size %d, %d bytes on disk: want 64 KiB of hole", st.Size, st.Blocks*512)
 			}
 		}},
-		{"other kinds left out", Options{}, []member{{hdr: tar.Header{Typeflag: tar.TypeXGlobalHeader, Name: "pax_global_header"}}},
+		{"other kinds left out", Options{}, []untartest.Entry{{Header: tar.Header{Typeflag: tar.TypeXGlobalHeader, Name: "pax_global_header"}}},
 			func(t *testing.T, dir string) {
 				if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 					t.Errorf("a global header made %v", ents)
@@ -202,7 +202,7 @@ func TestRootOptions(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := extract(t, dir, c.opts, tarOf(t, c.tar...)); err != nil {
+			if err := extract(t, dir, c.opts, untartest.Tar(t, c.tar...)); err != nil {
 				t.Fatal(err)
 			}
 			c.check(t, dir)
@@ -224,7 +224,7 @@ func TestRootHooks(t *testing.T) {
 			return refused
 		}}
 	dir := t.TempDir()
-	err := extract(t, dir, opts, tarOf(t, reg("a/b/c", "x"), reg("a/d", "y"), link(tar.TypeSymlink, "a/l", "/etc"), reg("a/l/e", "z")))
+	err := extract(t, dir, opts, untartest.Tar(t, untartest.File("a/b/c", "x"), untartest.File("a/d", "y"), untartest.Symlink("a/l", "/etc"), untartest.File("a/l/e", "z")))
 	if !errors.Is(err, refused) || gotLink != "a/l" || gotTarget != "/etc" {
 		t.Errorf("got %v through %s -> %s, want the hook's error through a/l -> /etc", err, gotLink, gotTarget)
 	}

@@ -1,5 +1,6 @@
-// Package untartest gives tests of tar extraction a directory to extract into next
-// to a file that must stay untouched, and the check that it was.
+// Package untartest gives tests of tar extraction their tars (Tar of File, Dir,
+// Symlink, Hardlink or any header), a directory to extract into next to a file that
+// must stay untouched, and the check that it was.
 package untartest
 
 import (
