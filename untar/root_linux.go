@@ -129,15 +129,15 @@ func (r *Root) Replace(parentRel, name string, make func(pfd int) error) error {
 		return err
 	}
 	defer unix.Close(pfd)
-	if _, err := clear(pfd, name, false); err != nil {
+	if _, err := removeAt(pfd, name, false); err != nil {
 		return err
 	}
 	return make(pfd)
 }
 
-// clear removes what sits at base in pfd, unless it is a directory and keepDir is set.
-// It reports whether a directory was kept.
-func clear(pfd int, base string, keepDir bool) (bool, error) {
+// removeAt removes what sits at base in pfd, unless it is a directory and keepDir is
+// set. It reports whether a directory was kept.
+func removeAt(pfd int, base string, keepDir bool) (bool, error) {
 	var st unix.Stat_t
 	if err := unix.Fstatat(pfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		if errors.Is(err, unix.ENOENT) {

@@ -64,7 +64,7 @@ func (r *Root) mkdir(parentRel, base string, hdr *tar.Header) error {
 		return err
 	}
 	defer unix.Close(pfd)
-	kept, err := clear(pfd, base, true)
+	kept, err := removeAt(pfd, base, true)
 	if err != nil {
 		return err
 	}
@@ -78,11 +78,19 @@ func (r *Root) mkdir(parentRel, base string, hdr *tar.Header) error {
 		return fmt.Errorf("open directory: %w", err)
 	}
 	defer unix.Close(fd)
+	return r.ownAndMode(fd, hdr)
+}
+
+// ownAndMode gives the open file or directory fd the owner and mode of hdr's entry.
+func (r *Root) ownAndMode(fd int, hdr *tar.Header) error {
 	uid, gid := r.owner(hdr)
 	if err := unix.Fchown(fd, uid, gid); err != nil {
 		return fmt.Errorf("chown: %w", err)
 	}
-	return unix.Fchmod(fd, r.mode(hdr))
+	if err := unix.Fchmod(fd, r.mode(hdr)); err != nil {
+		return fmt.Errorf("chmod: %w", err)
+	}
+	return nil
 }
 
 func (r *Root) file(parentRel, base string, hdr *tar.Header, body io.Reader) (int64, error) {
@@ -102,12 +110,8 @@ func (r *Root) file(parentRel, base string, hdr *tar.Header, body io.Reader) (in
 		if err != nil {
 			return fmt.Errorf("write file (is the tar truncated?): %w", err)
 		}
-		uid, gid := r.owner(hdr)
-		if err := unix.Fchown(fd, uid, gid); err != nil {
-			return fmt.Errorf("chown: %w", err)
-		}
-		if err := unix.Fchmod(fd, r.mode(hdr)); err != nil {
-			return fmt.Errorf("chmod: %w", err)
+		if err := r.ownAndMode(fd, hdr); err != nil {
+			return err
 		}
 		ts := []unix.Timespec{unix.NsecToTimespec(hdr.ModTime.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
 		return unix.UtimesNanoAt(fd, "", ts, unix.AT_EMPTY_PATH)
