@@ -19,11 +19,11 @@ func (m *Model) View() string { return m.Draw(m.render) }
 // The widths of the columns; the name's is the least it gets, the sparkline takes what
 // is left.
 const (
-	nameW = 10
-	cpuW  = 10
-	thrW  = 11
-	memW  = 28
-	pidsW = 7
+	minNameW = 10
+	cpuW     = 10
+	thrW     = 11
+	memW     = 28
+	pidsW    = 7
 )
 
 // sorted are the columns the orders sort by, marked in the header.
@@ -67,7 +67,7 @@ func (m *Model) widths(head string) (name, spark int) {
 		want = max(want, ansi.StringWidth(s.Target.Name))
 	}
 	room := m.Width - cpuW - thrW - memW - pidsW - 5
-	name = max(nameW, min(want, room-16))
+	name = max(minNameW, min(want, room-16))
 	return name, max(8, room-name)
 }
 
