@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"workbench/core"
-	"workbench/core/network"
 	"workbench/images"
 )
 
@@ -242,7 +241,7 @@ func pruneNetworks(cmd *cobra.Command, e *core.Engine) (pruneReport, error) {
 		return r, err
 	}
 	for _, n := range nets {
-		if n.Default || n.Name == network.DefaultNetwork || used[n.Name] || slices.Contains(r.lines, n.Name) {
+		if n.Default || used[n.Name] || slices.Contains(r.lines, n.Name) {
 			continue
 		}
 		if err := m.RemoveNetwork(cmd.Context(), n.Name); err != nil {
